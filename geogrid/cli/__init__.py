@@ -1,0 +1,30 @@
+"""The geogrid command line: thin commands over the same core the API uses."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from geogrid.cli import db as db_commands
+from geogrid.cli import demo as demo_commands
+from geogrid.errors import GeogridError
+
+app = typer.Typer(
+    help="geogrid: spatial grid management (网格化管理) for county policing.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_commands.app, name="db")
+app.command("demo")(demo_commands.demo)
+
+
+def main() -> None:
+    """Entry point of the geogrid console script: domain errors become exit code 1."""
+    try:
+        app()
+    except GeogridError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

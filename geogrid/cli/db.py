@@ -1,0 +1,109 @@
+"""`geogrid db ...`: the database in use, embedded or configured."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from geogrid.cli.common import console, engine, settings
+from geogrid.errors import ConfigurationError
+from geogrid.storage import embedded, schema
+from geogrid.storage.database import database_url
+
+app = typer.Typer(help="Start, stop, inspect and migrate the database.", no_args_is_help=True)
+
+
+def _embedded_cluster() -> embedded.Cluster:
+    if settings().database_url:
+        raise ConfigurationError(
+            "GEOGRID_DATABASE_URL is set: geogrid uses that server and does not start or stop "
+            "one of its own"
+        )
+    return embedded.cluster_for(settings())
+
+
+@app.command()
+def start() -> None:
+    """Create (first time) and start the embedded PostgreSQL + PostGIS cluster."""
+    state = embedded.ensure_running(_embedded_cluster())
+    console.print(f"running (pid {state.pid}), data in {state.data_dir}")
+    console.print(f"url: {state.url}")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the embedded cluster (fast shutdown)."""
+    stopped = embedded.stop(_embedded_cluster())
+    console.print("stopped" if stopped else "was not running")
+
+
+@app.command()
+def status() -> None:
+    """Show the database in use; restarts an embedded server that died (stale pid file)."""
+    if settings().database_url:
+        _print_status_table(
+            {"database": "configured (GEOGRID_DATABASE_URL)", **_schema_rows()}, ok=True
+        )
+        return
+    cluster = _embedded_cluster()
+    if embedded.crashed(cluster):
+        state = embedded.ensure_running(cluster)
+        console.print("[yellow]the embedded server had died (stale pid file); restarted[/]")
+    else:
+        state = embedded.status(cluster)
+    rows = {
+        "database": "embedded",
+        "state": f"running, pid {state.pid}" if state.running else "stopped",
+        "data directory": str(state.data_dir),
+        "url": state.url,
+    }
+    if state.running:
+        rows |= _schema_rows()
+    _print_status_table(rows, ok=state.running)
+
+
+@app.command()
+def url() -> None:
+    """Print the database URL (libpq form, usable with psql); starts the cluster if needed."""
+    print(database_url(settings()))
+
+
+@app.command()
+def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the schema up (to the newest revision by default)."""
+    reached = schema.upgrade(engine(), revision)
+    console.print(f"schema at revision {reached}")
+
+
+@app.command()
+def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
+    """Migrate the schema down; 'base' removes every geogrid table (data included)."""
+    reached = schema.downgrade(engine(), revision)
+    console.print(f"schema at revision {reached or 'base (no geogrid tables)'}")
+
+
+def _schema_rows() -> dict[str, str]:
+    from sqlalchemy import text
+
+    eng = engine()
+    with eng.connect() as conn:
+        postgis = conn.execute(text("select postgis_lib_version()")).scalar_one()
+        server = conn.execute(text("show server_version")).scalar_one()
+    revision = schema.current_revision(eng)
+    head = schema.head_revision()
+    state = "up to date" if revision == head else f"behind (newest is {head}): geogrid db upgrade"
+    return {
+        "server": f"PostgreSQL {server}, PostGIS {postgis}",
+        "schema": f"{revision or 'empty'} ({state})",
+    }
+
+
+def _print_status_table(rows: dict[str, str], *, ok: bool) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, value in rows.items():
+        table.add_row(f"[bold]{key}[/]", value)
+    console.print(table)
+    if not ok:
+        raise typer.Exit(3)

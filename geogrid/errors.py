@@ -1,0 +1,37 @@
+"""Domain errors: a plain hierarchy that imports nothing from the web or CLI layers.
+
+The CLI turns a GeogridError into a message and exit code 1; the API (later) maps each
+class to a 4xx problem body in one place.
+"""
+
+
+class GeogridError(Exception):
+    """Base of every error geogrid raises on purpose."""
+
+
+class ConfigurationError(GeogridError):
+    """A setting is missing, malformed or contradicts another setting."""
+
+
+class DatabaseError(GeogridError):
+    """The database cannot be reached, started or used as geogrid needs."""
+
+
+class PostGISMissingError(DatabaseError):
+    """The server has no PostGIS extension available."""
+
+
+class InputError(GeogridError):
+    """Input data (a file, a row, a field, a coordinate) is unusable."""
+
+
+class UnreadableFileError(InputError):
+    """A boundary or report file cannot be opened or parsed."""
+
+
+class UnknownCRSError(InputError):
+    """A coordinate reference system name or code that geogrid does not know."""
+
+
+class CoordinateError(InputError):
+    """A coordinate is not a number, out of range or apparently swapped."""

@@ -1,0 +1,72 @@
+"""Settings, read from GEOGRID_* environment variables by a function, never at import."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geogrid.errors import ConfigurationError
+
+
+def _default_home() -> Path:
+    """XDG data home for geogrid: ~/.local/share/geogrid unless XDG_DATA_HOME says otherwise."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "geogrid"
+
+
+class Settings(BaseSettings):
+    """Everything geogrid can be told from its environment (prefix GEOGRID_)."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOGRID_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Data directory: the embedded PostgreSQL cluster, logs, generated files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="An existing PostGIS server (postgresql://...). Unset: the embedded one.",
+    )
+    db_port: int = Field(
+        default=5432,
+        ge=1,
+        le=65535,
+        description="Port number of the embedded cluster (names its unix socket; no TCP).",
+    )
+    pg_bindir: Path | None = Field(
+        default=None, description="Folder with initdb/pg_ctl; found automatically when unset."
+    )
+    db_fsync: bool = Field(
+        default=True, description="fsync in the embedded cluster; tests turn it off for speed."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError(
+                f"GEOGRID_DATABASE_URL must start with postgresql:// (got {value[:30]!r})"
+            )
+        return value
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use (tests build their own Settings)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"GEOGRID_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(f"bad setting: {problems}") from None

@@ -1,0 +1,259 @@
+"""The tables of the store of record (SQLAlchemy 2 declarative models with GeoAlchemy2).
+
+Grid codes follow the Chinese convention of nested division codes (GB/T 2260 county code,
+then the 12-digit statistical code of the community, as DB11/T 2157-2023 extends it for grids):
+
+    370782 001 001 001 001
+    |      |   |   |   `-- level-3 unit (三级网格) inside its grid,    3 digits -> 18 digits
+    |      |   |   `------ level-2 grid (二级网格) inside its community, 3 digits -> 15 digits
+    |      |   `---------- community (社区, level 1) inside its town,   3 digits -> 12 digits
+    |      `-------------- township or street (镇街),                   3 digits -> 9 digits
+    `--------------------- county division code (诸城市 370782),        6 digits
+
+Enumerations are text columns with CHECK constraints rather than PostgreSQL enum types, so a
+new value is a one-line migration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SRID = 4326
+VERSION_STATUSES = ("draft", "active", "retired")
+GRID_KINDS = ("community", "rural_village", "urban_block", "unit")
+PERSON_ROLES = ("grid_leader", "information_officer", "community_police")
+VETTING_STATUSES = ("passed", "pending", "failed")
+ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")
+REPORT_STATUSES = (
+    "received",
+    "assigned",
+    "dispatched",
+    "in_progress",
+    "resolved",
+    "closed",
+    "rejected",
+    "duplicate",
+)
+EVENT_KINDS = ("status", "note", "instruction", "assignment")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} in ({quoted})"
+
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every geogrid table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class GridVersion(Base):
+    """One generation of grids; a redraw makes a new version and old ones stay."""
+
+    __tablename__ = "grid_versions"
+    __table_args__ = (CheckConstraint(_one_of("status", VERSION_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    validation: Mapped[dict | None] = mapped_column(JSONB)
+
+
+class Grid(Base):
+    """A polygon of one level (1 community, 2 grid, 3 unit) in one version."""
+
+    __tablename__ = "grids"
+    __table_args__ = (
+        UniqueConstraint("version_id", "code"),
+        CheckConstraint("level between 1 and 3", name="level"),
+        CheckConstraint(_one_of("kind", GRID_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("grid_versions.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[int] = mapped_column(SmallInteger)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True), nullable=False)
+    area_m2: Mapped[float] = mapped_column(Double)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Department(Base):
+    """A responsible department (责任单位) that non-security reports are routed to."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+
+
+class Station(Base):
+    """A police station (派出所); its jurisdiction is a set of whole communities."""
+
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    location = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True))
+
+
+class StationCommunity(Base):
+    """One community (by its stable 12-digit code) in a station's jurisdiction."""
+
+    __tablename__ = "station_communities"
+
+    community_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ReportCategory(Base):
+    """A kind of report: basic information or dynamic information, security or not."""
+
+    __tablename__ = "report_categories"
+    __table_args__ = (CheckConstraint("kind in ('basic', 'dynamic')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    is_security: Mapped[bool] = mapped_column(Boolean, default=False)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+
+
+class Person(Base):
+    """Someone in the register: grid leader, information officer or community police."""
+
+    __tablename__ = "people"
+    __table_args__ = (CheckConstraint(_one_of("vetting_status", VETTING_STATUSES), name="vet"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    gender: Mapped[str] = mapped_column(String(8), default="")
+    age: Mapped[int | None] = mapped_column(SmallInteger)
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    vetting_status: Mapped[str] = mapped_column(String(16), default="pending")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    community_code: Mapped[str | None] = mapped_column(String(32))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+
+
+class GridAssignment(Base):
+    """A person responsible for a grid (by stable code) in a role, for a period."""
+
+    __tablename__ = "grid_assignments"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", PERSON_ROLES), name="role"),
+        CheckConstraint("valid_to is null or valid_to >= valid_from", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    grid_code: Mapped[str] = mapped_column(String(32), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class Report(Base):
+    """An incoming geotagged report, as received and as assigned and routed."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", REPORT_STATUSES), name="status"),
+        CheckConstraint(_one_of("assignment_method", ASSIGNMENT_METHODS), name="method"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    client_request_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    category_id: Mapped[int] = mapped_column(ForeignKey("report_categories.id"), index=True)
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True))
+    received_x: Mapped[float | None] = mapped_column(Double)
+    received_y: Mapped[float | None] = mapped_column(Double)
+    received_crs: Mapped[str] = mapped_column(String(64), default="EPSG:4326")
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    reporter: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("grid_versions.id"))
+    level1_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    level2_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    level3_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    assignment_method: Mapped[str] = mapped_column(String(16), default="unassigned")
+    distance_m: Mapped[float | None] = mapped_column(Double)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id"))
+
+
+class ReportEvent(Base):
+    """One entry in a report's audit trail: a status change, note or instruction."""
+
+    __tablename__ = "report_events"
+    __table_args__ = (CheckConstraint(_one_of("kind", EVENT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")

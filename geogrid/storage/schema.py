@@ -1,0 +1,70 @@
+"""Schema management: Alembic migrations run from inside geogrid, no alembic.ini needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from geoalchemy2 import alembic_helpers
+from sqlalchemy import Connection, Engine
+
+from geogrid.storage.models import Base
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_POSTGIS_TABLES = {"spatial_ref_sys"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave PostGIS's own tables and GeoAlchemy2's implicit spatial indexes to them."""
+    if type_ == "table" and name in _POSTGIS_TABLES:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for geogrid's migrations, bound to a connection when given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Migrate the database up to `revision`; returns the revision it is at afterwards."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+    return current_revision(engine)
+
+
+def downgrade(engine: Engine, revision: str) -> str | None:
+    """Migrate the database down to `revision` ('base' removes every geogrid table)."""
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+    return current_revision(engine)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, None when it has no geogrid tables."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision that this version of geogrid ships."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "geogrid ships at least one migration"
+    return head
+
+
+def schema_differences(engine: Engine) -> list:
+    """What autogenerate would change: empty when the models and the migrations agree."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include_object, "compare_type": True}
+        )
+        return compare_metadata(context, Base.metadata)

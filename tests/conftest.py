@@ -1,0 +1,51 @@
+"""Test session fixtures: a real embedded PostGIS cluster, started once per session.
+
+Each database test runs inside a transaction that is rolled back afterwards. A test that
+cannot reach its database fails (the fixture raises); nothing here skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from geogrid.settings import Settings
+from geogrid.storage import embedded, schema
+from geogrid.storage.database import make_engine
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for a private cluster in this session's tmp folder (fsync off: speed)."""
+    return Settings(home=tmp_path_factory.mktemp("geogrid-home"), db_fsync=False)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on the session's cluster, migrated to the newest schema."""
+    eng = make_engine(settings)
+    schema.upgrade(eng)
+    yield eng
+    eng.dispose()
+    embedded.stop(embedded.cluster_for(settings))
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    """An ORM session on the rolled-back connection; commits become savepoints."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as orm_session:
+        yield orm_session

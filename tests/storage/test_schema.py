@@ -1,0 +1,115 @@
+"""Migrations from empty to head and back, and models that agree with them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import MultiPolygon, Point, box
+from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.orm import Session
+
+from geogrid.storage import schema
+from geogrid.storage.models import Grid, GridVersion, Report, ReportCategory, ReportEvent
+
+
+@pytest.fixture
+def empty_database(engine: Engine) -> Iterator[Engine]:
+    """A fresh database on the session's cluster, dropped afterwards."""
+    name = "geogrid_migration_test"
+    admin = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"drop database if exists {name}"))
+        conn.execute(text(f"create database {name}"))
+    other = create_engine(engine.url.set(database=name))
+    yield other
+    other.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"drop database {name} with (force)"))
+
+
+def test_upgrade_from_empty_then_downgrade_to_base(empty_database: Engine) -> None:
+    assert schema.current_revision(empty_database) is None
+    assert schema.upgrade(empty_database) == schema.head_revision()
+    tables = set(inspect(empty_database).get_table_names())
+    assert {"grid_versions", "grids", "stations", "people", "reports", "report_events"} <= tables
+    assert schema.downgrade(empty_database, "base") is None
+    left = set(inspect(empty_database).get_table_names()) - {"spatial_ref_sys", "alembic_version"}
+    assert left == set()
+
+
+def test_models_match_migrations(engine: Engine) -> None:
+    assert schema.schema_differences(engine) == []
+
+
+def test_grid_geometry_has_a_gist_index(engine: Engine) -> None:
+    indexes = inspect(engine).get_indexes("grids")
+    assert any(ix["column_names"] == ["geom"] for ix in indexes)
+
+
+def test_chinese_text_and_geometry_round_trip(session: Session) -> None:
+    version = GridVersion(status="draft", source="测试", note="")
+    session.add(version)
+    session.flush()
+    shape = MultiPolygon([box(119.40, 35.98, 119.42, 36.00)])
+    grid = Grid(
+        version_id=version.id,
+        level=1,
+        code="370782001001",
+        name="密州街道和平社区",
+        kind="community",
+        geom=from_shape(shape, srid=4326),
+        area_m2=4.0e6,
+    )
+    session.add(grid)
+    session.flush()
+    session.expire_all()
+    stored = session.scalars(select(Grid).where(Grid.code == "370782001001")).one()
+    assert stored.name == "密州街道和平社区"
+    assert to_shape(stored.geom).equals(shape)
+
+
+def test_report_with_events_round_trips(session: Session) -> None:
+    category = ReportCategory(
+        code="ZA", name_zh="治安", name_en="public security", kind="dynamic", is_security=True
+    )
+    session.add(category)
+    session.flush()
+    report = Report(
+        category_id=category.id,
+        client_request_id="phone-17-0001",
+        geom=from_shape(Point(119.41, 35.99), srid=4326),
+        received_x=119.4155,
+        received_y=35.9912,
+        received_crs="gcj02",
+        reported_at=datetime(2026, 11, 1, 8, 30, tzinfo=UTC),
+        reporter="王建国",
+        text="村口发现可疑车辆",
+    )
+    session.add(report)
+    session.flush()
+    session.add(ReportEvent(report_id=report.id, actor="王建国", kind="note", note="已上报"))
+    session.flush()
+    session.expire_all()
+    stored = session.get(Report, report.id)
+    assert stored.text == "村口发现可疑车辆" and stored.status == "received"
+    assert stored.assignment_method == "unassigned"
+    assert to_shape(stored.geom).equals(Point(119.41, 35.99))
+    events = session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)).all()
+    assert [e.note for e in events] == ["已上报"]
+
+
+def test_duplicate_client_request_id_is_refused(session: Session) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    category = ReportCategory(code="HB", name_zh="环保", name_en="environment", kind="dynamic")
+    session.add(category)
+    session.flush()
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    session.add(Report(category_id=category.id, client_request_id="dup", reported_at=when))
+    session.flush()
+    session.add(Report(category_id=category.id, client_request_id="dup", reported_at=when))
+    with pytest.raises(IntegrityError):
+        session.flush()
