@@ -57,7 +57,8 @@ install_venv() {
   python_ok python3 || { log "python3 must be 3.11 or newer"; exit 1; }
   log "making $VENV with geogrid and its test extras (pinned by requirements.lock)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q -c requirements.lock -e '.[test]'
+  "$VENV/bin/python" -m pip install -q -c requirements.lock -e '.[test]' \
+    >"$VENV/install.log" 2>&1 || { tail -40 "$VENV/install.log"; exit 1; }
   printf '%s' "$want" >"$STAMP"
 }
 

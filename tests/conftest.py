@@ -49,3 +49,7 @@ def session(connection: Connection) -> Iterator[Session]:
     """An ORM session on the rolled-back connection; commits become savepoints."""
     with Session(bind=connection, join_transaction_mode="create_savepoint") as orm_session:
         yield orm_session
+
+
+# Boundary files shaped like real ones, shared by the intake and storage tests.
+from tests.boundary_files import gbk_shapefile, sample_gpkg  # noqa: E402, F401

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from geogrid.cli import db as db_commands
 from geogrid.cli import demo as demo_commands
+from geogrid.cli import load as load_commands
 from geogrid.errors import GeogridError
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo_commands.demo)
+app.command("load")(load_commands.load)
 
 
 def main() -> None:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from geogrid.settings import Settings
-
-GEOGRID = str(Path(sys.executable).parent / "geogrid")
-
-
-def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")} | env
-    return subprocess.run(
-        [GEOGRID, *args], capture_output=True, text=True, env=full_env, timeout=120
-    )
+from tests.cli.runner import run_geogrid as _run
 
 
 def test_help_lists_every_command() -> None:

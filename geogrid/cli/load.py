@@ -1,0 +1,82 @@
+"""`geogrid load`: check boundary files and, with --commit, store them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from geogrid.cli.common import console, engine
+from geogrid.inputs.fieldmap import ROLES, load_field_mapping
+from geogrid.inputs.load import LoadOptions, LoadReport
+
+SHOWN_PROBLEMS = 60
+
+
+def load(
+    files: list[Path] = typer.Argument(
+        ..., help="GeoPackage, Shapefile, GeoJSON, GeoParquet, CSV."
+    ),
+    crs: str | None = typer.Option(
+        None, help="Coordinates of the files: EPSG code, 'gcj02' (AMap), 'bd09' (Baidu)."
+    ),
+    encoding: str | None = typer.Option(None, help="Text encoding, e.g. GBK (default: detect)."),
+    role: str | None = typer.Option(None, help=f"Role of every layer: {', '.join(ROLES)}."),
+    fields: Path | None = typer.Option(None, help="Field-mapping file (TOML)."),
+    fix: bool = typer.Option(False, "--fix", help="Repair invalid geometry, swapped lat/lon."),
+    commit: bool = typer.Option(False, "--commit", help="Write (default: a dry run)."),
+) -> None:
+    """Check boundary files and report every problem; --commit stores what passed."""
+    from geogrid.storage.sources import load_boundaries
+
+    options = LoadOptions(
+        crs=crs, encoding=encoding, role=role, mapping=load_field_mapping(fields), fix=fix
+    )
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("reading", total=None)
+        report = load_boundaries(
+            engine(),
+            files,
+            options,
+            commit=commit,
+            progress=lambda what: progress.update(task, description=what),
+        )
+    print_report(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def print_report(report: LoadReport) -> None:
+    """The per-layer summary and the problems, as tables."""
+    layers = Table(title="layers", title_justify="left")
+    for column in ("file", "layer", "role", "crs", "read", "accepted", "rejected"):
+        layers.add_column(column)
+    for r in report.layers:
+        name = Path(r.file).name
+        accepted = str(len(r.accepted))
+        layers.add_row(name, r.layer, r.role, r.crs, str(r.read), accepted, str(r.rejected))
+    console.print(layers)
+    if report.problems:
+        _print_problems(report)
+    verdict = "written to the database" if report.committed else "dry run: nothing written"
+    console.print(f"{verdict}; {len(report.errors)} error(s), {len(report.problems)} problem(s)")
+    if not report.committed:
+        console.print("add --commit to store the accepted features")
+
+
+def _print_problems(report: LoadReport) -> None:
+    table = Table(title="problems", title_justify="left")
+    for column in ("severity", "file", "layer", "feature", "field", "problem"):
+        table.add_column(column, overflow="fold")
+    for p in report.problems[:SHOWN_PROBLEMS]:
+        colour = {"error": "red", "warning": "yellow"}.get(p.severity, "green")
+        table.add_row(
+            f"[{colour}]{p.severity}[/]", Path(p.file).name, p.layer, p.feature, p.field, p.message
+        )
+    console.print(table)
+    if len(report.problems) > SHOWN_PROBLEMS:
+        console.print(f"... and {len(report.problems) - SHOWN_PROBLEMS} more")
