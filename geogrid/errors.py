@@ -35,3 +35,11 @@ class UnknownCRSError(InputError):
 
 class CoordinateError(InputError):
     """A coordinate is not a number, out of range or apparently swapped."""
+
+
+class VersionError(GeogridError):
+    """A grid version that does not exist or cannot make the change asked for."""
+
+
+class BuildError(GeogridError):
+    """A grid build whose result fails validation: nothing of it is stored."""

@@ -9,7 +9,10 @@ from rich.console import Console
 
 from geogrid.cli import db as db_commands
 from geogrid.cli import demo as demo_commands
+from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
+from geogrid.cli import sample as sample_commands
+from geogrid.cli import staff as staff_commands
 from geogrid.errors import GeogridError
 
 app = typer.Typer(
@@ -21,12 +24,24 @@ app = typer.Typer(
 app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo_commands.demo)
 app.command("load")(load_commands.load)
+app.command("sample")(sample_commands.sample)
+app.command("build")(grid_commands.build)
+app.command("validate")(grid_commands.validate)
+app.add_typer(grid_commands.app, name="grids")
+app.add_typer(staff_commands.app, name="staff")
+app.command("export")(staff_commands.export)
 
 
 def main() -> None:
     """Entry point of the geogrid console script: domain errors become exit code 1."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         app()
     except GeogridError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except DBAPIError as exc:  # a failure we did not foresee: say what, without the SQL
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        Console(stderr=True).print(f"[bold red]database error:[/] {first}", highlight=False)
         sys.exit(1)

@@ -16,7 +16,14 @@ def settings() -> Settings:
 
 
 def engine() -> Engine:
-    """An engine on the database in use (starting the embedded cluster when needed)."""
-    from geogrid.storage.database import make_engine
+    """An engine on the database in use, its schema at the newest revision.
 
-    return make_engine(settings())
+    The embedded cluster is migrated on first use; a configured server is not touched
+    behind its owner's back: geogrid says to run `geogrid db upgrade` instead.
+    """
+    from geogrid.storage.database import make_engine
+    from geogrid.storage.schema import ensure_schema
+
+    eng = make_engine(settings())
+    ensure_schema(eng, migrate=settings().database_url is None)
+    return eng

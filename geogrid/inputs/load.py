@@ -153,7 +153,8 @@ def _prepare_layer(
     if role in NAME_FIELDS:
         checks.check_unique(check, fields[NAME_FIELDS[role]].tolist(), "name", WARNING)
     accepted = _accepted_frame(check, fields, role)
-    return LayerResult(str(path), raw.name, role, spec.name, len(frame), accepted)
+    crs_name = "-" if people else spec.name
+    return LayerResult(str(path), raw.name, role, crs_name, len(frame), accepted)
 
 
 def _check_and_convert(check: LayerCheck, spec: CrsSpec, role: str, fix: bool) -> None:

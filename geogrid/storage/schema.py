@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, Engine
 
+from geogrid.errors import DatabaseError
 from geogrid.storage.models import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +60,19 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "geogrid ships at least one migration"
     return head
+
+
+def ensure_schema(engine: Engine, *, migrate: bool) -> None:
+    """Make sure the schema is at head: migrate it, or say how when not allowed to."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    if not migrate:
+        raise DatabaseError(
+            f"the database schema is at {current or 'empty'}, this geogrid needs {head}: "
+            "run geogrid db upgrade"
+        )
+    upgrade(engine)
 
 
 def schema_differences(engine: Engine) -> list:

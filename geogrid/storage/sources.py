@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from geogrid.inputs.load import LayerResult, LoadOptions, LoadReport, prepare_boundaries
@@ -179,3 +179,31 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def read_sources(engine: Engine):
+    """The stored inputs as a SourceData for the grid builder (WGS-84)."""
+    import geopandas as gpd
+
+    from geogrid.building.build import SourceData
+    from geogrid.errors import InputError
+
+    def frame(sql: str) -> gpd.GeoDataFrame:
+        with engine.connect() as conn:
+            return gpd.read_postgis(text(sql), conn, geom_col="geom").rename_geometry("geometry")
+
+    county = frame("select code, name, geom from source_county")
+    if county.empty:
+        raise InputError("no county outline loaded: geogrid load FILE --commit (role county)")
+    communities = frame("select code, name, kind, town, station_code, geom from source_communities")
+    if communities.empty:
+        raise InputError("no communities loaded: geogrid load FILE --commit (role communities)")
+    return SourceData(
+        county=county.geometry.union_all(),
+        communities=communities,
+        villages=frame("select code, name, community_code, geom from source_villages"),
+        streets=frame("select name, kind, geom from source_streets order by id"),
+        households=frame(
+            "select households, residents, address, geom from source_households order by id"
+        ),
+    )

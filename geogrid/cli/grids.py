@@ -1,0 +1,179 @@
+"""`geogrid build`, `geogrid validate` and `geogrid grids ...`: making and managing versions."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from geogrid.cli.common import console, engine
+from geogrid.errors import BuildError
+
+app = typer.Typer(help="Grid versions: list, activate, compare.", no_args_is_help=True)
+SHOWN_ISSUES = 30
+
+
+def build(
+    town_households: int = typer.Option(1500, help="Target households of a town level-2 grid."),
+    unit_target: int = typer.Option(30, help="Target households of a level-3 unit."),
+    unit_min: int = typer.Option(20, help="Fewest households a unit should hold."),
+    unit_max: int = typer.Option(40, help="Most households a unit should hold."),
+    tolerance: float = typer.Option(1.0, help="Gaps and overlaps narrower (m) are snapped."),
+    activate_it: bool = typer.Option(False, "--activate", help="Activate it if it passes."),
+    note: str = typer.Option("", help="A note stored with the version."),
+) -> None:
+    """Build a new draft grid version from the loaded inputs, validate it, store it."""
+    from geogrid.building.build import BuildOptions, build_grids
+    from geogrid.building.validate import validate_grids
+    from geogrid.storage import grids, sources
+
+    options = BuildOptions(tolerance, town_households, unit_target, unit_min, unit_max)
+    eng = engine()
+    started = time.perf_counter()
+    with _progress() as (progress, task):
+        built = build_grids(
+            sources.read_sources(eng), options, grids.previous_codes(eng),
+            lambda step, done, total: progress.update(task, description=step, completed=done, total=total),  # noqa: E501
+        )  # fmt: skip
+        progress.update(task, description="validating")
+        validation = validate_grids(built, options)
+    _print_issues(built.issues)
+    print_validation(validation)
+    if built.errors or not validation["passed"]:
+        raise BuildError("the build failed validation: nothing was stored (see above)")
+    version = grids.save_version(
+        eng, built, validation=validation, source="geogrid build", note=note
+    )
+    console.print(f"stored as draft version {version} in {time.perf_counter() - started:.1f} s")
+    if activate_it:
+        grids.activate(eng, version)
+        console.print(f"version {version} is active")
+
+
+class _progress:
+    def __enter__(self):
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+        )
+        self.progress.__enter__()
+        return self.progress, self.progress.add_task("reading inputs", total=None)
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+
+def validate(version: int | None = typer.Argument(None, help="Version (default: active).")) -> None:
+    """Validate a stored grid version again and print the report."""
+    from geogrid.building.validate import validate_grids
+    from geogrid.storage import grids
+
+    eng = engine()
+    number = version or grids.active_version(eng) or grids.latest_version(eng)
+    if number is None:
+        raise BuildError("no grid version yet: run geogrid build")
+    report = validate_grids(grids.load_built(eng, number))
+    console.print(f"grid version {number}")
+    print_validation(report)
+    if not report["passed"]:
+        raise typer.Exit(1)
+
+
+def print_validation(report: dict) -> None:
+    """The validation numbers as one table per concern."""
+    table = Table(title="validation", title_justify="left")
+    for column in (
+        "level",
+        "grids",
+        "gap m²",
+        "overlap m²",
+        "invalid",
+        "multi-part",
+        "Polsby-Popper median",
+    ):
+        table.add_column(column, justify="right")
+    for level, data in report["levels"].items():
+        cov, val = data["coverage"], data["validity"]
+        median = data["polsby_popper"].get("median", "-")
+        table.add_row(
+            level, f"{data['count']:,}", f"{cov['gap_m2']:.2f}", f"{cov['overlap_m2']:.2f}",
+            str(val["invalid"]), str(val["multipart"]), str(median),
+        )  # fmt: skip
+    console.print(table)
+    hh = report["households"]
+    per = hh["per_unit"]
+    console.print(
+        f"households {hh['total']:,} at {hh['points']:,} points, {hh['points_without_unit']} in no unit; "  # noqa: E501
+        f"per unit min {per.get('min', 0):.0f} / median {per.get('median', 0):.0f} / max {per.get('max', 0):.0f}; "  # noqa: E501
+        f"{hh['share_in_bounds']:.1%} of units hold {hh['bounds'][0]}-{hh['bounds'][1]}"
+    )
+    nesting = report["nesting"]
+    orphans, outside = nesting["orphan_count"], nesting["outside_parent_count"]
+    console.print(f"nesting: {orphans} without parent, {outside} outside their parent")
+    for error in report["errors"]:
+        console.print(f"[red]error:[/] {error}")
+    console.print("[green]passed[/]" if report["passed"] else "[red]failed[/]")
+
+
+def _print_issues(issues) -> None:
+    shown = [i for i in issues if i.severity != "info"][:SHOWN_ISSUES]
+    quiet = sum(1 for i in issues if i.severity == "info")
+    if shown:
+        table = Table(title="build issues", title_justify="left")
+        for column in ("level", "severity", "where (lon, lat)", "issue"):
+            table.add_column(column, overflow="fold")
+        for i in shown:
+            table.add_row(str(i.level), i.severity, f"{i.lon:.5f}, {i.lat:.5f}", i.message)
+        console.print(table)
+    if quiet:
+        console.print(f"{quiet} gaps/overlaps within the tolerance were snapped")
+
+
+@app.command("list")
+def list_versions() -> None:
+    """Every grid version with its status and counts."""
+    from geogrid.storage import grids
+
+    table = Table()
+    for column in (
+        "version",
+        "status",
+        "created",
+        "level 1",
+        "level 2",
+        "level 3",
+        "valid",
+        "note",
+    ):
+        table.add_column(column)
+    for r in grids.version_rows(engine()):
+        created = f"{r['created_at']:%Y-%m-%d %H:%M}"
+        counts = (str(r["l1"]), str(r["l2"]), str(r["l3"]))
+        valid = "yes" if r["passed"] else "no"
+        table.add_row(str(r["id"]), r["status"], created, *counts, valid, r["note"])
+    console.print(table)
+
+
+@app.command()
+def activate(version: int = typer.Argument(..., help="The version to use for assignment.")) -> None:
+    """Make a version the active one (the previous active one is retired)."""
+    from geogrid.storage import grids
+
+    grids.activate(engine(), version)
+    console.print(f"version {version} is active")
+
+
+@app.command()
+def diff(old: int = typer.Argument(...), new: int = typer.Argument(...)) -> None:
+    """Grids added, removed and changed between two versions."""
+    from geogrid.storage import grids
+
+    result = grids.diff_versions(engine(), old, new)
+    for label, codes in (
+        ("added", result.added),
+        ("removed", result.removed),
+        ("changed", result.changed),
+    ):
+        more = " ..." if len(codes) > 50 else ""
+        console.print(f"[bold]{label}[/] ({len(codes)}): {' '.join(codes[:50])}{more}")

@@ -1,0 +1,197 @@
+"""Grid versions in the store of record: write a build as a draft, activate, compare.
+
+Like MapIt's generations, versions are never overwritten: a redraw makes a new version and
+the old ones stay with their codes, so reports keep the version they were assigned under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from geoalchemy2.shape import to_shape
+from sqlalchemy import Connection, Engine, func, select, text, update
+
+from geogrid.building.build import BuiltGrids
+from geogrid.building.codes import geometry_key
+from geogrid.errors import VersionError
+from geogrid.storage.models import SRID, Grid, GridVersion
+
+GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
+
+
+def save_version(
+    engine: Engine, built: BuiltGrids, *, validation: dict, source: str, note: str = ""
+) -> int:
+    """Store a build as a new draft version, all or nothing; returns its number."""
+    wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
+    with engine.begin() as conn:
+        version_id = conn.execute(
+            GridVersion.__table__.insert()
+            .values(status="draft", source=source, note=note, validation=validation)
+            .returning(GridVersion.id)
+        ).scalar_one()
+        _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
+        _link_parents(conn, version_id)
+    return version_id
+
+
+def _copy_grids(conn: Connection, version_id: int, grids, areas) -> None:
+    multi = [
+        g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in grids.geometry
+    ]
+    ewkb = shapely.to_wkb(shapely.set_srid(shapely.from_wkb(shapely.to_wkb(multi)), SRID),
+                          hex=True, include_srid=True)  # fmt: skip
+    driver = conn.connection.driver_connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY grids ({', '.join(GRID_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row, area, geom in zip(grids.itertuples(), areas, ewkb, strict=True):
+            copy.write_row((version_id, row.level, row.code, row.name, row.kind, float(area),
+                            int(row.households), geom))  # fmt: skip
+
+
+def _link_parents(conn: Connection, version_id: int) -> None:
+    """Codes nest (a child's code is its parent's plus three digits), so link by code."""
+    conn.execute(
+        text(
+            "update grids c set parent_id = p.id from grids p "
+            "where c.version_id = :v and p.version_id = :v and p.level = c.level - 1 "
+            "and p.code = left(c.code, length(c.code) - 3)"
+        ),
+        {"v": version_id},
+    )
+
+
+def activate(engine: Engine, version_id: int) -> None:
+    """Make a version the one used for assignment; the previously active one is retired."""
+    with engine.begin() as conn:
+        status = conn.execute(
+            select(GridVersion.status).where(GridVersion.id == version_id)
+        ).scalar_one_or_none()
+        if status is None:
+            raise VersionError(f"grid version {version_id} does not exist")
+        validation = conn.execute(
+            select(GridVersion.validation).where(GridVersion.id == version_id)
+        ).scalar_one()
+        if validation and not validation.get("passed", False):
+            raise VersionError(f"grid version {version_id} failed validation: not activated")
+        conn.execute(
+            update(GridVersion).where(GridVersion.status == "active").values(status="retired")
+        )
+        conn.execute(
+            update(GridVersion)
+            .where(GridVersion.id == version_id)
+            .values(status="active", activated_at=func.now())
+        )
+
+
+def active_version(engine: Engine) -> int | None:
+    """The number of the active version, None before one is activated."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(GridVersion.id).where(GridVersion.status == "active")
+        ).scalar_one_or_none()
+
+
+def latest_version(engine: Engine) -> int | None:
+    """The newest version, whatever its status."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(GridVersion.id))).scalar()
+
+
+def previous_codes(engine: Engine) -> dict[str, str]:
+    """geometry key -> code for every grid of the newest version (keeps codes stable)."""
+    version = latest_version(engine)
+    if version is None:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(Grid.code, Grid.geom).where(Grid.version_id == version))
+        return {geometry_key(_single(to_shape(geom))): code for code, geom in rows}
+
+
+def _single(geom):
+    """Stored as MultiPolygon; the builder's single polygons fingerprint as themselves."""
+    return geom.geoms[0] if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1 else geom
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """Grids added, removed and changed (same code, other geometry) between two versions."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+
+def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
+    """Compare two versions grid by grid, by code."""
+    sql = text(
+        "select coalesce(a.code, b.code) as code, a.id is null as added, b.id is null as removed,"
+        " (a.id is not null and b.id is not null and not st_equals(a.geom, b.geom)) as changed "
+        "from (select * from grids where version_id = :old) a "
+        "full join (select * from grids where version_id = :new) b on a.code = b.code "
+        "order by 1"
+    )
+    with engine.connect() as conn:
+        known = set(
+            conn.execute(select(GridVersion.id).where(GridVersion.id.in_([old, new]))).scalars()
+        )
+        missing = sorted({old, new} - known)
+        if missing:
+            raise VersionError(f"grid version {missing[0]} does not exist")
+        rows = conn.execute(sql, {"old": old, "new": new}).all()
+    return VersionDiff(
+        added=[r.code for r in rows if r.added],
+        removed=[r.code for r in rows if r.removed],
+        changed=[r.code for r in rows if r.changed],
+    )
+
+
+def load_built(engine: Engine, version_id: int) -> BuiltGrids:
+    """A stored version as a BuiltGrids (projected), with the stored households re-joined."""
+    import geopandas as gpd
+
+    from geogrid.building.build import point_owners
+    from geogrid.inputs.crs import projected_crs_for
+    from geogrid.storage.sources import stored_outline
+
+    with engine.connect() as conn:
+        grids = gpd.read_postgis(
+            text("select g.level, g.code, g.name, g.kind, g.households, g.geom,"
+                 " coalesce(p.code, left(g.code, 9)) as parent_code from grids g"
+                 " left join grids p on p.id = g.parent_id"
+                 " where g.version_id = :v order by g.level, g.code"),
+            conn, geom_col="geom", params={"v": version_id},
+        ).rename_geometry("geometry")  # fmt: skip
+        households = gpd.read_postgis(
+            text("select households, geom from source_households order by id"), conn, "geom"
+        )
+    if grids.empty:
+        raise VersionError(f"grid version {version_id} does not exist or holds no grids")
+    county = stored_outline(engine)
+    epsg = projected_crs_for(county.centroid.x)
+    grids = grids.to_crs(epsg)
+    units = grids[grids["level"] == 3].reset_index(drop=True)
+    points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
+    owner = point_owners(list(units.geometry), points)
+    unit_codes = units["code"].to_numpy(dtype=object)
+    household_unit = [unit_codes[i] if i >= 0 else "" for i in owner]
+    county_projected = gpd.GeoSeries([county], crs=SRID).to_crs(epsg).iloc[0]
+    return BuiltGrids(grids, np.array(household_unit, dtype=object),
+                      households["households"].to_numpy(), county_projected)  # fmt: skip
+
+
+def version_rows(engine: Engine) -> list[dict]:
+    """Every version with its status, dates, note and grid counts per level."""
+    sql = text(
+        "select v.id, v.status, v.created_at, v.activated_at, v.note, "
+        "count(*) filter (where g.level = 1) as l1, count(*) filter (where g.level = 2) as l2, "
+        "count(*) filter (where g.level = 3) as l3, "
+        "coalesce((v.validation->>'passed')::boolean, false) as passed "
+        "from grid_versions v left join grids g on g.version_id = v.id group by v.id order by v.id"
+    )
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sql)]
