@@ -61,32 +61,44 @@ def check_raw_coordinates(check: LayerCheck, geographic: bool, fix: bool) -> Non
     """Out-of-range and swapped lon/lat, before any conversion (a geographic CRS only)."""
     if not geographic:
         return
-    for i, geom in enumerate(check.geometries):
-        if check.rejected[i] or geom is None or shapely.is_empty(geom):
-            continue
-        xy = shapely.get_coordinates(geom)
-        if not np.isfinite(xy).all():
+    live = np.flatnonzero(~check.rejected & ~shapely.is_missing(check.geometries))
+    xy, owner = shapely.get_coordinates(check.geometries[live], return_index=True)
+    count = len(live)
+    not_finite = _any_per(~np.isfinite(xy).all(axis=1), owner, count)
+    swapped = _all_per(_swapped_points(xy), owner, count)
+    outside = _any_per((np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90), owner, count)
+    for k in np.flatnonzero(not_finite | swapped | outside):
+        i = live[k]
+        where = _where(shapely.get_coordinates(check.geometries[i]))
+        if not_finite[k]:
             check.report(i, "geometry", "coordinate is not a number (NaN or infinite)")
-        elif _looks_swapped(xy):
-            if fix:
-                check.geometries[i] = shapely.transform(geom, lambda c: c[:, ::-1])
-                check.report(
-                    i, "geometry", f"lat/lon swapped near {_where(xy)}; swapped back", FIXED
-                )
-            else:
-                check.report(
-                    i,
-                    "geometry",
-                    f"coordinates look swapped (lat, lon) near {_where(xy)}; --fix swaps them",
-                )
-        elif (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-            check.report(i, "geometry", f"coordinate out of range near {_where(xy)}")
+        elif swapped[k] and fix:
+            check.geometries[i] = shapely.transform(check.geometries[i], lambda c: c[:, ::-1])
+            check.report(i, "geometry", f"lat/lon swapped near {where}; swapped back", FIXED)
+        elif swapped[k]:
+            message = f"coordinates look swapped (lat, lon) near {where}; --fix swaps them"
+            check.report(i, "geometry", message)
+        else:
+            check.report(i, "geometry", f"coordinate out of range near {where}")
 
 
-def _looks_swapped(xy: np.ndarray) -> bool:
+def _any_per(flags: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    result = np.zeros(count, dtype=bool)
+    np.logical_or.at(result, owner, flags)
+    return result
+
+
+def _all_per(flags: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    result = np.zeros(count, dtype=bool)
+    result[owner] = True  # geometries with no coordinates stay False
+    np.logical_and.at(result, owner, flags)
+    return result
+
+
+def _swapped_points(xy: np.ndarray) -> np.ndarray:
     """China's latitudes (15-55) where longitudes belong and longitudes (70-140) as latitudes."""
     x, y = xy[:, 0], xy[:, 1]
-    return bool(((x >= 15) & (x <= 55) & (y >= 70) & (y <= 140)).all())
+    return (x >= 15) & (x <= 55) & (y >= 70) & (y <= 140)
 
 
 def _where(xy: np.ndarray) -> str:
@@ -94,22 +106,41 @@ def _where(xy: np.ndarray) -> str:
 
 
 def check_geometries(check: LayerCheck, fix: bool) -> None:
-    """Null, empty, wrong type, invalid, repeated points."""
+    """Null, empty, wrong type, invalid, repeated points (vectorised; loops over the bad)."""
     accepted = ACCEPTED_TYPES.get(check.role)
     if accepted is None:
         return
-    for i, geom in enumerate(check.geometries):
-        if check.rejected[i]:
-            continue
-        if geom is None:
+    geoms = check.geometries
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    type_names = np.array(shapely.get_type_id(geoms))
+    wrong = ~missing & ~empty & ~np.isin(type_names, [_TYPE_IDS[t] for t in accepted])
+    present = ~missing & ~empty & ~wrong
+    suspect = present & (~shapely.is_valid(geoms) | _has_repeats(geoms, present))
+    for i in np.flatnonzero(~check.rejected & (missing | empty | wrong | suspect)):
+        geom = geoms[i]
+        if missing[i]:
             check.report(i, "geometry", "no geometry (null)")
-        elif shapely.is_empty(geom):
+        elif empty[i]:
             check.report(i, "geometry", "empty geometry")
-        elif geom.geom_type not in accepted:
+        elif wrong[i]:
             wanted = " or ".join(sorted(accepted))
             check.report(i, "geometry", f"{geom.geom_type} where {check.role} need {wanted}")
         else:
             _check_validity(check, i, geom, fix)
+
+
+_TYPE_IDS = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiPoint": 4,
+             "MultiLineString": 5, "MultiPolygon": 6}  # fmt: skip
+
+
+def _has_repeats(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
+    result = np.zeros(len(geoms), dtype=bool)
+    if present.any():
+        cleaned = shapely.remove_repeated_points(geoms[present], 0.0)
+        counts = shapely.get_num_coordinates(geoms[present])
+        result[present] = shapely.get_num_coordinates(cleaned) != counts
+    return result
 
 
 def _check_validity(check: LayerCheck, i: int, geom, fix: bool) -> None:
