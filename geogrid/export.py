@@ -26,7 +26,7 @@ select g.code, g.name, g.level, coalesce(p.code, '') as parent, g.kind, g.househ
        coalesce(string_agg(distinct pl.name, '、') filter (where a.role = 'grid_leader'), '') as leader,
        coalesce(string_agg(distinct pl.phone, '、') filter (where a.role = 'grid_leader'), '') as leader_tel,
        coalesce(string_agg(distinct pl.name, '、') filter (where a.role = 'information_officer'), '') as officer,
-       coalesce(string_agg(distinct pl.phone, '、') filter (where a.role = 'information_officer'), '') as officer_tel,
+       coalesce(string_agg(distinct pl.phone, '、') filter (where a.role = 'information_officer'), '') as officer_tl,
        coalesce(string_agg(distinct pl.name, '、') filter (where a.role = 'community_police'), '') as police,
        coalesce(max(s.name), '') as station, g.geom
 from grids g

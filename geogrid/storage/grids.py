@@ -26,6 +26,7 @@ def save_version(
 ) -> int:
     """Store a build as a new draft version, all or nothing; returns its number."""
     wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
+    wgs84["geometry"] = _valid_polygons(wgs84.geometry.to_numpy())
     with engine.begin() as conn:
         version_id = conn.execute(
             GridVersion.__table__.insert()
@@ -35,6 +36,19 @@ def save_version(
         _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
         _link_parents(conn, version_id)
     return version_id
+
+
+def _valid_polygons(geoms: np.ndarray) -> np.ndarray:
+    """Reprojection can turn a zero-width spike into a self-touch: repair those few."""
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():
+        repaired = shapely.make_valid(geoms[bad])
+        geoms = geoms.copy()
+        geoms[bad] = [
+            shapely.union_all([p for p in shapely.get_parts(g) if "Polygon" in p.geom_type])
+            for g in repaired
+        ]
+    return geoms
 
 
 def _copy_grids(conn: Connection, version_id: int, grids, areas) -> None:
@@ -154,7 +168,7 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
     """A stored version as a BuiltGrids (projected), with the stored households re-joined."""
     import geopandas as gpd
 
-    from geogrid.building.build import point_owners
+    from geogrid.building.build import densified, point_owners
     from geogrid.inputs.crs import projected_crs_for
     from geogrid.storage.sources import stored_outline
 
@@ -174,12 +188,13 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
     county = stored_outline(engine)
     epsg = projected_crs_for(county.centroid.x)
     grids = grids.to_crs(epsg)
+    grids["geometry"] = _valid_polygons(grids.geometry.to_numpy())
     units = grids[grids["level"] == 3].reset_index(drop=True)
     points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
     owner = point_owners(list(units.geometry), points)
     unit_codes = units["code"].to_numpy(dtype=object)
     household_unit = [unit_codes[i] if i >= 0 else "" for i in owner]
-    county_projected = gpd.GeoSeries([county], crs=SRID).to_crs(epsg).iloc[0]
+    county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
     return BuiltGrids(grids, np.array(household_unit, dtype=object),
                       households["households"].to_numpy(), county_projected)  # fmt: skip
 

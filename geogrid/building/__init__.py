@@ -1,0 +1,1 @@
+"""Grid building: the three levels as clean, nested partitions of the county."""
