@@ -183,3 +183,14 @@ def test_missing_required_column_names_the_field(tmp_path: Path) -> None:
     report = prepare_boundaries([path], LoadOptions())
     assert len(report.layer("communities").accepted) == 0
     assert "required field 'name'" in report.errors[0].message
+
+
+def test_geoparquet_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "communities.parquet"
+    communities_frame().to_parquet(path)
+    report = prepare_boundaries([path], LoadOptions(role="communities"))
+    assert report.errors == []
+    assert list(report.layer("communities").accepted["name"]) == [
+        "密州街道和平社区",
+        "枳沟镇王家庄社区",
+    ]
