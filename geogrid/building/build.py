@@ -228,7 +228,10 @@ def _village_grids(ctx, community: dict, villages: gpd.GeoDataFrame):
 def _town_grids(ctx, community, streets, points, weights) -> list:
     options = ctx.options
     blocks = town.street_blocks(community, streets, snap_m=options.street_snap_m)
-    per_block = _households_per_polygon(blocks, points, weights)
+    # Only the households inside the community's box: the county has ~145k of them.
+    x0, y0, x1, y1 = community.bounds
+    near = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
+    per_block = _households_per_polygon(blocks, points[near], weights[near])
     grids = town.merge_blocks_into_grids(blocks, per_block, target=options.town_grid_households)
     return [g.geometry for g in grids]
 

@@ -46,7 +46,7 @@ def partition_within(
     geoms = np.array(pieces, dtype=object)
     _report_outside(parent, geoms, tolerance_m, issues)
     clipped = shapely.make_valid(shapely.intersection(geoms, parent))
-    clipped = np.array([_polygonal(g) for g in clipped], dtype=object)
+    clipped = np.array([polygonal(g) for g in clipped], dtype=object)
     exclusive = _remove_overlaps(clipped, tolerance_m, issues)
     filled = _fill_gaps(parent, exclusive, tolerance_m, fill_large_gaps, issues)
     return list(filled), issues
@@ -74,13 +74,13 @@ def _remove_overlaps(clipped: np.ndarray, tolerance_m: float, issues: list) -> n
         if overlap.area > 0:
             owners = tuple(int(j) for j in earlier if result[j].intersection(overlap).area > 0)
             issues.append(_issue(OVERLAP, overlap, (*owners, i), _thin(overlap, tolerance_m)))
-            result[i] = _polygonal(shapely.difference(geom, taken))
+            result[i] = polygonal(shapely.difference(geom, taken))
     return result
 
 
 def _fill_gaps(parent, pieces: np.ndarray, tolerance_m: float, fill_large: bool, issues: list):
     gaps = shapely.difference(parent, shapely.union_all(pieces))
-    parts = [g for g in shapely.get_parts(_polygonal(gaps)) if g.area > 0]
+    parts = [g for g in shapely.get_parts(polygonal(gaps)) if g.area > 0]
     if not parts:
         return pieces
     tree = STRtree(pieces)
@@ -90,7 +90,7 @@ def _fill_gaps(parent, pieces: np.ndarray, tolerance_m: float, fill_large: bool,
         neighbour = _longest_shared_edge(gap, result, tree, tolerance_m)
         fixed = neighbour is not None and (thin or fill_large)
         if fixed:
-            result[neighbour] = _polygonal(shapely.union(result[neighbour], gap))
+            result[neighbour] = polygonal(shapely.union(result[neighbour], gap))
         touching = () if neighbour is None else (neighbour,)
         issues.append(_issue(GAP, gap, touching, thin, fixed=fixed))
     return result
@@ -110,7 +110,7 @@ def _thin(geom, tolerance_m: float) -> bool:
     return bool(shapely.buffer(geom, -tolerance_m / 2).is_empty)
 
 
-def _polygonal(geom):
+def polygonal(geom):
     """Only the areal parts: intersections and differences leave stray lines and points."""
     if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, select, text, update
 
 from geogrid.building.build import BuiltGrids
 from geogrid.building.codes import geometry_key
+from geogrid.building.partition import polygonal
 from geogrid.errors import VersionError
 from geogrid.storage.models import SRID, Grid, GridVersion
 
@@ -42,12 +43,8 @@ def _valid_polygons(geoms: np.ndarray) -> np.ndarray:
     """Reprojection can turn a zero-width spike into a self-touch: repair those few."""
     bad = ~shapely.is_valid(geoms)
     if bad.any():
-        repaired = shapely.make_valid(geoms[bad])
         geoms = geoms.copy()
-        geoms[bad] = [
-            shapely.union_all([p for p in shapely.get_parts(g) if "Polygon" in p.geom_type])
-            for g in repaired
-        ]
+        geoms[bad] = [polygonal(g) for g in shapely.make_valid(geoms[bad])]
     return geoms
 
 
