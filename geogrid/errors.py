@@ -6,7 +6,11 @@ class to a 4xx problem body in one place.
 
 
 class GeogridError(Exception):
-    """Base of every error geogrid raises on purpose."""
+    """Base of every error geogrid raises on purpose; `field` names the offending input."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ConfigurationError(GeogridError):
@@ -43,3 +47,15 @@ class VersionError(GeogridError):
 
 class BuildError(GeogridError):
     """A grid build whose result fails validation: nothing of it is stored."""
+
+
+class ConflictError(InputError):
+    """A retried request id whose body differs from the first request's."""
+
+
+class NotFoundError(GeogridError):
+    """A report, grid, station or user that does not exist (or is outside the caller's scope)."""
+
+
+class TransitionError(InputError):
+    """A status change the report lifecycle does not allow."""

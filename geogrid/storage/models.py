@@ -29,6 +29,7 @@ from sqlalchemy import (
     DateTime,
     Double,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -36,6 +37,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -57,6 +61,8 @@ REPORT_STATUSES = (
     "duplicate",
 )
 EVENT_KINDS = ("status", "note", "instruction", "assignment")
+ROUTES = ("station", "department", "triage")
+HEAT_GROUPS = ("hazard", "incident")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -157,7 +163,10 @@ class ReportCategory(Base):
     """A kind of report: basic information or dynamic information, security or not."""
 
     __tablename__ = "report_categories"
-    __table_args__ = (CheckConstraint("kind in ('basic', 'dynamic')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind in ('basic', 'dynamic')", name="kind"),
+        CheckConstraint(_one_of("heat_group", HEAT_GROUPS), name="heat_group"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -166,6 +175,11 @@ class ReportCategory(Base):
     kind: Mapped[str] = mapped_column(String(8))
     is_security: Mapped[bool] = mapped_column(Boolean, default=False)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # Which heatmap a category feeds (hazards or incidents); none for the others.
+    heat_group: Mapped[str | None] = mapped_column(String(16))
+    # Details visible to the station and the county only (population, rental housing ...).
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    sort_order: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 class Person(Base):
@@ -205,18 +219,32 @@ class GridAssignment(Base):
 
 
 class Report(Base):
-    """An incoming geotagged report, as received and as assigned and routed."""
+    """An incoming geotagged report, as received and as assigned and routed.
+
+    Reports are the one table that grows by millions, written in bulk with COPY. Its
+    references to grids, people, stations and departments are plain ids checked by the
+    intake, which reads them from the same database, rather than foreign keys: per-row FK
+    triggers cut COPY to a fraction of its speed (measured: bench/bench_ingest.py), and grid
+    versions and people are never deleted, only retired. Indexes are the ones the API and
+    maps filter by.
+    """
 
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint(_one_of("status", REPORT_STATUSES), name="status"),
         CheckConstraint(_one_of("assignment_method", ASSIGNMENT_METHODS), name="method"),
-    )
+        CheckConstraint(_one_of("route", ROUTES), name="route"),
+        Index("ix_reports_station_id_reported_at", "station_id", "reported_at"),
+        Index("ix_reports_department_id_reported_at", "department_id", "reported_at"),
+        Index("ix_reports_triage", "reported_at", postgresql_where=sql_text("route = 'triage'")),
+        Index("ix_reports_duplicate_of", "duplicate_of",
+              postgresql_where=sql_text("duplicate_of is not null")),
+    )  # fmt: skip
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     client_request_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     body_hash: Mapped[str | None] = mapped_column(String(64))
-    category_id: Mapped[int] = mapped_column(ForeignKey("report_categories.id"), index=True)
+    category_id: Mapped[int] = mapped_column(Integer)
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True))
     received_x: Mapped[float | None] = mapped_column(Double)
     received_y: Mapped[float | None] = mapped_column(Double)
@@ -227,18 +255,21 @@ class Report(Base):
     )
     reporter: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
-    version_id: Mapped[int | None] = mapped_column(ForeignKey("grid_versions.id"))
-    level1_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
-    level2_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
-    level3_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    level1_id: Mapped[int | None] = mapped_column(BigInteger)
+    level2_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    level3_id: Mapped[int | None] = mapped_column(BigInteger)
+    leader_id: Mapped[int | None] = mapped_column(Integer)
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+    # Where the report went: the grid's station (security), a department, or county triage.
+    route: Mapped[str] = mapped_column(String(16), default="triage", server_default="triage")
+    police_id: Mapped[int | None] = mapped_column(Integer)
+    station_id: Mapped[int | None] = mapped_column(Integer)  # the grid's station (jurisdiction)
+    department_id: Mapped[int | None] = mapped_column(Integer)
     assignment_method: Mapped[str] = mapped_column(String(16), default="unassigned")
     distance_m: Mapped[float | None] = mapped_column(Double)
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
-    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reports.id"))
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 class ReportEvent(Base):
@@ -257,6 +288,19 @@ class ReportEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class GridInstruction(Base):
+    """A station's standing instruction to the assistants of a grid (by stable code)."""
+
+    __tablename__ = "grid_instructions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grid_code: Mapped[str] = mapped_column(String(32), index=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
 
 
 # --- Boundary inputs, as loaded by `geogrid load` (the sources that grids are built from) ---

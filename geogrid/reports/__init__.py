@@ -1,0 +1,1 @@
+"""Reports: intake, spatial assignment to grid and people, routing, lifecycle."""

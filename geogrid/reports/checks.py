@@ -1,0 +1,196 @@
+"""Checking incoming report items, vectorised: one reason per rejected item, naming its field.
+
+An item is a mapping with `category`, `lon`/`lat` (or `x`/`y` in a projected CRS) and
+optionally `client_request_id`, `crs`, `reported_at`, `reporter`, `text`. All three intake
+doors (one report, a batch, a file) turn their items into a DataFrame and come here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from geogrid.errors import UnknownCRSError
+from geogrid.inputs.crs import parse_crs, to_wgs84
+
+DEFAULT_CRS = "EPSG:4326"
+MAX_ID = 128
+MAX_TEXT = 4000
+MAX_REPORTER = 200
+CHINA = (73.0, 135.5, 3.0, 54.0)  # lon min, lon max, lat min, lat max
+GEOGRAPHIC_RANGES = {"lon": 180.0, "lat": 90.0}
+FUTURE_SLACK = pd.Timedelta(hours=1)  # phones' clocks drift
+COLUMN_ALIASES = {"x": "lon", "y": "lat", "longitude": "lon", "latitude": "lat", "lng": "lon",
+                  "经度": "lon", "纬度": "lat", "类别": "category", "时间": "reported_at",
+                  "上报人": "reporter", "内容": "text"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """Why one item was rejected: its row (0-based), the field and a message."""
+
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"item {self.row + 1}: field {self.field!r}: {self.message}"
+
+
+@dataclass
+class CheckedItems:
+    """The accepted items, normalised: WGS-84 points beside what was received."""
+
+    rows: np.ndarray  # positions in the input
+    client_request_id: np.ndarray  # object: str or None
+    body_hash: np.ndarray  # object: 16 hex digits
+    category: np.ndarray  # category codes (object)
+    lon: np.ndarray
+    lat: np.ndarray
+    received_x: np.ndarray
+    received_y: np.ndarray
+    received_crs: np.ndarray  # object: normalised CRS names
+    reported_at: pd.DatetimeIndex  # UTC
+    reporter: np.ndarray
+    text: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, keep: np.ndarray) -> CheckedItems:
+        """The items selected by a boolean mask or positions."""
+        return CheckedItems(**{k: v[keep] for k, v in vars(self).items()})
+
+
+def check_items(
+    frame: pd.DataFrame,
+    categories: set[str],
+    *,
+    default_crs: str = DEFAULT_CRS,
+    now: datetime | None = None,
+) -> tuple[CheckedItems, list[ItemError]]:
+    """Check and normalise items; returns the accepted ones and an error per rejected one."""
+    frame = frame.rename(columns={k: v for k, v in COLUMN_ALIASES.items() if k in frame})
+    n = len(frame)
+    error = np.full(n, None, dtype=object)  # the first problem of each row: (field, message)
+    text_of = {name: _text_column(frame, name, n) for name in
+               ("client_request_id", "category", "reporter", "text", "crs")}  # fmt: skip
+    _check_lengths(text_of, error)
+    category = pd.Series(text_of["category"], dtype=object).str.strip().to_numpy(dtype=object)
+    _flag(error, category == "", "category", "missing")
+    unknown = (category != "") & ~np.isin(category, list(categories))
+    _flag(error, unknown, "category", lambda i: f"unknown category {category[i]!r}")
+    crs = np.where(text_of["crs"] == "", default_crs, text_of["crs"]).astype(object)
+    x = _number_column(frame, "lon", error)
+    y = _number_column(frame, "lat", error)
+    lon, lat, crs_names = _to_wgs84(x, y, crs, error)
+    reported_at = _timestamps(frame, error, now)
+    rows = np.flatnonzero(error == None)  # noqa: E711 (elementwise on an object array)
+    ids = text_of["client_request_id"].astype(object)
+    ids[ids == ""] = None
+    hashes = _body_hashes(category, x, y, crs_names, reported_at, text_of)
+    checked = CheckedItems(
+        rows, ids[rows], hashes[rows], category[rows].astype(object), lon[rows], lat[rows],
+        x[rows], y[rows], crs_names[rows], reported_at[rows],
+        text_of["reporter"][rows], text_of["text"][rows],
+    )  # fmt: skip
+    problems = [ItemError(int(i), *error[i]) for i in np.flatnonzero(error != None)]  # noqa: E711
+    return checked, problems
+
+
+def _text_column(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame:
+        return np.full(n, "", dtype=object)
+    column = frame[name]
+    return column.where(column.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _check_lengths(text_of: dict[str, np.ndarray], error: np.ndarray) -> None:
+    limits = {"client_request_id": MAX_ID, "reporter": MAX_REPORTER, "text": MAX_TEXT, "crs": 64}
+    for name, limit in limits.items():
+        lengths = pd.Series(text_of[name], dtype=object).str.len().to_numpy()
+        _flag(error, lengths > limit, name, f"longer than {limit} characters")
+
+
+def _flag(error: np.ndarray, mask: np.ndarray, field: str, message) -> None:
+    """Record a problem on the rows of mask that have none yet."""
+    for i in np.flatnonzero(mask & (error == None)):  # noqa: E711
+        error[i] = (field, message(i) if callable(message) else message)
+
+
+def _number_column(frame: pd.DataFrame, name: str, error: np.ndarray) -> np.ndarray:
+    if name not in frame:
+        _flag(error, np.ones(len(frame), bool), name, "missing")
+        return np.full(len(frame), np.nan)
+    raw = frame[name]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    blank = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+    # A float column cannot tell a missing value from NaN; a text column (CSV) can.
+    _flag(error, blank, name, "missing or NaN" if raw.dtype.kind == "f" else "missing")
+    _flag(error, ~np.isfinite(values), name, lambda i: f"not a number: {raw.iloc[i]!r}")
+    return values
+
+
+def _to_wgs84(x, y, crs, error) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Convert each CRS group to WGS-84 after the range checks that group allows."""
+    lon, lat = np.full(len(x), np.nan), np.full(len(x), np.nan)
+    names = np.full(len(x), "", dtype=object)
+    for given in pd.unique(crs):
+        group = (crs == given) & (error == None)  # noqa: E711
+        try:
+            spec = parse_crs(given)
+        except UnknownCRSError as exc:
+            _flag(error, group, "crs", str(exc))
+            continue
+        if spec.offset or spec.pyproj_crs.is_geographic:
+            _check_lon_lat(x, y, group, error)
+            group &= error == None  # noqa: E711
+        if group.any():
+            lon[group], lat[group] = to_wgs84(x[group], y[group], spec)
+            names[group] = spec.name
+    bad = ~(np.isfinite(lon) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    _flag(error, bad, "lon", lambda i: f"({x[i]}, {y[i]}) does not convert to a point on Earth")
+    return lon, lat, names
+
+
+def _check_lon_lat(x, y, group, error) -> None:
+    lo_x, hi_x, lo_y, hi_y = CHINA
+    swapped = group & (lo_x <= y) & (y <= hi_x) & (lo_y <= x) & (x <= hi_y) & (np.abs(y) > 90)
+    _flag(error, swapped, "lat",
+          lambda i: f"lon {x[i]}, lat {y[i]}: apparently swapped (lat given as lon)")  # fmt: skip
+    _flag(error, group & (np.abs(x) > 180), "lon", lambda i: f"{x[i]} is out of range -180..180")
+    _flag(error, group & (np.abs(y) > 90), "lat", lambda i: f"{y[i]} is out of range -90..90")
+    _flag(error, group & (x == 0) & (y == 0), "lon", "0, 0 is a missing GPS fix, not a place")
+
+
+def _timestamps(frame: pd.DataFrame, error: np.ndarray, now: datetime | None) -> pd.DatetimeIndex:
+    now_ts = pd.Timestamp(now or datetime.now(UTC))
+    now_ts = now_ts.tz_localize(UTC) if now_ts.tzinfo is None else now_ts.tz_convert(UTC)
+    now_ts = now_ts.as_unit("us")
+    if "reported_at" not in frame:
+        return pd.DatetimeIndex([now_ts] * len(frame)).as_unit("us")
+    raw = frame["reported_at"]
+    blank = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+    text = raw.where(~blank, now_ts.isoformat()).astype(str)
+    # Times without an offset are China Standard Time: what a phone in the county shows.
+    has_zone = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
+    parsed = pd.to_datetime(text.where(has_zone, text + "+08:00"), utc=True, errors="coerce",
+                            format="ISO8601")  # fmt: skip
+    values = pd.DatetimeIndex(parsed).as_unit("us")
+    _flag(error, values.isna(), "reported_at",
+          lambda i: f"not an ISO 8601 time: {raw.iloc[i]!r}")  # fmt: skip
+    late = np.asarray(values > now_ts + FUTURE_SLACK)
+    _flag(error, late, "reported_at", lambda i: f"{raw.iloc[i]} is in the future")
+    return values.fillna(now_ts)
+
+
+def _body_hashes(category, x, y, crs, reported_at, text_of) -> np.ndarray:
+    """A 64-bit fingerprint of each item's content, to tell a retry from a conflict."""
+    body = pd.DataFrame({"category": category, "x": x, "y": y, "crs": crs,
+                         "at": reported_at.asi8, "reporter": text_of["reporter"],
+                         "text": text_of["text"]})  # fmt: skip
+    hashed = pd.util.hash_pandas_object(body, index=False).to_numpy()
+    return np.array([f"{h:016x}" for h in hashed.tolist()], dtype=object)

@@ -1,0 +1,85 @@
+"""Routing: which desk a report goes to. The table is data (report_categories, departments).
+
+- a security category on an assigned report goes to the grid's police station, with the
+  community police officer on duty;
+- any other category on an assigned report goes to the category's responsible department;
+- an unassigned report, or a security report in a community no station covers, goes to the
+  county triage queue.
+The grid's station is kept on every assigned report: it is the jurisdiction the station sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import Connection, text
+
+from geogrid.reports.assign import People, Placement
+
+ROUTES = ("station", "department", "triage")
+STATION, DEPARTMENT, TRIAGE = range(3)
+
+
+@dataclass
+class CategoryTable:
+    """The categories as arrays, in sort order; position = category index."""
+
+    codes: np.ndarray
+    ids: np.ndarray
+    is_security: np.ndarray
+    department: np.ndarray  # department id, -1 for none
+    heat_group: np.ndarray  # object: 'hazard', 'incident' or None
+    sensitive: np.ndarray
+    dynamic: np.ndarray
+
+    def positions(self, codes: np.ndarray) -> np.ndarray:
+        """Category index of each code (codes must be known)."""
+        order = np.argsort(self.codes)
+        return order[np.searchsorted(self.codes[order], codes)]
+
+
+def read_categories(conn: Connection) -> CategoryTable:
+    """The category table as stored (seed it with `seed_categories` first)."""
+    rows = conn.execute(
+        text("select code, id, is_security, coalesce(department_id, -1), heat_group, "
+             "sensitive, kind = 'dynamic' from report_categories order by sort_order, code")
+    ).all()  # fmt: skip
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    return CategoryTable(
+        np.array(columns[0], dtype=object), np.array(columns[1], dtype=np.int64),
+        np.array(columns[2], dtype=bool), np.array(columns[3], dtype=np.int64),
+        np.array(columns[4], dtype=object), np.array(columns[5], dtype=bool),
+        np.array(columns[6], dtype=bool),
+    )  # fmt: skip
+
+
+@dataclass
+class Routes:
+    """The desk of each report: route index, department id (-1) and police officer (-1)."""
+
+    route: np.ndarray
+    department: np.ndarray
+    police: np.ndarray
+
+    def names(self) -> np.ndarray:
+        """The route of each report as text."""
+        return np.asarray(ROUTES, dtype=object)[self.route]
+
+
+def route_reports(
+    table: CategoryTable, category: np.ndarray, placement: Placement, people: People
+) -> Routes:
+    """Route each report (category = index into table) by the rules above."""
+    security = table.is_security[category]
+    assigned = placement.unit >= 0
+    to_station = assigned & security & (people.station >= 0)
+    to_department = assigned & ~security & (table.department[category] >= 0)
+    route = np.full(len(category), TRIAGE, dtype=np.int8)
+    route[to_station] = STATION
+    route[to_department] = DEPARTMENT
+    return Routes(
+        route=route,
+        department=np.where(to_department, table.department[category], -1),
+        police=np.where(to_station, people.police, -1),
+    )

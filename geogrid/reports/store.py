@@ -1,0 +1,114 @@
+"""Writing assigned reports to PostGIS with COPY, and looking up earlier requests by id."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, text
+
+NULL = "\\N"
+COLUMNS = (
+    "id", "client_request_id", "body_hash", "category_id", "geom", "received_x", "received_y",
+    "received_crs", "reported_at", "reporter", "text", "version_id", "level1_id", "level2_id",
+    "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
+    "assignment_method", "distance_m", "status",
+)  # fmt: skip
+_HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
+
+
+def new_ids(n: int, rng: np.random.Generator | None = None) -> np.ndarray:
+    """n random (version 4) UUIDs as 32 hex digits, which PostgreSQL's uuid type reads."""
+    rng = rng or np.random.default_rng()
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    return _HEX[raw].view("S32").ravel().astype(str).astype(object)
+
+
+def copy_reports(conn: Connection, rows: dict[str, np.ndarray]) -> int:
+    """COPY reports into the table; rows maps each of COLUMNS to an array (None/-1/NaN: null).
+
+    `geom` is given as lon/lat in rows["lon"], rows["lat"]. Returns the rows written.
+    """
+    n = len(rows["id"])
+    if n == 0:
+        return 0
+    points = shapely.set_srid(shapely.points(rows["lon"], rows["lat"]), 4326)
+    frame = pd.DataFrame({name: _column(rows, name) for name in COLUMNS if name != "geom"})
+    frame.insert(COLUMNS.index("geom"), "geom", shapely.to_wkb(points, hex=True, include_srid=True))
+    buffer = io.StringIO()
+    # COPY's text format, not CSV: no quoting (a BEL never occurs in cleaned text).
+    frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep=NULL, quoting=3,
+                 quotechar="\a", float_format="%.17g")  # fmt: skip
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"copy reports ({', '.join(COLUMNS)}) from stdin") as copy:
+        copy.write(buffer.getvalue())
+    return n
+
+
+def _column(rows: dict[str, np.ndarray], name: str) -> pd.Series:
+    values = rows[name]
+    if name == "reported_at":
+        return pd.Series(pd.DatetimeIndex(values).strftime("%Y-%m-%d %H:%M:%S.%f+00"))
+    if values.dtype.kind in "iu":
+        return pd.Series(values).astype("Int64").mask(values < 0)
+    if values.dtype.kind == "f":
+        return pd.Series(values)
+    cleaned = pd.Series(values, dtype=object)
+    # COPY text format: tabs, newlines and backslashes inside text must not break the row.
+    return cleaned.str.replace("\\", "\\\\", regex=False).str.replace(
+        r"[\t\n\r\a]", " ", regex=True
+    )
+
+
+def earlier_requests(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Stored reports of these client request ids: id -> (report id, body hash)."""
+    if not ids:
+        return {}
+    found = conn.execute(
+        text("select client_request_id, id::text, body_hash from reports "
+             "where client_request_id = any(:ids)"),
+        {"ids": ids},
+    )  # fmt: skip
+    return {r[0]: (r[1], r[2]) for r in found}
+
+
+def flag_possible_duplicates(
+    conn: Connection, ids: list[str], *, distance_m: float, window_hours: float
+) -> int:
+    """Mark new reports of a dynamic category that repeat an open one nearby and recently.
+
+    Basic-information updates at the same address are routine, not duplicates, so only
+    dynamic categories (hazards, incidents ...) are compared. Returns how many were flagged.
+    """
+    if not ids:
+        return 0
+    return conn.execute(
+        text(_DUPLICATES_SQL), {"ids": ids, "m": distance_m, "h": window_hours}
+    ).rowcount
+
+
+_DUPLICATES_SQL = """
+with new as (
+  select r.id, r.category_id, r.geom, r.reported_at from reports r
+  join report_categories c on c.id = r.category_id and c.kind = 'dynamic'
+  where r.id = any(cast(:ids as uuid[]))
+), first_match as (
+  select n.id, (
+    select o.id from reports o
+    where o.category_id = n.category_id and o.id <> n.id
+      and o.status in ('received', 'assigned', 'dispatched', 'in_progress')
+      and o.reported_at >= n.reported_at - cast(:h as float8) * interval '1 hour'
+      and o.reported_at <= n.reported_at
+      and (o.reported_at, o.id) < (n.reported_at, n.id)
+      and o.geom && st_expand(n.geom, cast(:m as float8) / 60000.0)
+      and st_dwithin(o.geom::geography, n.geom::geography, cast(:m as float8))
+    order by o.reported_at, o.id limit 1) as original
+  from new n
+)
+update reports r set duplicate_of = f.original
+from first_match f where r.id = f.id and f.original is not null
+"""
