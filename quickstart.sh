@@ -10,6 +10,8 @@ APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3   # the embedded store of record
   python3 python3-venv                    # the virtual environment
   util-linux                              # setpriv: runs postgres as 'postgres' under root
+  fonts-wqy-microhei                      # the CJK font embedded in printed maps (TrueType)
+  poppler-utils                           # pdftotext/pdfinfo: the print tests read the PDFs
 )
 VENV=.venv
 STAMP="$VENV/.geogrid-installed"
