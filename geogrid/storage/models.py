@@ -62,6 +62,7 @@ REPORT_STATUSES = (
 )
 EVENT_KINDS = ("status", "note", "instruction", "assignment")
 ROUTES = ("station", "department", "triage")
+API_ROLES = ("county_admin", "station", "grid_staff", "department")
 HEAT_GROUPS = ("hazard", "incident")
 
 
@@ -301,6 +302,43 @@ class GridInstruction(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
+
+
+class ApiUser(Base):
+    """A holder of an API token: its role and, for scoped roles, its station/department/person.
+
+    Only a SHA-256 of the token is stored; the token itself is shown once, when made.
+    """
+
+    __tablename__ = "api_users"
+    __table_args__ = (CheckConstraint(_one_of("role", API_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+class AuditEntry(Base):
+    """A read of sensitive data or a change, by whom and when (append-only)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    user_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict | None] = mapped_column(JSONB)
 
 
 # --- Boundary inputs, as loaded by `geogrid load` (the sources that grids are built from) ---
