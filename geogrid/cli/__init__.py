@@ -11,6 +11,7 @@ from geogrid.cli import db as db_commands
 from geogrid.cli import demo as demo_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
+from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
 from geogrid.cli import staff as staff_commands
 from geogrid.errors import GeogridError
@@ -30,6 +31,11 @@ app.command("validate")(grid_commands.validate)
 app.add_typer(grid_commands.app, name="grids")
 app.add_typer(staff_commands.app, name="staff")
 app.command("export")(staff_commands.export)
+app.command("sample-reports")(report_commands.sample_reports)
+app.command("ingest")(report_commands.ingest)
+app.command("reassign")(report_commands.reassign)
+app.add_typer(report_commands.app, name="report")
+app.add_typer(report_commands.categories_app, name="categories")
 
 
 def main() -> None:

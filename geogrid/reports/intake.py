@@ -20,6 +20,7 @@ from geogrid.errors import ConflictError, InputError
 from geogrid.reports import store
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.duplicates import find_duplicates
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
 from geogrid.reports.routing import CategoryTable, read_categories, route_reports
 
@@ -125,16 +126,21 @@ def _store_new(conn, items: CheckedItems, table: CategoryTable, index: Assignmen
     people = people_on_duty(index, placement, china_days(items.reported_at.as_unit("s").asi8))
     routes = route_reports(table, category, placement, people)
     ids = store.new_ids(len(items))
-    store.copy_reports(conn, _rows(items, ids, table, category, index, placement, people, routes))
+    seconds = items.reported_at.as_unit("s").asi8
+    new = {"id": ids, "category_id": table.ids[category], "dynamic": table.dynamic[category],
+           "lon": items.lon, "lat": items.lat, "seconds": seconds}  # fmt: skip
+    duplicate_of = find_duplicates(
+        conn, new, index.to_metres, distance_m=options.duplicate_distance_m,
+        window_hours=options.duplicate_window_hours,
+    )  # fmt: skip
+    rows = _rows(items, ids, table, category, index, placement, people, routes)
+    store.copy_reports(conn, rows | {"duplicate_of": duplicate_of})
     result.outcome[items.rows] = "accepted"
     result.report_id[items.rows] = [_dashed(i) for i in ids]
     _point_repeats_at_first(items, ids, result)
     result.methods.update(placement.method_names())
     result.routes.update(routes.names())
-    result.duplicates = store.flag_possible_duplicates(
-        conn, list(ids), distance_m=options.duplicate_distance_m,
-        window_hours=options.duplicate_window_hours,
-    )  # fmt: skip
+    result.duplicates = int(sum(d is not None for d in duplicate_of))
 
 
 def _point_repeats_at_first(items: CheckedItems, ids, result: IntakeResult) -> None:

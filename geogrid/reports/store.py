@@ -14,7 +14,7 @@ COLUMNS = (
     "id", "client_request_id", "body_hash", "category_id", "geom", "received_x", "received_y",
     "received_crs", "reported_at", "reporter", "text", "version_id", "level1_id", "level2_id",
     "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
-    "assignment_method", "distance_m", "status",
+    "assignment_method", "distance_m", "status", "duplicate_of",
 )  # fmt: skip
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
 
@@ -74,41 +74,3 @@ def earlier_requests(conn: Connection, ids: list[str]) -> dict[str, tuple[str, s
         {"ids": ids},
     )  # fmt: skip
     return {r[0]: (r[1], r[2]) for r in found}
-
-
-def flag_possible_duplicates(
-    conn: Connection, ids: list[str], *, distance_m: float, window_hours: float
-) -> int:
-    """Mark new reports of a dynamic category that repeat an open one nearby and recently.
-
-    Basic-information updates at the same address are routine, not duplicates, so only
-    dynamic categories (hazards, incidents ...) are compared. Returns how many were flagged.
-    """
-    if not ids:
-        return 0
-    return conn.execute(
-        text(_DUPLICATES_SQL), {"ids": ids, "m": distance_m, "h": window_hours}
-    ).rowcount
-
-
-_DUPLICATES_SQL = """
-with new as (
-  select r.id, r.category_id, r.geom, r.reported_at from reports r
-  join report_categories c on c.id = r.category_id and c.kind = 'dynamic'
-  where r.id = any(cast(:ids as uuid[]))
-), first_match as (
-  select n.id, (
-    select o.id from reports o
-    where o.category_id = n.category_id and o.id <> n.id
-      and o.status in ('received', 'assigned', 'dispatched', 'in_progress')
-      and o.reported_at >= n.reported_at - cast(:h as float8) * interval '1 hour'
-      and o.reported_at <= n.reported_at
-      and (o.reported_at, o.id) < (n.reported_at, n.id)
-      and o.geom && st_expand(n.geom, cast(:m as float8) / 60000.0)
-      and st_dwithin(o.geom::geography, n.geom::geography, cast(:m as float8))
-    order by o.reported_at, o.id limit 1) as original
-  from new n
-)
-update reports r set duplicate_of = f.original
-from first_match f where r.id = f.id and f.original is not null
-"""

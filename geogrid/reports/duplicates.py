@@ -1,0 +1,87 @@
+"""Possible duplicates: a new report of the same category near an open one, soon after it.
+
+Flagged, never merged: `duplicate_of` points at the earliest such open report, and the
+desk decides. Basic-information updates at the same address are routine, so only dynamic
+categories (hazards, incidents ...) are compared. The search runs in memory on the batch
+and the open reports the database holds near it in space and time, so it costs one query
+per batch rather than one per report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyproj
+import shapely
+from sqlalchemy import Connection, text
+
+from geogrid.reports.lifecycle import OPEN_STATUSES
+
+
+def find_duplicates(
+    conn: Connection,
+    new: dict[str, np.ndarray],
+    to_metres: pyproj.Transformer,
+    *,
+    distance_m: float,
+    window_hours: float,
+) -> np.ndarray:
+    """For each new report (dict of id, category_id, dynamic, lon, lat, seconds), the id of
+    the earliest open report it may repeat, or None."""
+    result = np.full(len(new["id"]), None, dtype=object)
+    mine = np.flatnonzero(new["dynamic"])
+    if not len(mine) or distance_m <= 0:
+        return result
+    window = int(window_hours * 3600)
+    old = _open_reports_near(conn, new, mine, window, distance_m)
+    ids = np.concatenate([old["id"], new["id"][mine]])
+    category = np.concatenate([old["category_id"], new["category_id"][mine]])
+    seconds = np.concatenate([old["seconds"], new["seconds"][mine]])
+    x, y = to_metres.transform(np.concatenate([old["lon"], new["lon"][mine]]),
+                               np.concatenate([old["lat"], new["lat"][mine]]))  # fmt: skip
+    points = shapely.points(x, y)
+    first_new = len(old["id"])
+    probe, cand = shapely.STRtree(points).query(
+        points[first_new:], predicate="dwithin", distance=distance_m
+    )
+    probe += first_new
+    earlier = (seconds[cand] < seconds[probe]) | (
+        (seconds[cand] == seconds[probe]) & (ids[cand] < ids[probe])
+    )
+    keep = (category[cand] == category[probe]) & earlier
+    keep &= seconds[probe] - seconds[cand] <= window
+    probe, cand = probe[keep], cand[keep]
+    order = np.lexsort((ids[cand], seconds[cand], probe))  # earliest original first
+    probe, cand = probe[order], cand[order]
+    firsts = np.unique(probe, return_index=True)[1]
+    result[mine[probe[firsts] - first_new]] = ids[cand[firsts]]
+    return result
+
+
+def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[str, np.ndarray]:
+    pad = distance_m / 60_000.0  # degrees: generous for any latitude in China
+    rows = conn.execute(
+        text(_OPEN_SQL),
+        {"lo": int(new["seconds"][mine].min()) - window, "hi": int(new["seconds"][mine].max()),
+         "x0": float(new["lon"][mine].min()) - pad, "x1": float(new["lon"][mine].max()) + pad,
+         "y0": float(new["lat"][mine].min()) - pad, "y1": float(new["lat"][mine].max()) + pad,
+         "categories": sorted({int(c) for c in new["category_id"][mine]}),
+         "open": list(OPEN_STATUSES)},
+    ).all()  # fmt: skip
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    return {
+        "id": np.array(columns[0], dtype=object),
+        "category_id": np.array(columns[1], dtype=np.int64),
+        "seconds": np.array(columns[2], dtype=np.int64),
+        "lon": np.array(columns[3], dtype=np.float64),
+        "lat": np.array(columns[4], dtype=np.float64),
+    }
+
+
+_OPEN_SQL = """
+select replace(id::text, '-', ''), category_id, extract(epoch from reported_at)::bigint,
+       st_x(geom), st_y(geom)
+from reports
+where reported_at between to_timestamp(:lo) and to_timestamp(:hi)
+  and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)
+  and category_id = any(:categories) and status = any(:open)
+"""

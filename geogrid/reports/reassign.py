@@ -1,0 +1,126 @@
+"""After a redraw: put reports into the grids of another version and say what moved.
+
+Reports keep the version they were assigned under until someone asks for this. It re-runs
+the same join, people and routing as the intake, for the new version and each report's own
+date, updates the reports in one statement per chunk and writes an `assignment` event for
+each report whose unit changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import Engine, text
+
+from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
+from geogrid.reports.index import AssignmentIndex, load_index
+from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.routing import ROUTES, read_categories, route_reports
+
+CHUNK = 100_000
+
+
+@dataclass
+class ReassignResult:
+    """How many reports were looked at and moved, and the moves per old -> new grid."""
+
+    version_id: int
+    examined: int = 0
+    moved: int = 0
+    moves: Counter = field(default_factory=Counter)  # (old level-2 code, new code) -> count
+
+
+def reassign_reports(
+    engine: Engine,
+    to_version: int,
+    *,
+    open_only: bool = False,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReassignResult:
+    """Reassign every report (or only open ones) not already in to_version."""
+    index = load_index(engine, to_version)
+    result = ReassignResult(to_version)
+    with engine.begin() as conn:
+        table = read_categories(conn)
+        where = "coalesce(r.version_id, -1) <> :v" + (
+            " and r.status = any(:open)" if open_only else ""
+        )
+        rows = conn.execute(text(_SELECT.format(where=where)),
+                            {"v": to_version, "open": list(OPEN_STATUSES)}).all()  # fmt: skip
+        for start in range(0, len(rows), CHUNK):
+            _reassign_chunk(conn, rows[start : start + CHUNK], index, table, tolerance_m, result)
+            if progress:
+                progress(min(start + CHUNK, len(rows)), len(rows))
+    return result
+
+
+_SELECT = """
+select r.id::text, st_x(r.geom), st_y(r.geom), extract(epoch from r.reported_at)::bigint,
+       r.category_id, coalesce(g.code, '(none)'), coalesce(u.code, '')
+from reports r left join grids g on g.id = r.level2_id left join grids u on u.id = r.level3_id
+where {where}
+"""
+
+
+def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, result) -> None:
+    ids, lon, lat, seconds, category_id, old_grid, old_unit = (
+        np.array(c) for c in zip(*rows, strict=True)
+    )
+    placement = place_points(index, lon.astype(float), lat.astype(float), tolerance_m)
+    people = people_on_duty(index, placement, china_days(seconds.astype(np.int64)))
+    position = {cid: i for i, cid in enumerate(table.ids)}
+    category = np.array([position[c] for c in category_id], dtype=np.int64)
+    routes = route_reports(table, category, placement, people)
+    new_unit = np.where(placement.unit >= 0, index.units.codes[np.maximum(placement.unit, 0)], "")
+    new_grid = np.where(placement.grid >= 0,
+                        index.levels[2].codes[np.maximum(placement.grid, 0)], "(none)")  # fmt: skip
+    conn.execute(text(_UPDATE), _update_params(ids, index, placement, people, routes))
+    moved = new_unit != old_unit
+    result.examined += len(ids)
+    result.moved += int(moved.sum())
+    result.moves.update(zip(old_grid[moved].tolist(), new_grid[moved].tolist(), strict=True))
+    conn.execute(
+        text("insert into report_events (report_id, actor, kind, note) "
+             "select cast(i as uuid), 'geogrid reassign', 'assignment', :note from unnest(:ids) i"),
+        {"ids": ids[moved].tolist(), "note": f"reassigned to grid version {index.version_id}"},
+    )  # fmt: skip
+
+
+def _update_params(ids, index, placement, people, routes) -> dict:
+    def ids_of(level: int, position: np.ndarray) -> list:
+        values = index.levels[level].ids[np.maximum(position, 0)]
+        return [int(v) if p >= 0 else None for v, p in zip(values, position, strict=True)]
+
+    def nullable(values: np.ndarray) -> list:
+        return [int(v) if v >= 0 else None for v in values]
+
+    return {
+        "ids": ids.tolist(), "v": index.version_id, "l1": ids_of(1, placement.community),
+        "l2": ids_of(2, placement.grid), "l3": ids_of(3, placement.unit),
+        "leader": nullable(people.leader), "officer": nullable(people.officer),
+        "police": nullable(routes.police), "station": nullable(people.station),
+        "department": nullable(routes.department),
+        "route": [ROUTES[r] for r in routes.route], "method": placement.method_names().tolist(),
+        "distance": [None if np.isnan(d) else float(d) for d in placement.distance_m],
+    }  # fmt: skip
+
+
+_UPDATE = """
+update reports r set version_id = case when u.l3 is null then null else :v end,
+  level1_id = u.l1, level2_id = u.l2, level3_id = u.l3, leader_id = u.leader,
+  officer_id = u.officer, police_id = u.police, station_id = u.station,
+  department_id = u.department, route = u.route, assignment_method = u.method,
+  distance_m = u.distance,
+  status = case when r.status = 'received' and u.l3 is not null then 'assigned'
+                else r.status end
+from unnest(cast(:ids as uuid[]), cast(:l1 as bigint[]), cast(:l2 as bigint[]),
+            cast(:l3 as bigint[]), cast(:leader as int[]), cast(:officer as int[]),
+            cast(:police as int[]), cast(:station as int[]), cast(:department as int[]),
+            cast(:route as text[]), cast(:method as text[]), cast(:distance as float8[]))
+  as u(id, l1, l2, l3, leader, officer, police, station, department, route, method, distance)
+where r.id = u.id
+"""
