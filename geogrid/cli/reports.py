@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import typer
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from geogrid.cli.common import console, engine
+from geogrid.errors import InputError
 
 app = typer.Typer(help="One report: status, notes, instructions.", no_args_is_help=True)
 categories_app = typer.Typer(help="Report categories and their routing.", no_args_is_help=True)
@@ -82,6 +84,9 @@ def sample_reports(
     seed: int = typer.Option(2026, help="Same seed and county: the same reports."),
     county: Path | None = typer.Option(None, help="Sample county GeoPackage (default: tiny)."),
     out: Path = typer.Option(Path("maps/sample_reports.csv"), help="Output CSV."),
+    until: str | None = typer.Option(
+        None, help="Reports cover the year before this day (default: today, China time)."
+    ),
 ) -> None:
     """Write realistic reports for the sample county (a year, hotspots, GCJ-02, bad rows)."""
     from geogrid.cli.sample import sample_path
@@ -89,10 +94,20 @@ def sample_reports(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     with console.status("writing sample reports"):
-        summary = generate_sample_reports(county or sample_path("tiny"), count, seed, out)
+        summary = generate_sample_reports(county or sample_path("tiny"), count, seed, out,
+                                          start=_china_midnight(until))  # fmt: skip
     console.print(f"{summary.count:,} reports -> {out}: {summary.gcj02:,} in GCJ-02, "
                   f"{summary.outside_near:,} just outside the county, {summary.outside_far:,} "
                   f"far outside, {summary.bad:,} with bad coordinates")  # fmt: skip
+
+
+def _china_midnight(day: str | None) -> datetime:
+    china = timezone(timedelta(hours=8))
+    try:
+        chosen = date.fromisoformat(day) if day else datetime.now(china).date()
+    except ValueError:
+        raise InputError(f"--until {day!r} is not a date (YYYY-MM-DD)", field="until") from None
+    return datetime(chosen.year, chosen.month, chosen.day, tzinfo=china)
 
 
 def reassign(

@@ -33,8 +33,7 @@ class ReportChunk:
 
 def read_report_file(path: Path, chunk_size: int = 200_000) -> Iterator[ReportChunk]:
     """Yield the file's items in chunks."""
-    if not path.exists():
-        raise UnreadableFileError(f"{path}: no such file")
+    _check_exists(path)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         yield from _csv_chunks(path, chunk_size)
@@ -48,13 +47,22 @@ def read_report_file(path: Path, chunk_size: int = 200_000) -> Iterator[ReportCh
 
 def count_rows(path: Path) -> int:
     """How many items the file holds (for a progress bar)."""
+    _check_exists(path)
     if path.suffix.lower() in CSV_SUFFIXES:
         with path.open("rb") as handle:
             return max(sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
                        - 1, 0)  # fmt: skip
     import pyogrio
 
-    return int(pyogrio.read_info(path)["features"])
+    try:
+        return int(pyogrio.read_info(path)["features"])
+    except pyogrio.errors.DataSourceError as exc:
+        raise UnreadableFileError(f"{path}: cannot read: {exc}") from None
+
+
+def _check_exists(path: Path) -> None:
+    if not path.is_file():
+        raise UnreadableFileError(f"{path}: no such file")
 
 
 def _csv_chunks(path: Path, chunk_size: int) -> Iterator[ReportChunk]:

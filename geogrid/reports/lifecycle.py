@@ -9,6 +9,7 @@ assigns it by hand or a redraw puts it in a grid. Closed, rejected and duplicate
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,18 +105,24 @@ def events_of(conn: Connection, report_id: str) -> list[Event]:
 
 
 def _current_status(conn: Connection, report_id: str, *, lock: bool) -> str:
+    if not is_report_id(report_id):  # a malformed id is a missing report, not a server error
+        raise NotFoundError(f"no report {report_id}", field="id")
     sql = "select status from reports where id = cast(:id as uuid)" + (
         " for update" if lock else ""
     )
-    try:
-        status = conn.execute(text(sql), {"id": report_id}).scalar()
-    except Exception as exc:  # a malformed id is a missing report, not a server error
-        if "invalid input syntax for type uuid" in str(exc):
-            raise NotFoundError(f"no report {report_id}", field="id") from None
-        raise
+    status = conn.execute(text(sql), {"id": report_id}).scalar()
     if status is None:
         raise NotFoundError(f"no report {report_id}", field="id")
     return status
+
+
+def is_report_id(value: str) -> bool:
+    """Whether value is a well-formed report id (a UUID)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _checked(note: str) -> str:

@@ -85,7 +85,8 @@ def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, resu
     result.moves.update(zip(old_grid[moved].tolist(), new_grid[moved].tolist(), strict=True))
     conn.execute(
         text("insert into report_events (report_id, actor, kind, note) "
-             "select cast(i as uuid), 'geogrid reassign', 'assignment', :note from unnest(:ids) i"),
+             "select cast(i as uuid), 'geogrid reassign', 'assignment', :note "
+             "from unnest(cast(:ids as text[])) i"),
         {"ids": ids[moved].tolist(), "note": f"reassigned to grid version {index.version_id}"},
     )  # fmt: skip
 

@@ -76,7 +76,7 @@ NEAR_SHARE = 0.003  # 20-40 m outside the edge: GPS error a 50 m tolerance forgi
 FAR_SHARE = 0.001  # 2-10 km outside: a report filed elsewhere
 BAD_SHARE = 0.001  # coordinates that cannot be used as given
 BAD_KINDS = ("missing", "nan", "swapped", "out_of_range")
-DEFAULT_START = datetime.fromisoformat("2026-11-30T00:00:00+08:00")  # fixed, not now: same bytes
+DEFAULT_START = datetime.fromisoformat("2026-11-01T00:00:00+08:00")  # fixed, not now: same bytes
 DECIMALS = 7  # about 1 cm, as phones and files deliver (reports_csv writes .7f too)
 
 
@@ -107,7 +107,7 @@ def generate_sample_reports(
 ) -> ReportsSummary:
     """Write `count` sample reports for the sample county in `county_gpkg` to the CSV `out_path`.
 
-    Reports fall in the 365 days before `start`'s day (default 2026-11-30, China time). The
+    Reports fall in the 365 days before `start`'s day (default 2026-11-01, China time). The
     same file, count, seed and start give a byte-identical CSV. `progress` hears each step.
     """
     _check_arguments(count, seed, start)

@@ -1,0 +1,70 @@
+"""A redraw moves reports: they keep their version until `reassign` puts them in the new one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from sqlalchemy import Engine, text
+
+from geogrid.reports.intake import submit_reports
+from geogrid.reports.reassign import reassign_reports
+
+
+@pytest.fixture
+def redrawn(reports_engine: Engine):
+    """A draft version 2: every grid of version 1 moved 300 m east."""
+    with reports_engine.begin() as conn:
+        version = conn.execute(text(
+            "insert into grid_versions (status, source, note) values ('draft', 'test', '') "
+            "returning id"
+        )).scalar_one()  # fmt: skip
+        for statement in _COPY_SHIFTED.split(";"):
+            conn.execute(text(statement), {"v": version})
+    yield version
+    with reports_engine.begin() as conn:
+        conn.execute(text("delete from grids where version_id = :v"), {"v": version})
+        conn.execute(text("delete from grid_versions where id = :v"), {"v": version})
+
+
+_COPY_SHIFTED = """
+insert into grids (version_id, level, code, name, kind, geom, area_m2, households)
+select :v, level, code, name, kind, st_translate(geom, 0.0034, 0), area_m2, households
+from grids where version_id = (select id from grid_versions where status = 'active');
+update grids c set parent_id = p.id from grids p
+where c.version_id = :v and p.version_id = :v and p.level = c.level - 1
+  and left(c.code, case c.level when 2 then 12 else 15 end) = p.code
+"""
+
+
+def test_reassign_moves_reports_into_the_new_version(reports_engine, county_index, redrawn):
+    rng = np.random.default_rng(3)
+    centres = shapely.point_on_surface(county_index.units.geoms[:40])
+    items = pd.DataFrame({"category": "dispute", "reported_at": "2026-03-01T10:00+08:00",
+                          "lon": shapely.get_x(centres) + rng.normal(0, 1e-4, 40),
+                          "lat": shapely.get_y(centres)})  # fmt: skip
+    first = submit_reports(reports_engine, items, index=county_index)
+    with reports_engine.begin() as conn:
+        conn.execute(text("update reports set status = 'closed' where id = :i"),
+                     {"i": first.report_id[0]})  # fmt: skip
+    result = reassign_reports(reports_engine, redrawn, open_only=True)
+    assert result.examined == 39, "the closed report stays where it was"
+    assert 0 < result.moved <= 39 and sum(result.moves.values()) == result.moved
+    with reports_engine.connect() as conn:
+        rows = conn.execute(text(_CHECK), {"v": redrawn}).all()
+    closed = next(r for r in rows if r[0] == first.report_id[0])
+    assert closed[1] == county_index.version_id, "closed reports keep their version"
+    moved_rows = [r for r in rows if r[0] != first.report_id[0]]
+    assert all(r[1] == redrawn or r[2] is None for r in moved_rows)
+    assert all(r[2] == r[3] for r in moved_rows if r[3] is not None)
+    assert sum(r[4] for r in moved_rows) == result.moved, "one assignment event per move"
+
+
+_CHECK = """
+select r.id::text, r.version_id, u.code,
+  (select code from grids g where g.version_id = :v and g.level = 3
+   and st_intersects(g.geom, r.geom) order by code limit 1) as should,
+  (select count(*) from report_events e where e.report_id = r.id) as events
+from reports r left join grids u on u.id = r.level3_id
+"""
