@@ -12,6 +12,8 @@ APT_PACKAGES=(
   util-linux                              # setpriv: runs postgres as 'postgres' under root
   fonts-wqy-microhei                      # the CJK font embedded in printed maps (TrueType)
   poppler-utils                           # pdftotext/pdfinfo: the print tests read the PDFs
+  fonts-noto-cjk                          # Chinese in the browser, and the maps' fallback font
+  chromium                                # headless browser test of the air-gapped maps
 )
 VENV=.venv
 STAMP="$VENV/.geogrid-installed"

@@ -11,6 +11,7 @@ from geogrid.cli import db as db_commands
 from geogrid.cli import demo as demo_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
+from geogrid.cli import maps as map_commands
 from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
 from geogrid.cli import staff as staff_commands
@@ -36,6 +37,8 @@ app.command("ingest")(report_commands.ingest)
 app.command("reassign")(report_commands.reassign)
 app.add_typer(report_commands.app, name="report")
 app.add_typer(report_commands.categories_app, name="categories")
+app.command("maps")(map_commands.maps)
+app.command("print")(map_commands.print_maps)
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ def demo(
     console.rule("[bold]3. grid build (three levels), validation, activation")
     grid_commands.build(1500, 30, 20, 40, 1.0, True, f"demo, {scale} sample county")
     console.rule("[bold]4. staffing from the people register")
-    staff_commands.auto(None)
+    staff_commands.auto(None, None)
     staff_commands.report(None)
     console.rule("[bold]5. export")
     staff_commands.export(2, None, "gpkg", None, Path("maps") / "demo_grids_level2.gpkg")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from geogrid.cli.common import console, engine
-from geogrid.errors import VersionError
+from geogrid.errors import InputError, VersionError
 
 app = typer.Typer(help="Who is responsible for which grid.", no_args_is_help=True)
 LEVEL_NAMES = {1: "communities (社区民警)", 2: "grids (网格长)", 3: "units (网格信息员)"}
@@ -24,12 +25,21 @@ def _version(eng, version: int | None) -> int:
 
 
 @app.command()
-def auto(version: int | None = typer.Option(None, help="Default: the active version.")) -> None:
+def auto(
+    version: int | None = typer.Option(None, help="Default: the active version."),
+    from_day: str | None = typer.Option(
+        None, "--from", help="First day on duty, YYYY-MM-DD (default: today)."
+    ),
+) -> None:
     """Fill every unstaffed grid from the register (own community first, vetted first)."""
     from geogrid.storage.staffing import auto_assign
 
+    try:
+        first = date.fromisoformat(from_day) if from_day else None
+    except ValueError:
+        raise InputError(f"--from {from_day!r} is not a date (YYYY-MM-DD)", field="from") from None
     eng = engine()
-    made = auto_assign(eng, _version(eng, version))
+    made = auto_assign(eng, _version(eng, version), first)
     for level, count in made.items():
         console.print(f"{LEVEL_NAMES[level]}: {count:,} assignments made")
 

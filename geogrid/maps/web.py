@@ -1,0 +1,259 @@
+"""County and station web maps (Folium/Leaflet) that work on a network with no internet.
+
+The page draws grids, streets and aggregated reports from data embedded in it, and loads its
+scripts and styles only from `asset_base`: a folder beside the saved file ("assets", filled by
+`write_map`) or geogrid's own server ("/static/maps", serving a folder that
+`assets.copy_assets` filled). Tiles come only from an intranet tile server, when `tile_url`
+names one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+import folium
+import numpy as np
+from branca.element import Element, Figure
+from sqlalchemy import Connection
+
+from geogrid.errors import InputError
+from geogrid.maps import assets
+from geogrid.maps.data import MapData, read_map_data
+from geogrid.maps.elements import (
+    BaseMap,
+    CellHeatMap,
+    ChoroplethLayer,
+    GridLayer,
+    MapNote,
+    PageData,
+    ReportCluster,
+)
+from geogrid.maps.encode import PeopleIndex, grid_rows, street_rows
+from geogrid.maps.reports import LOCAL_TZ, REPORT_GROUPS, HeatCells, ReportFilter
+
+ASSET_BASE = re.compile(r"[A-Za-z0-9_./~-]*")  # a folder or a path on geogrid's own server
+MAX_ZOOM = 19  # Leaflet needs a maxZoom without tiles, or MarkerCluster throws
+GROUP_NAMES = {"hazard": "隐患", "incident": "治安", "other": "其他"}
+GROUP_COLORS = {"hazard": "#e8590c", "incident": "#5f3dc4", "other": "#1c7ed6"}
+HEAT_LAYERS = {
+    "hazard": ("隐患热力图（安全隐患、危险物品…）", {0.3: "#fff3bf", 0.6: "#ffa94d", 1: "#c92a2a"}),
+    "incident": ("治安热力图（治安、矛盾纠纷…）", {0.3: "#d0ebff", 0.6: "#9775fa", 1: "#5f3dc4"}),
+}
+STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "dispatched": "已派发",
+                "in_progress": "处理中", "resolved": "已办结", "closed": "已关闭",
+                "rejected": "已退回", "duplicate": "重复"}  # fmt: skip
+CHOROPLETH_COLORS = ["#f8f9fa", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
+LEVELS = {
+    1: ("一级网格（社区）", {"color": "#7048e8", "weight": 2.5, "fillOpacity": 0}, 11),
+    2: ("二级网格", {"color": "#1971c2", "weight": 1.6, "fillOpacity": 0.03}, 14),
+    3: ("三级网格（单元）", {"color": "#2b8a3e", "weight": 0.8, "fillOpacity": 0.02,
+                        "dashArray": "4 3"}, 16),
+}  # fmt: skip
+
+
+def county_map_html(
+    conn: Connection,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    groups: tuple[str, ...] = REPORT_GROUPS,
+    month: date | None = None,
+    marker_limit: int = 500,
+    tile_url: str | None = None,
+    asset_base: str = "assets",
+    day: date | None = None,
+) -> str:
+    """The county map as an HTML page: every grid, the county's reports."""
+    filters = ReportFilter(date_from, date_to, tuple(groups), month, marker_limit)
+    data = read_map_data(conn, filters=filters, day=day)
+    return render_map(build_map(data, tile_url=tile_url, asset_base=asset_base), tile_url)
+
+
+def station_map_html(
+    conn: Connection,
+    station: int | str,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    groups: tuple[str, ...] = REPORT_GROUPS,
+    month: date | None = None,
+    marker_limit: int = 500,
+    tile_url: str | None = None,
+    asset_base: str = "assets",
+    day: date | None = None,
+) -> str:
+    """A station's map (by station id or code): its communities' grids and reports only."""
+    filters = ReportFilter(date_from, date_to, tuple(groups), month, marker_limit)
+    data = read_map_data(conn, station=station, filters=filters, day=day, simplify_m=1.0)
+    return render_map(build_map(data, tile_url=tile_url, asset_base=asset_base), tile_url)
+
+
+def build_map(
+    data: MapData,
+    *,
+    tile_url: str | None = None,
+    tile_attribution: str = "内网瓦片",
+    asset_base: str = "assets",
+) -> folium.Map:
+    """The folium map of `data`, its scripts and styles pointed at `asset_base`."""
+    if tile_url is not None and not tile_url.startswith(("http://", "https://", "/")):
+        raise InputError(f"tile_url {tile_url!r} is not an http(s) URL or a path", field="tile_url")
+    if not ASSET_BASE.fullmatch(asset_base) or "//" in asset_base:
+        raise InputError(f"asset_base {asset_base!r} is not a local path", field="asset_base")
+    fmap = _new_map(data, tile_url is not None)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution, name="内网瓦片底图",
+                         max_zoom=MAX_ZOOM, overlay=False).add_to(fmap)  # fmt: skip
+    index = PeopleIndex()
+    levels = {level: PageData(grid_rows(level, data.grids[level], index), "grids")
+              for level in (1, 2, 3)}  # fmt: skip
+    # People are written after the grids that refer to them, but must be defined first.
+    people = PageData(index.rows, "people")
+    for element in (people, *levels.values()):
+        fmap.add_child(element)
+    streets = PageData(street_rows(data.streets), "streets")
+    fmap.add_child(streets)
+    # With tiles the drawn base map becomes an overlay that can sit on them.
+    BaseMap(levels[1], streets, "街路巷与社区界线", overlay=tile_url is not None).add_to(fmap)
+    _add_grid_layers(fmap, levels, people, whole_county=data.station is None)
+    _add_report_layers(fmap, data, levels[2])
+    _add_notes(fmap, data)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    assets.localize(fmap.get_root(), asset_base)
+    return fmap
+
+
+def _new_map(data: MapData, attribution: bool) -> folium.Map:
+    minx, miny, maxx, maxy = data.bounds()
+    figure = Figure(title=data.title)
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=11,
+        tiles=None,
+        prefer_canvas=True,  # thousands of polygons: one canvas instead of SVG paths
+        control_scale=True,
+        attribution_control=attribution,
+        maxZoom=MAX_ZOOM,
+        minZoom=7,
+        zoomSnap=0.5,
+    )
+    # No favicon request (a 404 would be a console error); the icon is an empty data URL.
+    figure.header.add_child(Element('<link rel="icon" href="data:,">'), name="favicon")
+    figure.add_child(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _add_grid_layers(
+    fmap: folium.Map, levels: dict[int, PageData], people: PageData, *, whole_county: bool
+) -> None:
+    for level, (name, style, label_zoom) in LEVELS.items():
+        options = {"title": name, "style": style, "labelZoom": label_zoom}
+        # Thousands of county units at once help nobody; a station's few hundred do.
+        show = level < 3 or not whole_county
+        fmap.add_child(GridLayer(levels[level], people, name, options, show=show))
+
+
+def _add_report_layers(fmap: folium.Map, data: MapData, level2: PageData) -> None:
+    for group, cells in data.heat.items():
+        name, gradient = HEAT_LAYERS[group]
+        fmap.add_child(CellHeatMap(
+            heat_cells(cells), name=name, show=group == "hazard", radius=18, blur=14,
+            min_opacity=0.35, max_zoom=16, gradient=gradient,
+        ))  # fmt: skip
+    if data.filters.marker_limit:
+        fmap.add_child(ReportCluster(report_rows(data), f"上报（最新 {len(data.reports):,} 条）"))
+    counts = [data.month_counts.get(grid.code, 0) for grid in data.grids[2]]
+    breaks = choropleth_breaks(counts)
+    month = data.filters.month_start().strftime("%Y年%m月")
+    style = {"color": "#495057", "weight": 0.7, "fillOpacity": 0.75}
+    colors = CHOROPLETH_COLORS[: len(breaks)]
+    options = {"style": style, "breaks": breaks, "colors": colors, "month": month}
+    fmap.add_child(ChoroplethLayer(
+        level2, counts, f"{month}各二级网格上报量", options, legend_html(month, breaks),
+    ))  # fmt: skip
+
+
+def heat_cells(cells: HeatCells) -> dict:
+    """Heat cells as integers relative to their corner; counts capped at the 99th percentile
+    so one busy square does not wash out the rest of the map."""
+    if len(cells.count) == 0:
+        return {"x0": 0, "y0": 0, "dx": cells.dx, "dy": cells.dy, "cells": []}
+    x0, y0 = int(cells.ix.min()), int(cells.iy.min())
+    cap = max(1, int(np.percentile(cells.count, 99)))
+    flat = np.column_stack([cells.ix - x0, cells.iy - y0, np.minimum(cells.count, cap)])
+    return {"x0": x0, "y0": y0, "dx": cells.dx, "dy": cells.dy, "cells": flat.ravel().tolist()}
+
+
+def report_rows(data: MapData) -> dict:
+    """The newest reports for geogrid.reportMarkers, categories listed once."""
+    categories: dict[tuple[str, str], int] = {}
+    rows = []
+    for report in data.reports:
+        key = (report.category, report.group)
+        position = categories.setdefault(key, len(categories))
+        when = report.reported_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        rows.append([round(report.lat, 5), round(report.lon, 5), position, when,
+                     STATUS_NAMES.get(report.status, report.status), report.grid,
+                     report.text[:80]])  # fmt: skip
+    return {"categories": [list(key) for key in categories], "colors": GROUP_COLORS, "rows": rows}
+
+
+def choropleth_breaks(counts: list[int]) -> list[int]:
+    """Class limits for the counts: 0, 1, then quantiles of the grids that have reports."""
+    positive = np.array([c for c in counts if c > 0])
+    if len(positive) == 0:
+        return [0]
+    quantiles = np.percentile(positive, [25, 50, 75, 90, 97]).round().astype(int).tolist()
+    return sorted({0, 1, *(q for q in quantiles if q > 1)})
+
+
+def legend_html(month: str, breaks: list[int]) -> str:
+    """The choropleth's legend: a colour per class of counts."""
+    lines = [f"<b>{html.escape(month)}上报量</b>"]
+    for i, low in enumerate(breaks):
+        high = breaks[i + 1] - 1 if i + 1 < len(breaks) else None
+        label = f"{low}" if high == low else (f"{low}–{high}" if high is not None else f"≥{low}")
+        lines.append(f'<i style="background:{CHOROPLETH_COLORS[i]}"></i>{label} 条')
+    return "<br>".join(lines)
+
+
+def _add_notes(fmap: folium.Map, data: MapData) -> None:
+    """Title, filters and the plain statement of how many reports the markers show."""
+    f = data.filters
+    span = f"{f.date_from or '最早'} 至 {f.date_to or '今'}"
+    groups = "、".join(GROUP_NAMES[g] for g in f.groups)
+    totals = "，".join(f"{GROUP_NAMES[g]} {data.totals.get(g, 0):,}" for g in f.groups)
+    shown, total = len(data.reports), data.report_total
+    if f.marker_limit == 0:
+        markers = f"未显示上报点（共 {total:,} 条）。"
+    elif shown < total:
+        markers = f"上报点只显示最新 {shown:,} 条，共 {total:,} 条；热力图含全部隐患、治安上报。"
+    else:
+        markers = f"上报点显示全部 {shown:,} 条。"
+    lines = [f"<b>{html.escape(data.title)}</b>", f"日期：{span}　类别：{groups}",
+             f"上报 {data.report_total:,} 条（{totals}）", markers]  # fmt: skip
+    fmap.add_child(MapNote("<br>".join(lines), "bottomleft", "gg-title"))
+
+
+def render_map(fmap: folium.Map, tile_url: str | None = None) -> str:
+    """The page's HTML; refuses a page that would fetch anything but the intranet tiles."""
+    page = fmap.get_root().render()
+    allowed = (tile_url.split("{")[0],) if tile_url else ()
+    outside = assets.external_urls(page, allowed)
+    if outside:
+        raise assets.MapAssetError(f"the map page would load from outside: {outside[:3]}")
+    return page
+
+
+def write_map(
+    page: str, path: Path, asset_folder: str = "assets", *, cjk_font: bool = True
+) -> Path:
+    """Write a page rendered with asset_base=`asset_folder` and copy its assets beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assets.copy_assets(path.parent / asset_folder, cjk_font=cjk_font)
+    path.write_text(page, encoding="utf-8")
+    return path
