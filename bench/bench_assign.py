@@ -79,7 +79,8 @@ def _report(n: int, index, times: dict[str, list[float]], result) -> None:
     placement, people, _routes = result
     bare, chain = statistics.median(times["bare"]), statistics.median(times["chain"])
     print(f"{n:,} points, {len(index.units.ids):,} level-3 units (version {index.version_id})")
-    methods = dict(zip(*np.unique(placement.method_names(), return_counts=True), strict=True))
+    names, counts = np.unique(placement.method_names(), return_counts=True)
+    methods = {str(k): int(v) for k, v in zip(names, counts, strict=True)}
     print(f"methods: {methods}; with an officer on duty: {(people.officer >= 0).mean():.1%}")
     for name, median in (("bare STRtree intersects", bare), ("full chain", chain)):
         runs = ", ".join(f"{t:.2f}" for t in times["bare" if "bare" in name else "chain"])

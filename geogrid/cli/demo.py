@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
 
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
+from geogrid.cli import maps as map_commands
+from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
 from geogrid.cli import staff as staff_commands
 from geogrid.cli.common import console, engine, settings
 from geogrid.storage.database import database_url
 
+REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
+
 
 def demo(
     scale: str = typer.Option("full", help="Sample county scale: tiny, town or full."),
 ) -> None:
-    """Database up, sample county made and loaded, grids built, staffed and exported."""
+    """Database up, sample county made and loaded, grids built, staffed and exported;
+    a year of sample reports ingested and routed; maps and a station atlas written."""
     url = database_url(settings())
     engine()  # migrates the embedded database on first use
     console.rule("[bold]1. database")
@@ -29,14 +36,46 @@ def demo(
     console.rule("[bold]3. grid build (three levels), validation, activation")
     grid_commands.build(1500, 30, 20, 40, 1.0, True, f"demo, {scale} sample county")
     console.rule("[bold]4. staffing from the people register")
-    staff_commands.auto(None, None)
+    # People are put on duty from a year back, so a year of sample reports finds them.
+    staff_commands.auto(None, (date.today() - timedelta(days=366)).isoformat())
     staff_commands.report(None)
     console.rule("[bold]5. export")
     staff_commands.export(2, None, "gpkg", None, Path("maps") / "demo_grids_level2.gpkg")
     staff_commands.export(3, None, "gpkg", None, Path("maps") / "demo_units_level3.gpkg")
+    _reports(path, scale)
+    _maps_and_prints()
     console.print(
         f'try: psql "{url}" -c "select level, count(*) from grids group by 1"', soft_wrap=True
     )
+
+
+def _reports(county: Path, scale: str) -> None:
+    reports = Path("maps") / f"demo_reports_{scale}.csv"
+    console.rule(f"[bold]6. a year of sample reports -> assignment and routing ({reports})")
+    report_commands.sample_reports(REPORTS[scale], 2026, county, reports, None)
+    with contextlib.suppress(typer.Exit):  # the sample's few bad rows are listed, not fatal
+        report_commands.ingest(reports, None, 50.0, 200_000)
+    report_commands.categories_list()
+
+
+def _maps_and_prints() -> None:
+    from sqlalchemy import text
+
+    with engine().connect() as conn:
+        station = conn.execute(text(_SMALL_STATION)).scalar()
+    console.rule(f"[bold]7. air-gapped web maps: county and station {station}")
+    map_commands.maps([station], False, True, None, None, None, None, Path("maps"))
+    console.rule(f"[bold]8. printed patrol maps: the atlas of station {station}")
+    map_commands.print_maps(station, None, "A4", None, None)
+
+
+# The station with the fewest level-2 grids that still has a few: a quick but real atlas.
+_SMALL_STATION = """
+select s.code from stations s join station_communities sc on sc.station_id = s.id
+join grids g on left(g.code, 12) = sc.community_code and g.level = 2
+join grid_versions v on v.id = g.version_id and v.status = 'active'
+group by s.code having count(*) >= 5 order by count(*), s.code limit 1
+"""
 
 
 def _sample_file(scale: str) -> Path:
