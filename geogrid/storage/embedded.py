@@ -211,6 +211,10 @@ def _write_server_config(cluster: Cluster) -> None:
         f"synchronous_commit = {'on' if cluster.fsync else 'off'}",
         "max_connections = 100",
         "shared_buffers = 256MB",
+        # Bulk report ingest: fewer checkpoints (and so fewer full-page images in the WAL).
+        "max_wal_size = 4GB",
+        "checkpoint_timeout = 15min",
+        "wal_compression = on",
         "logging_collector = off",
     ]
     conf = cluster.data_dir / "postgresql.conf"
