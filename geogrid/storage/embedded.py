@@ -346,7 +346,18 @@ def _ensure_database(cluster: Cluster) -> None:
     import psycopg
 
     admin_url = cluster.url.replace(f"/{DATABASE}?", "/postgres?")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        # Seen when a data folder was deleted under a running server: the old postmaster
+        # lives on and took the socket with it. Say what to do instead of a traceback.
+        raise DatabaseError(
+            f"the embedded server of {cluster.data_dir} (pid {_server_pid(cluster)}) does not "
+            f"answer on {cluster.socket_dir}: {str(exc).strip().splitlines()[0]}. Run "
+            "`geogrid db stop` and try again; see the log in "
+            f"{cluster.data_dir.parent / 'log'}"
+        ) from None
+    with admin as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", (DATABASE,))
         if exists.fetchone() is None:
             conn.execute(f'create database "{DATABASE}" template template0 encoding UTF8')
