@@ -4,38 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from geogrid.reports.intake import submit_reports
 from geogrid.reports.reassign import reassign_reports
-
-
-@pytest.fixture
-def redrawn(reports_engine: Engine):
-    """A draft version 2: every grid of version 1 moved 300 m east."""
-    with reports_engine.begin() as conn:
-        version = conn.execute(text(
-            "insert into grid_versions (status, source, note) values ('draft', 'test', '') "
-            "returning id"
-        )).scalar_one()  # fmt: skip
-        for statement in _COPY_SHIFTED.split(";"):
-            conn.execute(text(statement), {"v": version})
-    yield version
-    with reports_engine.begin() as conn:
-        conn.execute(text("delete from grids where version_id = :v"), {"v": version})
-        conn.execute(text("delete from grid_versions where id = :v"), {"v": version})
-
-
-_COPY_SHIFTED = """
-insert into grids (version_id, level, code, name, kind, geom, area_m2, households)
-select :v, level, code, name, kind, st_translate(geom, 0.0034, 0), area_m2, households
-from grids where version_id = (select id from grid_versions where status = 'active');
-update grids c set parent_id = p.id from grids p
-where c.version_id = :v and p.version_id = :v and p.level = c.level - 1
-  and left(c.code, case c.level when 2 then 12 else 15 end) = p.code
-"""
 
 
 def test_reassign_moves_reports_into_the_new_version(reports_engine, county_index, redrawn):
