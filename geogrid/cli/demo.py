@@ -22,6 +22,7 @@ REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
 
 def demo(
     scale: str = typer.Option("full", help="Sample county scale: tiny, town or full."),
+    serve: bool = typer.Option(True, help="End by serving the API and maps (Ctrl-C stops)."),
 ) -> None:
     """Database up, sample county made and loaded, grids built, staffed and exported;
     a year of sample reports ingested and routed; maps and a station atlas written."""

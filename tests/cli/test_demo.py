@@ -1,0 +1,27 @@
+"""`geogrid demo --scale tiny` runs the whole chain in a fresh data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geogrid.maps.assets import external_urls
+from tests.cli.runner import run_geogrid
+
+
+def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    try:
+        done = run_geogrid("demo", "--scale", "tiny", "--no-serve", GEOGRID_HOME=str(home),
+                           cwd=str(tmp_path))  # fmt: skip
+    finally:
+        run_geogrid("db", "stop", GEOGRID_HOME=str(home))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    for step in ("boundary intake", "grid build", "staffing", "sample reports",
+                 "web maps", "atlas"):  # fmt: skip
+        assert step in out, step
+    assert "stored" in out and "inside" in out and "station" in out
+    maps = tmp_path / "maps"
+    county = (maps / "county.html").read_text(encoding="utf-8")
+    assert external_urls(county) == [] and "二级网格" in county
+    assert list(maps.glob("station_*.html")) and list(maps.glob("atlas_*.pdf"))
