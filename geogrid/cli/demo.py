@@ -65,7 +65,7 @@ def _maps_and_prints() -> None:
     with engine().connect() as conn:
         station = conn.execute(text(_SMALL_STATION)).scalar()
     console.rule(f"[bold]7. air-gapped web maps: county and station {station}")
-    map_commands.maps([station], False, True, None, None, None, None, Path("maps"))
+    map_commands.maps([station], False, True, None, None, None, [], None, Path("maps"))
     console.rule(f"[bold]8. printed patrol maps: the atlas of station {station}")
     map_commands.print_maps(station, None, "A4", None, None)
 

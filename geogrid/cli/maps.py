@@ -21,16 +21,21 @@ def maps(
     date_from: str | None = typer.Option(None, "--from", help="Reports from this day."),
     date_to: str | None = typer.Option(None, "--to", help="Reports up to this day."),
     month: str | None = typer.Option(None, help="Choropleth month (any day in it)."),
+    group: list[str] = typer.Option(
+        [], help="Report groups to show: hazard, incident, other (default: all)."
+    ),
     tile_url: str | None = typer.Option(None, help="An intranet tile server's URL template."),
     out: Path = typer.Option(MAPS, help="Folder for the pages (assets go to out/assets)."),
 ) -> None:
     """Write the county map and station maps as HTML pages that need no internet."""
     from sqlalchemy import text
 
+    from geogrid.maps.reports import REPORT_GROUPS
     from geogrid.maps.web import county_map_html, station_map_html, write_map
 
     options = {"date_from": _day(date_from, "from"), "date_to": _day(date_to, "to"),
-               "month": _day(month, "month"), "tile_url": tile_url}  # fmt: skip
+               "month": _day(month, "month"), "tile_url": tile_url,
+               "groups": tuple(group) or REPORT_GROUPS}  # fmt: skip
     with engine().connect() as conn:
         codes = list(station)
         if all_stations:
