@@ -2,7 +2,8 @@
 
 communities -> level 1 (a clean partition of the county)
 villages (countryside) / street blocks (town) -> level 2 (a partition of each community)
-households -> level 3 units of about 30 households (a partition of each level-2 grid)
+households -> level 3 units of about 30 households (a partition of each level-2 grid),
+              cut between counting points: big buildings count at their entrances (counting.py)
 
 Everything is computed in the data's Gauss-Krüger zone (EPSG:4549 for Zhucheng), in metres.
 """
@@ -20,6 +21,13 @@ from shapely import STRtree
 
 from geogrid.building import town, units
 from geogrid.building.codes import child_codes
+from geogrid.building.counting import (
+    NEAREST_GRID_M,
+    URBAN,
+    counting_points,
+    grid_streets,
+    point_owners,
+)
 from geogrid.building.partition import GAP, OUTSIDE, OVERLAP, PartitionIssue, partition_within
 from geogrid.inputs.crs import projected_crs_for
 
@@ -63,11 +71,12 @@ class BuildIssue:
 
 @dataclass
 class BuiltGrids:
-    """The result: every grid of the three levels, the households' units, and the issues."""
+    """The result: every grid of the three levels, the inputs units are counted on, issues."""
 
     grids: gpd.GeoDataFrame  # level, code, name, parent_code, kind, households (projected)
-    household_unit: np.ndarray  # unit code of each household row
-    household_weight: np.ndarray
+    household_xy: np.ndarray  # (n, 2) each household row's point (projected)
+    household_weight: np.ndarray  # households of each row
+    streets: np.ndarray  # street centrelines (projected): entrances keep clear of them
     county: shapely.Geometry  # projected
     issues: list[BuildIssue] = field(default_factory=list)
 
@@ -102,15 +111,16 @@ def build_grids(
     streets = sources.streets.to_crs(epsg).geometry.to_numpy()
     villages = _densified_frame(sources.villages).to_crs(epsg)
     level2 = _build_level2(ctx, level1, villages, streets, points, weights)
-    level3, household_unit = _build_level3(ctx, level2, streets, points, weights)
+    level3 = _build_level3(ctx, level2, streets, points, weights)
     _sum_households_into(level1, level2)
+    # Communities are snapped last: street blocks are cut from them as drawn, since their
+    # streets were drawn against the unsnapped boundary (snapped, it leaves crumb blocks).
+    for community, geometry in zip(level1, _cleaned([c["geometry"] for c in level1]), strict=True):
+        community["geometry"] = geometry
     grids = gpd.GeoDataFrame(
         [*level1, *level2, *level3], geometry="geometry", crs=f"EPSG:{epsg}"
     ).reset_index(drop=True)
-    # Cutting and gap-filling can leave zero-width spikes: harmless here, but reprojected
-    # to WGS-84 they turn into self-intersections. A zero buffer removes them.
-    grids["geometry"] = shapely.buffer(grids.geometry.to_numpy(), 0)
-    return BuiltGrids(grids, household_unit, weights, county, ctx.issues)
+    return BuiltGrids(grids, points, weights, streets, county, ctx.issues)
 
 
 DENSIFY_DEG = 0.0005  # ~50 m: a straight edge in degrees stays within 1 mm once projected
@@ -144,6 +154,21 @@ class _Context:
     def codes(self, parent_code: str, geometries: list) -> list[str]:
         to_wgs84 = _projector(self.epsg, inverse=True)
         return child_codes(parent_code, [to_wgs84(g) for g in geometries], self.previous)
+
+
+# Output vertices snap to this grid: it merges vertices a hair apart that cutting and
+# gap-filling leave (thin spikes, holes and crumbs of next to no area, parts touching at a
+# point), which reprojected to WGS-84 turn into self-intersections and, once repaired, into
+# rings GDAL reads with the wrong winding. Small enough to move no shared edge measurably.
+OUTPUT_PRECISION_M = 1e-8
+
+
+def _cleaned(geometries) -> list:
+    """Snapped to OUTPUT_PRECISION_M; done before codes and children see the geometry."""
+    snapped = shapely.set_precision(np.asarray(geometries, dtype=object), OUTPUT_PRECISION_M)
+    # Through WKB: a snapped geometry carries its precision, and every later overlay on it
+    # would silently snap too.
+    return list(shapely.from_wkb(shapely.to_wkb(snapped)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -200,7 +225,8 @@ def _build_level2(ctx, level1, villages, streets, points, weights) -> list[dict]
         else:
             local = streets[street_tree.query(community["geometry"], predicate="intersects")]
             geoms = _town_grids(ctx, community["geometry"], local, points, weights)
-            names, kind = None, "urban_block"
+            names, kind = None, URBAN
+        geoms = _cleaned(geoms)
         codes = ctx.codes(community["code"], geoms)
         for i, (code, geom) in enumerate(zip(codes, geoms, strict=True)):
             name = names[i] if names else f"{community['name']}第{int(code[-3:])}网格"
@@ -244,66 +270,33 @@ def _households_per_polygon(polygons: list, points: np.ndarray, weights: np.ndar
     return totals
 
 
-def point_owners(polygons: list, points: np.ndarray, nearest_within: float = 0.0) -> np.ndarray:
-    """Index of the polygon each point is in (the lowest on a shared edge), else -1."""
-    owner = np.full(len(points), -1, dtype=int)
-    if len(points) == 0 or len(polygons) == 0:
-        return owner
-    tree = STRtree(np.array(polygons, dtype=object))
-    geoms = shapely.points(points)
-    point_idx, poly_idx = tree.query(geoms, predicate="intersects")
-    order = np.lexsort((poly_idx, point_idx))  # lowest polygon first for each point
-    point_idx, poly_idx = point_idx[order], poly_idx[order]
-    first = np.unique(point_idx, return_index=True)[1]
-    owner[point_idx[first]] = poly_idx[first]
-    if nearest_within > 0 and (owner < 0).any():
-        lost = np.flatnonzero(owner < 0)
-        near_pt, near_poly = tree.query_nearest(
-            geoms[lost], max_distance=nearest_within, all_matches=False
-        )
-        owner[lost[near_pt]] = near_poly
-    return owner
-
-
-def _build_level3(ctx, level2: list[dict], streets, points, weights):
+def _build_level3(ctx, level2: list[dict], streets, points, weights) -> list[dict]:
     options = ctx.options
-    owner = point_owners([g["geometry"] for g in level2], points, nearest_within=200.0)
-    _report_lost_households(ctx, owner, points)
-    street_tree = STRtree(streets)
-    household_unit = np.full(len(points), "", dtype=object)
+    geoms = [g["geometry"] for g in level2]
+    inside = grid_streets(geoms, [g["kind"] for g in level2], streets)
+    counted = counting_points(
+        geoms, [g["code"] for g in level2], inside, points, weights,
+        target=options.unit_target, high=options.unit_high,
+    )  # fmt: skip
+    _report_counting(ctx, counted)
+    by_grid = np.argsort(counted.grid, kind="stable")
+    bounds = np.searchsorted(counted.grid[by_grid], np.arange(len(level2) + 1))
     rows: list[dict] = []
     for index, grid in enumerate(level2):
         ctx.tick("level 3: units of about 30 households", index, len(level2))
-        members = np.flatnonzero(owner == index)
-        local = streets[street_tree.query(grid["geometry"], predicate="intersects")]
+        members = by_grid[bounds[index] : bounds[index + 1]]
         pieces = units.split_into_units(
-            grid["geometry"], _pulled_inside(grid["geometry"], points[members]), weights[members],
-            streets=shapely.union_all(local) if grid["kind"] == "urban_block" and len(local) else None,  # noqa: E501
-            target=options.unit_target, low=options.unit_low, high=options.unit_high,
+            grid["geometry"], counted.xy[members], counted.households[members],
+            streets=inside[index], target=options.unit_target, low=options.unit_low,
+            high=options.unit_high,
         )  # fmt: skip
-        codes = ctx.codes(grid["code"], [p.geometry for p in pieces])
-        grid["households"] = int(weights[members].sum())
-        for code, piece in zip(codes, pieces, strict=True):
-            household_unit[members[piece.household_index]] = code
+        geometries = _cleaned([p.geometry for p in pieces])
+        codes = ctx.codes(grid["code"], geometries)
+        grid["households"] = int(counted.households[members].sum())
+        for code, piece, geom in zip(codes, pieces, geometries, strict=True):
             name = f"{grid['name']}第{int(code[-3:])}单元"
-            rows.append(
-                _grid_row(3, code, name, grid["code"], "unit", piece.geometry, piece.households)
-            )
-    return rows, household_unit
-
-
-def _pulled_inside(grid, points: np.ndarray) -> np.ndarray:
-    """Households matched to the grid by nearness are counted at a point inside it."""
-    geoms = shapely.points(points)
-    outside = ~shapely.covers(grid, geoms)
-    if not outside.any():
-        return points
-    moved = points.copy()
-    inner = shapely.point_on_surface(grid)
-    for i in np.flatnonzero(outside):
-        end = shapely.get_coordinates(shapely.shortest_line(geoms[i], grid))[-1]
-        moved[i] = end if shapely.covers(grid, shapely.Point(end)) else inner.coords[0]
-    return moved
+            rows.append(_grid_row(3, code, name, grid["code"], "unit", geom, piece.households))
+    return rows
 
 
 def _sum_households_into(parents: list[dict], children: list[dict]) -> None:
@@ -314,10 +307,15 @@ def _sum_households_into(parents: list[dict], children: list[dict]) -> None:
         parent["households"] = totals.get(parent["code"], 0)
 
 
-def _report_lost_households(ctx, owner: np.ndarray, points: np.ndarray) -> None:
-    for i in np.flatnonzero(owner < 0)[:20]:
-        ctx.note(3, "error", "household more than 200 m outside every grid", *points[i])
-    if (owner < 0).sum() > 20:
-        ctx.note(
-            3, "error", f"{(owner < 0).sum() - 20} more households outside every grid", *points[0]
-        )
+def _report_counting(ctx, counted) -> None:
+    """Households far from every grid fail the build; blocks left whole are noted."""
+    lost = np.unique(counted.row[counted.grid < 0])
+    for row in lost[:20]:
+        x, y = counted.xy[np.flatnonzero(counted.row == row)[0]]
+        ctx.note(3, "error", f"household more than {NEAREST_GRID_M:.0f} m outside every grid", x, y)
+    if len(lost) > 20:
+        x, y = counted.xy[0]
+        ctx.note(3, "error", f"{len(lost) - 20} more households outside every grid", x, y)
+    for x, y, households in counted.unsplit:
+        message = f"building of {households} households at one point: no room for entrances"
+        ctx.note(3, "warning", message + ", one unit", x, y)

@@ -42,10 +42,7 @@ def child_codes(
 ) -> list[str]:
     """Codes for the children of one parent; `previous` maps geometry_key -> old code."""
     previous = previous or {}
-    keys = [geometry_key(g) for g in geometries]
-    codes: list[str | None] = [
-        previous.get(k) if previous.get(k, "").startswith(parent_code) else None for k in keys
-    ]
+    codes = _kept_codes(parent_code, [previous.get(geometry_key(g)) for g in geometries])
     taken = {int(c[len(parent_code) :]) for c in codes if c is not None}
     anchors = shapely.get_coordinates(shapely.point_on_surface(np.array(geometries)))
     free = (n for n in range(1, 10**CHILD_DIGITS) if n not in taken)
@@ -53,3 +50,20 @@ def child_codes(
         if codes[i] is None:
             codes[i] = f"{parent_code}{next(free):0{CHILD_DIGITS}d}"
     return codes  # type: ignore[return-value]
+
+
+def _kept_codes(parent_code: str, matched: list[str | None]) -> list[str | None]:
+    """The old code of each child whose geometry was in the previous version, else None.
+
+    A grid with one unit has the unit's geometry, so one key stands for both codes and a
+    previous version keeps only one of them: a unit's code found for its grid is cut back
+    to the grid's length; the grid's own code found for its unit is no child code, and the
+    unit, alone in its grid, is numbered 001 as before.
+    """
+    length = len(parent_code) + CHILD_DIGITS
+    kept: list[str | None] = []
+    for code in matched:
+        child = code[:length] if code and code.startswith(parent_code) else None
+        ok = child is not None and len(child) == length and child[len(parent_code) :].isdigit()
+        kept.append(child if ok and child not in kept else None)
+    return kept

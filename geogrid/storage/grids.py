@@ -162,10 +162,10 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
 
 
 def load_built(engine: Engine, version_id: int) -> BuiltGrids:
-    """A stored version as a BuiltGrids (projected), with the stored households re-joined."""
+    """A stored version as a BuiltGrids (projected), with the stored households and streets."""
     import geopandas as gpd
 
-    from geogrid.building.build import densified, point_owners
+    from geogrid.building.build import densified
     from geogrid.inputs.crs import projected_crs_for
     from geogrid.storage.sources import stored_outline
 
@@ -180,20 +180,21 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
         households = gpd.read_postgis(
             text("select households, geom from source_households order by id"), conn, "geom"
         )
+        streets = gpd.read_postgis(
+            text("select geom from source_streets order by id"), conn, "geom"
+        )
     if grids.empty:
         raise VersionError(f"grid version {version_id} does not exist or holds no grids")
     county = stored_outline(engine)
     epsg = projected_crs_for(county.centroid.x)
     grids = grids.to_crs(epsg)
     grids["geometry"] = _valid_polygons(grids.geometry.to_numpy())
-    units = grids[grids["level"] == 3].reset_index(drop=True)
     points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
-    owner = point_owners(list(units.geometry), points)
-    unit_codes = units["code"].to_numpy(dtype=object)
-    household_unit = [unit_codes[i] if i >= 0 else "" for i in owner]
     county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
-    return BuiltGrids(grids, np.array(household_unit, dtype=object),
-                      households["households"].to_numpy(), county_projected)  # fmt: skip
+    weights = households["households"].fillna(1).astype(int).to_numpy()  # as the build counts
+    # An empty table comes back without a CRS: state it, so it projects all the same.
+    lines = gpd.GeoSeries(streets.geometry.to_numpy(), crs=SRID).to_crs(epsg).to_numpy()
+    return BuiltGrids(grids, points, weights, lines, county_projected)
 
 
 def version_rows(engine: Engine) -> list[dict]:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import shapely
 
-from geogrid.building.build import build_grids
+from geogrid.building.build import SourceData, build_grids
 from geogrid.building.codes import geometry_key
+from geogrid.building.counting import counting_points, grid_streets, unit_of_points
 from geogrid.building.validate import validate_grids
+from geogrid.inputs.load import LoadOptions, prepare_boundaries
 from tests.building import handdrawn
+
+SAMPLE_TINY = Path(__file__).parents[2] / "boundaries" / "sample" / "zhucheng_tiny.gpkg"
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +33,30 @@ def test_build_passes_validation(built) -> None:
     assert report["nesting"]["outside_parent_count"] == 0
 
 
+def _units_of_counting_points(built):
+    """The counting points (big buildings as entrances) and the unit each lies in."""
+    level2, units = built.level(2), built.level(3)
+    grids = list(level2.geometry)
+    counted = counting_points(
+        grids, list(level2["code"]), grid_streets(grids, list(level2["kind"]), built.streets),
+        built.household_xy, built.household_weight, target=30, high=40,
+    )  # fmt: skip
+    grid_of = {code: i for i, code in enumerate(level2["code"])}
+    unit_grid = np.array([grid_of[c] for c in units["parent_code"]])
+    expected = units["households"].to_numpy()
+    return counted, unit_of_points(counted, list(units.geometry), unit_grid, expected)
+
+
 def test_every_household_is_in_exactly_one_unit(built) -> None:
-    assert (built.household_unit != "").all()
+    counted, unit_of = _units_of_counting_points(built)
+    assert (unit_of >= 0).all()
     units = built.level(3)
-    total_by_unit = units.set_index("code")["households"]
-    counted = {}
-    for code, weight in zip(built.household_unit, built.household_weight, strict=True):
-        counted[code] = counted.get(code, 0) + int(weight)
-    assert counted == total_by_unit[total_by_unit > 0].to_dict()
+    inside = shapely.covers(units.geometry.to_numpy()[unit_of], shapely.points(counted.xy))
+    assert inside.all(), "each counting point lies in the unit it is counted in"
+    recount = np.bincount(unit_of, counted.households, minlength=len(units))
+    assert recount.tolist() == units["households"].tolist()
+    per_row = np.bincount(counted.row, counted.households, minlength=len(built.household_weight))
+    assert per_row.tolist() == built.household_weight.tolist(), "no household lost or doubled"
     assert units["households"].sum() == built.household_weight.sum()
 
 
@@ -46,14 +69,30 @@ def test_codes_nest_and_follow_the_convention(built) -> None:
     assert set(level2[level2["kind"] == "rural_village"]["name"]) == {"王家庄", "李家村", "小河头"}
 
 
-def test_small_village_is_one_unit_and_big_block_its_own(built) -> None:
+def test_small_village_is_one_unit(built) -> None:
     grids = built.level(2).set_index("name")
     small = grids.loc["小河头", "code"]
     assert (built.level(3)["parent_code"] == small).sum() == 1
-    sizes = built.level(3)["households"].to_numpy()
-    assert (sizes >= 1000).sum() == 1, "the apartment block cannot be split"
-    normal = sizes[(sizes < 1000) & (sizes > 5)]
-    assert np.mean((normal >= 20) & (normal <= 40)) >= 0.8
+
+
+def test_apartment_block_of_1000_households_at_one_point_is_cut_at_its_entrances(built) -> None:
+    # The town's block (1,000 households at one point) becomes 33 entrances of 30 or 31.
+    counted, unit_of = _units_of_counting_points(built)
+    block = np.flatnonzero(counted.row == np.flatnonzero(built.household_weight == 1000)[0])
+    assert len(block) == 33 and counted.households[block].sum() == 1000
+    assert set(counted.households[block].tolist()) == {30, 31}
+    town = built.level(2).iloc[counted.grid[block[0]]].geometry
+    clear = shapely.union(
+        town.boundary, shapely.union_all(handdrawn.streets().to_crs(4549).geometry)
+    )
+    assert (shapely.distance(clear, shapely.points(counted.xy[block])) >= 1.0).all()
+    sizes = built.level(3)["households"].to_numpy()[np.unique(unit_of[block])]
+    assert len(sizes) >= 30, "the block is spread over many units, not one"
+    assert ((sizes >= 20) & (sizes <= 40)).sum() >= 30
+    in_town = (built.level(3)["parent_code"].str[:12] == "370782001001").to_numpy()
+    town_sizes = built.level(3)["households"].to_numpy()[in_town]
+    assert np.mean((town_sizes >= 20) & (town_sizes <= 40)) >= 0.9
+    assert not [i for i in built.issues if "no room" in i.message]
 
 
 def test_slivers_and_overlaps_were_snapped_and_reported(built) -> None:
@@ -64,6 +103,9 @@ def test_slivers_and_overlaps_were_snapped_and_reported(built) -> None:
 
 def test_codes_are_stable_across_rebuilds(built) -> None:
     again = build_grids(handdrawn.source_data())
+    assert list(again.grids["code"]) == list(built.grids["code"])
+    # With the stored codes as the previous version (小河头 and its one unit share a key).
+    again = build_grids(handdrawn.source_data(), previous=_stored_codes(built))
     assert list(again.grids["code"]) == list(built.grids["code"])
     previous = {geometry_key(g): c for g, c in zip(built.grids.to_crs(4326).geometry,
                                                     built.grids["code"], strict=True)}  # fmt: skip
@@ -85,3 +127,30 @@ def test_large_gap_between_communities_fails_the_build() -> None:
     broken = build_grids(sources)
     assert broken.errors and "gap of" in broken.errors[0].message
     assert not validate_grids(broken)["passed"]
+
+
+def _tiny_sample() -> SourceData:
+    """The committed tiny sample county, read through the intake as a user's file is."""
+    report = prepare_boundaries([SAMPLE_TINY], LoadOptions())
+    layer = {r.role: r.accepted for r in report.layers}
+    return SourceData(layer["county"].geometry.union_all(), layer["communities"],
+                      layer["villages"], layer["streets"], layer["households"])  # fmt: skip
+
+
+def _stored_codes(built) -> dict[str, str]:
+    """geometry key -> code as the store gives them back: WGS-84, through WKB."""
+    wgs84 = shapely.from_wkb(shapely.to_wkb(built.grids.to_crs(4326).geometry.to_numpy()))
+    return {geometry_key(g): code for g, code in zip(wgs84, built.grids["code"], strict=True)}
+
+
+def test_tiny_sample_county_builds_within_bounds_and_keeps_every_code_on_a_rebuild() -> None:
+    sources = _tiny_sample()
+    first = build_grids(sources)
+    report = validate_grids(first)
+    assert report["passed"], report["errors"]
+    assert report["households"]["share_in_bounds"] >= 0.95
+    assert report["households"]["units_miscounted"] == 0
+    again = build_grids(sources, previous=_stored_codes(first))
+    assert list(again.grids["code"]) == list(first.grids["code"])
+    geoms = [shapely.to_wkb(g.geometry.to_numpy()) for g in (first.grids, again.grids)]
+    assert (geoms[0] == geoms[1]).all(), "same input, same grids"

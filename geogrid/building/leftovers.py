@@ -1,0 +1,102 @@
+"""Tidying the leaves of the bisection: indivisible blocks, small remainders, empty parts.
+
+A location with more than `high` households (an apartment block counted at one point)
+cannot be divided. If it still shares a leaf, its Voronoi cell inside that leaf is carved
+out, and what is left, if too small to be a unit, joins a neighbour. Parts of a leaf
+without households join the neighbour sharing the longest boundary.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from geogrid.building.cutting import CutJob
+from geogrid.building.unit_geometry import (
+    PRECISION_M,
+    combine,
+    neighbours,
+    part_of,
+    polygonal,
+    shared_lengths,
+    union,
+)
+
+
+def isolate_indivisible(leaves: list[tuple], job: CutJob) -> tuple[list[tuple], set[int]]:
+    """Give each indivisible location in a shared leaf its Voronoi cell inside the leaf.
+
+    Returns the leaves and the positions of remainders too small to be a unit (orphans).
+    """
+    result, orphans = [], set()
+    for region, idx in leaves:
+        heavy = job.indivisible[idx]
+        if not heavy.any() or idx.size == 1:
+            result.append((region, idx))
+            continue
+        carve = np.flatnonzero(heavy)[: None if not heavy.all() else -1]
+        cells = shapely.voronoi_polygons(
+            shapely.multipoints(job.locs[idx]), extend_to=region, ordered=True
+        )
+        remaining = region
+        for position in carve:  # cells follow the order of the points (ordered=True)
+            cell = polygonal(
+                shapely.intersection(
+                    remaining, shapely.get_geometry(cells, position), grid_size=PRECISION_M
+                )
+            )
+            remaining = polygonal(shapely.difference(remaining, cell, grid_size=PRECISION_M))
+            result.append((cell, idx[[position]]))
+        rest = np.delete(idx, carve)
+        if not job.indivisible[rest].any() and job.households[rest].sum() < job.low:
+            orphans.add(len(result))
+        result.append((remaining, rest))
+    return result, orphans
+
+
+def adopt_orphans(leaves: list[tuple], orphans: set[int], job: CutJob) -> list[tuple]:
+    """Join each small remainder to a neighbour: one that stays within bounds, else a block."""
+    leaves, gone = list(leaves), set()
+    for i in sorted(orphans):
+        near = [j for j in neighbours(leaves, i) if j not in gone]
+        size = job.households[leaves[i][1]].sum()
+        blocks = [j for j in near if job.indivisible[leaves[j][1]].any()]
+        fits = [
+            j
+            for j in near
+            if j not in blocks
+            and j not in orphans
+            and job.households[leaves[j][1]].sum() + size <= job.high
+        ]
+        if near:
+            j = (fits or blocks or near)[0]
+            geom = union(leaves[j][0], leaves[i][0])
+            leaves[j] = (geom, np.concatenate([leaves[j][1], leaves[i][1]]))
+            gone.add(i)
+    return [leaf for i, leaf in enumerate(leaves) if i not in gone]
+
+
+def merge_empty_parts(leaves: list[tuple], job: CutJob) -> list[tuple]:
+    """Hand parts without households to the neighbour sharing the longest boundary."""
+    geoms = [geom for geom, _ in leaves]
+    for i, (_, idx) in enumerate(leaves):
+        parts = shapely.get_parts(geoms[i])
+        if len(parts) < 2 or idx.size == 0:
+            continue
+        occupied = np.isin(np.arange(len(parts)), part_of(parts, job.loc_points[idx]))
+        kept = list(parts[occupied])
+        for part in parts[~occupied]:
+            j = _longest_shared_boundary(part, geoms, i)
+            if j is None:  # touches no other piece along a line: an empty island stays
+                kept.append(part)
+            else:
+                geoms[j] = union(geoms[j], part)
+        geoms[i] = combine(kept)
+    return [(geom, idx) for geom, (_, idx) in zip(geoms, leaves, strict=True)]
+
+
+def _longest_shared_boundary(part, geoms: list, own: int) -> int | None:
+    shared = shared_lengths(part, geoms)
+    shared[own] = 0.0
+    j = int(np.argmax(shared))
+    return j if shared[j] > 0 else None
