@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     db_fsync: bool = Field(
         default=True, description="fsync in the embedded cluster; tests turn it off for speed."
     )
+    map_tile_url: str | None = Field(
+        default=None,
+        description="An intranet tile server for the web maps ({z}/{x}/{y} template); "
+        "unset: streets and outlines only, nothing fetched from outside.",
+    )
 
     @field_validator("database_url")
     @classmethod

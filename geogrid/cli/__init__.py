@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from geogrid.cli import api as api_commands
 from geogrid.cli import db as db_commands
 from geogrid.cli import demo as demo_commands
 from geogrid.cli import grids as grid_commands
@@ -39,6 +40,8 @@ app.add_typer(report_commands.app, name="report")
 app.add_typer(report_commands.categories_app, name="categories")
 app.command("maps")(map_commands.maps)
 app.command("print")(map_commands.print_maps)
+app.command("serve")(api_commands.serve)
+app.add_typer(api_commands.users_app, name="users")
 
 
 def main() -> None:

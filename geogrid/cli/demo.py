@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from geogrid.cli import api as api_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
 from geogrid.cli import maps as map_commands
@@ -44,7 +45,9 @@ def demo(
     staff_commands.export(2, None, "gpkg", None, Path("maps") / "demo_grids_level2.gpkg")
     staff_commands.export(3, None, "gpkg", None, Path("maps") / "demo_units_level3.gpkg")
     _reports(path, scale)
-    _maps_and_prints()
+    station = _maps_and_prints()
+    if serve:
+        _serve(station)
     console.print(
         f'try: psql "{url}" -c "select level, count(*) from grids group by 1"', soft_wrap=True
     )
@@ -59,7 +62,7 @@ def _reports(county: Path, scale: str) -> None:
     report_commands.categories_list()
 
 
-def _maps_and_prints() -> None:
+def _maps_and_prints() -> str:
     from sqlalchemy import text
 
     with engine().connect() as conn:
@@ -68,6 +71,28 @@ def _maps_and_prints() -> None:
     map_commands.maps([station], False, True, None, None, None, [], None, Path("maps"))
     console.rule(f"[bold]8. printed patrol maps: the atlas of station {station}")
     map_commands.print_maps(station, None, "A4", None, None)
+    return station
+
+
+def _serve(station: str) -> None:
+    from sqlalchemy import text
+
+    from geogrid.access.users import add_user
+
+    console.rule("[bold]9. the API, with the county map and a station map")
+    names = {"demo-county": ("county_admin", None), f"demo-{station}": ("station", station)}
+    with engine().begin() as conn:  # fresh demo tokens on every run (only digests are kept)
+        conn.execute(text("delete from api_users where name = any(:n)"), {"n": list(names)})
+        tokens = {n: add_user(conn, n, role, station=code) for n, (role, code) in names.items()}
+    base = "http://127.0.0.1:8000"
+    admin, desk = tokens["demo-county"], tokens[f"demo-{station}"]
+    console.print(f"county map:  {base}/maps/county.html?api_key={admin}", soft_wrap=True)
+    console.print(f"station map: {base}/maps/stations/{station}.html?api_key={desk}",
+                  soft_wrap=True)  # fmt: skip
+    console.print(f"API docs:    {base}/docs  (Authorization: Bearer {admin})", soft_wrap=True)
+    console.print(f'try: curl -H "Authorization: Bearer {admin}" '
+                  f'"{base}/v1/lookup?lon=119.40&lat=36.00"', soft_wrap=True)  # fmt: skip
+    api_commands.serve("127.0.0.1", 8000, 1, "warning")
 
 
 # The station with the fewest level-2 grids that still has a few: a quick but real atlas.

@@ -1,0 +1,262 @@
+"""Benchmark: the HTTP API under a real load generator (wrk) against uvicorn.
+
+Targets (issue 6): the geotag lookup serves >= 3,000 requests/s with p99 <= 5 ms, and at
+least 0.7x the throughput of a trivial endpoint of the same app in the same run; a single
+report POST, committed, has p99 <= 20 ms at 16 concurrent clients.
+
+The trivial endpoints are /healthz (no token) and /v1/me (the same token check as the
+lookup, then a small answer); the lookup is compared with both. Each measurement runs
+`--repeats` times, interleaved, and the medians are reported.
+
+Needs wrk (Debian: apt-get install wrk) and a county loaded, built, active and staffed in a
+private GEOGRID_HOME, e.g.:
+
+    geogrid sample --scale town --out /tmp/town.gpkg
+    export GEOGRID_HOME=/tmp/gg-api
+    geogrid load /tmp/town.gpkg --commit && geogrid build --activate && geogrid staff auto
+    .venv/bin/python bench/bench_api.py --home /tmp/gg-api
+
+The benchmark adds a user and reports of its own and deletes them afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import shapely
+from sqlalchemy import Engine, text
+
+LOOKUP_RPS, LOOKUP_P99_MS, RATIO, POST_P99_MS = 3000, 5.0, 0.7, 20.0
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def main() -> None:
+    """Start uvicorn on the given home, load it with wrk, print medians and verdicts."""
+    args = _arguments()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other work on the machine skews "
+          "every figure)")  # fmt: skip
+    engine, points = _prepare(args.home)
+    name, token = _bench_user(engine)
+    folder = Path(tempfile.mkdtemp(prefix="gg-bench-api-"))
+    server = _start_server(args, folder)
+    try:
+        _wait_until_up(args.port, server)
+        scripts = _lua_scripts(folder, points)
+        env = os.environ | {"TOKEN": token, "TODAY": datetime.now(UTC).isoformat()}
+        _report(_measure(args, scripts, env, server.pid), args)
+    except (RuntimeError, subprocess.CalledProcessError):
+        print((folder / "server.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
+            server.wait(timeout=30)
+        _clean_up(engine, name)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--home",
+        type=Path,
+        required=True,
+        help="A private GEOGRID_HOME holding a staffed county (not the default)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (lookup)")
+    parser.add_argument("--repeats", type=int, default=5)
+    return parser.parse_args()  # fmt: skip
+
+
+def _prepare(home: Path) -> tuple[Engine, list[tuple[float, float]]]:
+    """The engine on the home's database, categories seeded, and 2,000 random points
+    inside random units of the active version (a fixed seed)."""
+    from geogrid.reports.categories import seed_categories
+    from geogrid.reports.index import load_index
+    from geogrid.settings import Settings
+    from geogrid.storage.database import make_engine
+
+    engine = make_engine(Settings(home=home))
+    with engine.begin() as conn:
+        seed_categories(conn)
+    index = load_index(engine)
+    rng = np.random.default_rng(7)
+    points = []
+    for unit in rng.integers(0, len(index.units.ids), 2000):
+        geom = index.units.geoms[unit]
+        x0, y0, x1, y1 = geom.bounds
+        while True:
+            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+            if geom.contains(shapely.Point(x, y)):
+                points.append((x, y))
+                break
+    return engine, points
+
+
+def _bench_user(engine: Engine) -> tuple[str, str]:
+    from geogrid.access.users import add_user
+
+    name = f"bench-{secrets.token_hex(4)}"
+    with engine.begin() as conn:
+        return name, add_user(conn, name, "county_admin")
+
+
+def _start_server(args: argparse.Namespace, folder: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
+    env["GEOGRID_HOME"] = str(args.home)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "geogrid.api.app:create_app",
+               "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
+               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    log = (folder / "server.log").open("w")
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
+
+
+def _wait_until_up(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                time.sleep(2)  # every worker up, indexes loaded
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not answer within 60 s")
+
+
+def _lua_scripts(folder: Path, points: list[tuple[float, float]]) -> dict[str, Path]:
+    """wrk scripts: lookups cycling through the points, and single report POSTs."""
+    table = ",".join(f"{{{x:.7f},{y:.7f}}}" for x, y in points)
+    auth = '{["Authorization"] = "Bearer " .. os.getenv("TOKEN")'
+    lookup = (f"local p = {{{table}}}\nlocal n = 0\nrequest = function()\n  n = n + 1\n"
+              "  local q = p[(n % #p) + 1]\n"
+              '  return wrk.format("GET", string.format("/v1/lookup?lon=%.7f&lat=%.7f", q[1], '
+              f"q[2]), {auth}}})\nend\n")  # fmt: skip
+    post = (f"local p = {{{table}}}\nlocal n = 0\nlocal today = os.getenv('TODAY')\n"
+            "request = function()\n  n = n + 1\n  local q = p[(n % #p) + 1]\n"
+            '  local body = string.format(\'{"category":"fire_hazard","lon":%.7f,"lat":%.7f,'
+            '"reported_at":"%s","text":"bench"}\', q[1], q[2], today)\n'
+            f'  return wrk.format("POST", "/v1/reports", {auth}, '
+            '["Content-Type"] = "application/json"}, body)\nend\n')  # fmt: skip
+    me = f'request = function()\n  return wrk.format("GET", "/v1/me", {auth}}})\nend\n'
+    scripts = {"lookup": lookup, "post": post, "me": me}
+    for kind, body in scripts.items():
+        (folder / f"{kind}.lua").write_text(body)
+    return {kind: folder / f"{kind}.lua" for kind in scripts}
+
+
+def _wrk(port: int, path: str, seconds: int, connections: int, script: Path | None, env,
+         server: int) -> dict:  # fmt: skip
+    """One wrk run: requests/s, p50, p99, non-2xx count, and the server's CPU per request
+    (all its processes), which other work on the machine hardly changes."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    cpu_before = _cpu_seconds(server)
+    out = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                         text=True, env=env, check=True).stdout  # fmt: skip
+    cpu = _cpu_seconds(server) - cpu_before
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out)[1])
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+            "p50": _ms(latency["50"]), "p99": _ms(latency["99"]),
+            "errors": int(bad[1]) if bad else 0,
+            "cpu_us": cpu / max(requests, 1) * 1e6}  # fmt: skip
+
+
+def _cpu_seconds(group: int) -> float:
+    """User + system CPU seconds of every process in a process group (Linux /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # pgrp
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * UNITS[unit]
+
+
+def _measure(args, scripts: dict[str, Path], env, server: int) -> dict[str, list[dict]]:
+    """Short runs of each kind, interleaved, so that a load elsewhere on the machine falls on
+    all kinds alike; the POSTs last (they grow the reports table)."""
+    runs: dict[str, list[dict]] = {"healthz": [], "me": [], "lookup": [], "post": []}
+    port, seconds, c = args.port, args.duration, args.connections
+    _wrk(port, "/", 5, c, scripts["lookup"], env, server)  # warm the workers' caches
+    for _ in range(args.repeats):
+        runs["healthz"].append(_wrk(port, "/healthz", seconds, c, None, env, server))
+        runs["me"].append(_wrk(port, "/", seconds, c, scripts["me"], env, server))
+        runs["lookup"].append(_wrk(port, "/", seconds, c, scripts["lookup"], env, server))
+    for _ in range(args.repeats):
+        runs["post"].append(_wrk(port, "/", seconds, 16, scripts["post"], env, server))
+    return runs
+
+
+def _report(runs: dict[str, list[dict]], args) -> None:
+    def median(kind: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[kind])
+
+    print(f"wrk -t1, {args.duration} s per run, {args.repeats} runs each; uvicorn "
+          f"{args.workers} worker(s); lookup/trivial at {args.connections} connections, "
+          f"POST at 16; load average now {os.getloadavg()[0]:.2f}")  # fmt: skip
+    for kind in runs:
+        each = ", ".join(f"{r['rps']:,.0f}/s p99 {r['p99']:.2f} ms" for r in runs[kind])
+        errors = sum(r["errors"] for r in runs[kind])
+        print(f"{kind:8s} median {median(kind, 'rps'):8,.0f} req/s, p50 "
+              f"{median(kind, 'p50'):.2f} ms, p99 {median(kind, 'p99'):.2f} ms, server CPU "
+              f"{median(kind, 'cpu_us'):.0f} us/request, non-2xx {errors}  [{each}]")  # fmt: skip
+    rps, p99 = median("lookup", "rps"), median("lookup", "p99")
+    throughput = _verdict(rps >= LOOKUP_RPS, f"{rps:,.0f} req/s", f">= {LOOKUP_RPS:,}")
+    print(f"lookup throughput {throughput}")
+    print(f"lookup p99 {_verdict(p99 <= LOOKUP_P99_MS, f'{p99:.2f} ms', f'<= {LOOKUP_P99_MS} ms')}")
+    for trivial in ("me", "healthz"):
+        ratio = rps / median(trivial, "rps")
+        by_cpu = median(trivial, "cpu_us") / median("lookup", "cpu_us")
+        print(f"lookup / {trivial} {_verdict(ratio >= RATIO, f'{ratio:.2f}', f'>= {RATIO}')}; "
+              f"by server CPU per request {by_cpu:.2f}")  # fmt: skip
+    post = median("post", "p99")
+    print(f"report POST p99 at 16 clients "
+          f"{_verdict(post <= POST_P99_MS, f'{post:.2f} ms', f'<= {POST_P99_MS} ms')}")  # fmt: skip
+
+
+def _verdict(ok: bool, value: str, target: str) -> str:
+    return f"{value} (target {target}): {'ok' if ok else 'MISSED'}"
+
+
+def _clean_up(engine: Engine, name: str) -> None:
+    """Remove the benchmark's reports, audit entries and user."""
+    with engine.begin() as conn:
+        conn.execute(text("delete from reports where reporter = :n"), {"n": name})
+        conn.execute(text("delete from audit_log where user_name = :n"), {"n": name})
+        conn.execute(text("delete from api_users where name = :n"), {"n": name})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The API's routers, one module per resource, and the hook for more.
+
+To add a resource (the Folium map pages, say), write `routes/maps.py` with a `router` and
+add "maps" to ROUTER_MODULES; `create_app` includes every router listed here. A module may
+also define `mount(app)` to mount what a router cannot hold (static files such as the map
+assets under /static/maps). A station's map is scoped with the same `CallerDep` as the
+other routes (`caller.area_codes()`, `caller.report_scope()`).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from fastapi import FastAPI
+
+# The lookup first: routes are matched in order, and it is the busiest by far.
+ROUTER_MODULES = ("lookup", "meta", "grids", "reports", "open311", "stats", "maps")
+
+
+def install(app: FastAPI) -> None:
+    """Include every router of ROUTER_MODULES, and let each module mount what it needs."""
+    for name in ROUTER_MODULES:
+        module = import_module(f"{__name__}.{name}")
+        app.include_router(module.router)
+        mount = getattr(module, "mount", None)
+        if mount is not None:
+            mount(app)

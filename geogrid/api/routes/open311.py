@@ -1,0 +1,184 @@
+"""Open311 GeoReport v2 (JSON), so existing Open311 clients can submit and read reports.
+
+Services are our categories; requests are our reports, `open` while received, assigned,
+dispatched or in progress, `closed` after. The token goes in `api_key` (query or form) or
+the Authorization header; the same scopes apply as everywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import ValidationError
+from sqlalchemy import text
+
+from geogrid.access.audit import record_report_reads
+from geogrid.access.roles import Caller
+from geogrid.api.deps import (
+    ConnDep,
+    StateDep,
+    bearer_token,
+    caller_of_token,
+    china_time,
+    current_caller,
+)
+from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.schemas.open311 import (
+    Service,
+    ServiceRequest,
+    ServiceRequestCreated,
+    ServiceRequestIn,
+)
+from geogrid.errors import InputError
+from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
+from geogrid.storage.models import REPORT_STATUSES
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=PROBLEM_RESPONSES)
+CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)
+MAX_REQUESTS = 1000  # the GeoReport v2 maximum per call
+DEFAULT_DAYS = 90  # the GeoReport v2 default window
+FORM = "application/x-www-form-urlencoded"
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+async def _form_caller(request: Request) -> Caller:
+    """The caller, the token also taken from a form field `api_key` (as clients send it)."""
+    token = bearer_token(request)
+    if token is None:
+        token = (await _body_fields(request)).get("api_key")
+    return await caller_of_token(request, token)
+
+
+@router.get("/services.json", response_model=list[Service], summary="Open311: services")
+def services(caller: CallerDep, conn: ConnDep) -> list[Service]:
+    """Every report category, as a service (code, Chinese name, English description)."""
+    caller.require("services.read")
+    rows = conn.execute(text(
+        "select code, name_zh, name_en, kind, is_security, sensitive from report_categories "
+        "order by sort_order, code")).all()  # fmt: skip
+    return [_service(r) for r in rows]
+
+
+def _service(row) -> Service:
+    tags = (row.kind, "security" if row.is_security else "", "sensitive" if row.sensitive else "")
+    return Service(
+        service_code=row.code,
+        service_name=row.name_zh,
+        description=row.name_en + (" (security)" if row.is_security else ""),
+        keywords=",".join(t for t in tags if t),
+        group="基础信息 basic" if row.kind == "basic" else "动态信息 dynamic",
+    )
+
+
+@router.post(
+    "/requests.json",
+    response_model=list[ServiceRequestCreated],
+    status_code=201,
+    summary="Open311: submit a request",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        FORM: {"schema": ServiceRequestIn.model_json_schema()},
+        "application/json": {"schema": ServiceRequestIn.model_json_schema()},
+    }}},
+)  # fmt: skip
+async def create_request(
+    request: Request, caller: Annotated[Caller, Depends(_form_caller)], state: StateDep
+) -> list[ServiceRequestCreated]:
+    """A new report through the same intake as POST /v1/reports."""
+    caller.require("reports.create")
+    try:
+        given = ServiceRequestIn.model_validate(await _body_fields(request))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        raise InputError(first["msg"], field=field) from None
+    name = " ".join(p for p in (given.first_name, given.last_name) if p) or caller.name
+    item = {"category": given.service_code, "lon": given.long, "lat": given.lat,
+            "crs": given.crs, "text": given.description or given.address_string or "",
+            "reporter": name}  # fmt: skip
+    report_id, _ = await state.writer.submit({k: v for k, v in item.items() if v is not None})
+    return [ServiceRequestCreated(service_request_id=report_id)]
+
+
+@router.get("/requests.json", response_model=list[ServiceRequest], summary="Open311: requests")
+def requests(
+    caller: CallerDep, conn: ConnDep,
+    service_request_id: Annotated[str | None, Query(max_length=4000,
+                                  description="Comma-separated ids.")] = None,
+    service_code: Annotated[str | None, Query(max_length=400,
+                            description="Comma-separated service codes.")] = None,
+    start_date: Annotated[datetime | None, Query()] = None,
+    end_date: Annotated[datetime | None, Query()] = None,
+    status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    jurisdiction_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[ServiceRequest]:  # fmt: skip
+    """Requests in the caller's scope, newest first (by default the last 90 days, at most
+    1,000; with service_request_id, those requests whatever their date)."""
+    caller.require("reports.read")
+    ids = tuple(i.strip() for i in (service_request_id or "").split(",") if i.strip())
+    start, end = china_time(start_date), china_time(end_date)
+    if not ids and start is None and end is None:
+        start = datetime.now(UTC) - timedelta(days=DEFAULT_DAYS)
+    statuses = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES, None: ()}[status]
+    codes = tuple(c.strip() for c in (service_code or "").split(",") if c.strip())
+    filters = ReportFilter(categories=codes, statuses=statuses, reported_from=start,
+                           reported_to=end, ids=ids)  # fmt: skip
+    rows, _ = list_reports(conn, filters, caller.report_scope(), limit=MAX_REQUESTS)
+    record_report_reads(conn, caller, rows, "list")
+    return _as_requests(conn, rows)
+
+
+@router.get("/requests/{service_request_id}.json", response_model=list[ServiceRequest],
+            summary="Open311: one request")  # fmt: skip
+def one_request(
+    service_request_id: uuid.UUID, caller: CallerDep, conn: ConnDep
+) -> list[ServiceRequest]:
+    """One request in the caller's scope (a list of one, as GeoReport v2 has it)."""
+    caller.require("reports.read")
+    row = get_report(conn, str(service_request_id), caller.report_scope())
+    record_report_reads(conn, caller, [row], "read")
+    return _as_requests(conn, [row])
+
+
+def _as_requests(conn, rows: list[dict]) -> list[ServiceRequest]:
+    latest = last_events(conn, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        updated, note = latest.get(r["id"], (r["received_at"], None))
+        desk = r["station_name"] if r["route"] == "station" else r["department_name"]
+        out.append(ServiceRequest(
+            service_request_id=str(r["id"]),
+            status="open" if r["status"] in OPEN_STATUSES else "closed",
+            status_notes=None if r["redacted"] else note, service_name=r["category_name"],
+            service_code=r["category"], description=r["text"],
+            agency_responsible=desk or ("县级分拣 county triage" if r["route"] == "triage"
+                                        else None),
+            service_notice=None, requested_datetime=r["reported_at"],
+            updated_datetime=updated, address=r["unit_name"] or r["grid_name"],
+            lat=r["lat"], long=r["lon"],
+        ))  # fmt: skip
+    return out
+
+
+async def _body_fields(request: Request) -> dict:
+    """The request body's fields: form-encoded (the Open311 way) or JSON."""
+    raw = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data = json.loads(raw or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise InputError("the body is not valid JSON", field="body") from None
+        if not isinstance(data, dict):
+            raise InputError("the body must be a JSON object", field="body")
+        return data
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=False))
+    except UnicodeDecodeError:
+        raise InputError("the form is not UTF-8", field="body") from None

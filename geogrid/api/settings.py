@@ -1,0 +1,65 @@
+"""Settings of the HTTP API (prefix GEOGRID_API_), apart from the store's own settings."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geogrid.errors import ConfigurationError
+
+
+class ApiSettings(BaseSettings):
+    """Limits and tunables of the API; every one has a working default."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOGRID_API_", extra="ignore")
+
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (413)."
+    )
+    max_batch_items: int = Field(
+        default=10_000, ge=1, description="Most report items in one batch (a phone's day)."
+    )
+    default_page_size: int = Field(default=100, ge=1, description="Items per page by default.")
+    max_page_size: int = Field(
+        default=1_000, ge=1, description="Most items per page; a larger limit is clamped."
+    )
+    max_export_rows: int = Field(
+        default=200_000, ge=1, description="Most reports in one CSV or GeoJSON export."
+    )
+    tolerance_m: float = Field(
+        default=50.0, ge=0, description="GPS tolerance of the spatial join, in metres."
+    )
+    auth_cache_seconds: float = Field(
+        default=5.0, ge=0, description="How long a verified token is trusted without asking "
+        "the database again (a revoked token stops working within this time).",
+    )  # fmt: skip
+    index_refresh_seconds: float = Field(
+        default=1.0, gt=0, description="How often the assignment index is checked for a new "
+        "active version or roster.",
+    )  # fmt: skip
+    write_batch_max: int = Field(
+        default=500, ge=1, description="Most single report POSTs committed together."
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="Database connections kept open.")
+    docs: bool = Field(default=True, description="Serve /docs and /redoc.")
+    gc_freeze: bool = Field(
+        default=True, description="After startup, exempt what exists (modules, the index) from "
+        "the garbage collector's full scans, which otherwise pause requests for tens of ms.",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _pages_fit(self) -> ApiSettings:
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("GEOGRID_API_DEFAULT_PAGE_SIZE exceeds GEOGRID_API_MAX_PAGE_SIZE")
+        return self
+
+
+def load_api_settings() -> ApiSettings:
+    """The API settings from the environment; ConfigurationError naming a bad variable."""
+    try:
+        return ApiSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"GEOGRID_API_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(f"bad setting: {problems}") from None

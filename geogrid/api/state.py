@@ -1,0 +1,78 @@
+"""What one API process holds: settings, the engine, the index, the token cache, the writer.
+
+Built in the app's lifespan (never at import) and kept on `app.state.geogrid`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from geogrid.api.auth import Authenticator
+from geogrid.api.settings import ApiSettings
+from geogrid.api.writer import ReportWriter
+from geogrid.errors import VersionError
+from geogrid.reports.index import IndexCache
+from geogrid.reports.intake import IntakeOptions
+from geogrid.reports.lookup import PointLookup
+from geogrid.settings import Settings
+
+log = logging.getLogger("geogrid.api")
+
+
+@dataclass
+class AppState:
+    """The long-lived parts of a running API."""
+
+    settings: Settings
+    api: ApiSettings
+    engine: Engine
+    index: IndexCache
+    auth: Authenticator
+    writer: ReportWriter
+    lookups: PointLookup | None = None  # None until a grid version is active
+
+    def point_lookup(self) -> PointLookup:
+        """Lookups on the active version's index (swapped in by the refresher)."""
+        if self.lookups is None:
+            raise VersionError("no active grid version: build and activate one first")
+        return self.lookups
+
+    def intake_options(self) -> IntakeOptions:
+        """How the API's reports are assigned."""
+        return intake_options(self.api)
+
+    async def refresh_index(self) -> None:
+        """Reload the index if the active version or roster changed (off the event loop)."""
+        try:
+            index = await asyncio.to_thread(self.index.get)
+        except VersionError:
+            self.lookups = None
+            return
+        if self.lookups is None or self.lookups.index is not index:
+            self.lookups = PointLookup(index)
+
+    async def keep_index_fresh(self) -> None:
+        """Check for a new index every `index_refresh_seconds` until cancelled."""
+        while True:
+            await asyncio.sleep(self.api.index_refresh_seconds)
+            try:
+                await self.refresh_index()
+            except Exception:  # a database hiccup must not end the refresher
+                log.exception("cannot refresh the assignment index")
+
+
+def intake_options(api: ApiSettings) -> IntakeOptions:
+    """How the API's reports are assigned (the GPS tolerance is an API setting)."""
+    return IntakeOptions(tolerance_m=api.tolerance_m)
+
+
+def make_state(settings: Settings, api: ApiSettings, engine: Engine) -> AppState:
+    """Everything a process needs, around an engine."""
+    index = IndexCache(engine, ttl=api.index_refresh_seconds)
+    writer = ReportWriter(engine, index, lambda: intake_options(api), api.write_batch_max)
+    auth = Authenticator(engine, api.auth_cache_seconds)
+    return AppState(settings, api, engine, index, auth, writer)

@@ -1,0 +1,105 @@
+"""Single report POSTs, committed together (group commit) through the intake core.
+
+The intake costs about the same for one report as for a hundred (one transaction, one
+COPY), so reports arriving while a batch is being written wait for the next one, and a
+whole batch is committed before any of its requests is answered. An idle server writes a
+report at once; a busy one writes many per transaction. If a combined batch fails as a
+whole (two processes racing on one client request id, say), its items are written one by one
+so that each gets its own answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from geogrid.errors import ConflictError, GeogridError, InputError
+from geogrid.reports.index import IndexCache
+from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_one, submit_reports
+
+log = logging.getLogger("geogrid.api")
+Outcome = tuple[str, str] | BaseException  # (report id, 'accepted' | 'repeated') or the error
+
+
+class ReportWriter:
+    """Queue of single reports for one event loop; `submit` returns when committed."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        index: IndexCache,
+        options: Callable[[], IntakeOptions],
+        max_batch: int,
+    ) -> None:
+        self.engine, self.index, self.options, self.max_batch = engine, index, options, max_batch
+        self._pending: list[tuple[dict, asyncio.Future]] = []
+        # One drain per event loop: a server has one; a test client may bring its own.
+        self._drains: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def submit(self, item: dict) -> tuple[str, str]:
+        """Store one report item; its id and outcome, or the item's error raised."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future = loop.create_future()
+        self._pending.append((item, future))
+        drain = self._drains.get(loop)
+        if drain is None or drain.done():
+            self._drains[loop] = loop.create_task(self._drain(loop))
+        return await future
+
+    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            batch = [p for p in self._pending if p[1].get_loop() is loop][: self.max_batch]
+            if not batch:
+                return
+            taken = {id(future) for _, future in batch}
+            self._pending = [p for p in self._pending if id(p[1]) not in taken]
+            try:
+                outcomes = await asyncio.to_thread(self.write, [item for item, _ in batch])
+            except Exception as exc:  # every waiter must hear of it
+                outcomes = [exc] * len(batch)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():  # the client went away
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+
+    def write(self, items: list[dict]) -> list[Outcome]:
+        """Write items in one transaction (blocking); one outcome per item."""
+        try:
+            result = submit_reports(self.engine, pd.DataFrame(items), self.options(),
+                                    index=self.index)  # fmt: skip
+        except DBAPIError:
+            if len(items) == 1:
+                raise
+            log.warning("a batch of %d reports failed as a whole; writing them one by one",
+                        len(items))  # fmt: skip
+            return [self._write_one(item) for item in items]
+        return outcomes_of(result)
+
+    def _write_one(self, item: dict) -> Outcome:
+        try:
+            return submit_one(self.engine, item, self.options(), index=self.index), "accepted"
+        except (GeogridError, DBAPIError) as exc:
+            return exc
+
+
+def outcomes_of(result: IntakeResult) -> list[Outcome]:
+    """Per item of an intake result: (report id, outcome), or its error naming the field."""
+    errors = {e.row: e for e in result.errors}
+    outcomes: list[Outcome] = []
+    for row, outcome in enumerate(result.outcome):
+        if outcome == "rejected":
+            problem = errors[row]
+            kind = ConflictError if problem.field == "client_request_id" else InputError
+            outcomes.append(kind(f"{problem.field}: {problem.message}", field=problem.field))
+        else:
+            outcomes.append((str(result.report_id[row]), str(outcome)))
+    return outcomes

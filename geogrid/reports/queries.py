@@ -1,0 +1,245 @@
+"""Reading reports: list with filters, get one, export; always within the reader's scope.
+
+Each row carries its assignment and routing as names and codes (unit, grid, community,
+leader, officer, station, department). Personal details of sensitive categories (the
+reporter and the text) are blanked unless the scope allows them; the caller records such
+reads in the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from geogrid.errors import InputError, NotFoundError
+from geogrid.storage.models import (
+    ASSIGNMENT_METHODS,
+    REPORT_STATUSES,
+    ROUTES,
+    Department,
+    Grid,
+    Person,
+    Report,
+    ReportCategory,
+    ReportEvent,
+    Station,
+)
+
+R = Report.__table__
+C = ReportCategory.__table__
+LEVEL_OF_CODE_LENGTH = {12: 1, 15: 2, 18: 3}
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which reports a reader sees (one of the conditions, or everything) and whether the
+    personal details of sensitive categories are shown."""
+
+    everything: bool = False
+    station_id: int | None = None
+    department_id: int | None = None
+    person_id: int | None = None  # as the report's grid leader or information officer
+    details: bool = False
+
+    def condition(self) -> ColumnElement[bool]:
+        """The scope as a condition on the reports table."""
+        if self.everything:
+            return true()
+        if self.station_id is not None:
+            return R.c.station_id == self.station_id
+        if self.department_id is not None:
+            return R.c.department_id == self.department_id
+        if self.person_id is not None:
+            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id)
+        return false()
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What a list or export asks for; every part is optional."""
+
+    bbox: tuple[float, float, float, float] | None = None  # lon/lat min, max
+    grid: str | None = None  # a community, grid or unit code (12, 15 or 18 digits)
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    reported_from: datetime | None = None  # inclusive
+    reported_to: datetime | None = None  # exclusive
+    ids: tuple[str, ...] = ()  # report ids (malformed ones match nothing)
+
+    def __post_init__(self) -> None:
+        for field, values, allowed in (("status", self.statuses, REPORT_STATUSES),
+                                       ("method", self.methods, ASSIGNMENT_METHODS),
+                                       ("route", self.routes, ROUTES)):  # fmt: skip
+            unknown = sorted(set(values) - set(allowed))
+            if unknown:
+                raise InputError(f"unknown {field} {unknown[0]!r}: use {', '.join(allowed)}",
+                                 field=field)  # fmt: skip
+        if self.grid is not None and not (
+            self.grid.isdigit() and len(self.grid) in LEVEL_OF_CODE_LENGTH
+        ):
+            raise InputError(f"grid {self.grid!r} is not a 12, 15 or 18 digit code", field="grid")
+        if self.reported_from and self.reported_to and self.reported_from >= self.reported_to:
+            raise InputError("the start of the date range is not before its end", field="from")
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The filter as conditions on the reports and categories tables."""
+        where: list[ColumnElement[bool]] = []
+        if self.bbox is not None:
+            where.append(R.c.geom.op("&&")(func.ST_MakeEnvelope(*self.bbox, 4326)))
+        if self.grid is not None:
+            column = R.c[f"level{LEVEL_OF_CODE_LENGTH[len(self.grid)]}_id"]
+            where.append(column.in_(select(Grid.id).where(Grid.code == self.grid)))
+        chosen = ((C.c.code, self.categories), (R.c.status, self.statuses),
+                  (R.c.assignment_method, self.methods), (R.c.route, self.routes))  # fmt: skip
+        for column, values in chosen:
+            if values:
+                where.append(column.in_(values))
+        if self.reported_from is not None:
+            where.append(R.c.reported_at >= self.reported_from)
+        if self.reported_to is not None:
+            where.append(R.c.reported_at < self.reported_to)
+        if self.ids:
+            where.append(R.c.id.in_([k for k in map(_maybe_uuid, self.ids) if k is not None]))
+        return where
+
+
+def list_reports(
+    conn: Connection, filters: ReportFilter, scope: ReportScope, *, limit: int, offset: int = 0
+) -> tuple[list[dict], bool]:
+    """Reports matching the filter in scope, newest first; and whether more follow."""
+    query = _report_select(scope).where(*filters.conditions(), scope.condition())
+    query = query.order_by(R.c.reported_at.desc(), R.c.id.desc()).limit(limit + 1).offset(offset)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    return rows[:limit], len(rows) > limit
+
+
+def iter_reports(
+    conn: Connection, filters: ReportFilter, scope: ReportScope, *, limit: int
+) -> Iterator[dict]:
+    """Reports for an export, streamed from a server-side cursor, newest first."""
+    query = _report_select(scope).where(*filters.conditions(), scope.condition())
+    query = query.order_by(R.c.reported_at.desc(), R.c.id.desc()).limit(limit)
+    for row in conn.execution_options(yield_per=2000).execute(query).mappings():
+        yield dict(row)
+
+
+def count_sensitive(conn: Connection, filters: ReportFilter, scope: ReportScope) -> int:
+    """How many reports of sensitive categories the filter matches in scope."""
+    query = (
+        select(func.count())
+        .select_from(R.join(C, C.c.id == R.c.category_id))
+        .where(*filters.conditions(), scope.condition(), C.c.sensitive)
+    )
+    return conn.execute(query).scalar_one()
+
+
+def get_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
+    """One report in scope, or NotFoundError (whether it is missing or out of scope)."""
+    key = _uuid(report_id)
+    row = conn.execute(
+        _report_select(scope).where(R.c.id == key, scope.condition())
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"no report {report_id}", field="id")
+    return dict(row)
+
+
+def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
+    """The status and sensitivity of a report in scope (for changes), else NotFoundError."""
+    key = _uuid(report_id)
+    row = conn.execute(
+        select(R.c.id, R.c.status, C.c.code.label("category"), C.c.sensitive)
+        .select_from(R.join(C, C.c.id == R.c.category_id))
+        .where(R.c.id == key, scope.condition())
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"no report {report_id}", field="id")
+    return dict(row)
+
+
+def last_events(conn: Connection, ids: list) -> dict:
+    """For each report id: (time of its newest event, its newest non-empty note or None)."""
+    if not ids:
+        return {}
+    E = ReportEvent.__table__
+    note = func.array_agg(aggregate_order_by(E.c.note, E.c.at.desc(), E.c.id.desc()))
+    note = note.filter(E.c.note != "")
+    rows = conn.execute(
+        select(E.c.report_id, func.max(E.c.at), note[1]).where(E.c.report_id.in_(ids))
+        .group_by(E.c.report_id)
+    )  # fmt: skip
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _maybe_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _uuid(report_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(report_id))
+    except ValueError:
+        raise NotFoundError(f"no report {report_id}", field="id") from None
+
+
+def _report_select(scope: ReportScope) -> Select:
+    """Reports with their category, grids, people, station and department, flattened."""
+    unit, grid, community = (Grid.__table__.alias(n) for n in ("unit", "grid", "community"))
+    leader, officer, police = (Person.__table__.alias(n) for n in ("leader", "officer", "police"))
+    station, department = Station.__table__.alias("st"), Department.__table__.alias("dep")
+    hidden = and_(C.c.sensitive, false() if scope.details else true())
+
+    def private(column):
+        return case((hidden, null()), else_=column)
+
+    columns = [
+        R.c.id, C.c.code.label("category"), C.c.name_zh.label("category_name"),
+        C.c.name_en.label("category_name_en"), C.c.sensitive, R.c.status, R.c.reported_at,
+        R.c.received_at, func.ST_X(R.c.geom).label("lon"), func.ST_Y(R.c.geom).label("lat"),
+        R.c.received_x, R.c.received_y, R.c.received_crs,
+        private(R.c.reporter).label("reporter"), private(R.c.text).label("text"),
+        hidden.label("redacted"), R.c.assignment_method.label("method"), R.c.distance_m,
+        R.c.version_id, unit.c.code.label("unit_code"), unit.c.name.label("unit_name"),
+        grid.c.code.label("grid_code"), grid.c.name.label("grid_name"),
+        community.c.code.label("community_code"), community.c.name.label("community_name"),
+        leader.c.name.label("leader_name"), leader.c.phone.label("leader_phone"),
+        officer.c.name.label("officer_name"), officer.c.phone.label("officer_phone"),
+        police.c.name.label("police_name"), police.c.phone.label("police_phone"),
+        R.c.route, station.c.code.label("station_code"), station.c.name.label("station_name"),
+        department.c.code.label("department_code"),
+        department.c.name_zh.label("department_name"), R.c.duplicate_of,
+    ]  # fmt: skip
+    joined = (
+        R.join(C, C.c.id == R.c.category_id)
+        .outerjoin(unit, unit.c.id == R.c.level3_id)
+        .outerjoin(grid, grid.c.id == R.c.level2_id)
+        .outerjoin(community, community.c.id == R.c.level1_id)
+        .outerjoin(leader, leader.c.id == R.c.leader_id)
+        .outerjoin(officer, officer.c.id == R.c.officer_id)
+        .outerjoin(police, police.c.id == R.c.police_id)
+        .outerjoin(station, station.c.id == R.c.station_id)
+        .outerjoin(department, department.c.id == R.c.department_id)
+    )
+    return select(*columns).select_from(joined)

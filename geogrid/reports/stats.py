@@ -1,0 +1,255 @@
+"""Monthly statistics per county, station, grid, assistant or category, and the assessment.
+
+A month is a calendar month in China Standard Time, by when the report was made
+(`reported_at`). For each group:
+
+- reports, and reports per category;
+- hazards found: reports of the categories feeding the hazard heatmap (heat_group 'hazard');
+- disputes, and disputes mediated: dispute reports, and those that reached `resolved`;
+- cases assisted: public-security incident reports (security, heat_group 'incident'),
+  disputes excepted, that went to the police;
+- resolved, the median and mean hours from received to the first `resolved`, and open;
+- unassigned backlog: reports outside every grid still open (the county triage queue).
+
+The assessment table (the basis of the assistants' performance subsidy) has a row for every
+grid leader and information officer on duty during the month, with the same figures for
+the reports assigned to them, zeros included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
+
+from geogrid.errors import InputError
+from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.queries import C, R, ReportScope
+from geogrid.storage.models import (
+    Grid,
+    GridAssignment,
+    Person,
+    ReportEvent,
+    Station,
+    StationCommunity,
+)
+
+GROUPS = ("county", "station", "grid", "assistant", "category")
+DISPUTE_CATEGORIES = ("dispute",)
+ASSISTANT_ROLES = ("grid_leader", "information_officer")
+CHINA = timezone(timedelta(hours=8))
+NO_GROUP = "无 (none)"  # the name of the group of reports without a grid, station or person
+E = ReportEvent.__table__
+
+
+@dataclass
+class Figures:
+    """The statistics of one group (or of the whole scope) for one month."""
+
+    key: str | None
+    name: str
+    reports: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    hazards: int = 0
+    disputes: int = 0
+    disputes_mediated: int = 0
+    cases_assisted: int = 0
+    resolved: int = 0
+    open: int = 0
+    unassigned_backlog: int = 0
+    median_hours_to_resolve: float | None = None
+    mean_hours_to_resolve: float | None = None
+
+
+@dataclass
+class AssessmentRow:
+    """One assistant's month: who, where, and the figures of the reports assigned to them."""
+
+    person_no: str
+    name: str
+    phone: str
+    roles: list[str]
+    grids: list[str]
+    station: str | None
+    figures: Figures
+
+
+def month_range(month: str) -> tuple[datetime, datetime]:
+    """The UTC start (inclusive) and end (exclusive) of a 'YYYY-MM' month in China time."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1900:
+        raise InputError(f"month {month!r} is not YYYY-MM", field="month")
+    year, number = int(found[1]), int(found[2])
+    start = datetime(year, number, 1, tzinfo=CHINA)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def monthly_stats(
+    conn: Connection, month: str, by: str, scope: ReportScope
+) -> tuple[Figures, list[Figures]]:
+    """The scope's totals for the month and one row per group (`by`: one of GROUPS)."""
+    if by not in GROUPS:
+        raise InputError(f"unknown grouping {by!r}: use {', '.join(GROUPS)}", field="by")
+    base = _month_reports(month, scope)
+    totals = _figures(conn, select(literal("total").label("key"), literal("").label("name"),
+                                   *base.c).subquery())  # fmt: skip
+    rows = _figures(conn, _keyed(base, by))
+    return totals.get("total", Figures("total", "")), sorted(rows.values(), key=_order)
+
+
+def assessment(
+    conn: Connection,
+    month: str,
+    scope: ReportScope,
+    *,
+    area: tuple[str, ...] | None = None,
+    person_id: int | None = None,
+) -> list[AssessmentRow]:
+    """The assessment table: every assistant on duty in the month within `area` (code
+    prefixes; None for the county) or only `person_id`, with their figures."""
+    start, end = month_range(month)
+    people = _assistants(conn, start, end, area, person_id)
+    base = _month_reports(month, scope)
+    figures = _figures(conn, _keyed(base, "assistant"))
+    rows = []
+    for p in people:
+        mine = figures.get(p["person_no"]) or Figures(p["person_no"], p["name"])
+        rows.append(AssessmentRow(p["person_no"], p["name"], p["phone"], p["roles"],
+                                  p["grids"], p["station"], mine))  # fmt: skip
+    return rows
+
+
+def _order(figures: Figures) -> tuple:
+    return (figures.key is None, figures.key or "")
+
+
+def _month_reports(month: str, scope: ReportScope):
+    """The month's reports in scope with what the figures need, as a subquery."""
+    start, end = month_range(month)
+    resolved_at = (
+        select(func.min(E.c.at))
+        .where(E.c.report_id == R.c.id, E.c.to_status == "resolved")
+        .scalar_subquery()
+    )
+    return (
+        select(
+            R.c.id,
+            C.c.code.label("category"),
+            C.c.heat_group,
+            C.c.is_security,
+            R.c.status,
+            R.c.received_at,
+            R.c.assignment_method,
+            R.c.level2_id,
+            R.c.station_id,
+            R.c.leader_id,
+            R.c.officer_id,
+            resolved_at.label("resolved_at"),
+        )
+        .select_from(R.join(C, C.c.id == R.c.category_id))
+        .where(R.c.reported_at >= start, R.c.reported_at < end, scope.condition())
+        .subquery("month_reports")
+    )
+
+
+def _keyed(base, by: str):
+    """The month's reports with the key and name of their group (an assistant's report
+    counts for its grid leader and for its information officer)."""
+    if by == "assistant":
+        parts = []
+        for column in (base.c.leader_id, base.c.officer_id):
+            person = Person.__table__.alias()
+            parts.append(
+                select(person.c.person_no.label("key"), person.c.name.label("name"), *base.c)
+                .select_from(base.outerjoin(person, person.c.id == column))
+                .where(column.is_not(None))
+            )
+        return union_all(*parts).subquery()
+    if by == "station":
+        table = Station.__table__
+        key, name, joined = table.c.code, table.c.name, base.outerjoin(
+            table, table.c.id == base.c.station_id)  # fmt: skip
+    elif by == "grid":
+        table = Grid.__table__
+        key, name, joined = table.c.code, table.c.name, base.outerjoin(
+            table, table.c.id == base.c.level2_id)  # fmt: skip
+    elif by == "category":
+        key, name = base.c.category, base.c.category
+        joined = base
+    else:
+        key, name, joined = literal("county"), literal("全县"), base
+    return select(key.label("key"), name.label("name"), *base.c).select_from(joined).subquery()
+
+
+def _figures(conn: Connection, keyed) -> dict[str | None, Figures]:
+    """Aggregate a keyed subquery into Figures per key."""
+    k = keyed.c
+    hours = extract("epoch", k.resolved_at - k.received_at) / 3600.0
+    dispute = k.category.in_(DISPUTE_CATEGORIES)
+    is_open = k.status.in_(OPEN_STATUSES)
+    query = select(
+        k.key, func.min(k.name).label("name"), func.count().label("reports"),
+        func.count().filter(k.heat_group == "hazard").label("hazards"),
+        func.count().filter(dispute).label("disputes"),
+        func.count().filter(and_(dispute, k.resolved_at.is_not(None))).label("disputes_mediated"),
+        func.count().filter(and_(k.is_security, k.heat_group == "incident", ~dispute))
+        .label("cases_assisted"),
+        func.count().filter(k.resolved_at.is_not(None)).label("resolved"),
+        func.count().filter(is_open).label("open"),
+        func.count().filter(and_(is_open, k.assignment_method == "unassigned"))
+        .label("unassigned_backlog"),
+        func.percentile_cont(0.5).within_group(hours).label("median_hours_to_resolve"),
+        func.avg(hours).label("mean_hours_to_resolve"),
+    ).group_by(k.key)  # fmt: skip
+    found: dict[str | None, Figures] = {}
+    for row in conn.execute(query).mappings():
+        values = dict(row)
+        values["name"] = NO_GROUP if row["key"] is None else values["name"] or ""
+        for name in ("median_hours_to_resolve", "mean_hours_to_resolve"):
+            if values[name] is not None:
+                values[name] = round(float(values[name]), 2)
+        found[row["key"]] = Figures(**values)
+    per_category = select(k.key, k.category, func.count()).group_by(k.key, k.category)
+    for key, category, count in conn.execute(per_category):
+        found[key].by_category[category] = count
+    return found
+
+
+def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[dict]:
+    """Grid leaders and information officers holding a grid at some time in the month."""
+    a, p = GridAssignment.__table__, Person.__table__
+    sc, st = StationCommunity.__table__, Station.__table__
+    first_day = start.astimezone(CHINA).date()
+    last_day = end.astimezone(CHINA).date() - timedelta(days=1)
+    conditions = [
+        a.c.role.in_(ASSISTANT_ROLES),
+        a.c.valid_from <= last_day,
+        or_(a.c.valid_to.is_(None), a.c.valid_to >= first_day),
+    ]
+    if person_id is not None:
+        conditions.append(a.c.person_id == person_id)
+    if area is not None:
+        conditions.append(or_(false(), *[a.c.grid_code.startswith(code) for code in area]))
+    joined = (
+        a.join(p, p.c.id == a.c.person_id)
+        .outerjoin(sc, sc.c.community_code == func.left(a.c.grid_code, 12))
+        .outerjoin(st, st.c.id == sc.c.station_id)
+    )
+    query = (
+        select(
+            p.c.person_no,
+            p.c.name,
+            p.c.phone,
+            func.array_agg(a.c.role.distinct()).label("roles"),
+            func.array_agg(a.c.grid_code.distinct()).label("grids"),
+            func.min(st.c.code).label("station"),
+        )
+        .select_from(joined)
+        .where(*conditions)
+        .group_by(p.c.person_no, p.c.name, p.c.phone)
+        .order_by(p.c.person_no)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,166 @@
+"""The authorization matrix: every endpoint, every role, a token of the other station.
+
+Each case acts on an object of station 370782P01 (its first unit and grid, and reports
+there). Station P02, and the grid staff of P02, must never read or change any of it: they
+get 404 (existence does not leak); roles that may never take an action get 403; without a
+token, 401. A status change the lifecycle forbids (assigned -> closed) tells a caller who
+passed the scope check (409) from one who did not (404) without changing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.api.conftest import auth
+from tests.api.places import MONTH, WHEN
+
+ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
+FIELD = ("admin", "p01", "p02", "staff01", "staff02")  # the roles that work in the field
+PUBLIC = {("GET", "/"), ("GET", "/conformance"), ("GET", "/healthz")}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One endpoint called one way, and the status each role must get."""
+
+    method: str
+    template: str  # the OpenAPI path
+    path: str
+    expect: dict[str, int]
+    json: dict | None = None
+    data: dict | None = None
+
+
+def statuses(ok: int, allowed: tuple[str, ...], hidden: tuple[str, ...] = ()) -> dict[str, int]:
+    """`ok` for the allowed roles, 404 for the hidden ones, 403 for the rest."""
+    return {r: ok if r in allowed else 404 if r in hidden else 403 for r in ROLES}
+
+
+def cases(county, reports, version: int) -> list[Case]:
+    """Every non-public operation of the API, aimed at P01's objects."""
+    place, unit, grid = county.p01, county.p01.unit, county.p01.grid
+    own = ("admin", "p01", "staff01")  # see P01's unit, grid and security report
+    others = ("p02", "staff02")
+    report = {"category": "dispute", "lon": place.lon, "lat": place.lat, "reported_at": WHEN}
+    security, fire = reports.p01_security, reports.p01_fire
+    return [
+        Case("GET", "/v1/me", "/v1/me", statuses(200, ROLES)),
+        Case("GET", "/v1/lookup", f"/v1/lookup?lon={place.lon}&lat={place.lat}",
+             statuses(200, own, others)),
+        Case("GET", "/v1/collections", "/v1/collections", statuses(200, FIELD)),
+        Case("GET", "/v1/collections/{collection_id}", "/v1/collections/units",
+             statuses(200, FIELD)),
+        Case("GET", "/v1/collections/{collection_id}/items", "/v1/collections/units/items",
+             statuses(200, FIELD)),
+        Case("GET", "/v1/collections/{collection_id}/items/{code}",
+             f"/v1/collections/units/items/{unit}", statuses(200, own, others)),
+        Case("GET", "/v1/grids/{code}", f"/v1/grids/{grid}", statuses(200, own, others)),
+        Case("GET", "/v1/grid-versions", "/v1/grid-versions",
+             statuses(200, ("admin", "p01", "p02"))),
+        Case("GET", "/v1/grid-versions/diff", f"/v1/grid-versions/diff?old={version}&new="
+             f"{version}", statuses(200, ("admin", "p01", "p02"))),
+        Case("GET", "/v1/grids/{code}/instructions", f"/v1/grids/{grid}/instructions",
+             statuses(200, own, others)),
+        Case("POST", "/v1/grids/{code}/instructions", f"/v1/grids/{grid}/instructions",
+             statuses(201, ("admin", "p01"), ("p02",)), json={"text": "matrix"}),
+        Case("POST", "/v1/reports", "/v1/reports", statuses(201, FIELD), json=report),
+        Case("POST", "/v1/reports/batch", "/v1/reports/batch", statuses(200, FIELD),
+             json={"items": [report]}),
+        Case("GET", "/v1/reports", "/v1/reports", statuses(200, ROLES)),
+        Case("GET", "/v1/reports/export", "/v1/reports/export", statuses(200, ROLES)),
+        Case("GET", "/v1/reports/{report_id}", f"/v1/reports/{security}",
+             statuses(200, own, ("p02", "staff02", "fire", "environment"))),
+        Case("GET", "/v1/reports/{report_id}", f"/v1/reports/{fire}",
+             statuses(200, (*own, "fire"), ("p02", "staff02", "environment"))),
+        Case("POST", "/v1/reports/{report_id}/status", f"/v1/reports/{security}/status",
+             statuses(409, own, ("p02", "staff02", "fire", "environment")),
+             json={"status": "closed"}),
+        Case("POST", "/v1/reports/{report_id}/notes", f"/v1/reports/{security}/notes",
+             statuses(201, own, ("p02", "staff02", "fire", "environment")),
+             json={"text": "matrix"}),
+        Case("POST", "/v1/reports/{report_id}/notes", f"/v1/reports/{security}/notes",
+             statuses(201, ("admin", "p01"), ("p02",)),
+             json={"text": "matrix", "instruction": True}),
+        Case("GET", "/open311/v2/services.json", "/open311/v2/services.json",
+             statuses(200, ROLES)),
+        Case("POST", "/open311/v2/requests.json", "/open311/v2/requests.json",
+             statuses(201, FIELD),
+             data={"service_code": "dispute", "lat": place.lat, "long": place.lon}),
+        Case("GET", "/open311/v2/requests.json", "/open311/v2/requests.json",
+             statuses(200, ROLES)),
+        Case("GET", "/open311/v2/requests/{service_request_id}.json",
+             f"/open311/v2/requests/{security}.json",
+             statuses(200, own, ("p02", "staff02", "fire", "environment"))),
+        Case("GET", "/v1/stats/monthly", f"/v1/stats/monthly?month={MONTH}",
+             statuses(200, ROLES)),
+        Case("GET", "/v1/stats/assessment", f"/v1/stats/assessment?month={MONTH}",
+             statuses(200, FIELD)),
+        Case("GET", "/maps/county.html", "/maps/county.html", statuses(200, ("admin",))),
+        Case("GET", "/maps/stations/{code}.html", f"/maps/stations/{place.station}.html",
+             statuses(200, ("admin", "p01"), ("p02",))),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def matrix(client, county, reports, users) -> list[Case]:
+    """The cases, with the active version's number."""
+    versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
+    return cases(county, reports, next(v["id"] for v in versions if v["status"] == "active"))
+
+
+def call(client, case: Case, token: str | None):
+    """Make the case's request with a token (or none)."""
+    headers = auth(token) if token else {}
+    return client.request(case.method, case.path, json=case.json, data=case.data,
+                          headers=headers)  # fmt: skip
+
+
+def test_every_operation_of_the_api_is_in_the_matrix(client, matrix):
+    schema = client.get("/openapi.json").json()
+    operations = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops}
+    assert operations - PUBLIC == {(c.method, c.template) for c in matrix}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_its_scope_allows(client, users, matrix, role):
+    token = users.by_name()[role]
+    wrong = []
+    for case in matrix:
+        answer = call(client, case, token)
+        if answer.status_code != case.expect[role]:
+            wrong.append(f"{case.method} {case.path}: {answer.status_code}, "
+                         f"expected {case.expect[role]} ({answer.text[:120]})")  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_token_is_401_everywhere_but_the_public_pages(client, matrix):
+    wrong = [f"{c.method} {c.path}: {call(client, c, None).status_code}" for c in matrix
+             if call(client, c, None).status_code != 401]  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+    assert all(client.get(path).status_code == 200 for _, path in PUBLIC)
+
+
+def test_lists_of_the_other_station_hold_nothing_of_p01(client, county, reports, users):
+    p01_ids = {reports.p01_security, reports.p01_fire, reports.p01_population}
+    for role in ("p02", "staff02", "environment"):
+        headers = auth(users.by_name()[role])
+        listed = client.get("/v1/reports", params={"limit": 20}, headers=headers).json()
+        assert not {r["id"] for r in listed["items"]} & p01_ids, role
+        exported = client.get("/v1/reports/export", headers=headers).text
+        assert not any(i in exported for i in p01_ids), role
+        requests = client.get("/open311/v2/requests.json", params={"start_date": "2026-01-01"},
+                              headers=headers).json()  # fmt: skip
+        assert not {r["service_request_id"] for r in requests} & p01_ids, role
+        stats = client.get("/v1/stats/monthly", params={"month": MONTH, "by": "station"},
+                           headers=headers).json()  # fmt: skip
+        assert "370782P01" not in {r["key"] for r in stats["rows"]}, role
+    for role in ("p02", "staff02"):
+        headers = auth(users.by_name()[role])
+        units = client.get("/v1/collections/units/items", params={"limit": 20},
+                           headers=headers).json()  # fmt: skip
+        assert not any(f["id"].startswith(county.p01.community) for f in units["features"])
+        table = client.get("/v1/stats/assessment", params={"month": MONTH},
+                           headers=headers).json()  # fmt: skip
+        assert "370782P01" not in {r["station"] for r in table["rows"]}, role
