@@ -12,6 +12,8 @@ from sqlalchemy import Connection, text
 
 NULL = "\\N"
 COPY_SLICE = 20_000
+_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\a", "\\007"))
+SMALL_BATCH = 200  # up to this many rows, psycopg's row writer beats pandas
 COLUMNS = (
     "id", "client_request_id", "body_hash", "category_id", "geom", "received_x", "received_y",
     "received_crs", "reported_at", "reporter", "text", "version_id", "level1_id", "level2_id",
@@ -45,6 +47,8 @@ def copy_reports(conn: Connection, rows: dict[str, np.ndarray]) -> int:
     if n == 0:
         return 0
     points = shapely.set_srid(shapely.points(rows["lon"], rows["lat"]), 4326)
+    if n <= SMALL_BATCH:
+        return _copy_rows(conn, rows, shapely.to_wkb(points, hex=True, include_srid=True))
     frame = pd.DataFrame({name: _column(rows, name) for name in COLUMNS if name != "geom"})
     frame.insert(COLUMNS.index("geom"), "geom", shapely.to_wkb(points, hex=True, include_srid=True))
     cursor = conn.connection.driver_connection.cursor()
@@ -54,6 +58,27 @@ def copy_reports(conn: Connection, rows: dict[str, np.ndarray]) -> int:
         for start in range(0, n, COPY_SLICE):
             copy.write(_copy_text(frame.iloc[start : start + COPY_SLICE]))
     return n
+
+
+def _copy_rows(conn: Connection, rows: dict[str, np.ndarray], geoms: np.ndarray) -> int:
+    """A few rows (one report from a phone, say) through psycopg's own row writer: building
+    a DataFrame costs more than the whole COPY for them."""
+    columns = [geoms if name == "geom" else _python_values(rows[name], name) for name in COLUMNS]
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"copy reports ({', '.join(COLUMNS)}) from stdin") as copy:
+        for row in zip(*columns, strict=True):
+            copy.write_row(row)
+    return len(geoms)
+
+
+def _python_values(values: np.ndarray, name: str) -> list:
+    if name == "reported_at":
+        return [stamp.to_pydatetime() for stamp in pd.DatetimeIndex(values)]
+    if values.dtype.kind in "iu":
+        return [int(v) if v >= 0 else None for v in values.tolist()]
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]  # NaN -> null
+    return [None if v is None else str(v) for v in values.tolist()]
 
 
 def _copy_text(frame: pd.DataFrame) -> str:
@@ -73,10 +98,11 @@ def _column(rows: dict[str, np.ndarray], name: str) -> pd.Series:
     if values.dtype.kind == "f":
         return pd.Series(values)
     cleaned = pd.Series(values, dtype=object)
-    # COPY text format: tabs, newlines and backslashes inside text must not break the row.
-    return cleaned.str.replace("\\", "\\\\", regex=False).str.replace(
-        r"[\t\n\r\a]", " ", regex=True
-    )
+    # COPY's text format: backslash, tab, newline and return are escaped, and the BEL that
+    # to_csv uses as its (never needed) quote character is written as an octal escape.
+    for raw, escaped in _ESCAPES:
+        cleaned = cleaned.str.replace(raw, escaped, regex=False)
+    return cleaned
 
 
 def earlier_requests(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:

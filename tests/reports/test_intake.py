@@ -168,3 +168,13 @@ def test_a_repeat_nearby_within_a_day_is_flagged_not_merged(reports_engine, coun
     rows = [stored(reports_engine, i) for i in result.report_id]
     assert str(rows[0]["duplicate_of"]) == first and rows[0]["status"] == "assigned"
     assert rows[1]["duplicate_of"] is None, "basic information is never a duplicate"
+
+
+def test_text_with_tabs_newlines_and_backslashes_round_trips(reports_engine, county_index):
+    lon, lat = inside_point(county_index, 0)
+    awkward = "第一行\t制表\\反斜杠\r\n第二行\a"
+    one = submit_one(reports_engine, item(lon, lat, text=awkward), index=county_index)
+    many = submit_reports(reports_engine, pd.DataFrame([item(lon, lat, text=awkward)] * 300),
+                          index=county_index)  # fmt: skip
+    assert stored(reports_engine, one)["text"] == awkward, "the few-rows path"
+    assert stored(reports_engine, many.report_id[299])["text"] == awkward, "the bulk path"
