@@ -79,6 +79,11 @@ class AssignmentIndex:
         """The level-3 units, in tree order."""
         return self.levels[3]
 
+    def grid_ids(self, level: int, positions: np.ndarray) -> np.ndarray:
+        """The grids.id of each position in a level; -1 where the position is -1 (none)."""
+        ids = self.levels[level].ids
+        return np.where(positions >= 0, ids[np.maximum(positions, 0)], -1)
+
 
 def load_index(engine: Engine, version_id: int | None = None) -> AssignmentIndex:
     """Read a version (the active one by default) and its duty roster into an index."""

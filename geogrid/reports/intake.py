@@ -123,10 +123,10 @@ def _store_new(conn, items: CheckedItems, table: CategoryTable, index: Assignmen
                options: IntakeOptions, result: IntakeResult) -> None:  # fmt: skip
     category = table.positions(items.category)
     placement = place_points(index, items.lon, items.lat, options.tolerance_m)
-    people = people_on_duty(index, placement, china_days(items.reported_at.as_unit("s").asi8))
+    seconds = items.reported_at.as_unit("s").asi8
+    people = people_on_duty(index, placement, china_days(seconds))
     routes = route_reports(table, category, placement, people)
     ids = store.new_ids(len(items))
-    seconds = items.reported_at.as_unit("s").asi8
     new = {"id": ids, "category_id": table.ids[category], "dynamic": table.dynamic[category],
            "lon": items.lon, "lat": items.lat, "seconds": seconds}  # fmt: skip
     duplicate_of = find_duplicates(
@@ -152,9 +152,6 @@ def _point_repeats_at_first(items: CheckedItems, ids, result: IntakeResult) -> N
 
 
 def _rows(items, ids, table, category, index, placement, people, routes) -> dict:
-    def ids_of(level: int, position: np.ndarray) -> np.ndarray:
-        return np.where(position >= 0, index.levels[level].ids[np.maximum(position, 0)], -1)
-
     assigned = placement.unit >= 0
     return {
         "id": ids, "client_request_id": items.client_request_id, "body_hash": items.body_hash,
@@ -163,8 +160,9 @@ def _rows(items, ids, table, category, index, placement, people, routes) -> dict
         "received_crs": items.received_crs, "reported_at": items.reported_at,
         "reporter": items.reporter, "text": items.text,
         "version_id": np.where(assigned, index.version_id, -1),
-        "level1_id": ids_of(1, placement.community), "level2_id": ids_of(2, placement.grid),
-        "level3_id": ids_of(3, placement.unit), "leader_id": people.leader,
+        "level1_id": index.grid_ids(1, placement.community),
+        "level2_id": index.grid_ids(2, placement.grid),
+        "level3_id": index.grid_ids(3, placement.unit), "leader_id": people.leader,
         "officer_id": people.officer, "police_id": routes.police, "station_id": people.station,
         "department_id": routes.department, "route": routes.names(),
         "assignment_method": placement.method_names(), "distance_m": placement.distance_m,

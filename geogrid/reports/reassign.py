@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
 from geogrid.reports.index import AssignmentIndex, load_index
 from geogrid.reports.lifecycle import OPEN_STATUSES
-from geogrid.reports.routing import ROUTES, read_categories, route_reports
+from geogrid.reports.routing import read_categories, route_reports
 
 CHUNK = 100_000
 
@@ -92,20 +92,18 @@ def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, resu
 
 
 def _update_params(ids, index, placement, people, routes) -> dict:
-    def ids_of(level: int, position: np.ndarray) -> list:
-        values = index.levels[level].ids[np.maximum(position, 0)]
-        return [int(v) if p >= 0 else None for v, p in zip(values, position, strict=True)]
-
     def nullable(values: np.ndarray) -> list:
         return [int(v) if v >= 0 else None for v in values]
 
     return {
-        "ids": ids.tolist(), "v": index.version_id, "l1": ids_of(1, placement.community),
-        "l2": ids_of(2, placement.grid), "l3": ids_of(3, placement.unit),
+        "ids": ids.tolist(), "v": index.version_id,
+        "l1": nullable(index.grid_ids(1, placement.community)),
+        "l2": nullable(index.grid_ids(2, placement.grid)),
+        "l3": nullable(index.grid_ids(3, placement.unit)),
         "leader": nullable(people.leader), "officer": nullable(people.officer),
         "police": nullable(routes.police), "station": nullable(people.station),
         "department": nullable(routes.department),
-        "route": [ROUTES[r] for r in routes.route], "method": placement.method_names().tolist(),
+        "route": routes.names().tolist(), "method": placement.method_names().tolist(),
         "distance": [None if np.isnan(d) else float(d) for d in placement.distance_m],
     }  # fmt: skip
 
