@@ -54,8 +54,9 @@ LEVELS = {
 }  # fmt: skip
 
 
-def county_map_html(
+def map_html(
     conn: Connection,
+    station: int | str | None = None,
     *,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -66,29 +67,22 @@ def county_map_html(
     asset_base: str = "assets",
     day: date | None = None,
 ) -> str:
-    """The county map as an HTML page: every grid, the county's reports."""
+    """A map as an HTML page: the county's (station None), or a station's (by id or code)
+    with its communities' grids and reports only, drawn in finer detail."""
     filters = ReportFilter(date_from, date_to, tuple(groups), month, marker_limit)
-    data = read_map_data(conn, filters=filters, day=day)
+    detail = {} if station is None else {"station": station, "simplify_m": 1.0}
+    data = read_map_data(conn, filters=filters, day=day, **detail)
     return render_map(build_map(data, tile_url=tile_url, asset_base=asset_base), tile_url)
 
 
-def station_map_html(
-    conn: Connection,
-    station: int | str,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    groups: tuple[str, ...] = REPORT_GROUPS,
-    month: date | None = None,
-    marker_limit: int = 500,
-    tile_url: str | None = None,
-    asset_base: str = "assets",
-    day: date | None = None,
-) -> str:
-    """A station's map (by station id or code): its communities' grids and reports only."""
-    filters = ReportFilter(date_from, date_to, tuple(groups), month, marker_limit)
-    data = read_map_data(conn, station=station, filters=filters, day=day, simplify_m=1.0)
-    return render_map(build_map(data, tile_url=tile_url, asset_base=asset_base), tile_url)
+def county_map_html(conn: Connection, **options) -> str:
+    """The county map as an HTML page: every grid, the county's reports (see map_html)."""
+    return map_html(conn, None, **options)
+
+
+def station_map_html(conn: Connection, station: int | str, **options) -> str:
+    """A station's map (by station id or code) as an HTML page (see map_html)."""
+    return map_html(conn, station, **options)
 
 
 def build_map(
