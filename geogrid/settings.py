@@ -71,7 +71,12 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"GEOGRID_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigurationError(f"bad setting: {problems}") from None
+        raise settings_error(exc, "GEOGRID_") from None
+
+
+def settings_error(exc: ValidationError, prefix: str) -> ConfigurationError:
+    """One ConfigurationError naming every bad environment variable of a settings class."""
+    problems = "; ".join(
+        f"{prefix}{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+    )
+    return ConfigurationError(f"bad setting: {problems}")

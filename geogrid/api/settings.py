@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geogrid.errors import ConfigurationError
+from geogrid.settings import settings_error
 
 
 class ApiSettings(BaseSettings):
@@ -59,7 +59,4 @@ def load_api_settings() -> ApiSettings:
     try:
         return ApiSettings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"GEOGRID_API_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigurationError(f"bad setting: {problems}") from None
+        raise settings_error(exc, "GEOGRID_API_") from None
