@@ -29,11 +29,10 @@ from geogrid.storage.models import (
     GridAssignment,
     GridVersion,
     Person,
-    SourceCounty,
-    SourceStreet,
     Station,
     StationCommunity,
 )
+from geogrid.storage.source_tables import SourceCounty, SourceStreet
 
 
 @dataclass(frozen=True)

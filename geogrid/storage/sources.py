@@ -21,11 +21,10 @@ from geogrid.inputs.load import LayerResult, LoadOptions, LoadReport, prepare_bo
 from geogrid.storage.models import (
     SRID,
     Person,
-    SourceCounty,
-    SourceLoad,
     Station,
     StationCommunity,
 )
+from geogrid.storage.source_tables import SourceCounty, SourceLoad
 
 # role -> (table, columns after the geometry-free ones, geometry kind)
 BULK_TABLES = {

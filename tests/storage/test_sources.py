@@ -7,16 +7,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 
 from geogrid.inputs.load import LoadOptions
-from geogrid.storage.models import (
-    Person,
+from geogrid.storage.models import Person, Station, StationCommunity
+from geogrid.storage.source_tables import (
     SourceCommunity,
     SourceCounty,
     SourceHousehold,
     SourceLoad,
     SourceStreet,
     SourceVillage,
-    Station,
-    StationCommunity,
 )
 from geogrid.storage.sources import load_boundaries, stored_outline
 
