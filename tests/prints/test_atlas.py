@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from geogrid.errors import InputError
 from geogrid.prints import draw, write_station_atlas
@@ -14,17 +14,6 @@ from geogrid.prints.overview import index_layout
 from tests.prints import level2_grids, pdf_info, pdf_text, people_on_duty
 
 STATION = "370782P02"  # the tiny county's one-community station: a handful of grids
-
-
-@pytest.fixture
-def conn(county_engine: Engine):
-    """A connection on the tiny county inside a transaction that is rolled back."""
-    with county_engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            yield connection
-        finally:
-            transaction.rollback()
 
 
 def test_atlas_has_an_overview_then_a_page_per_grid(conn: Connection, tmp_path: Path) -> None:

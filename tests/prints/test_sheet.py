@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, VersionError
 from geogrid.prints import data as print_data
@@ -22,17 +22,6 @@ from tests.prints import (
     pdf_text,
     people_on_duty,
 )
-
-
-@pytest.fixture
-def conn(county_engine: Engine):
-    """A connection on the tiny county inside a transaction that is rolled back."""
-    with county_engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            yield connection
-        finally:
-            transaction.rollback()
 
 
 def test_sheet_holds_the_chinese_names_people_and_scale(
