@@ -15,13 +15,13 @@ import logging
 import weakref
 from collections.abc import Callable
 
-import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from geogrid.errors import ConflictError, GeogridError, InputError
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_one, submit_reports
+from geogrid.reports.routing import CategoryCache
 
 log = logging.getLogger("geogrid.api")
 Outcome = tuple[str, str] | BaseException  # (report id, 'accepted' | 'repeated') or the error
@@ -38,6 +38,7 @@ class ReportWriter:
         max_batch: int,
     ) -> None:
         self.engine, self.index, self.options, self.max_batch = engine, index, options, max_batch
+        self.categories = CategoryCache(ttl=index.ttl)
         self._pending: list[tuple[dict, asyncio.Future]] = []
         # One drain per event loop: a server has one; a test client may bring its own.
         self._drains: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -74,8 +75,8 @@ class ReportWriter:
     def write(self, items: list[dict]) -> list[Outcome]:
         """Write items in one transaction (blocking); one outcome per item."""
         try:
-            result = submit_reports(self.engine, pd.DataFrame(items), self.options(),
-                                    index=self.index)  # fmt: skip
+            result = submit_reports(self.engine, items, self.options(), index=self.index,
+                                    categories=self.categories)  # fmt: skip
         except DBAPIError:
             if len(items) == 1:
                 raise
@@ -86,7 +87,9 @@ class ReportWriter:
 
     def _write_one(self, item: dict) -> Outcome:
         try:
-            return submit_one(self.engine, item, self.options(), index=self.index), "accepted"
+            report = submit_one(self.engine, item, self.options(), index=self.index,
+                                categories=self.categories)  # fmt: skip
+            return report, "accepted"
         except (GeogridError, DBAPIError) as exc:
             return exc
 

@@ -9,6 +9,7 @@ same body returns the first result; the same id with another body is a conflict.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,9 +21,15 @@ from geogrid.errors import ConflictError, InputError
 from geogrid.reports import store
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.checks_few import check_few
 from geogrid.reports.duplicates import find_duplicates
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
-from geogrid.reports.routing import CategoryTable, read_categories, route_reports
+from geogrid.reports.routing import (
+    CategoryCache,
+    CategoryTable,
+    read_categories,
+    route_reports,
+)
 
 DUPLICATE_DISTANCE_M = 50.0
 DUPLICATE_WINDOW_HOURS = 24.0
@@ -58,18 +65,20 @@ class IntakeResult:
 
 def submit_reports(
     engine: Engine,
-    items: pd.DataFrame,
+    items: pd.DataFrame | Sequence[Mapping],
     options: IntakeOptions | None = None,
     *,
     index: AssignmentIndex | IndexCache | None = None,
+    categories: CategoryCache | None = None,
 ) -> IntakeResult:
-    """Check, assign, route and store a batch of report items (a DataFrame, one row each)."""
+    """Check, assign, route and store a batch of report items (a DataFrame, one row each,
+    or a list of mappings: a few plain ones are checked without pandas). The categories
+    are read in the transaction unless a cache of them is given."""
     options = options or IntakeOptions()
     n = len(items)
     with engine.begin() as conn:
-        table = read_categories(conn)
-        checked, errors = check_items(items, set(table.codes), default_crs=options.default_crs,
-                                      now=options.now)  # fmt: skip
+        table = read_categories(conn) if categories is None else categories.get(conn)
+        checked, errors = _check(items, set(table.codes), options)
         outcome = np.full(n, "rejected", dtype=object)
         report_id = np.full(n, None, dtype=object)
         fresh = _settle_retries(conn, checked, outcome, report_id, errors)
@@ -81,14 +90,24 @@ def submit_reports(
 
 
 def submit_one(engine: Engine, item: dict, options: IntakeOptions | None = None,
-               *, index: AssignmentIndex | IndexCache | None = None) -> str:  # fmt: skip
+               *, index: AssignmentIndex | IndexCache | None = None,
+               categories: CategoryCache | None = None) -> str:  # fmt: skip
     """Store one report; returns its id, or raises the item's error naming its field."""
-    result = submit_reports(engine, pd.DataFrame([item]), options, index=index)
+    result = submit_reports(engine, [item], options, index=index, categories=categories)
     if result.outcome[0] == "rejected":
         problem = result.errors[0]
         kind = ConflictError if problem.field == "client_request_id" else InputError
         raise kind(f"{problem.field}: {problem.message}", field=problem.field)
     return str(result.report_id[0])
+
+
+def _check(items, categories: set[str], options: IntakeOptions):
+    if not isinstance(items, pd.DataFrame):
+        few = check_few(items, categories, default_crs=options.default_crs, now=options.now)
+        if few is not None:
+            return few
+        items = pd.DataFrame(list(items))
+    return check_items(items, categories, default_crs=options.default_crs, now=options.now)
 
 
 def _current_index(engine: Engine, index) -> AssignmentIndex:
@@ -116,7 +135,7 @@ def _settle_retries(conn: Connection, checked: CheckedItems, outcome, report_id,
                     f"{request!r} was already used with a different body (conflict)"))  # fmt: skip
         else:
             seen[request] = body
-    return checked.take(keep)
+    return checked if keep.all() else checked.take(keep)
 
 
 def _store_new(conn, items: CheckedItems, table: CategoryTable, index: AssignmentIndex,

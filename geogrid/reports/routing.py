@@ -10,6 +10,7 @@ The grid's station is kept on every assigned report: it is the jurisdiction the 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +53,24 @@ def read_categories(conn: Connection) -> CategoryTable:
         np.array(columns[4], dtype=object), np.array(columns[5], dtype=bool),
         np.array(columns[6], dtype=bool),
     )  # fmt: skip
+
+
+class CategoryCache:
+    """The category table, read again at most every `ttl` seconds: for a server taking
+    one report at a time, where reading it costs a round trip per transaction. A category
+    loaded meanwhile is known within `ttl` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._table: CategoryTable | None = None
+        self._read_at = 0.0
+
+    def get(self, conn: Connection) -> CategoryTable:
+        """The cached table, or the stored one (read on `conn`) when the cache is stale."""
+        now = time.monotonic()
+        if self._table is None or now - self._read_at >= self.ttl:
+            self._table, self._read_at = read_categories(conn), now
+        return self._table
 
 
 @dataclass

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 NULL = "\\N"
 COPY_SLICE = 20_000
@@ -109,9 +109,8 @@ def earlier_requests(conn: Connection, ids: list[str]) -> dict[str, tuple[str, s
     """Stored reports of these client request ids: id -> (report id, body hash)."""
     if not ids:
         return {}
-    found = conn.execute(
-        text("select client_request_id, id::text, body_hash from reports "
-             "where client_request_id = any(:ids)"),
-        {"ids": ids},
-    )  # fmt: skip
-    return {r[0]: (r[1], r[2]) for r in found}
+    # On the driver's cursor: SQLAlchemy's text() costs more than the query for a few ids.
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.execute("select client_request_id, id::text, body_hash from reports "
+                   "where client_request_id = any(%s)", (ids,))  # fmt: skip
+    return {r[0]: (r[1], r[2]) for r in cursor.fetchall()}

@@ -57,10 +57,10 @@ def test_a_bad_item_fails_alone(county, writer):
 def test_a_batch_failing_as_a_whole_is_written_item_by_item(county, writer, monkeypatch):
     real = writer_module.submit_reports
 
-    def flaky(engine, frame, options, index):
-        if len(frame) > 1:
+    def flaky(engine, items, options, **where):
+        if len(items) > 1:
             raise OperationalError("insert", {}, Exception("deadlock detected"))
-        return real(engine, frame, options, index=index)
+        return real(engine, items, options, **where)
 
     monkeypatch.setattr(writer_module, "submit_reports", flaky)
     assert [o[1] for o in writer.write(items(county, 3))] == ["accepted"] * 3

@@ -87,7 +87,7 @@ async def create(
     the same client_request_id and body answers `repeated` with the first report's id."""
     caller.require("reports.create")
     report_id, outcome = await state.writer.submit(item.intake_item(caller.name))
-    href = str(request.url_for("get_one", report_id=report_id))
+    href = f"{request.base_url}v1/reports/{report_id}"  # url_for walks every route
     body = ReportCreated(id=report_id, outcome=outcome, href=href)
     return JSONResponse(body.model_dump(mode="json"), 201, {"Location": href})
 
