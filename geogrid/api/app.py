@@ -80,6 +80,7 @@ def create_app(
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
+            state.writer.close()
             if own:
                 eng.dispose()
 

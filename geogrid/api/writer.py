@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import weakref
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from geogrid.errors import ConflictError, GeogridError, InputError
@@ -39,6 +40,8 @@ class ReportWriter:
     ) -> None:
         self.engine, self.index, self.options, self.max_batch = engine, index, options, max_batch
         self.categories = CategoryCache(ttl=index.ttl)
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
         self._pending: list[tuple[dict, asyncio.Future]] = []
         # One drain per event loop: a server has one; a test client may bring its own.
         self._drains: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -74,16 +77,34 @@ class ReportWriter:
 
     def write(self, items: list[dict]) -> list[Outcome]:
         """Write items in one transaction (blocking); one outcome per item."""
+        with self._lock:  # one connection: event loops of test clients must take turns
+            return self._write(items)
+
+    def _write(self, items: list[dict]) -> list[Outcome]:
         try:
             result = submit_reports(self.engine, items, self.options(), index=self.index,
-                                    categories=self.categories)  # fmt: skip
+                                    categories=self.categories,
+                                    connection=self._connection())  # fmt: skip
         except DBAPIError:
+            self.close()  # it may be the connection that failed: the next write takes another
             if len(items) == 1:
                 raise
             log.warning("a batch of %d reports failed as a whole; writing them one by one",
                         len(items))  # fmt: skip
             return [self._write_one(item) for item in items]
         return outcomes_of(result)
+
+    def _connection(self) -> Connection:
+        """The writer's own connection: taking one from the pool per batch costs a ping."""
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        """Give the writer's connection back (at shutdown, or after a database error)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _write_one(self, item: dict) -> Outcome:
         try:

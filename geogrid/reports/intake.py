@@ -9,7 +9,8 @@ same body returns the first result; the same id with another body is a conflict.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,13 +71,15 @@ def submit_reports(
     *,
     index: AssignmentIndex | IndexCache | None = None,
     categories: CategoryCache | None = None,
+    connection: Connection | None = None,
 ) -> IntakeResult:
     """Check, assign, route and store a batch of report items (a DataFrame, one row each,
-    or a list of mappings: a few plain ones are checked without pandas). The categories
-    are read in the transaction unless a cache of them is given."""
+    or a list of mappings: a few plain ones are checked without pandas), in a transaction
+    of its own on `connection` if given (a writer keeping one), else on one from the pool.
+    The categories are read in the transaction unless a cache of them is given."""
     options = options or IntakeOptions()
     n = len(items)
-    with engine.begin() as conn:
+    with _transaction(engine, connection) as conn:
         table = read_categories(conn) if categories is None else categories.get(conn)
         checked, errors = _check(items, set(table.codes), options)
         outcome = np.full(n, "rejected", dtype=object)
@@ -99,6 +102,16 @@ def submit_one(engine: Engine, item: dict, options: IntakeOptions | None = None,
         kind = ConflictError if problem.field == "client_request_id" else InputError
         raise kind(f"{problem.field}: {problem.message}", field=problem.field)
     return str(result.report_id[0])
+
+
+@contextmanager
+def _transaction(engine: Engine, connection: Connection | None) -> Iterator[Connection]:
+    if connection is None:
+        with engine.begin() as conn:
+            yield conn
+    else:
+        with connection.begin():
+            yield connection
 
 
 def _check(items, categories: set[str], options: IntakeOptions):
