@@ -98,7 +98,8 @@ def _check(items, categories, default_crs, now: datetime):
         _objects(category[i] for i in rows), np.array([lon[i] for i in rows]),
         np.array([lat[i] for i in rows]), np.array([x[i] for i in rows]),
         np.array([y[i] for i in rows]), _objects(crs_names[i] for i in rows),
-        pd.DatetimeIndex([stamps[i] for i in rows], tz=UTC).as_unit("us"),
+        pd.DatetimeIndex(np.array([_micros(stamps[i]) for i in rows], dtype="datetime64[us]"),
+                         tz=UTC),
         _objects(reporter[i] for i in rows), _objects(text[i] for i in rows),
     )  # fmt: skip
     problems = [ItemError(i, *e) for i, e in enumerate(error) if e is not None]

@@ -38,12 +38,8 @@ def find_duplicates(
     seconds = np.concatenate([old["seconds"], new["seconds"][mine]])
     x, y = to_metres.transform(np.concatenate([old["lon"], new["lon"][mine]]),
                                np.concatenate([old["lat"], new["lat"][mine]]))  # fmt: skip
-    points = shapely.points(x, y)
     first_new = len(old["id"])
-    probe, cand = shapely.STRtree(points).query(
-        points[first_new:], predicate="dwithin", distance=distance_m
-    )
-    probe += first_new
+    probe, cand = _pairs_within(np.asarray(x), np.asarray(y), first_new, distance_m)
     earlier = (seconds[cand] < seconds[probe]) | (
         (seconds[cand] == seconds[probe]) & (ids[cand] < ids[probe])
     )
@@ -55,6 +51,22 @@ def find_duplicates(
     firsts = np.unique(probe, return_index=True)[1]
     result[mine[probe[firsts] - first_new]] = ids[cand[firsts]]
     return result
+
+
+def _pairs_within(x, y, first_new: int, distance_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """(probe, candidate) positions of the points within distance_m of each new point
+    (those from first_new on), itself included: a distance matrix for a few points,
+    an STRtree for many."""
+    new = np.arange(first_new, len(x))
+    if len(new) * len(x) <= SMALL_MATRIX:
+        d2 = (x[None, :] - x[new, None]) ** 2 + (y[None, :] - y[new, None]) ** 2
+        probe, cand = np.nonzero(d2 <= distance_m * distance_m)
+        return probe + first_new, cand
+    points = shapely.points(x, y)
+    probe, cand = shapely.STRtree(points).query(
+        points[first_new:], predicate="dwithin", distance=distance_m
+    )
+    return probe + first_new, cand
 
 
 def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[str, np.ndarray]:
@@ -79,7 +91,7 @@ def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[
         }  # fmt: skip
     # On the driver's cursor: SQLAlchemy's text() costs more than the query for a few probes.
     cursor = conn.connection.driver_connection.cursor()
-    rows = cursor.execute(sql, params | {"open": list(OPEN_STATUSES)}).fetchall()
+    rows = cursor.execute(sql, params | {"open": list(OPEN_STATUSES)}, prepare=False).fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [()] * 5
     return {
         "id": np.array(columns[0], dtype=object),
@@ -91,6 +103,7 @@ def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[
 
 
 FEW_PROBES = 64
+SMALL_MATRIX = 4096  # new x all points: up to this, distances are computed pairwise
 
 _OPEN_SQL = """
 select replace(id::text, '-', ''), category_id, extract(epoch from reported_at)::bigint,

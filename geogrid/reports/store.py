@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import struct
 import time
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,6 +23,8 @@ COLUMNS = (
     "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
     "assignment_method", "distance_m", "status", "duplicate_of",
 )  # fmt: skip
+EWKB_POINT_4326 = "0101000020E6100000"  # little-endian point with SRID 4326, then x, y
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
 
 
@@ -29,8 +34,10 @@ def new_ids(n: int, rng: np.random.Generator | None = None) -> np.ndarray:
     Time order keeps inserts at the right edge of the primary key's B-tree, which a bulk
     COPY of random (version 4) ids would scatter over the whole index.
     """
-    rng = rng or np.random.default_rng()
-    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    if rng is None:  # the system's generator: no state to set up per call, and thread-safe
+        raw = np.frombuffer(os.urandom(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    else:
+        raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
     millis = np.uint64(time.time_ns() // 1_000_000)
     raw[:, :6] = np.frombuffer(int(millis).to_bytes(8, "big")[2:], dtype=np.uint8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x70
@@ -46,9 +53,9 @@ def copy_reports(conn: Connection, rows: dict[str, np.ndarray]) -> int:
     n = len(rows["id"])
     if n == 0:
         return 0
-    points = shapely.set_srid(shapely.points(rows["lon"], rows["lat"]), 4326)
     if n <= SMALL_BATCH:
-        return _copy_rows(conn, rows, shapely.to_wkb(points, hex=True, include_srid=True))
+        return _copy_rows(conn, rows)
+    points = shapely.set_srid(shapely.points(rows["lon"], rows["lat"]), 4326)
     frame = pd.DataFrame({name: _column(rows, name) for name in COLUMNS if name != "geom"})
     frame.insert(COLUMNS.index("geom"), "geom", shapely.to_wkb(points, hex=True, include_srid=True))
     cursor = conn.connection.driver_connection.cursor()
@@ -60,25 +67,37 @@ def copy_reports(conn: Connection, rows: dict[str, np.ndarray]) -> int:
     return n
 
 
-def _copy_rows(conn: Connection, rows: dict[str, np.ndarray], geoms: np.ndarray) -> int:
-    """A few rows (one report from a phone, say) through psycopg's own row writer: building
-    a DataFrame costs more than the whole COPY for them."""
-    columns = [geoms if name == "geom" else _python_values(rows[name], name) for name in COLUMNS]
+def _copy_rows(conn: Connection, rows: dict[str, np.ndarray]) -> int:
+    """A few rows (one report from a phone, say) as COPY text made in plain Python: for
+    them, building a DataFrame or adapting each value costs more than the COPY itself."""
+    points = [EWKB_POINT_4326 + struct.pack("<dd", x, y).hex() for x, y in
+              zip(rows["lon"].tolist(), rows["lat"].tolist(), strict=True)]  # fmt: skip
+    columns = [points if name == "geom" else _text_values(rows[name], name) for name in COLUMNS]
+    lines = "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
     cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(f"copy reports ({', '.join(COLUMNS)}) from stdin") as copy:
-        for row in zip(*columns, strict=True):
-            copy.write_row(row)
-    return len(geoms)
+        copy.write(lines)
+    return len(points)
 
 
-def _python_values(values: np.ndarray, name: str) -> list:
+def _text_values(values: np.ndarray, name: str) -> list[str]:
+    """One column in COPY's text format (None, a negative id, NaN: null)."""
     if name == "reported_at":
-        return [stamp.to_pydatetime() for stamp in pd.DatetimeIndex(values)]
+        stamps = values if isinstance(values, pd.DatetimeIndex) else pd.DatetimeIndex(values)
+        micros = stamps.as_unit("us").asi8.tolist()
+        return [(EPOCH + timedelta(microseconds=m)).isoformat() for m in micros]
     if values.dtype.kind in "iu":
-        return [int(v) if v >= 0 else None for v in values.tolist()]
+        return [str(v) if v >= 0 else NULL for v in values.tolist()]
     if values.dtype.kind == "f":
-        return [None if v != v else v for v in values.tolist()]  # NaN -> null
-    return [None if v is None else str(v) for v in values.tolist()]
+        return [NULL if v != v else repr(v) for v in values.tolist()]
+    return [NULL if v is None else _escaped(str(v)) for v in values.tolist()]
+
+
+def _escaped(value: str) -> str:
+    for raw, escaped in _ESCAPES[:4]:  # no BEL to mind: there is no quote character here
+        if raw in value:
+            value = value.replace(raw, escaped)
+    return value
 
 
 def _copy_text(frame: pd.DataFrame) -> str:
