@@ -159,12 +159,25 @@ def _to_wgs84(x, y, crs, error) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _check_lon_lat(x, y, group, error) -> None:
     lo_x, hi_x, lo_y, hi_y = CHINA
-    swapped = group & (lo_x <= y) & (y <= hi_x) & (lo_y <= x) & (x <= hi_y) & (np.abs(y) > 90)
-    _flag(error, swapped, "lat",
-          lambda i: f"lon {x[i]}, lat {y[i]}: apparently swapped (lat given as lon)")  # fmt: skip
-    _flag(error, group & (np.abs(x) > 180), "lon", lambda i: f"{x[i]} is out of range -180..180")
-    _flag(error, group & (np.abs(y) > 90), "lat", lambda i: f"{y[i]} is out of range -90..90")
-    _flag(error, group & (x == 0) & (y == 0), "lon", "0, 0 is a missing GPS fix, not a place")
+    swapped = (lo_x <= y) & (y <= hi_x) & (lo_y <= x) & (x <= hi_y) & (np.abs(y) > 90)
+    suspect = group & (swapped | (np.abs(x) > 180) | (np.abs(y) > 90) | ((x == 0) & (y == 0)))
+    for i in np.flatnonzero(suspect & (error == None)):  # noqa: E711
+        error[i] = lon_lat_problem(float(x[i]), float(y[i]))
+
+
+def lon_lat_problem(x: float, y: float) -> tuple[str, str] | None:
+    """The first problem of one lon/lat pair, as `_check_lon_lat` finds it for arrays:
+    (field, message), or None."""
+    lo_x, hi_x, lo_y, hi_y = CHINA
+    if lo_x <= y <= hi_x and lo_y <= x <= hi_y and abs(y) > 90:
+        return "lat", f"lon {x}, lat {y}: apparently swapped (lat given as lon)"
+    if abs(x) > 180:
+        return "lon", f"{x} is out of range -180..180"
+    if abs(y) > 90:
+        return "lat", f"{y} is out of range -90..90"
+    if x == 0 and y == 0:
+        return "lon", "0, 0 is a missing GPS fix, not a place"
+    return None
 
 
 def _timestamps(frame: pd.DataFrame, error: np.ndarray, now: datetime | None) -> pd.DatetimeIndex:

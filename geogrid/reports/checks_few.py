@@ -23,7 +23,6 @@ import pandas as pd
 from geogrid.errors import UnknownCRSError
 from geogrid.inputs.crs import parse_crs, to_wgs84
 from geogrid.reports.checks import (
-    CHINA,
     COLUMN_ALIASES,
     DEFAULT_CRS,
     MAX_ID,
@@ -32,6 +31,7 @@ from geogrid.reports.checks import (
     CheckedItems,
     ItemError,
     body_hash,
+    lon_lat_problem,
 )
 
 FEW = 64  # up to this many items, the plain path is the faster one
@@ -148,7 +148,7 @@ def _to_wgs84(x, y, crs, error) -> tuple[list[float], list[float], list[str]]:
             error[i] = ("crs", str(exc))
             continue
         if spec.offset or spec.pyproj_crs.is_geographic:
-            error[i] = _lon_lat_problem(x[i], y[i])
+            error[i] = lon_lat_problem(x[i], y[i])
             if error[i] is not None:
                 continue
         if spec.name == "EPSG:4326":
@@ -162,19 +162,6 @@ def _to_wgs84(x, y, crs, error) -> tuple[list[float], list[float], list[str]]:
                                      and abs(lat[i]) <= 90):  # fmt: skip
             error[i] = ("lon", f"({x[i]}, {y[i]}) does not convert to a point on Earth")
     return lon, lat, names
-
-
-def _lon_lat_problem(x: float, y: float) -> tuple[str, str] | None:
-    lo_x, hi_x, lo_y, hi_y = CHINA
-    if lo_x <= y <= hi_x and lo_y <= x <= hi_y and abs(y) > 90:
-        return "lat", f"lon {x}, lat {y}: apparently swapped (lat given as lon)"
-    if abs(x) > 180:
-        return "lon", f"{x} is out of range -180..180"
-    if abs(y) > 90:
-        return "lat", f"{y} is out of range -90..90"
-    if x == 0 and y == 0:
-        return "lon", "0, 0 is a missing GPS fix, not a place"
-    return None
 
 
 def _timestamps(items, error: list, now: datetime) -> list[datetime]:

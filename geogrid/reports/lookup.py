@@ -20,6 +20,7 @@ import shapely
 from geogrid.errors import CoordinateError, UnknownCRSError
 from geogrid.inputs.crs import parse_crs, to_wgs84
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, Placement, people_on_duty
+from geogrid.reports.checks import lon_lat_problem
 from geogrid.reports.index import AssignmentIndex
 
 EPOCH = date(1970, 1, 1)
@@ -84,10 +85,9 @@ def to_lon_lat(x: float, y: float, crs: str | None = None) -> tuple[float, float
     if not (math.isfinite(x) and math.isfinite(y)):
         raise CoordinateError("coordinates must be finite numbers", field="lon")
     if spec.offset or spec.pyproj_crs.is_geographic:
-        if abs(x) > 180:
-            raise CoordinateError(f"lon {x} is out of range -180..180", field="lon")
-        if abs(y) > 90:
-            raise CoordinateError(f"lat {y} is out of range -90..90", field="lat")
+        problem = lon_lat_problem(x, y)  # out of range, swapped, 0,0: as the intake says
+        if problem is not None:
+            raise CoordinateError(problem[1], field=problem[0])
     if spec.name == "EPSG:4326":
         return x, y
     lon, lat = to_wgs84(np.array([x]), np.array([y]), spec)

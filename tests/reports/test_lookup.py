@@ -106,7 +106,9 @@ def test_coordinates_in_other_systems_become_wgs84():
     "x, y, crs, error, field",
     [(181, 36, None, CoordinateError, "lon"), (119, -91, "gcj02", CoordinateError, "lat"),
      (float("inf"), 36, None, CoordinateError, "lon"),
-     (119, 36, "EPSG:0", UnknownCRSError, "crs"), (119, 36, "mars", UnknownCRSError, "crs")],
+     (119, 36, "EPSG:0", UnknownCRSError, "crs"), (119, 36, "mars", UnknownCRSError, "crs"),
+     (36.0, 119.4, None, CoordinateError, "lat"),  # swapped, as the intake rejects it
+     (0, 0, "gcj02", CoordinateError, "lon")],  # no GPS fix
 )  # fmt: skip
 def test_unusable_points_name_the_field(x, y, crs, error, field):
     with pytest.raises(error) as raised:
