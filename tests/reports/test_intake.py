@@ -172,9 +172,12 @@ def test_a_repeat_nearby_within_a_day_is_flagged_not_merged(reports_engine, coun
 
 def test_text_with_tabs_newlines_and_backslashes_round_trips(reports_engine, county_index):
     lon, lat = inside_point(county_index, 0)
-    awkward = "第一行\t制表\\反斜杠\r\n第二行\a"
-    one = submit_one(reports_engine, item(lon, lat, text=awkward), index=county_index)
-    many = submit_reports(reports_engine, pd.DataFrame([item(lon, lat, text=awkward)] * 300),
-                          index=county_index)  # fmt: skip
-    assert stored(reports_engine, one)["text"] == awkward, "the few-rows path"
-    assert stored(reports_engine, many.report_id[299])["text"] == awkward, "the bulk path"
+    lon += 1.234567890123e-9  # all 17 digits must survive
+    awkward = '第一行\t制表\\反斜杠\r\n第二行\a "引号", 逗号 \\N'
+    odd = item(lon, lat, text=awkward, reporter="")
+    one = submit_one(reports_engine, odd, index=county_index)
+    many = submit_reports(reports_engine, pd.DataFrame([odd] * 300), index=county_index)
+    for report, path in ((one, "the few-rows path"), (many.report_id[299], "the bulk path")):
+        row = stored(reports_engine, report)
+        assert row["text"] == awkward and row["reporter"] == "", path
+        assert row["received_x"] == lon and row["received_y"] == lat, path
