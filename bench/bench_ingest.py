@@ -25,19 +25,17 @@ from county_db import BENCH_HOME, full_county_engine
 from sqlalchemy import text
 
 from geogrid.reports.categories import seed_categories
-from geogrid.reports.files import read_report_file
+from geogrid.reports.file_intake import ingest_file
 from geogrid.reports.index import load_index
-from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.sample.reports import generate_sample_reports
 
 
 def ingest(engine, path: Path, index) -> tuple[int, int]:
     """The `geogrid ingest` loop without the terminal output; (items, stored)."""
     items = stored = 0
-    for chunk in read_report_file(path, 200_000):
-        result = submit_reports(engine, chunk.items, IntakeOptions(), index=index)
-        items += len(chunk.items)
-        stored += result.accepted
+    for done in ingest_file(engine, path, index):
+        items += len(done.chunk.items)
+        stored += done.result.accepted
     return items, stored
 
 

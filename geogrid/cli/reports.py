@@ -31,9 +31,9 @@ def ingest(
     Each chunk is committed on its own, so what was accepted stays even if a later chunk
     fails; rerunning the file is safe when its rows carry client_request_id.
     """
-    from geogrid.reports.files import count_rows, read_report_file
+    from geogrid.reports.file_intake import ingest_file
+    from geogrid.reports.files import count_rows
     from geogrid.reports.index import load_index
-    from geogrid.reports.intake import IntakeOptions, submit_reports
 
     eng = engine()
     _seed(eng)
@@ -42,10 +42,9 @@ def ingest(
     errors, duplicates, started = [], 0, time.perf_counter()
     with _bar() as progress:
         task = progress.add_task(f"ingest {path.name}", total=count_rows(path))
-        for chunk in read_report_file(path, chunk_size):
-            options = IntakeOptions(default_crs=crs or chunk.crs or "EPSG:4326",
-                                    tolerance_m=tolerance)  # fmt: skip
-            result = submit_reports(eng, chunk.items, options, index=index)
+        stored = ingest_file(eng, path, index, chunk_size=chunk_size, crs=crs,
+                             tolerance_m=tolerance)  # fmt: skip
+        for chunk, result in ((done.chunk, done.result) for done in stored):
             totals["outcome"].update(result.outcome.tolist())
             totals["method"].update(result.methods)
             totals["route"].update(result.routes)

@@ -78,17 +78,36 @@ def submit_reports(
     of its own on `connection` if given (a writer keeping one), else on one from the pool.
     The categories are read in the transaction unless a cache of them is given."""
     options = options or IntakeOptions()
-    n = len(items)
     with _transaction(engine, connection) as conn:
         table = read_categories(conn) if categories is None else categories.get(conn)
         checked, errors = _check(items, set(table.codes), options)
-        outcome = np.full(n, "rejected", dtype=object)
-        report_id = np.full(n, None, dtype=object)
-        fresh = _settle_retries(conn, checked, outcome, report_id, errors)
-        result = IntakeResult(outcome, report_id, sorted(errors, key=lambda e: e.row))
-        if len(fresh):
-            assigned = _current_index(engine, index)
-            _store_new(conn, fresh, table, assigned, options, result)
+        return _store_checked(engine, conn, len(items), checked, errors, table, options, index)
+
+
+def submit_checked(
+    engine: Engine,
+    n: int,
+    checked: CheckedItems,
+    errors: list[ItemError],
+    table: CategoryTable,
+    options: IntakeOptions,
+    *,
+    index: AssignmentIndex | IndexCache | None = None,
+) -> IntakeResult:
+    """Assign, route and store n items checked beforehand against `table` (a file's next
+    chunk is checked while the one before it is stored), in a transaction of their own."""
+    with engine.begin() as conn:
+        return _store_checked(engine, conn, n, checked, errors, table, options, index)
+
+
+def _store_checked(engine, conn, n, checked, errors, table, options, index) -> IntakeResult:
+    outcome = np.full(n, "rejected", dtype=object)
+    report_id = np.full(n, None, dtype=object)
+    fresh = _settle_retries(conn, checked, outcome, report_id, errors)
+    result = IntakeResult(outcome, report_id, sorted(errors, key=lambda e: e.row))
+    if len(fresh):
+        assigned = _current_index(engine, index)
+        _store_new(conn, fresh, table, assigned, options, result)
     return result
 
 
