@@ -54,7 +54,7 @@ class CheckedItems:
     received_x: np.ndarray
     received_y: np.ndarray
     received_crs: np.ndarray  # object: normalised CRS names
-    reported_at: pd.DatetimeIndex  # UTC
+    reported_at: pd.DatetimeIndex  # UTC, in microseconds ("us")
     reporter: np.ndarray
     text: np.ndarray
 

@@ -174,7 +174,7 @@ def _store_new(conn, items: CheckedItems, table: CategoryTable, index: Assignmen
                options: IntakeOptions, result: IntakeResult) -> None:  # fmt: skip
     category = table.positions(items.category)
     placement = place_points(index, items.lon, items.lat, options.tolerance_m)
-    seconds = items.reported_at.as_unit("s").asi8
+    seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
     people = people_on_duty(index, placement, china_days(seconds))
     routes = route_reports(table, category, placement, people)
     ids = store.new_ids(len(items))
