@@ -80,7 +80,7 @@ def create_app(
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
-            state.writer.close()
+            state.writer.shutdown()
             if own:
                 eng.dispose()
 

@@ -53,6 +53,8 @@ class AppState:
             self.lookups = None
             return
         if self.lookups is None or self.lookups.index is not index:
+            index.to_metres.transform(119.4, 36.0)  # pyproj's set-up in this thread: ~100 ms
+            await self.writer.warm_up(index)
             self.lookups = PointLookup(index)
 
     async def keep_index_fresh(self) -> None:

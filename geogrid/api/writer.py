@@ -15,12 +15,13 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from geogrid.errors import ConflictError, GeogridError, InputError
-from geogrid.reports.index import IndexCache
+from geogrid.reports.index import AssignmentIndex, IndexCache
 from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_one, submit_reports
 from geogrid.reports.routing import CategoryCache
 
@@ -42,6 +43,9 @@ class ReportWriter:
         self.categories = CategoryCache(ttl=index.ttl)
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        # One thread of its own: pyproj sets a transformer up again in every new thread
+        # (~100 ms), and the default executor's threads come and go.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="geogrid-writer")
         self._pending: list[tuple[dict, asyncio.Future]] = []
         # One drain per event loop: a server has one; a test client may bring its own.
         self._drains: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -64,7 +68,8 @@ class ReportWriter:
             taken = {id(future) for _, future in batch}
             self._pending = [p for p in self._pending if id(p[1]) not in taken]
             try:
-                outcomes = await asyncio.to_thread(self.write, [item for item, _ in batch])
+                items = [item for item, _ in batch]
+                outcomes = await loop.run_in_executor(self._thread, self.write, items)
             except Exception as exc:  # every waiter must hear of it
                 outcomes = [exc] * len(batch)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -105,6 +110,17 @@ class ReportWriter:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    async def warm_up(self, index: AssignmentIndex) -> None:
+        """Set up what the first write on a new index would (pyproj's transformer in the
+        writer's thread), so that no report waits for it."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._thread, index.to_metres.transform, 119.4, 36.0)
+
+    def shutdown(self) -> None:
+        """Close the connection and stop the writer's thread (the app's end)."""
+        self._thread.submit(self.close).result()
+        self._thread.shutdown()
 
     def _write_one(self, item: dict) -> Outcome:
         try:
