@@ -49,14 +49,21 @@ def reassign_reports(
         where = "coalesce(r.version_id, -1) <> :v" + (
             " and r.status = any(:open)" if open_only else ""
         )
-        rows = conn.execute(text(_SELECT.format(where=where)),
-                            {"v": to_version, "open": list(OPEN_STATUSES)}).all()  # fmt: skip
-        for start in range(0, len(rows), CHUNK):
-            _reassign_chunk(conn, rows[start : start + CHUNK], index, table, tolerance_m, result)
+        params = {"v": to_version, "open": list(OPEN_STATUSES)}
+        total = conn.execute(text(_COUNT.format(where=where)), params).scalar_one()
+        # Streamed from a server-side cursor, a chunk at a time: a county's year of reports
+        # is too many to hold at once. The cursor reads the snapshot it opened with, so the
+        # updates made meanwhile do not come back to it.
+        stream = {"stream_results": True, "yield_per": CHUNK}
+        rows = conn.execute(text(_SELECT.format(where=where)), params, execution_options=stream)
+        for chunk in rows.partitions(CHUNK):
+            _reassign_chunk(conn, chunk, index, table, tolerance_m, result)
             if progress:
-                progress(min(start + CHUNK, len(rows)), len(rows))
+                progress(result.examined, total)
     return result
 
+
+_COUNT = "select count(*) from reports r where {where}"
 
 _SELECT = """
 select r.id::text, st_x(r.geom), st_y(r.geom), extract(epoch from r.reported_at)::bigint,

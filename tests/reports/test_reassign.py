@@ -7,6 +7,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import text
 
+from geogrid.reports import reassign
 from geogrid.reports.intake import submit_reports
 from geogrid.reports.reassign import reassign_reports
 
@@ -41,3 +42,21 @@ select r.id::text, r.version_id, u.code,
   (select count(*) from report_events e where e.report_id = r.id) as events
 from reports r left join grids u on u.id = r.level3_id
 """
+
+
+def test_reassign_streams_in_chunks(reports_engine, county_index, redrawn, monkeypatch):
+    """Chunks of 7 (the server-side cursor read a chunk at a time) give what one chunk does."""
+    centres = shapely.point_on_surface(county_index.units.geoms[:30])
+    items = pd.DataFrame({"category": "dispute", "reported_at": "2026-03-01T10:00+08:00",
+                          "lon": shapely.get_x(centres),
+                          "lat": shapely.get_y(centres)})  # fmt: skip
+    submit_reports(reports_engine, items, index=county_index)
+    monkeypatch.setattr(reassign, "CHUNK", 7)
+    seen = []
+    result = reassign_reports(reports_engine, redrawn, progress=lambda d, t: seen.append((d, t)))
+    assert result.examined == 30 and seen == [(7, 30), (14, 30), (21, 30), (28, 30), (30, 30)]
+    with reports_engine.connect() as conn:
+        rows = conn.execute(text(_CHECK), {"v": redrawn}).all()
+    assert all(r[1] == redrawn or r[2] is None for r in rows), "every report is in the new version"
+    assert all(r[2] == r[3] for r in rows if r[3] is not None)
+    assert reassign_reports(reports_engine, redrawn).examined == 0, "nothing left to move"
