@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,11 @@ MAX_TEXT = 4000
 MAX_REPORTER = 200
 CHINA = (73.0, 135.5, 3.0, 54.0)  # lon min, lon max, lat min, lat max
 GEOGRAPHIC_RANGES = {"lon": 180.0, "lat": 90.0}
-FUTURE_SLACK = pd.Timedelta(hours=1)  # phones' clocks drift
+FUTURE_SLACK = timedelta(hours=1)  # phones' clocks drift
+CHINA_ZONE = "+08:00"  # a time without an offset is China Standard Time
+TEXT_FIELDS = ("client_request_id", "category", "reporter", "text", "crs")
+LENGTH_LIMITS = {"client_request_id": MAX_ID, "reporter": MAX_REPORTER, "text": MAX_TEXT,
+                 "crs": 64}  # fmt: skip
 COLUMN_ALIASES = {"x": "lon", "y": "lat", "longitude": "lon", "latitude": "lat", "lng": "lon",
                   "经度": "lon", "纬度": "lat", "类别": "category", "时间": "reported_at",
                   "上报人": "reporter", "内容": "text"}  # fmt: skip
@@ -77,8 +81,7 @@ def check_items(
     frame = frame.rename(columns={k: v for k, v in COLUMN_ALIASES.items() if k in frame})
     n = len(frame)
     error = np.full(n, None, dtype=object)  # the first problem of each row: (field, message)
-    text_of = {name: _text_column(frame, name, n) for name in
-               ("client_request_id", "category", "reporter", "text", "crs")}  # fmt: skip
+    text_of = {name: _text_column(frame, name, n) for name in TEXT_FIELDS}
     _check_lengths(text_of, error)
     category = pd.Series(text_of["category"], dtype=object).str.strip().to_numpy(dtype=object)
     _flag(error, category == "", "category", "missing")
@@ -110,8 +113,7 @@ def _text_column(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
 
 
 def _check_lengths(text_of: dict[str, np.ndarray], error: np.ndarray) -> None:
-    limits = {"client_request_id": MAX_ID, "reporter": MAX_REPORTER, "text": MAX_TEXT, "crs": 64}
-    for name, limit in limits.items():
+    for name, limit in LENGTH_LIMITS.items():
         lengths = pd.Series(text_of[name], dtype=object).str.len().to_numpy()
         _flag(error, lengths > limit, name, f"longer than {limit} characters")
 
@@ -191,7 +193,7 @@ def _timestamps(frame: pd.DataFrame, error: np.ndarray, now: datetime | None) ->
     text = raw.where(~blank, now_ts.isoformat()).astype(str)
     # Times without an offset are China Standard Time: what a phone in the county shows.
     has_zone = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
-    parsed = pd.to_datetime(text.where(has_zone, text + "+08:00"), utc=True, errors="coerce",
+    parsed = pd.to_datetime(text.where(has_zone, text + CHINA_ZONE), utc=True, errors="coerce",
                             format="ISO8601")  # fmt: skip
     values = pd.DatetimeIndex(parsed).as_unit("us")
     _flag(error, values.isna(), "reported_at",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,12 @@ import pandas as pd
 from geogrid.errors import UnknownCRSError
 from geogrid.inputs.crs import parse_crs, to_wgs84
 from geogrid.reports.checks import (
+    CHINA_ZONE,
     COLUMN_ALIASES,
     DEFAULT_CRS,
-    MAX_ID,
-    MAX_REPORTER,
-    MAX_TEXT,
+    FUTURE_SLACK,
+    LENGTH_LIMITS,
+    TEXT_FIELDS,
     CheckedItems,
     ItemError,
     body_hash,
@@ -35,15 +36,10 @@ from geogrid.reports.checks import (
 )
 
 FEW = 64  # up to this many items, the plain path is the faster one
-TEXT_FIELDS = ("client_request_id", "category", "reporter", "text", "crs")
-LIMITS = (("client_request_id", MAX_ID), ("reporter", MAX_REPORTER), ("text", MAX_TEXT),
-          ("crs", 64))  # fmt: skip
 # The times both paths read alike: date, time to the minute or finer, Z or +hh:mm or none.
 PLAIN_TIME = re.compile(
     r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?P<zone>Z|[+-]\d\d:\d\d)?"
 )
-CHINA_ZONE = "+08:00"
-FUTURE_SLACK = timedelta(hours=1)
 
 
 class NotPlain(Exception):
@@ -72,7 +68,7 @@ def _check(items, categories, default_crs, now: datetime):
         raise NotPlain
     error: list[tuple[str, str] | None] = [None] * n
     text_of = {name: [_text(item.get(name)) for item in items] for name in TEXT_FIELDS}
-    for name, limit in LIMITS:
+    for name, limit in LENGTH_LIMITS.items():
         for i, value in enumerate(text_of[name]):
             if error[i] is None and len(value) > limit:
                 error[i] = (name, f"longer than {limit} characters")

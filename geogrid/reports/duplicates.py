@@ -74,15 +74,14 @@ def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[
     For a few new reports (a group of phones' POSTs, spread over the county), those in a box
     around each, probing the point index once per report; for more (a file), those in the
     bounding box and time span of them all, in one scan."""
+    pad = distance_m / 60_000.0  # degrees: generous for any latitude in China
     if len(mine) <= FEW_PROBES:
         sql, params = _NEAR_EACH_SQL, {
             "x": new["lon"][mine].tolist(), "y": new["lat"][mine].tolist(),
             "category": [int(c) for c in new["category_id"][mine]],
-            "t": [int(t) for t in new["seconds"][mine]], "window": window,
-            "pad": distance_m / 60_000.0,
+            "t": [int(t) for t in new["seconds"][mine]], "window": window, "pad": pad,
         }  # fmt: skip
     else:
-        pad = distance_m / 60_000.0  # degrees: generous for any latitude in China
         sql, params = _OPEN_SQL, {
             "lo": int(new["seconds"][mine].min()) - window, "hi": int(new["seconds"][mine].max()),
             "x0": float(new["lon"][mine].min()) - pad, "x1": float(new["lon"][mine].max()) + pad,

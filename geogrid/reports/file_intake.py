@@ -15,7 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from geogrid.reports.checks import CheckedItems, ItemError, check_items
+from geogrid.reports.assign import DEFAULT_TOLERANCE_M
+from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
 from geogrid.reports.files import ReportChunk, read_report_file
 from geogrid.reports.index import AssignmentIndex
 from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_checked
@@ -37,7 +38,7 @@ def ingest_file(
     *,
     chunk_size: int = 200_000,
     crs: str | None = None,
-    tolerance_m: float = 50.0,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
 ) -> Iterator[ChunkOutcome]:
     """Store a file's reports; yields each chunk's outcome once it is committed. `crs`
     is the CRS of rows without one (else the file's own, else WGS-84)."""
@@ -50,7 +51,7 @@ def ingest_file(
         chunk = next(chunks, None)
         if chunk is None:
             return None
-        options = IntakeOptions(default_crs=crs or chunk.crs or "EPSG:4326",
+        options = IntakeOptions(default_crs=crs or chunk.crs or DEFAULT_CRS,
                                 tolerance_m=tolerance_m)  # fmt: skip
         checked, errors = check_items(chunk.items, codes, default_crs=options.default_crs)
         return chunk, options, checked, errors
