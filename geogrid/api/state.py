@@ -53,7 +53,7 @@ class AppState:
             self.lookups = None
             return
         if self.lookups is None or self.lookups.index is not index:
-            index.to_metres.transform(119.4, 36.0)  # pyproj's set-up in this thread: ~100 ms
+            index.warm_up()  # for the lookups, in this thread
             await self.writer.warm_up(index)
             self.lookups = PointLookup(index)
 

@@ -112,10 +112,8 @@ class ReportWriter:
             self._conn = None
 
     async def warm_up(self, index: AssignmentIndex) -> None:
-        """Set up what the first write on a new index would (pyproj's transformer in the
-        writer's thread), so that no report waits for it."""
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._thread, index.to_metres.transform, 119.4, 36.0)
+        """Ready the writer's thread for a new index (`AssignmentIndex.warm_up`)."""
+        await asyncio.get_running_loop().run_in_executor(self._thread, index.warm_up)
 
     def shutdown(self) -> None:
         """Close the connection and stop the writer's thread (the app's end)."""
