@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, TypeVar
-from urllib.parse import parse_qsl
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -134,9 +133,8 @@ def query_model(model: type[ModelT], request: Request) -> ModelT:
     itself. Errors are the same 422 problem naming the field; declare the parameters for
     the documentation with `query_parameters`.
     """
-    query = request.scope["query_string"].decode("latin-1")  # as Starlette decodes it
-    try:
-        return model.model_validate(dict(parse_qsl(query, keep_blank_values=True)))
+    try:  # FastAPI has parsed the query string already (the last of repeated names wins)
+        return model.model_validate(dict(request.query_params))
     except ValidationError as exc:
         errors = [{"loc": ("query", *e["loc"]), "msg": e["msg"], "type": e["type"]}
                   for e in exc.errors()]  # fmt: skip
