@@ -4,7 +4,8 @@ Flagged, never merged: `duplicate_of` points at the earliest such open report, a
 desk decides. Basic-information updates at the same address are routine, so only dynamic
 categories (hazards, incidents ...) are compared. The search runs in memory on the batch
 and the open reports the database holds near it in space and time, so it costs one query
-per batch rather than one per report.
+per batch rather than one per report (`open_reports_near`, a `Read`, then the decision,
+`earliest_repeated`; `find_duplicates` does both on a blocking connection).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shapely
 from sqlalchemy import Connection
 
 from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.storage.driver import Read, run
 
 
 def find_duplicates(
@@ -27,12 +29,25 @@ def find_duplicates(
 ) -> np.ndarray:
     """For each new report (dict of id, category_id, dynamic, lon, lat, seconds), the id of
     the earliest open report it may repeat, or None."""
+    old = run(conn, open_reports_near(new, distance_m=distance_m, window_hours=window_hours))
+    return earliest_repeated(new, old, to_metres, distance_m=distance_m,
+                             window_hours=window_hours)  # fmt: skip
+
+
+def earliest_repeated(
+    new: dict[str, np.ndarray],
+    old: dict[str, np.ndarray],
+    to_metres: pyproj.Transformer,
+    *,
+    distance_m: float,
+    window_hours: float,
+) -> np.ndarray:
+    """`find_duplicates` given the open reports that `open_reports_near` read for `new`."""
     result = np.full(len(new["id"]), None, dtype=object)
     mine = np.flatnonzero(new["dynamic"])
     if not len(mine) or distance_m <= 0:
         return result
     window = int(window_hours * 3600)
-    old = _open_reports_near(conn, new, mine, window, distance_m)
     ids = np.concatenate([old["id"], new["id"][mine]])
     category = np.concatenate([old["category_id"], new["category_id"][mine]])
     seconds = np.concatenate([old["seconds"], new["seconds"][mine]])
@@ -69,11 +84,17 @@ def _pairs_within(x, y, first_new: int, distance_m: float) -> tuple[np.ndarray, 
     return probe + first_new, cand
 
 
-def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[str, np.ndarray]:
-    """Open reports of the same categories near the new ones and in the window before them.
-    For a few new reports (a group of phones' POSTs, spread over the county), those in a box
-    around each, probing the point index once per report; for more (a file), those in the
-    bounding box and time span of them all, in one scan."""
+def open_reports_near(
+    new: dict[str, np.ndarray], *, distance_m: float, window_hours: float
+) -> Read[dict[str, np.ndarray]]:
+    """Open reports of the same categories near the new dynamic ones and in the window
+    before them. For a few new reports (a group of phones' POSTs, spread over the county),
+    those in a box around each, probing the point index once per report; for more (a file),
+    those in the bounding box and time span of them all, in one scan."""
+    mine = np.flatnonzero(new["dynamic"])
+    if not len(mine) or distance_m <= 0:
+        return Read.nothing(_open_reports)
+    window = int(window_hours * 3600)
     pad = distance_m / 60_000.0  # degrees: generous for any latitude in China
     if len(mine) <= FEW_PROBES:
         sql, params = _NEAR_EACH_SQL, {
@@ -88,9 +109,10 @@ def _open_reports_near(conn, new, mine, window: int, distance_m: float) -> dict[
             "y0": float(new["lat"][mine].min()) - pad, "y1": float(new["lat"][mine].max()) + pad,
             "categories": sorted({int(c) for c in new["category_id"][mine]}),
         }  # fmt: skip
-    # On the driver's cursor: SQLAlchemy's text() costs more than the query for a few probes.
-    cursor = conn.connection.driver_connection.cursor()
-    rows = cursor.execute(sql, params | {"open": list(OPEN_STATUSES)}, prepare=False).fetchall()
+    return Read(sql, params | {"open": list(OPEN_STATUSES)}, _open_reports, prepare=False)
+
+
+def _open_reports(rows: list[tuple]) -> dict[str, np.ndarray]:
     columns = list(zip(*rows, strict=True)) if rows else [()] * 5
     return {
         "id": np.array(columns[0], dtype=object),

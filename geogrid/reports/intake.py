@@ -20,17 +20,26 @@ from sqlalchemy import Connection, Engine
 
 from geogrid.errors import ConflictError, InputError
 from geogrid.reports import store
-from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
+from geogrid.reports.assign import (
+    DEFAULT_TOLERANCE_M,
+    People,
+    Placement,
+    china_days,
+    people_on_duty,
+    place_points,
+)
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
 from geogrid.reports.checks_few import check_few
-from geogrid.reports.duplicates import find_duplicates
+from geogrid.reports.duplicates import earliest_repeated, open_reports_near
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
 from geogrid.reports.routing import (
     CategoryCache,
     CategoryTable,
+    Routes,
     read_categories,
     route_reports,
 )
+from geogrid.storage.driver import Read, run
 
 DUPLICATE_DISTANCE_M = 50.0
 DUPLICATE_WINDOW_HOURS = 24.0
@@ -80,7 +89,7 @@ def submit_reports(
     options = options or IntakeOptions()
     with _transaction(engine, connection) as conn:
         table = read_categories(conn) if categories is None else categories.get(conn)
-        checked, errors = _check(items, set(table.codes), options)
+        checked, errors = check(items, set(table.codes), options)
         return _store_checked(engine, conn, len(items), checked, errors, table, options, index)
 
 
@@ -101,13 +110,13 @@ def submit_checked(
 
 
 def _store_checked(engine, conn, n, checked, errors, table, options, index) -> IntakeResult:
-    outcome = np.full(n, "rejected", dtype=object)
-    report_id = np.full(n, None, dtype=object)
-    fresh = _settle_retries(conn, checked, outcome, report_id, errors)
-    result = IntakeResult(outcome, report_id, sorted(errors, key=lambda e: e.row))
+    """Answer the retries, then assign, route and COPY the new items, on a blocking
+    connection (the API's writer takes the same steps on an async one)."""
+    result = new_result(n, errors)
+    fresh = settle_retries(checked, run(conn, earlier_requests_of(checked)), result)
     if len(fresh):
-        assigned = _current_index(engine, index)
-        _store_new(conn, fresh, table, assigned, options, result)
+        new = NewReports.of(fresh, table, _current_index(engine, index), options)
+        store.copy_reports(conn, new.rows(run(conn, new.open_reports_near()), result))
     return result
 
 
@@ -133,7 +142,8 @@ def _transaction(engine: Engine, connection: Connection | None) -> Iterator[Conn
             yield connection
 
 
-def _check(items, categories: set[str], options: IntakeOptions):
+def check(items, categories: set[str], options: IntakeOptions):
+    """The checks of items: a few plain ones without pandas (`check_few`), else vectorised."""
     if not isinstance(items, pd.DataFrame):
         few = check_few(items, categories, default_crs=options.default_crs, now=options.now)
         if few is not None:
@@ -148,10 +158,26 @@ def _current_index(engine: Engine, index) -> AssignmentIndex:
     return index if index is not None else load_index(engine)
 
 
-def _settle_retries(conn: Connection, checked: CheckedItems, outcome, report_id, errors):
-    """Answer retries from what is stored; returns the items that are new."""
+def new_result(n: int, errors: list[ItemError]) -> IntakeResult:
+    """The result of n items before any is stored: each rejected, with the checks' errors."""
+    outcome = np.full(n, "rejected", dtype=object)
+    return IntakeResult(outcome, np.full(n, None, dtype=object), sorted(errors, key=_row))
+
+
+def _row(error: ItemError) -> int:
+    return error.row
+
+
+def earlier_requests_of(checked: CheckedItems) -> Read[dict[str, tuple[str, str]]]:
+    """The stored reports of the items' client request ids (a `Read`)."""
+    has_id = [i for i in checked.client_request_id if i is not None]
+    return store.earlier_requests(sorted(set(has_id)))
+
+
+def settle_retries(checked: CheckedItems, earlier: dict, result: IntakeResult) -> CheckedItems:
+    """Answer retries from what is stored (`earlier`, read by `earlier_requests_of`);
+    returns the items that are new."""
     has_id = np.array([i is not None for i in checked.client_request_id], dtype=bool)
-    earlier = store.earlier_requests(conn, sorted(set(checked.client_request_id[has_id])))
     keep = np.ones(len(checked), dtype=bool)
     seen: dict[str, str] = {}  # within this batch: id -> body hash of its first item
     for k in np.flatnonzero(has_id):
@@ -160,38 +186,72 @@ def _settle_retries(conn: Connection, checked: CheckedItems, outcome, report_id,
             first_body = earlier[request][1] if request in earlier else seen[request]
             keep[k] = False
             if first_body == body:
-                outcome[row] = "repeated"
-                report_id[row] = earlier[request][0] if request in earlier else request
+                result.outcome[row] = "repeated"
+                result.report_id[row] = earlier[request][0] if request in earlier else request
             else:
-                errors.append(ItemError(int(row), "client_request_id",
+                result.errors.append(ItemError(int(row), "client_request_id",
                     f"{request!r} was already used with a different body (conflict)"))  # fmt: skip
         else:
             seen[request] = body
+    result.errors.sort(key=_row)
     return checked if keep.all() else checked.take(keep)
 
 
-def _store_new(conn, items: CheckedItems, table: CategoryTable, index: AssignmentIndex,
-               options: IntakeOptions, result: IntakeResult) -> None:  # fmt: skip
-    category = table.positions(items.category)
-    placement = place_points(index, items.lon, items.lat, options.tolerance_m)
-    seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
-    people = people_on_duty(index, placement, china_days(seconds))
-    routes = route_reports(table, category, placement, people)
-    ids = store.new_ids(len(items))
-    new = {"id": ids, "category_id": table.ids[category], "dynamic": table.dynamic[category],
-           "lon": items.lon, "lat": items.lat, "seconds": seconds}  # fmt: skip
-    duplicate_of = find_duplicates(
-        conn, new, index.to_metres, distance_m=options.duplicate_distance_m,
-        window_hours=options.duplicate_window_hours,
-    )  # fmt: skip
-    rows = _rows(items, ids, table, category, index, placement, people, routes)
-    store.copy_reports(conn, rows | {"duplicate_of": duplicate_of})
-    result.outcome[items.rows] = "accepted"
-    result.report_id[items.rows] = [_dashed(i) for i in ids]
-    _point_repeats_at_first(items, ids, result)
-    result.methods.update(placement.method_names())
-    result.routes.update(routes.names())
-    result.duplicates = int(sum(d is not None for d in duplicate_of))
+@dataclass
+class NewReports:
+    """New items assigned and routed, with their ids: all but the duplicate search, which
+    needs the open reports near them (`open_reports_near`), and the COPY (`rows`)."""
+
+    items: CheckedItems
+    table: CategoryTable
+    category: np.ndarray
+    index: AssignmentIndex
+    placement: Placement
+    people: People
+    routes: Routes
+    ids: np.ndarray
+    seconds: np.ndarray
+    options: IntakeOptions
+
+    @classmethod
+    def of(cls, items: CheckedItems, table: CategoryTable, index: AssignmentIndex,
+           options: IntakeOptions) -> NewReports:  # fmt: skip
+        """Assign and route checked, new items."""
+        category = table.positions(items.category)
+        placement = place_points(index, items.lon, items.lat, options.tolerance_m)
+        seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
+        people = people_on_duty(index, placement, china_days(seconds))
+        routes = route_reports(table, category, placement, people)
+        return cls(items, table, category, index, placement, people, routes,
+                   store.new_ids(len(items)), seconds, options)  # fmt: skip
+
+    def _probes(self) -> dict[str, np.ndarray]:
+        return {"id": self.ids, "category_id": self.table.ids[self.category],
+                "dynamic": self.table.dynamic[self.category], "lon": self.items.lon,
+                "lat": self.items.lat, "seconds": self.seconds}  # fmt: skip
+
+    def open_reports_near(self) -> Read[dict[str, np.ndarray]]:
+        """The open reports these may repeat (a `Read`)."""
+        return open_reports_near(self._probes(), distance_m=self.options.duplicate_distance_m,
+                                 window_hours=self.options.duplicate_window_hours)  # fmt: skip
+
+    def rows(self, open_near: dict[str, np.ndarray], result: IntakeResult) -> dict:
+        """The rows to COPY, duplicates flagged from `open_near`; `result` records them."""
+        duplicate_of = earliest_repeated(
+            self._probes(), open_near, self.index.to_metres,
+            distance_m=self.options.duplicate_distance_m,
+            window_hours=self.options.duplicate_window_hours,
+        )  # fmt: skip
+        items, ids = self.items, self.ids
+        result.outcome[items.rows] = "accepted"
+        result.report_id[items.rows] = [_dashed(i) for i in ids]
+        _point_repeats_at_first(items, ids, result)
+        result.methods.update(self.placement.method_names())
+        result.routes.update(self.routes.names())
+        result.duplicates = int(sum(d is not None for d in duplicate_of))
+        rows = _rows(items, ids, self.table, self.category, self.index, self.placement,
+                     self.people, self.routes)  # fmt: skip
+        return rows | {"duplicate_of": duplicate_of}
 
 
 def _point_repeats_at_first(items: CheckedItems, ids, result: IntakeResult) -> None:

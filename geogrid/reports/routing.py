@@ -67,9 +67,16 @@ class CategoryCache:
 
     def get(self, conn: Connection) -> CategoryTable:
         """The cached table, or the stored one (read on `conn`) when the cache is stale."""
-        now = time.monotonic()
-        if self._table is None or now - self._read_at >= self.ttl:
-            self._table, self._read_at = read_categories(conn), now
+        table = self.cached()
+        if table is None:
+            table, self._read_at = read_categories(conn), time.monotonic()
+            self._table = table
+        return table
+
+    def cached(self) -> CategoryTable | None:
+        """The cached table while it is fresh, else None (then `get` reads it)."""
+        if self._table is None or time.monotonic() - self._read_at >= self.ttl:
+            return None
         return self._table
 
 

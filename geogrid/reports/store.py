@@ -1,4 +1,5 @@
-"""Writing assigned reports to PostGIS with COPY, and looking up earlier requests by id."""
+"""Writing assigned reports to PostGIS with COPY, and looking up earlier requests by id
+(a `Read`, run on a blocking or an async connection)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import Connection
+
+from geogrid.storage.driver import Read
 
 NULL = "\\N"
 COPY_SLICE = 20_000
@@ -22,6 +26,7 @@ COLUMNS = (
     "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
     "assignment_method", "distance_m", "status", "duplicate_of",
 )  # fmt: skip
+COPY_TEXT_SQL = f"copy reports ({', '.join(COLUMNS)}) from stdin"
 EWKB_POINT_4326 = "0101000020E6100000"  # little-endian point with SRID 4326, then x, y
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
@@ -101,13 +106,28 @@ def ewkb_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def _copy_rows(conn: Connection, rows: dict[str, np.ndarray]) -> int:
     """A few rows (one report from a phone, say) as COPY text made in plain Python: for
     them, building a DataFrame or adapting each value costs more than the COPY itself."""
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(COPY_TEXT_SQL) as copy:
+        copy.write(copy_text(rows))
+    return len(rows["id"])
+
+
+async def copy_reports_async(conn: psycopg.AsyncConnection, rows: dict[str, np.ndarray]) -> int:
+    """`copy_reports` of a few rows (at most SMALL_BATCH) on an async connection."""
+    n = len(rows["id"])
+    if n > SMALL_BATCH:
+        raise ValueError(f"{n:,} rows: copy_reports_async is for at most {SMALL_BATCH}")
+    if n:
+        async with conn.cursor().copy(COPY_TEXT_SQL) as copy:
+            await copy.write(copy_text(rows))
+    return n
+
+
+def copy_text(rows: dict[str, np.ndarray]) -> str:
+    """Rows (as `copy_reports` takes them) in COPY's text format, one line each."""
     points = ewkb_points(rows["lon"], rows["lat"]).tolist()
     columns = [points if name == "geom" else _text_values(rows[name], name) for name in COLUMNS]
-    lines = "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"copy reports ({', '.join(COLUMNS)}) from stdin") as copy:
-        copy.write(lines)
-    return len(points)
+    return "".join("\t".join(row) + "\n" for row in zip(*columns, strict=True))
 
 
 def _text_values(values: np.ndarray, name: str) -> list[str]:
@@ -130,12 +150,13 @@ def _escaped(value: str) -> str:
     return value
 
 
-def earlier_requests(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+def earlier_requests(ids: list[str]) -> Read[dict[str, tuple[str, str]]]:
     """Stored reports of these client request ids: id -> (report id, body hash)."""
     if not ids:
-        return {}
-    # On the driver's cursor: SQLAlchemy's text() costs more than the query for a few ids.
-    cursor = conn.connection.driver_connection.cursor()
-    cursor.execute("select client_request_id, id::text, body_hash from reports "
-                   "where client_request_id = any(%s)", (ids,))  # fmt: skip
-    return {r[0]: (r[1], r[2]) for r in cursor.fetchall()}
+        return Read.nothing(_by_request)
+    return Read("select client_request_id, id::text, body_hash from reports "
+                "where client_request_id = any(%s)", (ids,), _by_request)  # fmt: skip
+
+
+def _by_request(rows: list[tuple]) -> dict[str, tuple[str, str]]:
+    return {r[0]: (r[1], r[2]) for r in rows}
