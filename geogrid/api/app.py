@@ -80,7 +80,7 @@ def create_app(
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
-            state.writer.shutdown()
+            await state.writer.close()
             if own:
                 eng.dispose()
 

@@ -13,6 +13,7 @@ import re
 import secrets
 from http import HTTPStatus
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -126,10 +127,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
                             headers=getattr(exc, "headers", None))  # fmt: skip
 
 
-async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+async def _database_error(request: Request, exc: DBAPIError | psycopg.Error) -> JSONResponse:
+    # psycopg's own errors come from the report writer's async connection.
     reference = secrets.token_hex(4)
     log.error("database error %s on %s", reference, request.url.path, exc_info=exc)
-    unavailable = isinstance(exc, OperationalError)
+    unavailable = isinstance(exc, OperationalError | psycopg.OperationalError)
     return problem_response(
         request, 503 if unavailable else 500,
         ("the database is unavailable" if unavailable else "internal error")
@@ -149,6 +151,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(psycopg.Error, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -32,8 +32,16 @@ class AppState:
     engine: Engine
     index: IndexCache
     auth: Authenticator
-    writer: ReportWriter
     lookups: PointLookup | None = None  # None until a grid version is active
+    writer: ReportWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The writer assigns with the lookups' index: the refresher keeps it current, off
+        # the event loop, where the writer works.
+        self.writer = ReportWriter(
+            self.engine, lambda: self.point_lookup().index, self.intake_options,
+            self.api.write_batch_max, categories_ttl=self.api.index_refresh_seconds,
+        )  # fmt: skip
 
     def point_lookup(self) -> PointLookup:
         """Lookups on the active version's index (swapped in by the refresher)."""
@@ -53,8 +61,7 @@ class AppState:
             self.lookups = None
             return
         if self.lookups is None or self.lookups.index is not index:
-            index.warm_up()  # for the lookups, in this thread
-            await self.writer.warm_up(index)
+            index.warm_up()  # pyproj's set-up in this thread: the lookups' and the writer's
             self.lookups = PointLookup(index)
 
     async def keep_index_fresh(self) -> None:
@@ -75,6 +82,5 @@ def intake_options(api: ApiSettings) -> IntakeOptions:
 def make_state(settings: Settings, api: ApiSettings, engine: Engine) -> AppState:
     """Everything a process needs, around an engine."""
     index = IndexCache(engine, ttl=api.index_refresh_seconds)
-    writer = ReportWriter(engine, index, lambda: intake_options(api), api.write_batch_max)
     auth = Authenticator(engine, api.auth_cache_seconds)
-    return AppState(settings, api, engine, index, auth, writer)
+    return AppState(settings, api, engine, index, auth)

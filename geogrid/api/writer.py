@@ -1,4 +1,4 @@
-"""Single report POSTs, committed together (group commit) through the intake core.
+"""Single report POSTs, committed together (group commit) through the intake's steps.
 
 The intake costs about the same for one report as for a hundred (one transaction, one
 COPY), so reports arriving while a batch is being written wait for the next one, and a
@@ -6,24 +6,37 @@ whole batch is committed before any of its requests is answered. An idle server 
 report at once; a busy one writes many per transaction. If a combined batch fails as a
 whole (two processes racing on one client request id, say), its items are written one by one
 so that each gets its own answer.
+
+The writer works in the event loop, on an async connection of its own: the checks and the
+assignment of a batch take a fraction of a millisecond, and while the database works the
+loop serves other requests. Handing each batch to a thread instead cost the process more
+than the batch itself (the two threads' turns at the GIL; measured in the README).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-import weakref
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+import psycopg
+from sqlalchemy import Engine
 
 from geogrid.errors import ConflictError, GeogridError, InputError
-from geogrid.reports.index import AssignmentIndex, IndexCache
-from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_one, submit_reports
-from geogrid.reports.routing import CategoryCache
+from geogrid.reports import store
+from geogrid.reports.checks import CheckedItems
+from geogrid.reports.index import AssignmentIndex
+from geogrid.reports.intake import (
+    IntakeOptions,
+    IntakeResult,
+    NewReports,
+    check,
+    earlier_requests_of,
+    new_result,
+    settle_retries,
+)
+from geogrid.reports.routing import CategoryCache, CategoryTable
+from geogrid.storage.driver import connect_async, run_async
 
 log = logging.getLogger("geogrid.api")
 Outcome = tuple[str, str] | BaseException  # (report id, 'accepted' | 'repeated') or the error
@@ -35,41 +48,30 @@ class ReportWriter:
     def __init__(
         self,
         engine: Engine,
-        index: IndexCache,
+        index: Callable[[], AssignmentIndex],
         options: Callable[[], IntakeOptions],
         max_batch: int,
+        categories_ttl: float = 1.0,
     ) -> None:
         self.engine, self.index, self.options, self.max_batch = engine, index, options, max_batch
-        self.categories = CategoryCache(ttl=index.ttl)
-        self._conn: Connection | None = None
-        self._lock = threading.Lock()
-        # One thread of its own: pyproj sets a transformer up again in every new thread
-        # (~100 ms), and the default executor's threads come and go.
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="geogrid-writer")
+        self.categories = CategoryCache(ttl=categories_ttl)
+        self._conn: psycopg.AsyncConnection | None = None
         self._pending: list[tuple[dict, asyncio.Future]] = []
-        # One drain per event loop: a server has one; a test client may bring its own.
-        self._drains: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._drain: asyncio.Task | None = None
 
     async def submit(self, item: dict) -> tuple[str, str]:
         """Store one report item; its id and outcome, or the item's error raised."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future = loop.create_future()
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
-        drain = self._drains.get(loop)
-        if drain is None or drain.done():
-            self._drains[loop] = loop.create_task(self._drain(loop))
+        if self._drain is None or self._drain.done():
+            self._drain = asyncio.create_task(self._drain_pending())
         return await future
 
-    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
-        while True:
-            batch = [p for p in self._pending if p[1].get_loop() is loop][: self.max_batch]
-            if not batch:
-                return
-            taken = {id(future) for _, future in batch}
-            self._pending = [p for p in self._pending if id(p[1]) not in taken]
+    async def _drain_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
             try:
-                items = [item for item, _ in batch]
-                outcomes = await loop.run_in_executor(self._thread, self.write, items)
+                outcomes = await self.write([item for item, _ in batch])
             except Exception as exc:  # every waiter must hear of it
                 outcomes = [exc] * len(batch)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -80,53 +82,66 @@ class ReportWriter:
                 else:
                     future.set_result(outcome)
 
-    def write(self, items: list[dict]) -> list[Outcome]:
-        """Write items in one transaction (blocking); one outcome per item."""
-        with self._lock:  # one connection: event loops of test clients must take turns
-            return self._write(items)
-
-    def _write(self, items: list[dict]) -> list[Outcome]:
+    async def write(self, items: list[dict]) -> list[Outcome]:
+        """Write items in one transaction; one outcome per item."""
         try:
-            result = submit_reports(self.engine, items, self.options(), index=self.index,
-                                    categories=self.categories,
-                                    connection=self._connection())  # fmt: skip
-        except DBAPIError:
-            self.close()  # it may be the connection that failed: the next write takes another
+            return outcomes_of(await self._write(items))
+        except psycopg.Error:
+            await self.close()  # it may be the connection that failed: the next write opens one
             if len(items) == 1:
                 raise
             log.warning("a batch of %d reports failed as a whole; writing them one by one",
                         len(items))  # fmt: skip
-            return [self._write_one(item) for item in items]
-        return outcomes_of(result)
+            return [await self._write_one(item) for item in items]
 
-    def _connection(self) -> Connection:
-        """The writer's own connection: taking one from the pool per batch costs a ping."""
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self.engine.connect()
+    async def _write_one(self, item: dict) -> Outcome:
+        try:
+            return (await self.write([item]))[0]
+        except (GeogridError, psycopg.Error) as exc:
+            return exc
+
+    async def _write(self, items: list[dict]) -> IntakeResult:
+        """The intake's steps (as `intake._store_checked` takes them) on the writer's async
+        connection."""
+        options, table = self.options(), await self._categories()
+        checked, errors = check(items, set(table.codes), options)
+        result = new_result(len(items), errors)
+        conn = await self._connection()
+        # No transaction around the steps (the connection is in autocommit): the COPY of a
+        # batch is atomic and committed by itself, and the reads before it see what is
+        # committed, as they would in a READ COMMITTED transaction; a racing retry of the
+        # same client request id fails the COPY on the unique index, and then each item is
+        # written alone. BEGIN and COMMIT would cost two more round trips per batch.
+        earlier = await run_async(conn, earlier_requests_of(checked))
+        fresh: CheckedItems = settle_retries(checked, earlier, result)
+        if len(fresh):
+            new = NewReports.of(fresh, table, self.index(), options)
+            open_near = await run_async(conn, new.open_reports_near())
+            await store.copy_reports_async(conn, new.rows(open_near, result))
+        return result
+
+    async def _categories(self) -> CategoryTable:
+        """The cached categories; read again (in a thread) when the cache is stale."""
+        table = self.categories.cached()
+        if table is None:
+            table = await asyncio.to_thread(self._read_categories)
+        return table
+
+    def _read_categories(self) -> CategoryTable:
+        with self.engine.connect() as conn:
+            return self.categories.get(conn)
+
+    async def _connection(self) -> psycopg.AsyncConnection:
+        """The writer's own connection, opened on first use and after a failure."""
+        if self._conn is None or self._conn.closed:
+            self._conn = await connect_async(self.engine, autocommit=True)
         return self._conn
 
-    def close(self) -> None:
-        """Give the writer's connection back (at shutdown, or after a database error)."""
+    async def close(self) -> None:
+        """Close the writer's connection (at the app's end, or after a database error)."""
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    async def warm_up(self, index: AssignmentIndex) -> None:
-        """Ready the writer's thread for a new index (`AssignmentIndex.warm_up`)."""
-        await asyncio.get_running_loop().run_in_executor(self._thread, index.warm_up)
-
-    def shutdown(self) -> None:
-        """Close the connection and stop the writer's thread (the app's end)."""
-        self._thread.submit(self.close).result()
-        self._thread.shutdown()
-
-    def _write_one(self, item: dict) -> Outcome:
-        try:
-            report = submit_one(self.engine, item, self.options(), index=self.index,
-                                categories=self.categories)  # fmt: skip
-            return report, "accepted"
-        except (GeogridError, DBAPIError) as exc:
-            return exc
+            conn, self._conn = self._conn, None
+            await conn.close()
 
 
 def outcomes_of(result: IntakeResult) -> list[Outcome]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import psycopg
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from geogrid.api import writer as writer_module
 from geogrid.api.writer import ReportWriter
-from geogrid.errors import InputError
-from geogrid.reports.index import IndexCache
-from geogrid.reports.intake import IntakeOptions
+from geogrid.errors import ConflictError, InputError
+from geogrid.reports.index import load_index
+from geogrid.reports.intake import IntakeOptions, submit_one
+from geogrid.storage.driver import Read
 from tests.api.places import WHEN, delete_reports
 
 REPORTER = "apitest-writer"
@@ -20,7 +21,8 @@ REPORTER = "apitest-writer"
 @pytest.fixture
 def writer(county):
     """A writer on the county; its reports are removed afterwards."""
-    yield ReportWriter(county.engine, IndexCache(county.engine), IntakeOptions, max_batch=8)
+    index = load_index(county.engine)
+    yield ReportWriter(county.engine, lambda: index, IntakeOptions, max_batch=8)
     delete_reports(county.engine, reporter=REPORTER)
 
 
@@ -31,16 +33,29 @@ def items(county, n: int) -> list[dict]:
     return [base | {"reporter": REPORTER, "text": f"#{k}"} for k in range(n)]
 
 
-async def submit_all(writer: ReportWriter, batch: list[dict]) -> list:
-    """Submit concurrently, as simultaneous requests would; outcomes or errors."""
-    return await asyncio.gather(*(writer.submit(i) for i in batch), return_exceptions=True)
+def submit_all(writer: ReportWriter, batch: list[dict]) -> list:
+    """Submit concurrently, as simultaneous requests would; outcomes or errors. The writer
+    closes its connection afterwards, as the app's end does."""
+
+    async def run() -> list:
+        try:
+            return await asyncio.gather(*(writer.submit(i) for i in batch), return_exceptions=True)
+        finally:
+            await writer.close()
+
+    return asyncio.run(run())
 
 
 def test_concurrent_reports_share_transactions_and_each_gets_its_id(county, writer, monkeypatch):
     sizes = []
     write = writer.write
-    monkeypatch.setattr(writer, "write", lambda batch: sizes.append(len(batch)) or write(batch))
-    outcomes = asyncio.run(submit_all(writer, items(county, 20)))
+
+    async def counted(batch):
+        sizes.append(len(batch))
+        return await write(batch)
+
+    monkeypatch.setattr(writer, "write", counted)
+    outcomes = submit_all(writer, items(county, 20))
     assert [o[1] for o in outcomes] == ["accepted"] * 20
     assert len({o[0] for o in outcomes}) == 20
     assert sum(sizes) == 20 and max(sizes) == 8 and len(sizes) < 20
@@ -49,18 +64,53 @@ def test_concurrent_reports_share_transactions_and_each_gets_its_id(county, writ
 def test_a_bad_item_fails_alone(county, writer):
     batch = items(county, 3)
     batch[1] = batch[1] | {"category": "ufo"}
-    outcomes = asyncio.run(submit_all(writer, batch))
+    outcomes = submit_all(writer, batch)
     assert isinstance(outcomes[1], InputError) and outcomes[1].field == "category"
     assert outcomes[0][1] == outcomes[2][1] == "accepted"
 
 
+def test_retries_repeat_the_first_report_and_another_body_conflicts(county, writer):
+    first = items(county, 1)[0] | {"client_request_id": "writer-retry-1"}
+    ((report, outcome),) = submit_all(writer, [first])
+    again, changed = submit_all(writer, [first, first | {"text": "changed"}])
+    assert outcome == "accepted" and again == (report, "repeated")
+    assert isinstance(changed, ConflictError) and changed.field == "client_request_id"
+
+
 def test_a_batch_failing_as_a_whole_is_written_item_by_item(county, writer, monkeypatch):
-    real = writer_module.submit_reports
+    real, connections = writer._write, []
 
-    def flaky(engine, items, options, **where):
-        if len(items) > 1:
-            raise OperationalError("insert", {}, Exception("deadlock detected"))
-        return real(engine, items, options, **where)
+    async def flaky(batch):
+        connections.append(await writer._connection())
+        if len(batch) > 1:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        return await real(batch)
 
-    monkeypatch.setattr(writer_module, "submit_reports", flaky)
-    assert [o[1] for o in writer.write(items(county, 3))] == ["accepted"] * 3
+    monkeypatch.setattr(writer, "_write", flaky)
+    outcomes = submit_all(writer, items(county, 3))
+    assert [o[1] for o in outcomes] == ["accepted"] * 3
+    # The failed batch's connection was closed, and the items written on a new one.
+    assert connections[0].closed and connections[1] is not connections[0]
+
+
+def test_a_retry_racing_another_process_is_answered_from_what_it_stored(
+    county, writer, monkeypatch
+):
+    # Another process stores request "race-1" between this writer's read of earlier
+    # requests and its COPY: the COPY fails on the unique index, and the items are written
+    # one by one, the racing one answered with the other process's report.
+    real, reads = writer_module.earlier_requests_of, []
+    racing = items(county, 1)[0] | {"client_request_id": "race-1", "text": "race"}
+
+    def raced(checked):
+        reads.append(checked)
+        if len(reads) == 1:  # the read finds nothing; the other process stores it now
+            other.append(submit_one(county.engine, racing, index=county.index))
+            return Read.nothing(dict)
+        return real(checked)
+
+    other: list[str] = []
+    monkeypatch.setattr(writer_module, "earlier_requests_of", raced)
+    outcomes = submit_all(writer, [racing, items(county, 1)[0] | {"text": "bystander"}])
+    assert outcomes[0] == (other[0], "repeated")
+    assert outcomes[1][1] == "accepted" and len(reads) == 3
