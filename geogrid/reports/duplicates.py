@@ -4,8 +4,8 @@ Flagged, never merged: `duplicate_of` points at the earliest such open report, a
 desk decides. Basic-information updates at the same address are routine, so only dynamic
 categories (hazards, incidents ...) are compared. The search runs in memory on the batch
 and the open reports the database holds near it in space and time, so it costs one query
-per batch rather than one per report (`open_reports_near`, a `Read`, then the decision,
-`earliest_repeated`; `find_duplicates` does both on a blocking connection).
+per batch rather than one per report (`open_reports_near`, a `Read` that the caller runs
+on its connection, then the decision, `earliest_repeated`).
 """
 
 from __future__ import annotations
@@ -13,25 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pyproj
 import shapely
-from sqlalchemy import Connection
 
 from geogrid.reports.lifecycle import OPEN_STATUSES
-from geogrid.storage.driver import Read, run
-
-
-def find_duplicates(
-    conn: Connection,
-    new: dict[str, np.ndarray],
-    to_metres: pyproj.Transformer,
-    *,
-    distance_m: float,
-    window_hours: float,
-) -> np.ndarray:
-    """For each new report (dict of id, category_id, dynamic, lon, lat, seconds), the id of
-    the earliest open report it may repeat, or None."""
-    old = run(conn, open_reports_near(new, distance_m=distance_m, window_hours=window_hours))
-    return earliest_repeated(new, old, to_metres, distance_m=distance_m,
-                             window_hours=window_hours)  # fmt: skip
+from geogrid.storage.driver import Read
 
 
 def earliest_repeated(
@@ -42,7 +26,9 @@ def earliest_repeated(
     distance_m: float,
     window_hours: float,
 ) -> np.ndarray:
-    """`find_duplicates` given the open reports that `open_reports_near` read for `new`."""
+    """For each new report (dict of id, category_id, dynamic, lon, lat, seconds), the id of
+    the earliest open report it may repeat, or None: from `old`, the open reports that
+    `open_reports_near` read for them."""
     result = np.full(len(new["id"]), None, dtype=object)
     mine = np.flatnonzero(new["dynamic"])
     if not len(mine) or distance_m <= 0:
