@@ -113,10 +113,9 @@ def _copy_rows(conn: Connection, rows: dict[str, np.ndarray]) -> int:
 
 
 async def copy_reports_async(conn: psycopg.AsyncConnection, rows: dict[str, np.ndarray]) -> int:
-    """`copy_reports` of a few rows (at most SMALL_BATCH) on an async connection."""
+    """`copy_reports` on an async connection, as COPY text made in plain Python: for the
+    API's groups of single reports (hundreds at most, not a file's chunks)."""
     n = len(rows["id"])
-    if n > SMALL_BATCH:
-        raise ValueError(f"{n:,} rows: copy_reports_async is for at most {SMALL_BATCH}")
     if n:
         async with conn.cursor().copy(COPY_TEXT_SQL) as copy:
             await copy.write(copy_text(rows))

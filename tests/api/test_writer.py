@@ -10,6 +10,7 @@ import pytest
 from geogrid.api import writer as writer_module
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import ConflictError, InputError
+from geogrid.reports import store
 from geogrid.reports.index import load_index
 from geogrid.reports.intake import IntakeOptions, submit_one
 from geogrid.storage.driver import Read
@@ -114,3 +115,15 @@ def test_a_retry_racing_another_process_is_answered_from_what_it_stored(
     outcomes = submit_all(writer, [racing, items(county, 1)[0] | {"text": "bystander"}])
     assert outcomes[0] == (other[0], "repeated")
     assert outcomes[1][1] == "accepted" and len(reads) == 3
+
+
+def test_a_batch_larger_than_the_small_copy_is_stored_whole(county, monkeypatch):
+    # The API's batches go up to write_batch_max (500 by default), past store.SMALL_BATCH.
+    monkeypatch.setattr(store, "SMALL_BATCH", 5)
+    index = load_index(county.engine)
+    writer = ReportWriter(county.engine, lambda: index, IntakeOptions, max_batch=40)
+    try:
+        outcomes = submit_all(writer, items(county, 12))
+        assert [o[1] for o in outcomes] == ["accepted"] * 12
+    finally:
+        delete_reports(county.engine, reporter=REPORTER)
