@@ -83,7 +83,7 @@ class ReportWriter:
                     future.set_result(outcome)
 
     async def write(self, items: list[dict]) -> list[Outcome]:
-        """Write items in one transaction; one outcome per item."""
+        """Write items together (one COPY); one outcome per item."""
         try:
             return outcomes_of(await self._write(items))
         except psycopg.Error:

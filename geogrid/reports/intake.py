@@ -210,7 +210,7 @@ class NewReports:
     people: People
     routes: Routes
     ids: np.ndarray
-    seconds: np.ndarray
+    probes: dict[str, np.ndarray]  # what the duplicate search compares
     options: IntakeOptions
 
     @classmethod
@@ -222,23 +222,22 @@ class NewReports:
         seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
         people = people_on_duty(index, placement, china_days(seconds))
         routes = route_reports(table, category, placement, people)
-        return cls(items, table, category, index, placement, people, routes,
-                   store.new_ids(len(items)), seconds, options)  # fmt: skip
-
-    def _probes(self) -> dict[str, np.ndarray]:
-        return {"id": self.ids, "category_id": self.table.ids[self.category],
-                "dynamic": self.table.dynamic[self.category], "lon": self.items.lon,
-                "lat": self.items.lat, "seconds": self.seconds}  # fmt: skip
+        ids = store.new_ids(len(items))
+        probes = {"id": ids, "category_id": table.ids[category],
+                  "dynamic": table.dynamic[category], "lon": items.lon, "lat": items.lat,
+                  "seconds": seconds}  # fmt: skip
+        return cls(items, table, category, index, placement, people, routes, ids, probes,
+                   options)  # fmt: skip
 
     def open_reports_near(self) -> Read[dict[str, np.ndarray]]:
         """The open reports these may repeat (a `Read`)."""
-        return open_reports_near(self._probes(), distance_m=self.options.duplicate_distance_m,
+        return open_reports_near(self.probes, distance_m=self.options.duplicate_distance_m,
                                  window_hours=self.options.duplicate_window_hours)  # fmt: skip
 
     def rows(self, open_near: dict[str, np.ndarray], result: IntakeResult) -> dict:
         """The rows to COPY, duplicates flagged from `open_near`; `result` records them."""
         duplicate_of = earliest_repeated(
-            self._probes(), open_near, self.index.to_metres,
+            self.probes, open_near, self.index.to_metres,
             distance_m=self.options.duplicate_distance_m,
             window_hours=self.options.duplicate_window_hours,
         )  # fmt: skip

@@ -67,11 +67,9 @@ class CategoryCache:
 
     def get(self, conn: Connection) -> CategoryTable:
         """The cached table, or the stored one (read on `conn`) when the cache is stale."""
-        table = self.cached()
-        if table is None:
-            table, self._read_at = read_categories(conn), time.monotonic()
-            self._table = table
-        return table
+        if self.cached() is None:
+            self._table, self._read_at = read_categories(conn), time.monotonic()
+        return self._table
 
     def cached(self) -> CategoryTable | None:
         """The cached table while it is fresh, else None (then `get` reads it)."""

@@ -46,7 +46,7 @@ def run(conn: Connection, read: Read[T]) -> T:
 
 
 async def run_async(conn: psycopg.AsyncConnection, read: Read[T]) -> T:
-    """The answer of `read` on an async psycopg connection (in its transaction)."""
+    """The answer of `read` on an async psycopg connection."""
     if read.sql is None:
         return read.parse([])
     cursor = conn.cursor()

