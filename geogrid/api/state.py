@@ -41,6 +41,7 @@ class AppState:
         self.writer = ReportWriter(
             self.engine, lambda: self.point_lookup().index, self.intake_options,
             self.api.write_batch_max, categories_ttl=self.api.index_refresh_seconds,
+            linger=self.api.write_linger_ms / 1000,
         )  # fmt: skip
 
     def point_lookup(self) -> PointLookup:

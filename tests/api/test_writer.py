@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import psycopg
 import pytest
@@ -127,3 +128,41 @@ def test_a_batch_larger_than_the_small_copy_is_stored_whole(county, monkeypatch)
         assert [o[1] for o in outcomes] == ["accepted"] * 12
     finally:
         delete_reports(county.engine, reporter=REPORTER)
+
+
+def test_a_lone_report_is_written_at_once_and_a_busy_writer_lingers(county):
+    index = load_index(county.engine)
+    writer = ReportWriter(county.engine, lambda: index, IntakeOptions, max_batch=8, linger=0.3)
+    write, batches, first_written = writer.write, [], asyncio.Event()
+
+    async def timed(batch):
+        batches.append((len(batch), time.monotonic()))
+        try:
+            return await write(batch)
+        finally:
+            first_written.set()
+
+    writer.write = timed
+    a, b, c, d = items(county, 4)
+
+    async def run() -> list:
+        try:
+            start = time.monotonic()
+            first = asyncio.ensure_future(writer.submit(a))
+            await asyncio.sleep(0)  # a's batch has started: b and c wait for the next
+            rest = [asyncio.ensure_future(writer.submit(i)) for i in (b, c)]
+            await first_written.wait()
+            await asyncio.sleep(0.05)  # d comes after a is written, while the writer lingers
+            rest.append(asyncio.ensure_future(writer.submit(d)))
+            outcomes = await asyncio.gather(first, *rest)
+            return [start, outcomes]
+        finally:
+            await writer.close()
+
+    try:
+        start, outcomes = asyncio.run(run())
+    finally:
+        delete_reports(county.engine, reporter=REPORTER)
+    assert [o[1] for o in outcomes] == ["accepted"] * 4
+    assert [n for n, _ in batches] == [1, 3]
+    assert batches[0][1] - start < 0.2  # no linger before the first batch
