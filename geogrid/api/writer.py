@@ -35,10 +35,11 @@ from geogrid.reports.intake import (
     check,
     earlier_requests_of,
     new_result,
+    open_reports_near_any,
     settle_retries,
 )
 from geogrid.reports.routing import CategoryCache, CategoryTable
-from geogrid.storage.driver import connect_async, run_async
+from geogrid.storage.driver import connect_async, run_async_together
 
 log = logging.getLogger("geogrid.api")
 Outcome = tuple[str, str] | BaseException  # (report id, 'accepted' | 'repeated') or the error
@@ -120,11 +121,13 @@ class ReportWriter:
         # committed, as they would in a READ COMMITTED transaction; a racing retry of the
         # same client request id fails the COPY on the unique index, and then each item is
         # written alone. BEGIN and COMMIT would cost two more round trips per batch.
-        earlier = await run_async(conn, earlier_requests_of(checked))
+        # The retries and the open reports near every item, asked in one round trip.
+        earlier, open_near = await run_async_together(
+            conn, earlier_requests_of(checked), open_reports_near_any(checked, table, options)
+        )
         fresh: CheckedItems = settle_retries(checked, earlier, result)
         if len(fresh):
             new = NewReports.of(fresh, table, self.index(), options)
-            open_near = await run_async(conn, new.open_reports_near())
             await store.copy_reports_async(conn, new.rows(open_near, result))
         return result
 

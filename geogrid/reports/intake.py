@@ -219,13 +219,10 @@ class NewReports:
         """Assign and route checked, new items."""
         category = table.positions(items.category)
         placement = place_points(index, items.lon, items.lat, options.tolerance_m)
-        seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
-        people = people_on_duty(index, placement, china_days(seconds))
+        probes = _probes(items, table, category)
+        people = people_on_duty(index, placement, china_days(probes["seconds"]))
         routes = route_reports(table, category, placement, people)
-        ids = store.new_ids(len(items))
-        probes = {"id": ids, "category_id": table.ids[category],
-                  "dynamic": table.dynamic[category], "lon": items.lon, "lat": items.lat,
-                  "seconds": seconds}  # fmt: skip
+        ids = probes["id"] = store.new_ids(len(items))
         return cls(items, table, category, index, placement, people, routes, ids, probes,
                    options)  # fmt: skip
 
@@ -251,6 +248,23 @@ class NewReports:
         rows = _rows(items, ids, self.table, self.category, self.index, self.placement,
                      self.people, self.routes)  # fmt: skip
         return rows | {"duplicate_of": duplicate_of}
+
+
+def open_reports_near_any(checked: CheckedItems, table: CategoryTable,
+                          options: IntakeOptions) -> Read[dict[str, np.ndarray]]:  # fmt: skip
+    """The open reports that any checked item may repeat, new or a retry (a `Read`): a
+    superset of `NewReports.open_reports_near`, which `NewReports.rows` takes as well, for
+    asking it before the retries are known (in one round trip with them)."""
+    probes = _probes(checked, table, table.positions(checked.category))
+    return open_reports_near(probes, distance_m=options.duplicate_distance_m,
+                             window_hours=options.duplicate_window_hours)  # fmt: skip
+
+
+def _probes(items: CheckedItems, table: CategoryTable, category: np.ndarray) -> dict:
+    """What the duplicate search compares of each item (the ids aside)."""
+    seconds = items.reported_at.asi8 // 1_000_000  # microseconds in both checking paths
+    return {"category_id": table.ids[category], "dynamic": table.dynamic[category],
+            "lon": items.lon, "lat": items.lat, "seconds": seconds}  # fmt: skip
 
 
 def _point_repeats_at_first(items: CheckedItems, ids, result: IntakeResult) -> None:

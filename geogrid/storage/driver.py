@@ -54,6 +54,24 @@ async def run_async(conn: psycopg.AsyncConnection, read: Read[T]) -> T:
     return read.parse(await cursor.fetchall())
 
 
+async def run_async_together(conn: psycopg.AsyncConnection, *reads: Read) -> list:
+    """The answers of several reads sent together and answered in one round trip (psycopg's
+    pipeline mode)."""
+    if sum(read.sql is not None for read in reads) < 2:
+        return [await run_async(conn, read) for read in reads]
+    async with conn.pipeline() as pipeline:
+        cursors = []
+        for read in reads:
+            cursor = None
+            if read.sql is not None:
+                cursor = conn.cursor()
+                await cursor.execute(read.sql, read.params, prepare=read.prepare)
+            cursors.append(cursor)
+        await pipeline.sync()
+        return [read.parse([] if cursor is None else await cursor.fetchall())
+                for read, cursor in zip(reads, cursors, strict=True)]  # fmt: skip
+
+
 async def connect_async(engine: Engine, *, autocommit: bool = False) -> psycopg.AsyncConnection:
     """An async psycopg connection to the engine's database, with the engine's settings."""
     args, options = engine.dialect.create_connect_args(engine.url)

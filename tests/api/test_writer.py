@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from geogrid.api import writer as writer_module
 from geogrid.api.writer import ReportWriter
@@ -166,3 +168,22 @@ def test_a_lone_report_is_written_at_once_and_a_busy_writer_lingers(county):
     assert [o[1] for o in outcomes] == ["accepted"] * 4
     assert [n for n, _ in batches] == [1, 3]
     assert batches[0][1] - start < 0.2  # no linger before the first batch
+
+
+def test_a_report_near_an_open_one_is_flagged_in_a_batch_with_a_retry(county, writer):
+    # The writer asks for the open reports near every item, retries included, in the same
+    # round trip as the retries: the new report must still name the first as its original.
+    place = county.p01
+    first = {"category": "fire_hazard", "lon": place.lon, "lat": place.lat,
+             "reported_at": WHEN, "reporter": REPORTER, "text": "smoke",
+             "client_request_id": "writer-dup-1"}  # fmt: skip
+    ((first_id, _),) = submit_all(writer, [first])
+    later = (datetime.fromisoformat(WHEN) + timedelta(hours=1)).isoformat()
+    near = first | {"lon": place.lon + 10 / 92_000, "reported_at": later,
+                    "client_request_id": "writer-dup-2"}  # fmt: skip
+    retry, (near_id, outcome) = submit_all(writer, [first, near])
+    assert retry == (first_id, "repeated") and outcome == "accepted"
+    with county.engine.connect() as conn:
+        flagged = conn.execute(text("select duplicate_of::text from reports where id = :id"),
+                               {"id": near_id}).scalar()  # fmt: skip
+    assert flagged == first_id
