@@ -25,10 +25,15 @@ def install(app: FastAPI) -> None:
     `include_router`: since FastAPI 0.137 an included router stays a node of its own that
     each request walks twice (to match, then to handle): measured in process, about 30 us
     of every request, a fifth of /healthz and a seventh of a report POST's HTTP side.
+    They go ahead of FastAPI's documentation routes.
     """
+    ours = []
     for name in ROUTER_MODULES:
         module = import_module(f"{__name__}.{name}")
-        app.router.routes.extend(module.router.routes)
+        ours.extend(module.router.routes)
         mount = getattr(module, "mount", None)
         if mount is not None:
             mount(app)
+    # Ahead of FastAPI's own (/openapi.json, /docs, ...): none of their paths is ours, and
+    # the busiest routes are then matched first.
+    app.router.routes[:0] = ours

@@ -9,11 +9,12 @@ from fastapi.responses import Response
 
 from geogrid.api.deps import current_caller, query_model, query_parameters
 from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.lean import LeanRoute
 from geogrid.api.schemas.lookup import LookupOut, LookupQuery
 from geogrid.errors import NotFoundError
 from geogrid.reports.lookup import Contact, GridName, Lookup, to_lon_lat
 
-router = APIRouter(prefix="/v1", tags=["lookup"])
+router = APIRouter(prefix="/v1", tags=["lookup"], route_class=LeanRoute)
 
 
 @router.get(
@@ -28,9 +29,9 @@ async def lookup(request: Request) -> Response:
     leader, information officer and community police on duty (name, phone), the station,
     the assignment method and the distance to the unit's edge. A point in a grid outside
     the caller's area is not found (404)."""
-    # The field phones' main call, so it is lean: the caller and the query are read here
-    # rather than through FastAPI's dependency machinery, which costs more than the lookup,
-    # and the answer is written as JSON directly (its shape is LookupOut, tested).
+    # The field phones' main call, so it is lean (a LeanRoute): the caller and the query are
+    # read here rather than through FastAPI's dependency machinery, which costs more than
+    # the lookup, and the answer is written as JSON directly (its shape is LookupOut, tested).
     caller = await current_caller(request)
     caller.require("lookup")
     query = query_model(LookupQuery, request)
