@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -29,6 +30,32 @@ async def app_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(app_state)]
+
+
+def base_url(request: Request) -> str:
+    """`str(request.base_url)` ("http://host:port/"), which Starlette builds afresh for each
+    request (a fifth of a report POST's HTTP side): remembered per scheme, server, root
+    paths and Host header, the scope's parts it is made of."""
+    scope = request.scope
+    host = None
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value
+            break
+    server = scope.get("server")
+    return _base_url(scope["scheme"], None if server is None else tuple(server),
+                     scope.get("root_path", ""), scope.get("app_root_path"), host)  # fmt: skip
+
+
+@lru_cache(maxsize=64)  # the Host header is the client's: a bounded cache
+def _base_url(scheme: str, server: tuple | None, root_path: str, app_root_path: str | None,
+              host: bytes | None) -> str:  # fmt: skip
+    headers = [] if host is None else [(b"host", host)]
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path,
+             "path": "/", "query_string": b"", "headers": headers}  # fmt: skip
+    if app_root_path is not None:
+        scope["app_root_path"] = app_root_path
+    return str(Request(scope).base_url)
 
 
 def bearer_token(request: Request) -> str | None:

@@ -19,6 +19,7 @@ from geogrid.api.deps import (
     ConnDep,
     PageDep,
     StateDep,
+    base_url,
     body_model,
     china_time,
     current_caller,
@@ -93,7 +94,7 @@ async def create(request: Request) -> Response:
     item = await body_model(ReportItem, request)
     writer = request.app.state.geogrid.writer
     report_id, outcome = await writer.submit(item.intake_item(caller.name))
-    href = f"{request.base_url}v1/reports/{report_id}"  # url_for walks every route
+    href = f"{base_url(request)}v1/reports/{report_id}"  # url_for walks every route
     body = ReportCreated(id=report_id, outcome=outcome, href=href).model_dump_json()
     return Response(body, 201, {"Location": href}, media_type="application/json")
 
