@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, TypeVar
+from urllib.parse import unquote_plus
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -153,6 +154,20 @@ async def bbox_query(
 BboxDep = Annotated[tuple[float, float, float, float] | None, Depends(bbox_query)]
 
 
+def query_dict(request: Request) -> dict[str, str]:
+    """The query string's names and values, the last of a repeated name winning: what
+    `dict(request.query_params)` gives, without Starlette's multi-dict (a fifth of a lean
+    lookup, where nothing else reads the query string)."""
+    out = {}
+    for part in request.scope["query_string"].decode("latin-1").split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            if "%" in part or "+" in part:
+                name, value = unquote_plus(name), unquote_plus(value)
+            out[name] = value
+    return out
+
+
 def query_model(model: type[ModelT], request: Request) -> ModelT:
     """The query string validated against a model in one step.
 
@@ -160,8 +175,8 @@ def query_model(model: type[ModelT], request: Request) -> ModelT:
     itself. Errors are the same 422 problem naming the field; declare the parameters for
     the documentation with `query_parameters`.
     """
-    try:  # FastAPI has parsed the query string already (the last of repeated names wins)
-        return model.model_validate(dict(request.query_params))
+    try:
+        return model.model_validate(query_dict(request))
     except ValidationError as exc:
         errors = [{"loc": ("query", *e["loc"]), "msg": e["msg"], "type": e["type"]}
                   for e in exc.errors()]  # fmt: skip

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.requests import Request
 
-from geogrid.api.deps import base_url
+from geogrid.api.deps import base_url, query_dict
 
 
 @pytest.mark.parametrize(
@@ -33,3 +37,28 @@ def test_base_url_follows_the_host_header() -> None:
 
     assert base_url(Request(scope(b"a.example"))) == "http://a.example/"
     assert base_url(Request(scope(b"b.example:81"))) == "http://b.example:81/"
+
+
+NAMES = st.sampled_from(["lon", "lat", "crs", "a b", "é", "", "x=y"])
+
+
+@given(st.lists(st.tuples(NAMES, st.text(max_size=8)), max_size=6), st.sampled_from(["&", "&&"]))
+def test_query_dict_is_starlettes(pairs, glue) -> None:
+    query = glue.join(f"{quote_plus(n)}={quote_plus(v)}" for n, v in pairs).encode()
+    scope = {"type": "http", "query_string": query, "headers": []}
+    assert query_dict(Request(scope)) == dict(Request(scope).query_params)
+
+
+@given(st.text(alphabet="ab=&%+2EFé;中 ", max_size=20))
+def test_query_dict_is_starlettes_on_any_string(raw) -> None:
+    scope = {"type": "http", "query_string": raw.encode(), "headers": []}
+    assert query_dict(Request(scope)) == dict(Request(scope).query_params)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"lon=1&lat=2&lon=3", b"a&b=&=c", b"x=%E4%B8%AD+%2B", b"%zz=1&y=%", b"&&", b"a=1;b=2",
+            "lon=1&名=值".encode(), b"p=a%26b%3Dc"],
+)  # fmt: skip
+def test_query_dict_on_odd_strings(raw) -> None:
+    scope = {"type": "http", "query_string": raw, "headers": []}
+    assert query_dict(Request(scope)) == dict(Request(scope).query_params)
