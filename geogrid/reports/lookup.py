@@ -157,33 +157,39 @@ class PointLookup:
         tolerance_m: float = DEFAULT_TOLERANCE_M,
     ) -> Lookup:
         """Where a WGS-84 point falls and who answers for it on `day` (default: today)."""
-        unit, method, distance = self.place(lon, lat, tolerance_m)
+        # Both points (degrees for the join, metres for the edge) made in one call: making
+        # a point costs more than the STRtree query.
+        x, y = self.index.to_metres.transform(lon, lat)
+        points = shapely.points(np.array(((lon, lat), (x, y))))
+        unit, method, distance = self._place(points[:1], points[1], tolerance_m)
         if unit < 0:
             return Lookup(lon, lat, method, None, None, None, None,
                           Duty(None, None, None, None), self.index.version_id)  # fmt: skip
         info = self._unit(unit)
         if method == "inside":
-            x, y = self.index.to_metres.transform(lon, lat)
-            distance = float(shapely.distance(shapely.points(np.array((x, y))), info.boundary_m))
+            distance = float(shapely.distance(points[1], info.boundary_m))
         day_number = china_day_number() if day is None else (day - EPOCH).days
         return Lookup(lon, lat, method, distance, *info.names, self._on_duty(unit, day_number),
                       self.index.version_id, unit, day_number)  # fmt: skip
 
     def place(self, lon: float, lat: float, tolerance_m: float) -> tuple[int, str, float | None]:
         """(unit index or -1, method, metres outside for `nearest`; 0.0 on a boundary)."""
+        x, y = self.index.to_metres.transform(lon, lat)
+        points = shapely.points(np.array(((lon, lat), (x, y))))
+        return self._place(points[:1], points[1], tolerance_m)
+
+    def _place(self, point: np.ndarray, point_m: shapely.Geometry, tolerance_m: float
+               ) -> tuple[int, str, float | None]:  # fmt: skip
         # An array of one point, not a scalar: STRtree's scalar path costs more than the query.
-        point = shapely.points(np.array(((lon, lat),)))
         hits = self.index.tree.query(point, predicate="intersects")[1]
         if len(hits) == 1:
             return int(hits[0]), "inside", None
         if len(hits) > 1:  # units are in code order: the smallest index is the smallest code
             return int(hits.min()), "boundary", 0.0
         if tolerance_m > 0:
-            x, y = self.index.to_metres.transform(lon, lat)
             near, metres = self.index.tree_m.query_nearest(
-                shapely.points(np.array((x, y))), max_distance=tolerance_m,
-                return_distance=True, all_matches=True,
-            )  # fmt: skip
+                point_m, max_distance=tolerance_m, return_distance=True, all_matches=True
+            )
             if len(near):
                 return int(near.min()), "nearest", float(metres.min())
         return -1, "unassigned", None
