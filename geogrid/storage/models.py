@@ -243,13 +243,18 @@ class Report(Base):
         Index("ix_reports_triage", "reported_at", postgresql_where=sql_text("route = 'triage'")),
         Index("ix_reports_duplicate_of", "duplicate_of",
               postgresql_where=sql_text("duplicate_of is not null")),
+        # Where and when together (btree_gist gives timestamps a GiST operator class): the
+        # duplicate search asks for the reports near a point in the last hours, which a
+        # GiST on the point alone answers by reading every report ever made near it. Also
+        # serves the bounding-box lists, as the point index did.
+        Index("idx_reports_geom_reported_at", "geom", "reported_at", postgresql_using="gist"),
     )  # fmt: skip
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     client_request_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     body_hash: Mapped[str | None] = mapped_column(String(64))
     category_id: Mapped[int] = mapped_column(Integer)
-    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True))
+    geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))  # see __table_args__
     received_x: Mapped[float | None] = mapped_column(Double)
     received_y: Mapped[float | None] = mapped_column(Double)
     received_crs: Mapped[str] = mapped_column(String(64), default="EPSG:4326")
