@@ -128,11 +128,12 @@ def _bench_user(engine: Engine) -> tuple[str, str]:
 
 
 def _start_server(args: argparse.Namespace, folder: Path) -> subprocess.Popen:
+    """uvicorn as `geogrid serve` runs it (no access log, no proxy headers), at warning."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
     env["GEOGRID_HOME"] = str(args.home)
     command = [sys.executable, "-m", "uvicorn", "--factory", "geogrid.api.app:create_app",
                "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
-               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+               "--log-level", "warning", "--no-access-log", "--no-proxy-headers"]  # fmt: skip
     log = (folder / "server.log").open("w")
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip

@@ -15,7 +15,10 @@ Create Date: 2026-11-29 17:05:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+from geogrid.errors import DatabaseError
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -25,6 +28,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    bind = op.get_bind()
+    if bind.execute(sa.text("select 1 from pg_available_extensions where name = 'btree_gist'")
+                    ).first() is None:  # fmt: skip
+        raise DatabaseError(
+            "the PostgreSQL server has no btree_gist extension, one of its contrib modules: "
+            "install them (Debian's postgresql-15 package has them; elsewhere the "
+            "postgresql-contrib package of the server's version)"
+        )
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     op.create_index(
         "idx_reports_geom_reported_at", "reports", ["geom", "reported_at"], unique=False,
