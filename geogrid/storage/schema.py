@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, Engine
 
@@ -67,6 +68,11 @@ def ensure_schema(engine: Engine, *, migrate: bool) -> None:
     current, head = current_revision(engine), head_revision()
     if current == head:
         return
+    if current is not None and not _known(current):
+        raise DatabaseError(
+            f"the database schema is at {current}, a revision this geogrid does not know "
+            f"(its newest is {head}): a newer geogrid made it; run that one, or upgrade"
+        )
     if not migrate:
         raise DatabaseError(
             f"the database schema is at {current or 'empty'}, this geogrid needs {head}: "
@@ -82,3 +88,10 @@ def schema_differences(engine: Engine) -> list:
             conn, opts={"include_object": include_object, "compare_type": True}
         )
         return compare_metadata(context, Base.metadata)
+
+
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -11,6 +11,7 @@ from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
+from geogrid.errors import DatabaseError
 from geogrid.storage import schema
 from geogrid.storage.models import Grid, GridVersion, Report, ReportCategory, ReportEvent
 
@@ -38,6 +39,14 @@ def test_upgrade_from_empty_then_downgrade_to_base(empty_database: Engine) -> No
     assert schema.downgrade(empty_database, "base") is None
     left = set(inspect(empty_database).get_table_names()) - {"spatial_ref_sys", "alembic_version"}
     assert left == set()
+
+
+def test_a_schema_newer_than_this_geogrid_is_named(empty_database: Engine) -> None:
+    schema.upgrade(empty_database)
+    with empty_database.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '9999'"))
+    with pytest.raises(DatabaseError, match="at 9999, a revision this geogrid does not know"):
+        schema.ensure_schema(empty_database, migrate=True)
 
 
 def test_models_match_migrations(engine: Engine) -> None:
