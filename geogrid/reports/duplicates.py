@@ -95,6 +95,8 @@ def open_reports_near(
             "y0": float(new["lat"][mine].min()) - pad, "y1": float(new["lat"][mine].max()) + pad,
             "categories": sorted({int(c) for c in new["category_id"][mine]}),
         }  # fmt: skip
+    # Planned at each call, never prepared: a plan cached on a long-lived connection while
+    # the table was small went on scanning it as it grew.
     return Read(sql, params | {"open": list(OPEN_STATUSES)}, _open_reports, prepare=False)
 
 

@@ -228,8 +228,7 @@ class NewReports:
 
     def open_reports_near(self) -> Read[dict[str, np.ndarray]]:
         """The open reports these may repeat (a `Read`)."""
-        return open_reports_near(self.probes, distance_m=self.options.duplicate_distance_m,
-                                 window_hours=self.options.duplicate_window_hours)  # fmt: skip
+        return _open_near(self.probes, self.options)
 
     def rows(self, open_near: dict[str, np.ndarray], result: IntakeResult) -> dict:
         """The rows to COPY, duplicates flagged from `open_near`; `result` records them."""
@@ -255,7 +254,10 @@ def open_reports_near_any(checked: CheckedItems, table: CategoryTable,
     """The open reports that any checked item may repeat, new or a retry (a `Read`): a
     superset of `NewReports.open_reports_near`, which `NewReports.rows` takes as well, for
     asking it before the retries are known (in one round trip with them)."""
-    probes = _probes(checked, table, table.positions(checked.category))
+    return _open_near(_probes(checked, table, table.positions(checked.category)), options)
+
+
+def _open_near(probes: dict, options: IntakeOptions) -> Read[dict[str, np.ndarray]]:
     return open_reports_near(probes, distance_m=options.duplicate_distance_m,
                              window_hours=options.duplicate_window_hours)  # fmt: skip
 

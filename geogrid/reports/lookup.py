@@ -157,10 +157,7 @@ class PointLookup:
         tolerance_m: float = DEFAULT_TOLERANCE_M,
     ) -> Lookup:
         """Where a WGS-84 point falls and who answers for it on `day` (default: today)."""
-        # Both points (degrees for the join, metres for the edge) made in one call: making
-        # a point costs more than the STRtree query.
-        x, y = self.index.to_metres.transform(lon, lat)
-        points = shapely.points(np.array(((lon, lat), (x, y))))
+        points = self._points(lon, lat)
         unit, method, distance = self._place(points[:1], points[1], tolerance_m)
         if unit < 0:
             return Lookup(lon, lat, method, None, None, None, None,
@@ -174,9 +171,14 @@ class PointLookup:
 
     def place(self, lon: float, lat: float, tolerance_m: float) -> tuple[int, str, float | None]:
         """(unit index or -1, method, metres outside for `nearest`; 0.0 on a boundary)."""
-        x, y = self.index.to_metres.transform(lon, lat)
-        points = shapely.points(np.array(((lon, lat), (x, y))))
+        points = self._points(lon, lat)
         return self._place(points[:1], points[1], tolerance_m)
+
+    def _points(self, lon: float, lat: float) -> np.ndarray:
+        """The point in degrees (for the join) and in metres (for the edge), made in one
+        call: making a point costs more than the STRtree query."""
+        x, y = self.index.to_metres.transform(lon, lat)
+        return shapely.points(np.array(((lon, lat), (x, y))))
 
     def _place(self, point: np.ndarray, point_m: shapely.Geometry, tolerance_m: float
                ) -> tuple[int, str, float | None]:  # fmt: skip

@@ -26,7 +26,7 @@ class Read(Generic[T]):
     sql: str | None
     params: Mapping[str, Any] | Sequence[Any]
     parse: Callable[[list[tuple]], T]
-    prepare: bool | None = None  # psycopg's choice; False for one-off shapes
+    prepare: bool | None = None  # None: psycopg's choice; False: planned at every call
 
     @classmethod
     def nothing(cls, parse: Callable[[list[tuple]], T]) -> Read[T]:

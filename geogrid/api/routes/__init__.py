@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from geogrid.api.lean import LeanRoute
 
-# The lookup first: routes are matched in order, and it is the busiest by far.
+# In the documentation's order; the lean routes are matched first whatever it is (install).
 ROUTER_MODULES = ("lookup", "meta", "grids", "reports", "open311", "stats", "maps")
 
 
