@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from geogrid.access.errors import Forbidden
 from geogrid.reports.queries import ReportScope
+from geogrid.vocabulary import API_ROLES
 
-ROLES = ("county_admin", "station", "grid_staff", "department")
-_ALL = frozenset(ROLES)
+_ALL = frozenset(API_ROLES)
 _FIELD = frozenset({"county_admin", "station", "grid_staff"})
 _DESK = frozenset({"county_admin", "station"})
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
-from geogrid.access.roles import ROLES, Caller
+from geogrid.access.roles import Caller
 from geogrid.access.tokens import hash_token, new_token
 from geogrid.errors import ConflictError, InputError, NotFoundError
+from geogrid.vocabulary import API_ROLES
 
 MAX_NAME = 64
 # Which scope each role needs: a station, a department or a person of the register.
@@ -43,8 +44,8 @@ def add_user(
 ) -> str:
     """Create a user and return its token, which is stored only as a digest."""
     _check_name(name)
-    if role not in ROLES:
-        raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}", field="role")
+    if role not in API_ROLES:
+        raise InputError(f"unknown role {role!r}: use one of {', '.join(API_ROLES)}", field="role")
     given = {"station": station, "department": department, "person": person}
     needed = NEEDS.get(role)
     if needed and not given[needed]:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from geogrid.access.roles import Caller
 from geogrid.access.tokens import hash_token
 from geogrid.access.users import caller_for_token
-from geogrid.reports.lookup import china_today
+from geogrid.vocabulary import china_today
 
 MAX_CACHED = 10_000  # tokens; more are forgotten all at once (a flood of distinct tokens)
 

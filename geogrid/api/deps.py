@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, TypeVar
 from urllib.parse import unquote_plus
@@ -19,8 +19,8 @@ from geogrid.access.errors import Unauthenticated
 from geogrid.access.roles import Caller
 from geogrid.api.state import AppState
 from geogrid.errors import InputError
+from geogrid.vocabulary import as_china_time
 
-CHINA = timezone(timedelta(hours=8))
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_OFFSET = 10_000_000  # beyond any county's reports; keeps OFFSET inside a bigint
 
@@ -222,9 +222,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict]:
 
 def china_time(value: datetime | None) -> datetime | None:
     """A time without an offset is China time, as the phones show it."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=CHINA)
+    return None if value is None else as_china_time(value)
 
 
 def next_link(request: Request, page: Page, more: bool) -> str | None:

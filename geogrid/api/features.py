@@ -12,10 +12,9 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from geogrid.errors import NotFoundError, VersionError
+from geogrid.vocabulary import CODE_LENGTH, LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
 
 COLLECTIONS = {"communities": 1, "grids": 2, "units": 3}
-LEVEL_OF_CODE_LENGTH = {12: 1, 15: 2, 18: 3}
-RESPONSIBLE_ROLE = {1: "community_police", 2: "grid_leader", 3: "information_officer"}
 METRES_PER_DEGREE = 111_320.0  # simplification is for display: a degree of latitude is enough
 
 
@@ -91,7 +90,7 @@ def level_extent(conn: Connection, level: int, version: int) -> list[float] | No
 
 def instructions_for(conn: Connection, code: str) -> list[dict]:
     """Standing instructions for a grid and the grids containing it, newest first."""
-    codes = [code[:n] for n in (12, 15, 18) if n <= len(code)]
+    codes = [code[:n] for n in CODE_LENGTH.values() if n <= len(code)]
     rows = conn.execute(
         text("select id, grid_code as grid, at, actor, text from grid_instructions "
              "where grid_code = any(:codes) order by at desc, id desc limit 200"),
@@ -111,7 +110,7 @@ def _params(query: GridQuery) -> dict:
     x1, y1, x2, y2 = query.bbox or (None, None, None, None)
     return {
         "v": query.version, "level": query.level, "day": query.day,
-        "role": RESPONSIBLE_ROLE[query.level], "tol": query.simplify_m / METRES_PER_DEGREE,
+        "role": ROLE_BY_LEVEL[query.level], "tol": query.simplify_m / METRES_PER_DEGREE,
         "x1": x1, "y1": y1, "x2": x2, "y2": y2, "code": query.code,
         "community": query.community, "station": query.station,
         "area": None if query.area is None else list(query.area),

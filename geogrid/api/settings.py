@@ -6,6 +6,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geogrid.settings import settings_error
+from geogrid.vocabulary import GPS_TOLERANCE_M
 
 
 class ApiSettings(BaseSettings):
@@ -27,7 +28,7 @@ class ApiSettings(BaseSettings):
         default=200_000, ge=1, description="Most reports in one CSV or GeoJSON export."
     )
     tolerance_m: float = Field(
-        default=50.0, ge=0, description="GPS tolerance of the spatial join, in metres."
+        default=GPS_TOLERANCE_M, ge=0, description="GPS tolerance of the spatial join, in metres."
     )
     auth_cache_seconds: float = Field(
         default=5.0, ge=0, description="How long a verified token is trusted without asking "

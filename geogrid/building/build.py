@@ -30,6 +30,13 @@ from geogrid.building.counting import (
 )
 from geogrid.building.partition import GAP, OUTSIDE, OVERLAP, PartitionIssue, partition_within
 from geogrid.inputs.crs import projected_crs_for
+from geogrid.vocabulary import (
+    BUILD_TOLERANCE_M,
+    TOWN_GRID_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS_HIGH,
+    UNIT_HOUSEHOLDS_LOW,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,11 +45,11 @@ Progress = Callable[[str, int, int], None]
 class BuildOptions:
     """Tolerances and target sizes of a build."""
 
-    tolerance_m: float = 1.0
-    town_grid_households: int = 1500
-    unit_target: int = 30
-    unit_low: int = 20
-    unit_high: int = 40
+    tolerance_m: float = BUILD_TOLERANCE_M
+    town_grid_households: int = TOWN_GRID_HOUSEHOLDS
+    unit_target: int = UNIT_HOUSEHOLDS
+    unit_low: int = UNIT_HOUSEHOLDS_LOW
+    unit_high: int = UNIT_HOUSEHOLDS_HIGH
     street_snap_m: float = 15.0
 
 

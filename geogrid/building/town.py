@@ -24,6 +24,8 @@ import numpy as np
 import shapely
 from shapely import LineString, MultiLineString, MultiPolygon, Polygon, STRtree
 
+from geogrid.vocabulary import TOWN_GRID_HOUSEHOLDS
+
 # A connector is drawn this far past the line it joins: the nearest point is computed in
 # floating point and may sit a hair short of the line, which would leave the block open.
 # The overshoot is a dangle of its own, which polygonize ignores.
@@ -218,7 +220,7 @@ def merge_blocks_into_grids(
     blocks: list[Polygon],
     households: np.ndarray,
     *,
-    target: int = 1500,
+    target: int = TOWN_GRID_HOUSEHOLDS,
     minimum: int | None = None,
 ) -> list[TownGrid]:
     """Merge adjacent blocks into grids of about `target` households each.

@@ -27,6 +27,7 @@ from geogrid.building.bisection import bisect
 from geogrid.building.cutting import CutJob
 from geogrid.building.leftovers import adopt_orphans, isolate_indivisible, merge_empty_parts
 from geogrid.building.repair import repair
+from geogrid.vocabulary import UNIT_HOUSEHOLDS, UNIT_HOUSEHOLDS_HIGH, UNIT_HOUSEHOLDS_LOW
 
 # Points may sit this far outside the grid (projection rounding) and still count as inside.
 _INSIDE_TOLERANCE_M = 1e-6
@@ -47,9 +48,9 @@ def split_into_units(
     weights: np.ndarray,
     *,
     streets: shapely.Geometry | None = None,
-    target: int = 30,
-    low: int = 20,
-    high: int = 40,
+    target: int = UNIT_HOUSEHOLDS,
+    low: int = UNIT_HOUSEHOLDS_LOW,
+    high: int = UNIT_HOUSEHOLDS_HIGH,
 ) -> list[UnitPiece]:
     """Cut `grid` into units of `low`..`high` (about `target`) households each.
 

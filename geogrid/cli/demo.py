@@ -17,6 +17,14 @@ from geogrid.cli import sample as sample_commands
 from geogrid.cli import staff as staff_commands
 from geogrid.cli.common import console, engine, settings
 from geogrid.storage.database import database_url
+from geogrid.vocabulary import (
+    BUILD_TOLERANCE_M,
+    GPS_TOLERANCE_M,
+    TOWN_GRID_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS_HIGH,
+    UNIT_HOUSEHOLDS_LOW,
+)
 
 REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
 
@@ -36,7 +44,8 @@ def demo(
     console.rule(f"[bold]2. boundary intake: {path.name}")
     load_commands.load([path], None, None, None, None, False, True)
     console.rule("[bold]3. grid build (three levels), validation, activation")
-    grid_commands.build(1500, 30, 20, 40, 1.0, True, f"demo, {scale} sample county")
+    sizes = (TOWN_GRID_HOUSEHOLDS, UNIT_HOUSEHOLDS, UNIT_HOUSEHOLDS_LOW, UNIT_HOUSEHOLDS_HIGH)
+    grid_commands.build(*sizes, BUILD_TOLERANCE_M, True, f"demo, {scale} sample county")
     console.rule("[bold]4. staffing from the people register")
     # People are put on duty from a year back, so a year of sample reports finds them.
     staff_commands.auto(None, (date.today() - timedelta(days=366)).isoformat())
@@ -58,7 +67,7 @@ def _reports(county: Path, scale: str) -> None:
     console.rule(f"[bold]6. a year of sample reports -> assignment and routing ({reports})")
     report_commands.sample_reports(REPORTS[scale], 2026, county, reports, None)
     with contextlib.suppress(typer.Exit):  # the sample's few bad rows are listed, not fatal
-        report_commands.ingest(reports, None, 50.0, 200_000)
+        report_commands.ingest(reports, None, GPS_TOLERANCE_M, 200_000)
     report_commands.categories_list()
 
 

@@ -10,17 +10,28 @@ from rich.table import Table
 
 from geogrid.cli.common import console, engine
 from geogrid.errors import BuildError
+from geogrid.vocabulary import (
+    BUILD_TOLERANCE_M,
+    TOWN_GRID_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS,
+    UNIT_HOUSEHOLDS_HIGH,
+    UNIT_HOUSEHOLDS_LOW,
+)
 
 app = typer.Typer(help="Grid versions: list, activate, compare.", no_args_is_help=True)
 SHOWN_ISSUES = 30
 
 
 def build(
-    town_households: int = typer.Option(1500, help="Target households of a town level-2 grid."),
-    unit_target: int = typer.Option(30, help="Target households of a level-3 unit."),
-    unit_min: int = typer.Option(20, help="Fewest households a unit should hold."),
-    unit_max: int = typer.Option(40, help="Most households a unit should hold."),
-    tolerance: float = typer.Option(1.0, help="Gaps and overlaps narrower (m) are snapped."),
+    town_households: int = typer.Option(
+        TOWN_GRID_HOUSEHOLDS, help="Target households of a town level-2 grid."
+    ),
+    unit_target: int = typer.Option(UNIT_HOUSEHOLDS, help="Target households of a level-3 unit."),
+    unit_min: int = typer.Option(UNIT_HOUSEHOLDS_LOW, help="Fewest households a unit should hold."),
+    unit_max: int = typer.Option(UNIT_HOUSEHOLDS_HIGH, help="Most households a unit should hold."),
+    tolerance: float = typer.Option(
+        BUILD_TOLERANCE_M, help="Gaps and overlaps narrower (m) are snapped."
+    ),
     activate_it: bool = typer.Option(False, "--activate", help="Activate it if it passes."),
     note: str = typer.Option("", help="A note stored with the version."),
 ) -> None:

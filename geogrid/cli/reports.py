@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -14,6 +14,7 @@ from rich.table import Table
 
 from geogrid.cli.common import console, engine
 from geogrid.errors import InputError
+from geogrid.vocabulary import GPS_TOLERANCE_M, china_midnight, china_today
 
 app = typer.Typer(help="One report: status, notes, instructions.", no_args_is_help=True)
 categories_app = typer.Typer(help="Report categories and their routing.", no_args_is_help=True)
@@ -23,7 +24,9 @@ MAX_ERRORS_SHOWN = 20
 def ingest(
     path: Path = typer.Argument(..., help="CSV, GeoJSON or GeoPackage of reports."),
     crs: str | None = typer.Option(None, help="CRS of rows without a crs column value."),
-    tolerance: float = typer.Option(50.0, help="GPS tolerance (m) for the nearest unit."),
+    tolerance: float = typer.Option(
+        GPS_TOLERANCE_M, help="GPS tolerance (m) for the nearest unit."
+    ),
     chunk_size: int = typer.Option(200_000, help="Items per committed chunk."),
 ) -> None:
     """Check, assign, route and store every report of a file; a summary at the end.
@@ -101,18 +104,19 @@ def sample_reports(
 
 
 def _china_midnight(day: str | None) -> datetime:
-    china = timezone(timedelta(hours=8))
     try:
-        chosen = date.fromisoformat(day) if day else datetime.now(china).date()
+        chosen = date.fromisoformat(day) if day else china_today()
     except ValueError:
         raise InputError(f"--until {day!r} is not a date (YYYY-MM-DD)", field="until") from None
-    return datetime(chosen.year, chosen.month, chosen.day, tzinfo=china)
+    return china_midnight(chosen)
 
 
 def reassign(
     to_version: int = typer.Option(..., "--to-version", help="The grid version to move into."),
     open_only: bool = typer.Option(False, "--open-only", help="Only reports not yet closed."),
-    tolerance: float = typer.Option(50.0, help="GPS tolerance (m) for the nearest unit."),
+    tolerance: float = typer.Option(
+        GPS_TOLERANCE_M, help="GPS tolerance (m) for the nearest unit."
+    ),
 ) -> None:
     """Recompute grids, people and routes of reports for another version; print what moved."""
     from geogrid.reports.reassign import reassign_reports

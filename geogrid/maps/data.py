@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import shapely
@@ -13,7 +13,6 @@ from sqlalchemy import Connection, func, select
 
 from geogrid.errors import NotFoundError, VersionError
 from geogrid.maps.reports import (
-    LOCAL_TZ,
     Area,
     HeatCells,
     ReportFilter,
@@ -24,7 +23,6 @@ from geogrid.maps.reports import (
     read_report_cells,
 )
 from geogrid.storage.models import (
-    HEAT_GROUPS,
     Grid,
     GridAssignment,
     GridVersion,
@@ -33,6 +31,7 @@ from geogrid.storage.models import (
     StationCommunity,
 )
 from geogrid.storage.source_tables import SourceCounty, SourceStreet
+from geogrid.vocabulary import HEAT_GROUPS, china_today
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def read_map_data(
 ) -> MapData:
     """Read a county map's data, or a station's (by id or code) limited to its communities."""
     filters = filters or ReportFilter()
-    day = day or datetime.now(LOCAL_TZ).date()
+    day = day or china_today()
     version = active_version_id(conn)
     title, station_name, communities = _scope(conn, station)
     grids = read_grids(conn, version, communities, day, simplify_m)

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Connection, Integer, Select, func, select
 
 from geogrid.errors import InputError
-from geogrid.storage.models import HEAT_GROUPS, Grid, Report, ReportCategory
+from geogrid.storage.models import Grid, Report, ReportCategory
+from geogrid.vocabulary import HEAT_GROUPS, china_midnight, china_today  # days are China days
 
 REPORT_GROUPS = (*HEAT_GROUPS, "other")  # "other": categories that feed no heatmap
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # report days and months are counted in China time
 MAX_MARKERS = 5000
 METRES_PER_DEGREE = 111_320.0
 
@@ -57,7 +56,7 @@ class ReportFilter:
 
     def month_start(self) -> date:
         """First day of the choropleth's month."""
-        day = self.month or self.date_to or datetime.now(LOCAL_TZ).date()
+        day = self.month or self.date_to or china_today()
         return day.replace(day=1)
 
 
@@ -114,19 +113,15 @@ def _report_conditions(conn: Connection, area: Area, filters: ReportFilter) -> l
         ids = conn.scalars(select(ReportCategory.id).where(_group_column().in_(filters.groups)))
         conditions.append(Report.category_id.in_(ids.all()))
     if filters.date_from:
-        conditions.append(Report.reported_at >= _local_midnight(filters.date_from))
+        conditions.append(Report.reported_at >= china_midnight(filters.date_from))
     if filters.date_to:
-        conditions.append(Report.reported_at < _local_midnight(filters.date_to + timedelta(1)))
+        conditions.append(Report.reported_at < china_midnight(filters.date_to + timedelta(1)))
     if area.communities is not None:
         codes = func.left(Grid.code, 12).in_(area.communities)
         conditions.append(Report.level2_id.in_(select(Grid.id).where(Grid.level == 2, codes)))
     if area.bounds is not None:
         conditions.append(Report.geom.intersects(func.ST_MakeEnvelope(*area.bounds, 4326)))
     return conditions
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
 def _with_category(query: Select) -> Select:

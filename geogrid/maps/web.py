@@ -32,7 +32,8 @@ from geogrid.maps.elements import (
     ReportCluster,
 )
 from geogrid.maps.encode import PeopleIndex, grid_rows, street_rows
-from geogrid.maps.reports import LOCAL_TZ, REPORT_GROUPS, HeatCells, ReportFilter
+from geogrid.maps.reports import REPORT_GROUPS, HeatCells, ReportFilter
+from geogrid.vocabulary import CHINA_TZ
 
 ASSET_BASE = re.compile(r"[A-Za-z0-9_./~-]*")  # a folder or a path on geogrid's own server
 MAX_ZOOM = 19  # Leaflet needs a maxZoom without tiles, or MarkerCluster throws
@@ -189,7 +190,7 @@ def report_rows(data: MapData) -> dict:
     for report in data.reports:
         key = (report.category, report.group)
         position = categories.setdefault(key, len(categories))
-        when = report.reported_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        when = report.reported_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
         rows.append([round(report.lat, 5), round(report.lon, 5), position, when,
                      STATUS_NAMES.get(report.status, report.status), report.grid,
                      report.text[:80]])  # fmt: skip

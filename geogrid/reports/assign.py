@@ -17,11 +17,10 @@ import numpy as np
 import shapely
 
 from geogrid.reports.index import AssignmentIndex
+from geogrid.vocabulary import ASSIGNMENT_METHODS, GPS_TOLERANCE_M, china_day_number
 
-METHODS = ("inside", "boundary", "nearest", "unassigned")
 INSIDE, BOUNDARY, NEAREST, UNASSIGNED = range(4)
-DEFAULT_TOLERANCE_M = 50.0
-CHINA_OFFSET_S = 8 * 3600  # duty rosters are kept in China Standard Time days
+DEFAULT_TOLERANCE_M = GPS_TOLERANCE_M
 
 
 @dataclass
@@ -31,12 +30,12 @@ class Placement:
     unit: np.ndarray
     grid: np.ndarray
     community: np.ndarray
-    method: np.ndarray  # index into METHODS
+    method: np.ndarray  # index into ASSIGNMENT_METHODS
     distance_m: np.ndarray  # NaN unless nearest
 
     def method_names(self) -> np.ndarray:
         """The method of each point as text."""
-        return np.asarray(METHODS, dtype=object)[self.method]
+        return np.asarray(ASSIGNMENT_METHODS, dtype=object)[self.method]
 
 
 @dataclass
@@ -127,4 +126,4 @@ def people_on_duty(index: AssignmentIndex, placement: Placement, days: np.ndarra
 
 def china_days(epoch_seconds: np.ndarray) -> np.ndarray:
     """Calendar days (since 1970-01-01) in China Standard Time of UTC epoch seconds."""
-    return (np.asarray(epoch_seconds, dtype=np.int64) + CHINA_OFFSET_S) // 86400
+    return china_day_number(np.asarray(epoch_seconds, dtype=np.int64))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geogrid.errors import UnknownCRSError
 from geogrid.inputs.crs import parse_crs, to_wgs84
+from geogrid.vocabulary import CHINA_ZONE  # a time without an offset is China time
 
 DEFAULT_CRS = "EPSG:4326"
 MAX_ID = 128
@@ -24,7 +25,6 @@ MAX_REPORTER = 200
 CHINA = (73.0, 135.5, 3.0, 54.0)  # lon min, lon max, lat min, lat max
 GEOGRAPHIC_RANGES = {"lon": 180.0, "lat": 90.0}
 FUTURE_SLACK = timedelta(hours=1)  # phones' clocks drift
-CHINA_ZONE = "+08:00"  # a time without an offset is China Standard Time
 TEXT_FIELDS = ("client_request_id", "category", "reporter", "text", "crs")
 LENGTH_LIMITS = {"client_request_id": MAX_ID, "reporter": MAX_REPORTER, "text": MAX_TEXT,
                  "crs": 64}  # fmt: skip

@@ -23,7 +23,6 @@ import pandas as pd
 from geogrid.errors import UnknownCRSError
 from geogrid.inputs.crs import parse_crs, to_wgs84
 from geogrid.reports.checks import (
-    CHINA_ZONE,
     COLUMN_ALIASES,
     DEFAULT_CRS,
     FUTURE_SLACK,
@@ -34,6 +33,7 @@ from geogrid.reports.checks import (
     body_hash,
     lon_lat_problem,
 )
+from geogrid.vocabulary import CHINA_ZONE
 
 FEW = 64  # up to this many items, the plain path is the faster one
 # The times both paths read alike: date, time to the minute or finer, Z or +hh:mm or none.

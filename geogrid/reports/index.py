@@ -19,9 +19,8 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import VersionError
 from geogrid.inputs.crs import projected_crs_for
+from geogrid.vocabulary import LEVEL_OF_ROLE, STAFF_ROLES
 
-ROLES = ("grid_leader", "information_officer", "community_police")
-ROLE_LEVEL = {"community_police": 1, "grid_leader": 2, "information_officer": 3}
 NO_DAY = np.iinfo(np.int64).max  # an open-ended duty
 
 
@@ -167,8 +166,8 @@ def _read_duty(conn, levels: dict[int, Level]) -> dict[str, Duty]:
              "from grid_assignments a join people p on p.id = a.person_id where p.active")
     ).all()  # fmt: skip
     duty = {}
-    for role in ROLES:
-        position = {c: i for i, c in enumerate(levels[ROLE_LEVEL[role]].codes)}
+    for role in STAFF_ROLES:
+        position = {c: i for i, c in enumerate(levels[LEVEL_OF_ROLE[role]].codes)}
         mine = [(position[r[1]], r) for r in rows if r[0] == role and r[1] in position]
         keys = np.array([g * 2**32 + _day(r[3]) for g, r in mine], dtype=np.int64)
         order = np.argsort(keys, kind="stable")

@@ -10,9 +10,8 @@ phones call it before they report.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import shapely
@@ -22,9 +21,7 @@ from geogrid.inputs.crs import parse_crs, to_wgs84
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, Placement, people_on_duty
 from geogrid.reports.checks import lon_lat_problem
 from geogrid.reports.index import AssignmentIndex
-
-EPOCH = date(1970, 1, 1)
-CHINA_HOURS = 8
+from geogrid.vocabulary import EPOCH_DAY, china_day_number
 
 
 @dataclass(frozen=True)
@@ -108,16 +105,6 @@ def lookup_point(
     return PointLookup(index).find(lon, lat, day=day, tolerance_m=tolerance_m)
 
 
-def china_today() -> date:
-    """Today's date in China Standard Time, the calendar duty rosters are kept in."""
-    return EPOCH + timedelta(days=china_day_number())
-
-
-def china_day_number() -> int:
-    """Today in China Standard Time, as days since 1970-01-01 (the index's day numbers)."""
-    return int((time.time() + CHINA_HOURS * 3600) // 86400)
-
-
 @dataclass(frozen=True)
 class _Unit:
     """What a lookup needs of a unit that no point changes: names, parents, its edge."""
@@ -165,7 +152,7 @@ class PointLookup:
         info = self._unit(unit)
         if method == "inside":
             distance = float(shapely.distance(points[1], info.boundary_m))
-        day_number = china_day_number() if day is None else (day - EPOCH).days
+        day_number = china_day_number() if day is None else (day - EPOCH_DAY).days
         return Lookup(lon, lat, method, distance, *info.names, self._on_duty(unit, day_number),
                       self.index.version_id, unit, day_number)  # fmt: skip
 

@@ -30,9 +30,6 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geogrid.errors import InputError, NotFoundError
 from geogrid.storage.models import (
-    ASSIGNMENT_METHODS,
-    REPORT_STATUSES,
-    ROUTES,
     Department,
     Grid,
     Person,
@@ -41,10 +38,10 @@ from geogrid.storage.models import (
     ReportEvent,
     Station,
 )
+from geogrid.vocabulary import ASSIGNMENT_METHODS, LEVEL_OF_CODE_LENGTH, REPORT_STATUSES, ROUTES
 
 R = Report.__table__
 C = ReportCategory.__table__
-LEVEL_OF_CODE_LENGTH = {12: 1, 15: 2, 18: 3}
 
 
 @dataclass(frozen=True)

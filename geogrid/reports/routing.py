@@ -17,8 +17,8 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from geogrid.reports.assign import People, Placement
+from geogrid.vocabulary import ROUTES
 
-ROUTES = ("station", "department", "triage")
 STATION, DEPARTMENT, TRIAGE = range(3)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
 
@@ -35,11 +35,11 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
+from geogrid.vocabulary import CHINA_TZ, china_day
 
 GROUPS = ("county", "station", "grid", "assistant", "category")
 DISPUTE_CATEGORIES = ("dispute",)
 ASSISTANT_ROLES = ("grid_leader", "information_officer")
-CHINA = timezone(timedelta(hours=8))
 NO_GROUP = "无 (none)"  # the name of the group of reports without a grid, station or person
 E = ReportEvent.__table__
 
@@ -82,8 +82,8 @@ def month_range(month: str) -> tuple[datetime, datetime]:
     if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1900:
         raise InputError(f"month {month!r} is not YYYY-MM", field="month")
     year, number = int(found[1]), int(found[2])
-    start = datetime(year, number, 1, tzinfo=CHINA)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA)
+    start = datetime(year, number, 1, tzinfo=CHINA_TZ)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA_TZ)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
@@ -222,8 +222,8 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
     """Grid leaders and information officers holding a grid at some time in the month."""
     a, p = GridAssignment.__table__, Person.__table__
     sc, st = StationCommunity.__table__, Station.__table__
-    first_day = start.astimezone(CHINA).date()
-    last_day = end.astimezone(CHINA).date() - timedelta(days=1)
+    first_day = china_day(start)
+    last_day = china_day(end) - timedelta(days=1)
     conditions = [
         a.c.role.in_(ASSISTANT_ROLES),
         a.c.valid_from <= last_day,

@@ -6,12 +6,13 @@ weekends; incidents (治安, 纠纷, 交通) lean towards the evening.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
 
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
+from geogrid.vocabulary import as_china_time
+
 DAYS = 365
 SECONDS_PER_DAY = 86_400
 WEEKEND_FACTOR = 0.5  # a weekend day gets half the reports of a weekday
@@ -124,9 +125,7 @@ def report_texts(
 def china_time(start: datetime | None, default: datetime) -> datetime:
     """start in China time (UTC+8); a naive start is taken as China time already."""
     moment = default if start is None else start
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=CHINA_TZ)
-    return moment.astimezone(CHINA_TZ)
+    return as_china_time(moment)
 
 
 def report_times(rng: np.random.Generator, start: datetime, evening: np.ndarray) -> np.ndarray:

@@ -44,29 +44,25 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SRID = 4326
-VERSION_STATUSES = ("draft", "active", "retired")
-GRID_KINDS = ("community", "rural_village", "urban_block", "unit")
-PERSON_ROLES = ("grid_leader", "information_officer", "community_police")
-VETTING_STATUSES = ("passed", "pending", "failed")
-ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")
-REPORT_STATUSES = (
-    "received",
-    "assigned",
-    "dispatched",
-    "in_progress",
-    "resolved",
-    "closed",
-    "rejected",
-    "duplicate",
+from geogrid.vocabulary import (
+    API_ROLES,
+    ASSIGNMENT_METHODS,
+    CATEGORY_KINDS,
+    EVENT_KINDS,
+    GRID_KINDS,
+    HEAT_GROUPS,
+    REPORT_STATUSES,
+    ROUTES,
+    STAFF_ROLES,
+    VERSION_STATUSES,
+    VETTING_STATUSES,
 )
-EVENT_KINDS = ("status", "note", "instruction", "assignment")
-ROUTES = ("station", "department", "triage")
-API_ROLES = ("county_admin", "station", "grid_staff", "department")
-HEAT_GROUPS = ("hazard", "incident")
+
+SRID = 4326
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The CHECK condition that `column` holds one of `values` (a vocabulary word list)."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} in ({quoted})"
 
@@ -90,7 +86,7 @@ class GridVersion(Base):
     """One generation of grids; a redraw makes a new version and old ones stay."""
 
     __tablename__ = "grid_versions"
-    __table_args__ = (CheckConstraint(_one_of("status", VERSION_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", VERSION_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
@@ -108,7 +104,7 @@ class Grid(Base):
     __table_args__ = (
         UniqueConstraint("version_id", "code"),
         CheckConstraint("level between 1 and 3", name="level"),
-        CheckConstraint(_one_of("kind", GRID_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", GRID_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -165,8 +161,8 @@ class ReportCategory(Base):
 
     __tablename__ = "report_categories"
     __table_args__ = (
-        CheckConstraint("kind in ('basic', 'dynamic')", name="kind"),
-        CheckConstraint(_one_of("heat_group", HEAT_GROUPS), name="heat_group"),
+        CheckConstraint(one_of("kind", CATEGORY_KINDS), name="kind"),
+        CheckConstraint(one_of("heat_group", HEAT_GROUPS), name="heat_group"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -187,7 +183,7 @@ class Person(Base):
     """Someone in the register: grid leader, information officer or community police."""
 
     __tablename__ = "people"
-    __table_args__ = (CheckConstraint(_one_of("vetting_status", VETTING_STATUSES), name="vet"),)
+    __table_args__ = (CheckConstraint(one_of("vetting_status", VETTING_STATUSES), name="vet"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -207,7 +203,7 @@ class GridAssignment(Base):
 
     __tablename__ = "grid_assignments"
     __table_args__ = (
-        CheckConstraint(_one_of("role", PERSON_ROLES), name="role"),
+        CheckConstraint(one_of("role", STAFF_ROLES), name="role"),
         CheckConstraint("valid_to is null or valid_to >= valid_from", name="period"),
     )
 
@@ -232,9 +228,9 @@ class Report(Base):
 
     __tablename__ = "reports"
     __table_args__ = (
-        CheckConstraint(_one_of("status", REPORT_STATUSES), name="status"),
-        CheckConstraint(_one_of("assignment_method", ASSIGNMENT_METHODS), name="method"),
-        CheckConstraint(_one_of("route", ROUTES), name="route"),
+        CheckConstraint(one_of("status", REPORT_STATUSES), name="status"),
+        CheckConstraint(one_of("assignment_method", ASSIGNMENT_METHODS), name="method"),
+        CheckConstraint(one_of("route", ROUTES), name="route"),
         # Reports arrive in time order, so a BRIN index finds time ranges for a fraction of
         # a B-tree's upkeep on every insert.
         Index("ix_reports_reported_at", "reported_at", postgresql_using="brin"),
@@ -285,7 +281,7 @@ class ReportEvent(Base):
     """One entry in a report's audit trail: a status change, note or instruction."""
 
     __tablename__ = "report_events"
-    __table_args__ = (CheckConstraint(_one_of("kind", EVENT_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     report_id: Mapped[uuid.UUID] = mapped_column(
@@ -319,7 +315,7 @@ class ApiUser(Base):
     """
 
     __tablename__ = "api_users"
-    __table_args__ = (CheckConstraint(_one_of("role", API_ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", API_ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -12,7 +12,8 @@ from geoalchemy2 import Geometry
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geogrid.storage.models import SRID, Base
+from geogrid.storage.models import SRID, Base, one_of
+from geogrid.vocabulary import COMMUNITY_KINDS
 
 
 class SourceLoad(Base):
@@ -46,7 +47,7 @@ class SourceCommunity(Base):
     """A community (社区) polygon: the source of a level-1 grid."""
 
     __tablename__ = "source_communities"
-    __table_args__ = (CheckConstraint("kind in ('urban', 'rural')", name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", COMMUNITY_KINDS), name="kind"),)
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(Text)

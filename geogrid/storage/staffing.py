@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
-ROLE_BY_LEVEL = {1: "community_police", 2: "grid_leader", 3: "information_officer"}
+from geogrid.vocabulary import ROLE_BY_LEVEL
 
 _OPEN = "(a.valid_to is null or a.valid_to >= :day) and a.valid_from <= :day"
 

@@ -12,7 +12,8 @@ from geogrid.errors import CoordinateError, UnknownCRSError
 from geogrid.inputs.crs import wgs84_to_gcj02
 from geogrid.reports.assign import place_points
 from geogrid.reports.index import load_index
-from geogrid.reports.lookup import EPOCH, PointLookup, lookup_point, to_lon_lat
+from geogrid.reports.lookup import PointLookup, lookup_point, to_lon_lat
+from geogrid.vocabulary import EPOCH_DAY as EPOCH
 from tests.reports import handdrawn as hd
 
 METRES_PER_DEGREE_LON = 111_320 * np.cos(np.radians(36.0))

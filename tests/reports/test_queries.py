@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -20,11 +20,11 @@ from geogrid.reports.queries import (
     list_reports,
     scoped_report,
 )
+from geogrid.vocabulary import CHINA_TZ
 from tests.api.places import make_reports, person_on, station_places
 
 ALL = ReportScope(everything=True, details=True)
 NO_FILTER = ReportFilter()
-CHINA = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_filters(reports_engine, known):
         reports.p02_security,
         reports.p02_environment,
     }
-    day = datetime(2026, 6, 1, tzinfo=CHINA)
+    day = datetime(2026, 6, 1, tzinfo=CHINA_TZ)
     assert len(listed(reported_from=day, reported_to=day + timedelta(days=1))) == 6
     assert listed(reported_from=day + timedelta(days=1)) == set()
     assert listed(ids=(reports.triage, "not-a-uuid")) == {reports.triage}
@@ -101,8 +101,8 @@ def test_filters(reports_engine, known):
     "parts, field",
     [({"statuses": ("lost",)}, "status"), ({"methods": ("guess",)}, "method"),
      ({"routes": ("mail",)}, "route"), ({"grid": "3707"}, "grid"),
-     ({"reported_from": datetime(2026, 6, 2, tzinfo=CHINA),
-       "reported_to": datetime(2026, 6, 1, tzinfo=CHINA)}, "from")],
+     ({"reported_from": datetime(2026, 6, 2, tzinfo=CHINA_TZ),
+       "reported_to": datetime(2026, 6, 1, tzinfo=CHINA_TZ)}, "from")],
 )  # fmt: skip
 def test_bad_filters_name_the_field(parts, field):
     with pytest.raises(InputError) as raised:

@@ -23,7 +23,7 @@ from geogrid.sample.reports import (
     ReportsSummary,
     generate_sample_reports,
 )
-from geogrid.sample.reports_content import CHINA_TZ
+from geogrid.vocabulary import CHINA_TZ
 
 TINY = Path(__file__).resolve().parents[2] / "boundaries" / "sample" / "zhucheng_tiny.gpkg"
 METRES = "EPSG:4549"

@@ -37,8 +37,8 @@ from geogrid.api.schemas.grids import (
 )
 from geogrid.errors import NotFoundError
 from geogrid.reports.lifecycle import instruct_grid
-from geogrid.reports.lookup import china_today
 from geogrid.storage.grids import diff_versions, version_rows
+from geogrid.vocabulary import china_today
 
 router = APIRouter(prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES)
 GEOJSON = "application/geo+json"

@@ -37,7 +37,7 @@ from geogrid.api.schemas.open311 import (
 from geogrid.errors import InputError
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
-from geogrid.storage.models import REPORT_STATUSES
+from geogrid.vocabulary import REPORT_STATUSES
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=PROBLEM_RESPONSES)
 CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)

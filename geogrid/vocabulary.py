@@ -1,0 +1,103 @@
+"""The project's words and constants, each defined once; it imports nothing of geogrid.
+
+The word lists are the values the store of record accepts: storage/models.py builds its
+CHECK constraints from them, and the fronts, the spatial join and the routing name their
+values by them. China time is here too: duty rosters, report days and months are all counted
+in China Standard Time (UTC+8, no daylight saving since 1991), whatever the server's zone.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
+
+# Grid versions and grids.
+VERSION_STATUSES = ("draft", "active", "retired")
+GRID_KINDS = ("community", "rural_village", "urban_block", "unit")
+COMMUNITY_KINDS = ("urban", "rural")  # a loaded community: town streets or villages
+
+# Grid codes: 12-digit community, 15-digit level-2 grid, 18-digit level-3 unit.
+LEVELS = (1, 2, 3)
+CODE_LENGTH = {1: 12, 2: 15, 3: 18}
+LEVEL_OF_CODE_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+
+# Grid staff: who answers for a grid of each level.
+STAFF_ROLES = ("grid_leader", "information_officer", "community_police")
+ROLE_BY_LEVEL = {1: "community_police", 2: "grid_leader", 3: "information_officer"}
+LEVEL_OF_ROLE = {role: level for level, role in ROLE_BY_LEVEL.items()}
+VETTING_STATUSES = ("passed", "pending", "failed")
+
+# API users.
+API_ROLES = ("county_admin", "station", "grid_staff", "department")
+
+# Reports: where they fall, where they go, how far along they are.
+ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")
+ROUTES = ("station", "department", "triage")
+REPORT_STATUSES = (
+    "received",
+    "assigned",
+    "dispatched",
+    "in_progress",
+    "resolved",
+    "closed",
+    "rejected",
+    "duplicate",
+)
+EVENT_KINDS = ("status", "note", "instruction", "assignment")
+CATEGORY_KINDS = ("basic", "dynamic")
+HEAT_GROUPS = ("hazard", "incident")
+
+# The spatial join forgives GPS error: a point this far outside every unit takes the nearest.
+GPS_TOLERANCE_M = 50.0
+
+# Build defaults: what `geogrid build`, the demo and BuildOptions start from.
+BUILD_TOLERANCE_M = 1.0  # gaps and overlaps narrower than this are snapped
+TOWN_GRID_HOUSEHOLDS = 1500  # target households of a town level-2 grid
+UNIT_HOUSEHOLDS = 30  # target households of a level-3 unit (the source case's 30户左右)
+UNIT_HOUSEHOLDS_LOW = 20
+UNIT_HOUSEHOLDS_HIGH = 40
+
+# China time.
+CHINA_OFFSET_S = 8 * 3600
+CHINA_TZ = timezone(timedelta(seconds=CHINA_OFFSET_S), "CST")
+CHINA_ZONE = "+08:00"  # the offset as ISO 8601 text, for parsers of time strings
+SECONDS_PER_DAY = 86_400
+EPOCH_DAY = date(1970, 1, 1)
+Seconds = TypeVar("Seconds")  # an int, or a numpy integer array
+
+
+def china_now() -> datetime:
+    """The present moment in China Standard Time."""
+    return datetime.now(CHINA_TZ)
+
+
+def china_today() -> date:
+    """Today's date in China Standard Time, the calendar duty rosters are kept in."""
+    return EPOCH_DAY + timedelta(days=china_day_number())
+
+
+def china_day_number(epoch_seconds: Seconds | None = None) -> Seconds | int:
+    """Days since 1970-01-01 in China time of UTC epoch seconds (default: now).
+
+    Integer arithmetic only, so it works on an int and on a numpy int64 array alike.
+    """
+    seconds = int(time.time()) if epoch_seconds is None else epoch_seconds
+    return (seconds + CHINA_OFFSET_S) // SECONDS_PER_DAY
+
+
+def as_china_time(moment: datetime) -> datetime:
+    """A naive time is taken as China time, as the phones show it; an aware one is moved there."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=CHINA_TZ)
+    return moment.astimezone(CHINA_TZ)
+
+
+def china_day(moment: datetime) -> date:
+    """The calendar day in China of an aware moment (a naive one is taken as China time)."""
+    return as_china_time(moment).date()
+
+
+def china_midnight(day: date) -> datetime:
+    """The moment a China calendar day begins."""
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
