@@ -29,7 +29,7 @@ from geogrid.building.counting import (
     point_owners,
 )
 from geogrid.building.partition import GAP, OUTSIDE, OVERLAP, PartitionIssue, partition_within
-from geogrid.inputs.crs import projected_crs_for
+from geogrid.geo.crs import projected_crs_for
 from geogrid.vocabulary import (
     BUILD_TOLERANCE_M,
     TOWN_GRID_HOUSEHOLDS,

@@ -16,10 +16,10 @@ import pandas as pd
 import shapely
 
 from geogrid.errors import GeogridError, InputError
+from geogrid.geo.crs import CrsSpec, geometries_to_wgs84, parse_crs
 from geogrid.inputs import checks
 from geogrid.inputs.attributes import geogrid_fields
 from geogrid.inputs.checks import WARNING, LayerCheck, Problem
-from geogrid.inputs.crs import CrsSpec, geometries_to_wgs84, parse_crs
 from geogrid.inputs.fieldmap import ROLES, FieldMapping
 from geogrid.inputs.readers import RawLayer, read_layers
 

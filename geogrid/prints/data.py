@@ -19,7 +19,7 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, VersionError
-from geogrid.inputs.crs import projected_crs_for
+from geogrid.geo.crs import projected_crs_for
 
 KEY_PLACE_NAMES = {
     "rental_housing": "出租房屋",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geogrid.errors import UnknownCRSError
-from geogrid.inputs.crs import parse_crs, to_wgs84
+from geogrid.geo.crs import parse_crs, to_wgs84
 from geogrid.vocabulary import CHINA_ZONE  # a time without an offset is China time
 
 DEFAULT_CRS = "EPSG:4326"

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geogrid.errors import UnknownCRSError
-from geogrid.inputs.crs import parse_crs, to_wgs84
+from geogrid.geo.crs import parse_crs, to_wgs84
 from geogrid.reports.checks import (
     COLUMN_ALIASES,
     DEFAULT_CRS,

@@ -18,7 +18,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from geogrid.errors import VersionError
-from geogrid.inputs.crs import projected_crs_for
+from geogrid.geo.crs import projected_crs_for
 from geogrid.vocabulary import LEVEL_OF_ROLE, STAFF_ROLES
 
 NO_DAY = np.iinfo(np.int64).max  # an open-ended duty

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 
 from geogrid.errors import CoordinateError, UnknownCRSError
-from geogrid.inputs.crs import parse_crs, to_wgs84
+from geogrid.geo.crs import parse_crs, to_wgs84
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, Placement, people_on_duty
 from geogrid.reports.checks import lon_lat_problem
 from geogrid.reports.index import AssignmentIndex

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyproj
 
-from geogrid.inputs.crs import wgs84_to_gcj02
+from geogrid.geo.crs import wgs84_to_gcj02
 from geogrid.sample.reports_content import (
     china_time,
     iso_times,

@@ -16,7 +16,7 @@ import pyogrio
 import shapely
 
 from geogrid.errors import InputError, UnreadableFileError
-from geogrid.inputs.crs import projected_crs_for
+from geogrid.geo.crs import projected_crs_for
 
 REQUIRED_LAYERS = ("county", "households", "people")
 REPORTER_ROLES = ("网格信息员", "网格长")  # information officers and grid leaders report

@@ -166,7 +166,7 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
     import geopandas as gpd
 
     from geogrid.building.build import densified
-    from geogrid.inputs.crs import projected_crs_for
+    from geogrid.geo.crs import projected_crs_for
     from geogrid.storage.sources import stored_outline
 
     with engine.connect() as conn:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from geogrid.api.schemas.lookup import LookupOut
-from geogrid.inputs.crs import wgs84_to_bd09, wgs84_to_gcj02
+from geogrid.geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geogrid.reports.assign import china_days, people_on_duty, place_points
 from tests.api.conftest import auth
 

@@ -29,7 +29,7 @@ def test_a_form_post_with_api_key_makes_a_report(client, county, users, reports)
 
 
 def test_a_json_post_and_gcj02_coordinates(client, county, users, reports):
-    from geogrid.inputs.crs import wgs84_to_gcj02
+    from geogrid.geo.crs import wgs84_to_gcj02
 
     lon, lat = wgs84_to_gcj02(county.p02.lon, county.p02.lat)
     body = {"service_code": "dispute", "lat": lat, "long": lon, "crs": "gcj02"}

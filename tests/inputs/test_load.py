@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import box
 
 from geogrid.errors import InputError, UnreadableFileError
-from geogrid.inputs.crs import wgs84_to_gcj02
+from geogrid.geo.crs import wgs84_to_gcj02
 from geogrid.inputs.fieldmap import load_field_mapping
 from geogrid.inputs.load import LoadOptions, prepare_boundaries
 from tests.boundary_files import COUNTY, broken_villages, communities_frame

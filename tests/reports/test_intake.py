@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geogrid.errors import ConflictError, InputError
-from geogrid.inputs.crs import wgs84_to_bd09, wgs84_to_gcj02
+from geogrid.geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geogrid.reports.intake import submit_one, submit_reports
 from tests.reports.conftest import inside_point
 

@@ -9,7 +9,7 @@ import pyproj
 import pytest
 
 from geogrid.errors import CoordinateError, UnknownCRSError
-from geogrid.inputs.crs import wgs84_to_gcj02
+from geogrid.geo.crs import wgs84_to_gcj02
 from geogrid.reports.assign import place_points
 from geogrid.reports.index import load_index
 from geogrid.reports.lookup import PointLookup, lookup_point, to_lon_lat

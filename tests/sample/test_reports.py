@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from geogrid.errors import UnreadableFileError
-from geogrid.inputs.crs import gcj02_to_wgs84
+from geogrid.geo.crs import gcj02_to_wgs84
 from geogrid.sample.reports import (
     CATEGORY_SHARES,
     COLUMNS,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiLineString, Polygon
 
 from geogrid.errors import CoordinateError, UnknownCRSError
-from geogrid.inputs.crs import (
+from geogrid.geo.crs import (
     CrsSpec,
     bd09_to_gcj02,
     bd09_to_wgs84,
