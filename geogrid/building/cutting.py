@@ -15,7 +15,8 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 
-from geogrid.building.unit_geometry import PRECISION_M, combine, part_of, polygonal
+from geogrid.building.unit_geometry import PRECISION_M, part_of
+from geogrid.geo.polygons import combine, polygonal
 
 _SQUARE_ENOUGH = 0.6
 _SHORT_AXIS_PENALTY = 0.05

@@ -12,15 +12,8 @@ import numpy as np
 import shapely
 
 from geogrid.building.cutting import CutJob
-from geogrid.building.unit_geometry import (
-    PRECISION_M,
-    combine,
-    neighbours,
-    part_of,
-    polygonal,
-    shared_lengths,
-    union,
-)
+from geogrid.building.unit_geometry import PRECISION_M, neighbours, part_of, shared_lengths, union
+from geogrid.geo.polygons import combine, polygonal
 
 
 def isolate_indivisible(leaves: list[tuple], job: CutJob) -> tuple[list[tuple], set[int]]:

@@ -14,6 +14,8 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
+from geogrid.geo.polygons import polygonal
+
 GAP, OVERLAP, OUTSIDE = "gap", "overlap", "outside"
 
 
@@ -108,14 +110,6 @@ def _longest_shared_edge(gap, pieces: np.ndarray, tree: STRtree, tolerance_m: fl
 def _thin(geom, tolerance_m: float) -> bool:
     """Narrower than the tolerance everywhere: shrinking by half of it leaves nothing."""
     return bool(shapely.buffer(geom, -tolerance_m / 2).is_empty)
-
-
-def polygonal(geom):
-    """Only the areal parts: intersections and differences leave stray lines and points."""
-    if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _issue(kind: str, geom, pieces: tuple[int, ...], thin: bool, fixed: bool = True):

@@ -11,7 +11,8 @@ import shapely
 
 from geogrid.building.bisection import bisect
 from geogrid.building.cutting import CutJob, best_gap
-from geogrid.building.unit_geometry import PRECISION_M, neighbours, polygonal
+from geogrid.building.unit_geometry import PRECISION_M, neighbours
+from geogrid.geo.polygons import polygonal
 
 # Rounds over all leaves, neighbours tried per leaf, and a cap on fruitless re-cuts that
 # bounds the time on grids with many blocks that no re-cut can help.

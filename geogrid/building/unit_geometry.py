@@ -9,15 +9,9 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from geogrid.geo.polygons import polygonal
+
 PRECISION_M = 1e-9
-
-
-def polygonal(geom) -> shapely.Polygon | shapely.MultiPolygon:
-    """Only the areal parts: overlays leave stray lines and points where pieces touch."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = shapely.get_parts(shapely.get_parts(geom))
-    return combine(p for p in parts if p.geom_type == "Polygon" and p.area > 0)
 
 
 def linear(geom) -> shapely.MultiLineString:
@@ -26,14 +20,6 @@ def linear(geom) -> shapely.MultiLineString:
     return shapely.MultiLineString(
         [p for p in parts if p.geom_type == "LineString" and not p.is_empty]
     )
-
-
-def combine(parts) -> shapely.Polygon | shapely.MultiPolygon:
-    """Parts of one valid polygonal geometry, put back together without a union."""
-    parts = list(parts)
-    if not parts:
-        return shapely.Polygon()
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def union(a, b) -> shapely.Polygon | shapely.MultiPolygon:

@@ -11,6 +11,8 @@ import numpy as np
 import shapely
 from shapely import Geometry
 
+from geogrid.geo.polygons import polygonal
+
 
 def points_in_polygon(rng: np.random.Generator, polygon: Geometry, count: int) -> np.ndarray:
     """`count` points drawn uniformly inside `polygon`, as an (n, 2) array."""
@@ -84,7 +86,7 @@ def _raw_cells(seeds: np.ndarray, region: Geometry) -> np.ndarray:
 
 
 def _attach_detached_parts(cells: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    cells = np.array([_polygonal(cell) for cell in cells], dtype=object)
+    cells = np.array([polygonal(cell) for cell in cells], dtype=object)
     tree = shapely.STRtree(cells)
     for i in np.flatnonzero(shapely.get_num_geometries(cells) > 1):
         parts = shapely.get_parts(cells[i])
@@ -93,16 +95,8 @@ def _attach_detached_parts(cells: np.ndarray, seeds: np.ndarray) -> np.ndarray:
         for piece in np.delete(parts, home):
             neighbour = _longest_border(piece, cells, tree.query(piece), i)
             target = i if neighbour is None else neighbour
-            cells[target] = _polygonal(shapely.union(cells[target], piece))
+            cells[target] = polygonal(shapely.union(cells[target], piece))
     return cells
-
-
-def _polygonal(geometry: Geometry) -> Geometry:
-    """The polygons of a geometry (clipping can leave stray lines or points behind)."""
-    parts = shapely.get_parts(geometry)
-    polygons = parts[shapely.get_type_id(parts) == 3]
-    polygons = polygons[shapely.area(polygons) > 0]
-    return polygons[0] if len(polygons) == 1 else shapely.multipolygons(polygons)
 
 
 def _part_holding(parts: np.ndarray, seed: np.ndarray) -> int:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import Connection, Engine, func, select, text, update
 
 from geogrid.building.build import BuiltGrids
 from geogrid.building.codes import geometry_key
-from geogrid.building.partition import polygonal
 from geogrid.errors import VersionError
+from geogrid.geo.polygons import valid_polygons
 from geogrid.storage.models import SRID, Grid, GridVersion
 
 GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
@@ -27,7 +26,8 @@ def save_version(
 ) -> int:
     """Store a build as a new draft version, all or nothing; returns its number."""
     wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
-    wgs84["geometry"] = _valid_polygons(wgs84.geometry.to_numpy())
+    # Reprojection can turn a zero-width spike into a self-touch: repair those few.
+    wgs84["geometry"] = valid_polygons(wgs84.geometry.to_numpy())
     with engine.begin() as conn:
         version_id = conn.execute(
             GridVersion.__table__.insert()
@@ -37,15 +37,6 @@ def save_version(
         _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
         _link_parents(conn, version_id)
     return version_id
-
-
-def _valid_polygons(geoms: np.ndarray) -> np.ndarray:
-    """Reprojection can turn a zero-width spike into a self-touch: repair those few."""
-    bad = ~shapely.is_valid(geoms)
-    if bad.any():
-        geoms = geoms.copy()
-        geoms[bad] = [polygonal(g) for g in shapely.make_valid(geoms[bad])]
-    return geoms
 
 
 def _copy_grids(conn: Connection, version_id: int, grids, areas) -> None:
@@ -188,7 +179,7 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
     county = stored_outline(engine)
     epsg = projected_crs_for(county.centroid.x)
     grids = grids.to_crs(epsg)
-    grids["geometry"] = _valid_polygons(grids.geometry.to_numpy())
+    grids["geometry"] = valid_polygons(grids.geometry.to_numpy())
     points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
     county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
     weights = households["households"].fillna(1).astype(int).to_numpy()  # as the build counts
