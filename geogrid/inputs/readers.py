@@ -17,11 +17,12 @@ import pyogrio
 import shapely
 
 from geogrid.errors import UnreadableFileError
+from geogrid.geo.encoding import GB18030, detect_encoding, file_encoding
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".parquet", ".geoparquet", ".csv"}
 LON_COLUMNS = ("lon", "lng", "longitude", "x", "经度")
 LAT_COLUMNS = ("lat", "latitude", "y", "纬度")
-# dBASE "language driver" bytes that name a Chinese code page (936 = GBK).
+# dBASE "language driver" bytes that name a Chinese code page (936 = GBK, read as GB18030).
 _DBF_CHINESE_LDIDS = {0x4D, 0x7A}
 
 
@@ -98,7 +99,7 @@ def _read_parquet(path: Path) -> RawLayer:
 
 
 def _read_csv(path: Path, encoding: str | None) -> RawLayer:
-    encoding = encoding or _text_encoding(path.read_bytes()[:1_000_000])
+    encoding = encoding or file_encoding(path)
     table = pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False)
     lon, lat = _find_column(table, LON_COLUMNS, path), _find_column(table, LAT_COLUMNS, path)
     x = pd.to_numeric(table[lon].str.strip(), errors="coerce")
@@ -134,8 +135,8 @@ def shapefile_encoding(path: Path) -> str | None:
         return None
     head = dbf.read_bytes()[:2_000_000]
     if len(head) > 29 and head[29] in _DBF_CHINESE_LDIDS:
-        return "GBK"
-    return _text_encoding(_dbf_text(head))
+        return GB18030
+    return detect_encoding(_dbf_text(head))
 
 
 def _dbf_text(head: bytes) -> bytes:
@@ -149,22 +150,6 @@ def _dbf_text(head: bytes) -> bytes:
         if head[offset] != 0x0D
     ]
     return b" ".join(names) + b" " + head[header_length:]
-
-
-def _text_encoding(data: bytes) -> str:
-    """UTF-8 when the bytes decode as UTF-8, else GBK (what Chinese offices' tools write)."""
-    try:
-        data.decode("utf-8")
-        return "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(data) - 4:  # cut through the last character by the size limit
-            return "utf-8"
-    try:
-        data.decode("gbk")
-    except UnicodeDecodeError as exc:
-        if exc.start <= len(data) - 2:
-            return "latin-1"
-    return "GBK"
 
 
 def _crs_text(frame: gpd.GeoDataFrame) -> str | None:

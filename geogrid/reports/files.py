@@ -1,7 +1,7 @@
 """Reading report files for `geogrid ingest`: CSV, GeoJSON or GeoPackage, in chunks.
 
 CSV columns are the item fields (category, lon, lat, crs, reported_at, reporter, text,
-client_request_id); text is UTF-8 or GBK (detected). GeoJSON and GeoPackage carry points:
+client_request_id); text is UTF-8 or GB18030/GBK (detected). GeoJSON and GeoPackage carry points:
 their coordinates become lon/lat, the file's CRS becomes the default CRS of its rows, and
 the properties are the other fields.
 """
@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geogrid.errors import UnreadableFileError
+from geogrid.geo.encoding import file_encoding
 
 CSV_SUFFIXES = (".csv", ".txt")
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg")
@@ -66,7 +67,7 @@ def _check_exists(path: Path) -> None:
 
 
 def _csv_chunks(path: Path, chunk_size: int) -> Iterator[ReportChunk]:
-    encoding = _text_encoding(path)
+    encoding = file_encoding(path)
     try:
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
                              chunksize=chunk_size)  # fmt: skip
@@ -76,18 +77,6 @@ def _csv_chunks(path: Path, chunk_size: int) -> Iterator[ReportChunk]:
             first += len(frame)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise UnreadableFileError(f"{path}: cannot read as CSV: {exc}") from None
-
-
-def _text_encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(1 << 16)
-    try:
-        head.decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut by the end of the sample
-            return "utf-8-sig"
-        return "gb18030"  # what Chinese office software writes; a superset of GBK
 
 
 def _vector_chunks(path: Path, chunk_size: int) -> Iterator[ReportChunk]:
