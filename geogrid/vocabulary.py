@@ -18,7 +18,6 @@ GRID_KINDS = ("community", "rural_village", "urban_block", "unit")
 COMMUNITY_KINDS = ("urban", "rural")  # a loaded community: town streets or villages
 
 # Grid codes: 12-digit community, 15-digit level-2 grid, 18-digit level-3 unit.
-LEVELS = (1, 2, 3)
 CODE_LENGTH = {1: 12, 2: 15, 3: 18}
 LEVEL_OF_CODE_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
 

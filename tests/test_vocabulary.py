@@ -6,6 +6,7 @@ import ast
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pytest
@@ -62,12 +63,20 @@ def test_check_text_is_what_the_migrations_wrote() -> None:
 
 
 def _literal_values(tree: ast.AST):
+    """Every literal tuple, list, set or dict, except the spelled-out `Literal[...]` types."""
+    typed = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Literal"
+        for inner in ast.walk(node.slice)
+    }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+        if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict) and id(node) not in typed:
             try:
-                yield node.lineno, ast.literal_eval(node.value)
+                value = ast.literal_eval(node)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 continue
+            yield node.lineno, tuple(value) if isinstance(value, list) else value
 
 
 def _modules() -> list[Path]:
@@ -86,9 +95,26 @@ def test_no_word_list_is_defined_twice() -> None:
         for path in _modules()
         for line, value in _literal_values(ast.parse(path.read_text(encoding="utf-8")))
         for name, word in words.items()
-        if value == word
+        if value == word or (isinstance(value, set) and value == set(word))
     ]
     assert again == []
+
+
+def test_api_literal_types_spell_the_vocabulary() -> None:
+    # OpenAPI needs the words spelled out in the schemas; they must be the vocabulary's.
+    from geogrid.api.schemas.grids import VersionOut
+    from geogrid.api.schemas.lookup import LookupOut
+    from geogrid.api.schemas.reports import EventOut, Method, Route, Status
+
+    def words(annotation: object) -> tuple[str, ...]:
+        return get_args(annotation)
+
+    assert words(Status) == vocabulary.REPORT_STATUSES
+    assert words(Method) == words(LookupOut.model_fields["method"].annotation)
+    assert words(Method) == vocabulary.ASSIGNMENT_METHODS
+    assert words(Route) == vocabulary.ROUTES
+    assert words(EventOut.model_fields["kind"].annotation) == vocabulary.EVENT_KINDS
+    assert words(VersionOut.model_fields["status"].annotation) == vocabulary.VERSION_STATUSES
 
 
 def test_china_time_is_defined_only_in_the_vocabulary() -> None:

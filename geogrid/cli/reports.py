@@ -14,7 +14,13 @@ from rich.table import Table
 
 from geogrid.cli.common import console, engine
 from geogrid.errors import InputError
-from geogrid.vocabulary import GPS_TOLERANCE_M, china_midnight, china_today
+from geogrid.vocabulary import (
+    ASSIGNMENT_METHODS,
+    GPS_TOLERANCE_M,
+    ROUTES,
+    china_midnight,
+    china_today,
+)
 
 app = typer.Typer(help="One report: status, notes, instructions.", no_args_is_help=True)
 categories_app = typer.Typer(help="Report categories and their routing.", no_args_is_help=True)
@@ -69,8 +75,8 @@ def _print_ingest(path, totals, duplicates, errors, seconds) -> None:
     table = Table(title="stored reports by assignment method and route", title_justify="left")
     for column in ("assignment", "reports", "route", "reports "):
         table.add_column(column, justify="right" if "reports" in column else "left")
-    methods = [(m, totals["method"][m]) for m in ("inside", "boundary", "nearest", "unassigned")]
-    routes = [(r, totals["route"][r]) for r in ("station", "department", "triage")] + [("", "")]
+    methods = [(m, totals["method"][m]) for m in ASSIGNMENT_METHODS]
+    routes = [(r, totals["route"][r]) for r in ROUTES] + [("", "")]
     for (m, mc), (r, rc) in zip(methods, routes, strict=True):
         table.add_row(m, f"{mc:,}", r, f"{rc:,}" if rc != "" else "")
     console.print(table)

@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
+from geogrid.vocabulary import CATEGORY_KINDS, HEAT_GROUPS
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ def _seed(kind, row: dict, path: Path, table: str, number: int):
 
 def _check_category(seed: CategorySeed, path: Path, number: int) -> None:
     where = f"{path}: [[category]] number {number} ({seed.code})"
-    if seed.kind not in ("basic", "dynamic"):
+    if seed.kind not in CATEGORY_KINDS:
         raise InputError(f"{where}: field 'kind' must be basic or dynamic, not {seed.kind!r}")
-    if seed.heat_group not in (None, "hazard", "incident"):
+    if seed.heat_group is not None and seed.heat_group not in HEAT_GROUPS:
         raise InputError(f"{where}: field 'heat_group' must be hazard or incident")
     if not seed.is_security and not seed.department:
         raise InputError(f"{where}: a non-security category needs field 'department'")
