@@ -6,13 +6,13 @@ Columns carry English names with a Chinese twin for the ones a Chinese office re
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 from sqlalchemy import Engine, text
 
 from geogrid.errors import InputError, VersionError
+from geogrid.vocabulary import china_today
 
 FORMATS = {"gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
            "shp": ("ESRI Shapefile", ".shp")}  # fmt: skip
@@ -52,7 +52,7 @@ def export_grids(
     with engine.connect() as conn:
         frame = gpd.read_postgis(
             text(_SQL), conn, geom_col="geom",
-            params={"v": version, "level": level, "day": date.today()},
+            params={"v": version, "level": level, "day": china_today()},
         )  # fmt: skip
     if frame.empty:
         raise VersionError(f"grid version {version} has no level-{level} grids")

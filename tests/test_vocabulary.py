@@ -118,7 +118,8 @@ def test_api_literal_types_spell_the_vocabulary() -> None:
 
 
 def test_china_time_is_defined_only_in_the_vocabulary() -> None:
-    pattern = re.compile(r"hours=8\b|Asia/Shanghai|8 \* 3600|28_?800|\"\+08:00\"")
+    # date.today() is the server's day, not China's: duty rosters are kept in China days.
+    pattern = re.compile(r"hours=8\b|Asia/Shanghai|8 \* 3600|28_?800|\"\+08:00\"|date\.today\(\)")
     again = [
         f"{path.relative_to(PACKAGE.parent)}:{number}: {line.strip()}"
         for path in _modules()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -24,6 +24,7 @@ from geogrid.vocabulary import (
     UNIT_HOUSEHOLDS,
     UNIT_HOUSEHOLDS_HIGH,
     UNIT_HOUSEHOLDS_LOW,
+    china_today,
 )
 
 REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
@@ -48,7 +49,7 @@ def demo(
     grid_commands.build(*sizes, BUILD_TOLERANCE_M, True, f"demo, {scale} sample county")
     console.rule("[bold]4. staffing from the people register")
     # People are put on duty from a year back, so a year of sample reports finds them.
-    staff_commands.auto(None, (date.today() - timedelta(days=366)).isoformat())
+    staff_commands.auto(None, (china_today() - timedelta(days=366)).isoformat())
     staff_commands.report(None)
     console.rule("[bold]5. export")
     staff_commands.export(2, None, "gpkg", None, Path("maps") / "demo_grids_level2.gpkg")

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, VersionError
 from geogrid.geo.crs import projected_crs_for
+from geogrid.vocabulary import china_today
 
 KEY_PLACE_NAMES = {
     "rental_housing": "出租房屋",
@@ -138,7 +139,7 @@ def read_print_data(
     conn: Connection, grid_codes: list[str], version_id: int, day: date | None = None
 ) -> PrintData:
     """Everything the sheets of these level-2 grids show, people on duty on `day`."""
-    day = day or date.today()
+    day = day or china_today()
     params = {"v": version_id, "codes": list(grid_codes)}
     grids = gpd.read_postgis(text(_GRIDS_SQL), conn, geom_col="geom", params=params)
     missing = sorted(set(grid_codes) - set(grids["code"]))
@@ -278,7 +279,7 @@ class GridSheet:
 
 def grid_sheets(data: PrintData, printed_on: date | None = None) -> list[GridSheet]:
     """One GridSheet per printed grid, in code order."""
-    printed_on = printed_on or date.today()
+    printed_on = printed_on or china_today()
     units = _units_with_officers(data)
     by_grid = dict(iter(units.groupby("grid_code")))
     places = dict(iter(data.key_places.groupby("grid_code")))

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
-from geogrid.vocabulary import ROLE_BY_LEVEL
+from geogrid.vocabulary import ROLE_BY_LEVEL, china_today
 
 _OPEN = "(a.valid_to is null or a.valid_to >= :day) and a.valid_from <= :day"
 
@@ -34,7 +34,7 @@ def auto_assign(engine: Engine, version_id: int, day: date | None = None) -> dic
     People are taken from the grid's own community first (by register number), vetted
     people before pending ones; people who failed vetting are never assigned.
     """
-    day = day or date.today()
+    day = day or china_today()
     made = {}
     with engine.begin() as conn:
         for level, role in ROLE_BY_LEVEL.items():
@@ -103,7 +103,7 @@ select p.id, g.code, :role, :day from rest_grids g join rest_people p on p.n = g
 
 def staff_report(engine: Engine, version_id: int, day: date | None = None) -> StaffReport:
     """Grids without a person, people without a grid, and vetting status counts."""
-    day = day or date.today()
+    day = day or china_today()
     params = {"v": version_id, "day": day}
     coverage, unstaffed = {}, {}
     with engine.connect() as conn:
