@@ -100,3 +100,43 @@ def _longest_shared_boundary(part, geoms: list, own: int) -> int | None:
     shared[own] = 0.0
     j = int(np.argmax(shared))
     return j if shared[j] > 0 else None
+
+
+def join_detached_parts(
+    geoms: list, members: list[np.ndarray], xy: np.ndarray, households: np.ndarray, low: int
+) -> tuple[list, list[np.ndarray]]:
+    """Units of one connected polygon: each detached part goes to a neighbour or stands alone.
+
+    `members[i]` are the rows of `xy`/`households` in unit i. A straight cut through a bent
+    grid leaves a unit in two parts, and a corridor a hair wide (narrower than the output
+    precision) joins two lobes until the output snap removes it. So this runs on the snapped
+    units: the part with most households stays, another part with at least `low` households
+    becomes a unit of its own, a smaller one joins the unit sharing its longest boundary
+    (or stands alone if none does: an island of a level-2 grid in parts).
+    """
+    geoms, members = list(geoms), [np.asarray(m) for m in members]
+    for i in range(len(geoms)):
+        parts = shapely.get_parts(geoms[i])
+        if len(parts) < 2:
+            continue
+        owner = _owning_part(parts, xy[members[i]])
+        load = np.bincount(owner, households[members[i]], minlength=len(parts))
+        main = int(np.lexsort((-shapely.area(parts), -load))[0])
+        for k in np.delete(np.arange(len(parts)), main):
+            mine = members[i][owner == k]
+            j = None if load[k] >= low else _longest_shared_boundary(parts[k], geoms, i)
+            if j is None:  # big enough, or an island of a grid in parts that nothing borders
+                geoms.append(parts[k])
+                members.append(mine)
+            else:
+                geoms[j] = union(geoms[j], parts[k])
+                members[j] = np.concatenate([members[j], mine])
+        geoms[i] = parts[main]
+        members[i] = members[i][owner == main]
+    return geoms, members
+
+
+def _owning_part(parts: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    if len(xy) == 0:
+        return np.zeros(0, dtype=int)
+    return part_of(parts, shapely.points(xy))
