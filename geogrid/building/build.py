@@ -29,7 +29,7 @@ from geogrid.building.counting import (
     grid_streets,
     point_owners,
 )
-from geogrid.building.leftovers import join_detached_parts
+from geogrid.building.leftovers import hand_crumbs_to_neighbours, join_detached_parts
 from geogrid.building.partition import GAP, OUTSIDE, OVERLAP, PartitionIssue, partition_within
 from geogrid.inputs.crs import projected_crs_for
 
@@ -265,7 +265,8 @@ def _village_grids(ctx, community: dict, villages: gpd.GeoDataFrame):
         else:
             _note_partition_issue(ctx, 2, issue, names, hard=False)
     keep = [i for i, p in enumerate(pieces) if not p.is_empty]
-    return [pieces[i] for i in keep], [names[i] for i in keep], "rural_village"
+    geoms = hand_crumbs_to_neighbours([pieces[i] for i in keep])
+    return geoms, [names[i] for i in keep], "rural_village"
 
 
 def _town_grids(ctx, community, streets, points, weights) -> list:

@@ -19,12 +19,10 @@ import shapely
 
 from geogrid.building.build import BuildOptions, BuiltGrids
 from geogrid.building.counting import counting_points, grid_streets, unit_of_points
+from geogrid.building.leftovers import SPLIT_SLIVER_M2  # a unit's parts below it: slivers
 from geogrid.inputs.crs import crs_label
 
 AREA_TOLERANCE_M2 = 1.0
-# A unit is one connected polygon: parts beyond the largest fail validation, unless each is
-# a sliver below this area (cutting and snapping can leave crumbs of next to no area).
-SPLIT_SLIVER_M2 = 1.0
 SHOWN_CODES = 20  # codes listed in an error; the count says how many more
 
 

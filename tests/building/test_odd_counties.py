@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pyproj
@@ -10,11 +12,13 @@ import shapely
 from shapely.geometry import MultiPolygon, box
 
 from geogrid.building.build import SourceData, build_grids
-from geogrid.building.leftovers import join_detached_parts
+from geogrid.building.leftovers import hand_crumbs_to_neighbours, join_detached_parts
 from geogrid.building.validate import SPLIT_SLIVER_M2, split_units, validate_grids
+from geogrid.inputs.load import LoadOptions, prepare_boundaries
 from tests.building import handdrawn
 
 GEOD = pyproj.Geod(ellps="WGS84")
+SAMPLE_TOWN = Path(__file__).parents[2] / "boundaries" / "sample" / "zhucheng_town.gpkg"
 
 
 def _all_urban() -> SourceData:
@@ -114,11 +118,34 @@ def test_detached_parts_join_a_neighbour_or_stand_alone() -> None:
     assert sum(households[h].sum() for h in held) == households.sum()
 
 
-def test_sample_town_units_are_each_one_polygon() -> None:
-    """The tiny sample county: no unit comes out in parts (validation says so by code)."""
-    from tests.building.test_build import _tiny_sample
+def test_an_empty_sliver_nothing_borders_stays_with_its_unit() -> None:
+    sliver = box(50, 50, 50.5, 50.5)  # 0.25 m², an island of a grid in parts
+    geoms = [MultiPolygon([box(0, 0, 10, 10), sliver]), box(10, 0, 20, 10)]
+    xy, households = np.array([[5.0, 5.0], [15.0, 5.0]]), np.array([25, 25])
+    joined, held = join_detached_parts(geoms, [np.array([0]), np.array([1])], xy, households, 20)
+    assert len(joined) == 2 and shapely.get_num_geometries(joined[0]) == 2
+    assert [h.tolist() for h in held] == [[0], [1]]
 
-    built = build_grids(_tiny_sample())
-    report = validate_grids(built)
-    assert report["split_units"]["count"] == 0
+
+def test_village_crumbs_join_the_village_they_border() -> None:
+    crumb = box(101, 0, 104, 4)  # 12 m², cut off where the neighbour was digitised apart
+    exclave = box(300, 0, 400, 100)  # 10,000 m²: a real second part, kept
+    villages = [MultiPolygon([box(0, 0, 100, 100), crumb, exclave]), box(104, 0, 200, 100)]
+    tidy = hand_crumbs_to_neighbours(villages)
+    assert shapely.get_num_geometries(tidy[0]) == 2 and tidy[0].area == pytest.approx(20_000)
+    assert tidy[1].geom_type == "Polygon" and tidy[1].area == pytest.approx(9_612)
+
+
+def test_sample_town_units_are_each_one_polygon() -> None:
+    """The town sample county (~10 s): its build left 4 units in two parts, one 142 m apart."""
+    report = prepare_boundaries([SAMPLE_TOWN], LoadOptions())
+    layer = {r.role: r.accepted for r in report.layers}
+    built = build_grids(
+        SourceData(layer["county"].geometry.union_all(), layer["communities"],
+                   layer["villages"], layer["streets"], layer["households"])
+    )  # fmt: skip
+    validation = validate_grids(built)
+    assert validation["passed"], validation["errors"]
+    assert validation["split_units"]["count"] == 0
     assert (shapely.get_num_geometries(built.level(3).geometry.to_numpy()) == 1).all()
+    assert validation["households"]["share_in_bounds"] >= 0.95

@@ -141,3 +141,26 @@ def test_a_version_is_validated_against_its_own_inputs_after_others_are_loaded(
     broken = validate_grids(grids.load_built(engine, version))
     assert not broken["passed"]
     assert any("hold other than their parts" in e for e in broken["errors"]), broken["errors"]
+
+
+def test_an_all_urban_county_builds_from_the_store_without_a_village_layer(engine: Engine) -> None:
+    # Issue 15: an empty source_villages read back without a CRS crashed the build.
+    from geogrid.inputs.load import LayerResult
+
+    town = handdrawn.communities().iloc[[0]].set_geometry([handdrawn.TOWN], crs=4326)
+    households = handdrawn.households()
+    households = households[households.geometry.x < handdrawn.X0 + 0.02]
+    with engine.begin() as conn:
+        conn.execute(text("truncate source_county, source_communities, source_villages, "
+                          "source_streets, source_households"))  # fmt: skip
+        conn.execute(text("insert into source_county (code, name, geom) values "
+                          "('370782', '诸城市', st_multi(st_geomfromtext(:wkt, 4326)))"),
+                     {"wkt": handdrawn.TOWN.wkt})  # fmt: skip
+        for role, frame in (("communities", town), ("streets", handdrawn.streets()),
+                            ("households", households)):  # fmt: skip
+            sources.store_layer(conn, LayerResult(role, role, role, "EPSG:4326", 0, frame))
+    read = sources.read_sources(engine)
+    assert read.villages.empty
+    built = build_grids(read)
+    assert validate_grids(built)["passed"]
+    assert set(built.level(2)["kind"]) == {"urban_block"}
