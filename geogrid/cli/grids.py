@@ -111,8 +111,13 @@ def print_validation(report: dict) -> None:
     console.print(table)
     hh = report["households"]
     per = hh["per_unit"]
+    counted = (
+        f"at {hh['points']:,} points, {hh['points_without_unit']} in no unit"
+        if hh.get("recounted", True)
+        else "as stored"
+    )
     console.print(
-        f"households {hh['total']:,} at {hh['points']:,} points, {hh['points_without_unit']} in no unit; "  # noqa: E501
+        f"households {hh['total']:,} {counted}; "
         f"per unit min {per.get('min', 0):.0f} / median {per.get('median', 0):.0f} / max {per.get('max', 0):.0f}; "  # noqa: E501
         f"{hh['share_in_bounds']:.1%} of units hold {hh['bounds'][0]}-{hh['bounds'][1]}"
     )
