@@ -1,13 +1,15 @@
 """Validation of a built grid version: coverage, nesting, validity, sizes, compactness.
 
 The result is a plain dict (stored as JSON with the version) with a `passed` flag; hard
-errors (coverage or nesting beyond 1 m², invalid polygons, households in no unit, units
-whose household count does not match a recount) fail it.
+errors (coverage or nesting beyond 1 m², invalid polygons, units in more than one part,
+households in no unit, units whose household count does not match a recount) fail it.
 
 Households are recounted, not taken from the builder: the household rows are placed in
 their level-2 grids and big buildings split into entrances exactly as the builder does
 (counting.py), and each counting point is found by its coordinates in a unit of its grid.
 So the sizes and the share within bounds are measured on what the units were cut from.
+A stored version whose inputs were replaced since (BuiltGrids.inputs_as_built False) is
+checked on its own: its level 1 is the outline and its stored counts must add up.
 """
 
 from __future__ import annotations
