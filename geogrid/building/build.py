@@ -5,7 +5,8 @@ villages (countryside) / street blocks (town) -> level 2 (a partition of each co
 households -> level 3 units of about 30 households (a partition of each level-2 grid),
               cut between counting points: big buildings count at their entrances (counting.py)
 
-Everything is computed in the data's Gauss-Krüger zone (EPSG:4549 for Zhucheng), in metres.
+Everything is computed in metres: in the data's Gauss-Krüger zone (EPSG:4549 for Zhucheng),
+or, for a county outside China's zones, in the UTM zone of its centre (geo/crs.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from geogrid.building.counting import (
     grid_streets,
     point_owners,
 )
+from geogrid.building.leftovers import hand_crumbs_to_neighbours, join_detached_parts
 from geogrid.building.partition import GAP, OUTSIDE, OVERLAP, PartitionIssue, partition_within
 from geogrid.geo.crs import projected_crs_for
 from geogrid.vocabulary import (
@@ -86,6 +88,9 @@ class BuiltGrids:
     streets: np.ndarray  # street centrelines (projected): entrances keep clear of them
     county: shapely.Geometry  # projected
     issues: list[BuildIssue] = field(default_factory=list)
+    # False for a stored version whose inputs were replaced since: then household_xy,
+    # household_weight and streets are empty and county is its own level 1.
+    inputs_as_built: bool = True
 
     @property
     def errors(self) -> list[BuildIssue]:
@@ -105,18 +110,19 @@ def build_grids(
 ) -> BuiltGrids:
     """Build all three levels; `previous` maps geometry keys of the last version to codes."""
     options = options or BuildOptions()
-    epsg = projected_crs_for(shapely.centroid(sources.county).x)
+    centre = shapely.centroid(sources.county)
+    epsg = projected_crs_for(centre.x, centre.y)
     project = _projector(epsg)
     county = project(densified(sources.county))
     ctx = _Context(epsg, options, previous or {}, progress, [])
-    communities = _densified_frame(sources.communities.sort_values("code")).to_crs(epsg)
+    communities = _projected(_densified_frame(sources.communities.sort_values("code")), epsg)
     communities = communities.reset_index(drop=True)
     level1 = _build_level1(ctx, county, communities)
-    households = sources.households.to_crs(epsg)
+    households = _projected(sources.households, epsg)
     points = shapely.get_coordinates(households.geometry.to_numpy())
     weights = households["households"].fillna(1).astype(int).to_numpy()
-    streets = sources.streets.to_crs(epsg).geometry.to_numpy()
-    villages = _densified_frame(sources.villages).to_crs(epsg)
+    streets = _projected(sources.streets, epsg).geometry.to_numpy()
+    villages = _projected(_densified_frame(sources.villages), epsg)
     level2 = _build_level2(ctx, level1, villages, streets, points, weights)
     level3 = _build_level3(ctx, level2, streets, points, weights)
     _sum_households_into(level1, level2)
@@ -140,6 +146,17 @@ def densified(geom):
 
 def _densified_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.set_geometry(shapely.segmentize(frame.geometry.to_numpy(), DENSIFY_DEG))
+
+
+def _projected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
+    """The frame in the zone; inputs are WGS-84, and an empty layer read back carries no CRS.
+
+    An all-urban county has no village layer: PostGIS hands back an empty frame without a
+    CRS, which geopandas refuses to transform ("Cannot transform naive geometries").
+    """
+    if frame.crs is None:
+        frame = frame.set_crs(4326)
+    return frame.to_crs(epsg)
 
 
 @dataclass
@@ -255,7 +272,8 @@ def _village_grids(ctx, community: dict, villages: gpd.GeoDataFrame):
         else:
             _note_partition_issue(ctx, 2, issue, names, hard=False)
     keep = [i for i, p in enumerate(pieces) if not p.is_empty]
-    return [pieces[i] for i in keep], [names[i] for i in keep], "rural_village"
+    geoms = hand_crumbs_to_neighbours([pieces[i] for i in keep])
+    return geoms, [names[i] for i in keep], "rural_village"
 
 
 def _town_grids(ctx, community, streets, points, weights) -> list:
@@ -297,12 +315,18 @@ def _build_level3(ctx, level2: list[dict], streets, points, weights) -> list[dic
             streets=inside[index], target=options.unit_target, low=options.unit_low,
             high=options.unit_high,
         )  # fmt: skip
-        geometries = _cleaned([p.geometry for p in pieces])
+        weights_here = counted.households[members]
+        geometries, held = join_detached_parts(
+            _cleaned([p.geometry for p in pieces]), [p.household_index for p in pieces],
+            counted.xy[members], weights_here, options.unit_low,
+        )  # fmt: skip
+        geometries = _cleaned(geometries)
         codes = ctx.codes(grid["code"], geometries)
-        grid["households"] = int(counted.households[members].sum())
-        for code, piece, geom in zip(codes, pieces, geometries, strict=True):
+        grid["households"] = int(weights_here.sum())
+        for code, index, geom in zip(codes, held, geometries, strict=True):
             name = f"{grid['name']}第{int(code[-3:])}单元"
-            rows.append(_grid_row(3, code, name, grid["code"], "unit", geom, piece.households))
+            households = weights_here[index].sum()
+            rows.append(_grid_row(3, code, name, grid["code"], "unit", geom, households))
     return rows
 
 

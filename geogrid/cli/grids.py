@@ -43,6 +43,7 @@ def build(
     options = BuildOptions(tolerance, town_households, unit_target, unit_min, unit_max)
     eng = engine()
     started = time.perf_counter()
+    inputs_md5 = grids.inputs_fingerprint(eng)  # before reading: a load meanwhile changes it
     with _progress() as (progress, task):
         built = build_grids(
             sources.read_sources(eng), options, grids.previous_codes(eng),
@@ -55,8 +56,9 @@ def build(
     if built.errors or not validation["passed"]:
         raise BuildError("the build failed validation: nothing was stored (see above)")
     version = grids.save_version(
-        eng, built, validation=validation, source="geogrid build", note=note
-    )
+        eng, built, validation=validation, source="geogrid build", note=note,
+        inputs_md5=inputs_md5,
+    )  # fmt: skip
     console.print(f"stored as draft version {version} in {time.perf_counter() - started:.1f} s")
     if activate_it:
         grids.activate(eng, version)
@@ -93,6 +95,12 @@ def validate(version: int | None = typer.Argument(None, help="Version (default: 
 
 def print_validation(report: dict) -> None:
     """The validation numbers as one table per concern."""
+    console.print(f"computed in {report.get('crs', 'the Gauss-Krüger zone')}")
+    if not report["households"].get("recounted", True):
+        console.print(
+            "other inputs are loaded now: coverage checked against the version's own level 1,"
+            " households as stored (not recounted)"
+        )
     table = Table(title="validation", title_justify="left")
     for column in (
         "level",
@@ -114,8 +122,13 @@ def print_validation(report: dict) -> None:
     console.print(table)
     hh = report["households"]
     per = hh["per_unit"]
+    counted = (
+        f"at {hh['points']:,} points, {hh['points_without_unit']} in no unit"
+        if hh.get("recounted", True)
+        else "as stored"
+    )
     console.print(
-        f"households {hh['total']:,} at {hh['points']:,} points, {hh['points_without_unit']} in no unit; "  # noqa: E501
+        f"households {hh['total']:,} {counted}; "
         f"per unit min {per.get('min', 0):.0f} / median {per.get('median', 0):.0f} / max {per.get('max', 0):.0f}; "  # noqa: E501
         f"{hh['share_in_bounds']:.1%} of units hold {hh['bounds'][0]}-{hh['bounds'][1]}"
     )

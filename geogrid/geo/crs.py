@@ -48,6 +48,7 @@ WGS84_EPSG = 4326
 CGCS2000_EPSG = 4490
 GK3_FIRST_EPSG, GK3_FIRST_CM, GK3_LAST_CM = 4534, 75, 135  # CGCS2000 3-degree zones
 GK3_LON_RANGE = (73.5, 136.5)  # the outer edges of the first and the last zone
+UTM_NORTH_EPSG, UTM_SOUTH_EPSG = 32600, 32700  # + zone number: WGS 84 / UTM zone NN N or S
 
 # Spellings compared after lower-casing and dropping '-', '_' and spaces.
 _ALIASES: dict[str, tuple[int, str | None]] = {
@@ -266,14 +267,29 @@ def geometries_to_wgs84(geoms: ArrayLike, crs: CrsSpec | str | int) -> NDArray[n
     return shapely.transform(np.asarray(geoms, dtype=object), convert)
 
 
-def projected_crs_for(lon: float) -> int:
-    """EPSG code of the CGCS2000 3-degree Gauss-Krüger zone (no zone prefix) nearest lon."""
-    if not GK3_LON_RANGE[0] <= lon <= GK3_LON_RANGE[1]:  # also catches NaN
-        raise CoordinateError(
-            f"longitude {lon!r} is outside the CGCS2000 3-degree zones "
-            f"({GK3_LON_RANGE[0]}-{GK3_LON_RANGE[1]}E)"
-        )
+def projected_crs_for(lon: float, lat: float = 0.0) -> int:
+    """EPSG code of the metric zone a county centred at lon/lat is built in.
+
+    Inside China's span, the CGCS2000 3-degree Gauss-Krüger zone nearest lon (no zone
+    prefix), as official data uses; elsewhere the WGS 84 UTM zone of the centre (north or
+    south by lat), whose scale error stays within 0.1 % across a county-sized area.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 180:
+        raise CoordinateError(f"no metric zone for the centre lon {lon!r}, lat {lat!r}")
+    if not GK3_LON_RANGE[0] <= lon <= GK3_LON_RANGE[1]:
+        return utm_crs_for(lon, lat)
     # floor(x + 0.5), not round(): round() sends 73.5 (half-even) to the zone of 72E.
     meridian = 3 * math.floor(lon / 3 + 0.5)
     meridian = min(max(meridian, GK3_FIRST_CM), GK3_LAST_CM)
     return GK3_FIRST_EPSG + (meridian - GK3_FIRST_CM) // 3
+
+
+def utm_crs_for(lon: float, lat: float) -> int:
+    """EPSG code of the WGS 84 UTM zone holding lon/lat (326xx north, 327xx south)."""
+    zone = min(int((lon + 180) // 6) + 1, 60)  # 180E itself belongs to zone 60
+    return (UTM_NORTH_EPSG if lat >= 0 else UTM_SOUTH_EPSG) + zone
+
+
+def crs_label(epsg: int) -> str:
+    """'EPSG:32632 (WGS 84 / UTM zone 32N)': the code and pyproj's name, for people to read."""
+    return f"EPSG:{epsg} ({pyproj.CRS.from_epsg(epsg).name})"

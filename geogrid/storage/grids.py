@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import Connection, Engine, func, select, text, update
@@ -15,20 +16,43 @@ from sqlalchemy import Connection, Engine, func, select, text, update
 from geogrid.building.build import BuiltGrids
 from geogrid.building.codes import geometry_key
 from geogrid.errors import VersionError
+from geogrid.geo.crs import projected_crs_for
 from geogrid.geo.polygons import valid_polygons
 from geogrid.storage.models import SRID, Grid, GridVersion
 
+INPUTS_KEY = "inputs_md5"  # in a version's validation report: the inputs it was built from
+# What validation reads from the inputs: the outline, the household points with their
+# counts, the street lines. Geometries compare as WKB; rows in the order they were loaded.
+_FINGERPRINT_SQL = text(
+    "select md5(concat_ws('|',"
+    " (select string_agg(md5(st_asbinary(geom)), ',' order by md5(st_asbinary(geom)))"
+    "  from source_county),"
+    " (select string_agg(md5(st_asbinary(geom)) || ':' || coalesce(households, 1), ','"
+    "  order by id) from source_households),"
+    " (select string_agg(md5(st_asbinary(geom)), ',' order by id) from source_streets)))"
+)
 GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
 
 
 def save_version(
-    engine: Engine, built: BuiltGrids, *, validation: dict, source: str, note: str = ""
+    engine: Engine,
+    built: BuiltGrids,
+    *,
+    validation: dict,
+    source: str,
+    note: str = "",
+    inputs_md5: str | None = None,
 ) -> int:
-    """Store a build as a new draft version, all or nothing; returns its number."""
+    """Store a build as a new draft version, all or nothing; returns its number.
+
+    `inputs_md5` is the fingerprint of the inputs it was built from, taken before they were
+    read (default: as they are now); it is kept with the validation report.
+    """
     wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
     # Reprojection can turn a zero-width spike into a self-touch: repair those few.
     wgs84["geometry"] = valid_polygons(wgs84.geometry.to_numpy())
     with engine.begin() as conn:
+        validation = {**validation, INPUTS_KEY: inputs_md5 or _fingerprint(conn)}
         version_id = conn.execute(
             GridVersion.__table__.insert()
             .values(status="draft", source=source, note=note, validation=validation)
@@ -37,6 +61,16 @@ def save_version(
         _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
         _link_parents(conn, version_id)
     return version_id
+
+
+def inputs_fingerprint(engine: Engine) -> str:
+    """An MD5 of the loaded inputs validation reads (outline, households, streets)."""
+    with engine.connect() as conn:
+        return _fingerprint(conn)
+
+
+def _fingerprint(conn: Connection) -> str:
+    return conn.execute(_FINGERPRINT_SQL).scalar_one()
 
 
 def _copy_grids(conn: Connection, version_id: int, grids, areas) -> None:
@@ -153,12 +187,14 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
 
 
 def load_built(engine: Engine, version_id: int) -> BuiltGrids:
-    """A stored version as a BuiltGrids (projected), with the stored households and streets."""
-    import geopandas as gpd
+    """A stored version as a BuiltGrids (projected), checkable against its own inputs.
 
-    from geogrid.building.build import densified
-    from geogrid.geo.crs import projected_crs_for
-    from geogrid.storage.sources import stored_outline
+    While the loaded inputs are the ones it was built from (same fingerprint), they come
+    with it: the stored outline, households and streets. Once other inputs are loaded (or
+    for a version stored without a fingerprint) the version stands on its own: its level 1
+    is the outline and `inputs_as_built` is False, so households are not recounted.
+    """
+    import geopandas as gpd
 
     with engine.connect() as conn:
         grids = gpd.read_postgis(
@@ -168,24 +204,46 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
                  " where g.version_id = :v order by g.level, g.code"),
             conn, geom_col="geom", params={"v": version_id},
         ).rename_geometry("geometry")  # fmt: skip
+        validation = conn.execute(
+            select(GridVersion.validation).where(GridVersion.id == version_id)
+        ).scalar_one_or_none()
+        as_built = bool(validation) and validation.get(INPUTS_KEY) == _fingerprint(conn)
+    if grids.empty:
+        raise VersionError(f"grid version {version_id} does not exist or holds no grids")
+    # The zone of the version's own centre: the loaded outline may be another county's.
+    x0, y0, x1, y1 = grids.total_bounds
+    epsg = projected_crs_for((x0 + x1) / 2, (y0 + y1) / 2)
+    grids = grids.to_crs(epsg)
+    grids["geometry"] = valid_polygons(grids.geometry.to_numpy())
+    if not as_built:
+        outline = shapely.union_all(grids[grids["level"] == 1].geometry.to_numpy())
+        empty = np.zeros((0, 2)), np.zeros(0, dtype=int), np.array([], dtype=object)
+        return BuiltGrids(grids, *empty, outline, inputs_as_built=False)
+    return BuiltGrids(grids, *_stored_inputs(engine, epsg))
+
+
+def _stored_inputs(engine: Engine, epsg: int) -> tuple:
+    """Household points and weights, street lines and the outline, projected to epsg."""
+    import geopandas as gpd
+
+    from geogrid.building.build import densified
+    from geogrid.storage.sources import stored_outline
+
+    with engine.connect() as conn:
         households = gpd.read_postgis(
             text("select households, geom from source_households order by id"), conn, "geom"
         )
         streets = gpd.read_postgis(
             text("select geom from source_streets order by id"), conn, "geom"
         )
-    if grids.empty:
-        raise VersionError(f"grid version {version_id} does not exist or holds no grids")
     county = stored_outline(engine)
-    epsg = projected_crs_for(county.centroid.x)
-    grids = grids.to_crs(epsg)
-    grids["geometry"] = valid_polygons(grids.geometry.to_numpy())
-    points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
+    located = gpd.GeoSeries(households.geometry.to_numpy(), crs=SRID).to_crs(epsg)
+    points = shapely.get_coordinates(located.to_numpy()).reshape(-1, 2)
     county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
     weights = households["households"].fillna(1).astype(int).to_numpy()  # as the build counts
     # An empty table comes back without a CRS: state it, so it projects all the same.
     lines = gpd.GeoSeries(streets.geometry.to_numpy(), crs=SRID).to_crs(epsg).to_numpy()
-    return BuiltGrids(grids, points, weights, lines, county_projected)
+    return points, weights, lines, county_projected
 
 
 def version_rows(engine: Engine) -> list[dict]:

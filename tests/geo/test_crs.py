@@ -17,6 +17,7 @@ from geogrid.geo.crs import (
     CrsSpec,
     bd09_to_gcj02,
     bd09_to_wgs84,
+    crs_label,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     geometries_to_wgs84,
@@ -238,7 +239,21 @@ def test_projected_crs_codes_are_the_zones_pyproj_knows() -> None:
         assert name == f"CGCS2000 / 3-degree Gauss-Kruger CM {meridian}E"
 
 
-@pytest.mark.parametrize("lon", [73.4, 136.6, -119.4, math.nan])
-def test_projected_crs_for_refuses_longitudes_outside_the_zones(lon: float) -> None:
-    with pytest.raises(CoordinateError, match="outside"):
-        projected_crs_for(lon)
+@pytest.mark.parametrize(
+    ("lon", "lat", "epsg", "name"),
+    [(73.4, 39.5, 32643, "WGS 84 / UTM zone 43N"), (136.6, 45.0, 32653, "WGS 84 / UTM zone 53N"),
+     (10.2, 45.0, 32632, "WGS 84 / UTM zone 32N"), (-58.4, -34.6, 32721, "WGS 84 / UTM zone 21S"),
+     (180.0, -17.0, 32760, "WGS 84 / UTM zone 60S")],
+)  # fmt: skip
+def test_projected_crs_for_takes_the_utm_zone_outside_the_chinese_zones(
+    lon: float, lat: float, epsg: int, name: str
+) -> None:
+    # Issue 15: a county outside 73.5-136.5E was refused; it is built in its UTM zone.
+    assert projected_crs_for(lon, lat) == epsg
+    assert crs_label(epsg) == f"EPSG:{epsg} ({name})"
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(math.nan, 36.0), (119.4, math.inf), (200.0, 0.0)])
+def test_projected_crs_for_refuses_a_centre_that_is_no_place(lon: float, lat: float) -> None:
+    with pytest.raises(CoordinateError, match="no metric zone"):
+        projected_crs_for(lon, lat)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyogrio
 import pytest
+import shapely
 from sqlalchemy import Engine, text
 
 from geogrid.building.build import build_grids
@@ -48,6 +49,7 @@ def stored(engine: Engine):
 def test_saved_version_round_trips_and_revalidates(engine: Engine, stored) -> None:
     built, version = stored
     again = grids.load_built(engine, version)
+    assert again.inputs_as_built, "the inputs it was built from are still loaded"
     assert sorted(again.grids["code"]) == sorted(built.grids["code"])
     report = validate_grids(again)
     assert report["passed"], report["errors"]
@@ -99,3 +101,66 @@ def test_export_reads_back_with_chinese_names(engine: Engine, stored, tmp_path: 
         frame = pyogrio.read_dataframe(path, encoding="GBK" if encoding else None)
         assert len(frame) == count
         assert {"王家庄", "李家村", "小河头"} <= set(frame["名称"])
+
+
+def _load_another_county(engine: Engine) -> None:
+    """The hand-drawn county's outline and households moved to 10E, 35S, as a user's load."""
+    from geogrid.inputs.load import LayerResult
+
+    dx, dy = 10.0 - handdrawn.X0, -35.0 - handdrawn.Y0
+    moved = handdrawn.households()
+    moved = moved.set_geometry(moved.geometry.translate(dx, dy))
+    with engine.begin() as conn:
+        conn.execute(text("delete from source_county"))
+        conn.execute(text("insert into source_county (code, name, geom) values "
+                          "('999999', 'elsewhere', st_multi(st_geomfromtext(:wkt, 4326)))"),
+                     {"wkt": shapely.affinity.translate(handdrawn.COUNTY, dx, dy).wkt})  # fmt: skip
+        sources.store_layer(conn, LayerResult("h2", "households", "households", "EPSG:4326", 0,
+                                              moved))  # fmt: skip
+
+
+def test_a_version_is_validated_against_its_own_inputs_after_others_are_loaded(
+    engine: Engine, stored
+) -> None:
+    # Issue 15: a valid version failed `geogrid validate` once another county was loaded.
+    built, version = stored
+    _load_another_county(engine)
+    again = grids.load_built(engine, version)
+    assert not again.inputs_as_built
+    assert again.grids.crs.to_epsg() == 4549, "its own zone, not the new county's"
+    report = validate_grids(again)
+    assert report["passed"], report["errors"]
+    assert report["households"]["recounted"] is False
+    assert report["households"]["total"] == built.level(3)["households"].sum()
+    assert report["levels"]["3"]["count"] == len(built.level(3))
+    # Standing on its own, a broken version still fails: a unit's count no longer adds up.
+    with engine.begin() as conn:
+        conn.execute(text("update grids set households = households + 1 where version_id = :v"
+                          " and level = 3 and code = (select min(code) from grids"
+                          " where version_id = :v and level = 3)"), {"v": version})  # fmt: skip
+    broken = validate_grids(grids.load_built(engine, version))
+    assert not broken["passed"]
+    assert any("hold other than their parts" in e for e in broken["errors"]), broken["errors"]
+
+
+def test_an_all_urban_county_builds_from_the_store_without_a_village_layer(engine: Engine) -> None:
+    # Issue 15: an empty source_villages read back without a CRS crashed the build.
+    from geogrid.inputs.load import LayerResult
+
+    town = handdrawn.communities().iloc[[0]].set_geometry([handdrawn.TOWN], crs=4326)
+    households = handdrawn.households()
+    households = households[households.geometry.x < handdrawn.X0 + 0.02]
+    with engine.begin() as conn:
+        conn.execute(text("truncate source_county, source_communities, source_villages, "
+                          "source_streets, source_households"))  # fmt: skip
+        conn.execute(text("insert into source_county (code, name, geom) values "
+                          "('370782', '诸城市', st_multi(st_geomfromtext(:wkt, 4326)))"),
+                     {"wkt": handdrawn.TOWN.wkt})  # fmt: skip
+        for role, frame in (("communities", town), ("streets", handdrawn.streets()),
+                            ("households", households)):  # fmt: skip
+            sources.store_layer(conn, LayerResult(role, role, role, "EPSG:4326", 0, frame))
+    read = sources.read_sources(engine)
+    assert read.villages.empty
+    built = build_grids(read)
+    assert validate_grids(built)["passed"]
+    assert set(built.level(2)["kind"]) == {"urban_block"}
