@@ -8,7 +8,8 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import ConflictError, InputError
 from geogrid.inputs.crs import wgs84_to_bd09, wgs84_to_gcj02
-from geogrid.reports.intake import submit_one, submit_reports
+from geogrid.reports.intake import submit_reports
+from tests.intake_paths import submit_one
 from tests.reports.conftest import inside_point
 
 WHEN = "2026-06-01T10:00:00+08:00"
