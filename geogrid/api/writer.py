@@ -30,8 +30,7 @@ from geogrid.reports.intake import (
     IntakeOptions,
     IntakeResult,
     Outcome,
-    check,
-    intake_steps,
+    item_steps,
     store_steps_async,
 )
 from geogrid.reports.routing import CategoryCache, CategoryTable
@@ -57,7 +56,6 @@ class ReportWriter:
         self.categories = CategoryCache(ttl=categories_ttl)
         self._conn: psycopg.AsyncConnection | None = None
         self._pending: list[tuple[dict, asyncio.Future]] = []
-        # (report id, outcome) or the item's error, or the error of its whole batch
         self._drain: asyncio.Task | None = None
 
     async def submit(self, item: dict) -> tuple[str, str]:
@@ -108,8 +106,7 @@ class ReportWriter:
     async def _write(self, items: list[dict]) -> IntakeResult:
         """The intake pipeline on the writer's async connection."""
         options, table = self.options(), await self._categories()
-        checked, errors = check(items, set(table.codes), options)
-        steps = intake_steps(len(items), checked, errors, table, self.index(), options)
+        steps = item_steps(items, table, self.index(), options)
         # No transaction around the steps (the connection is in autocommit): the COPY of a
         # batch is atomic and committed by itself, and the reads before it see what is
         # committed, as they would in a READ COMMITTED transaction; a racing retry of the

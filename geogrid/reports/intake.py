@@ -98,10 +98,7 @@ def submit_reports(
     options = options or IntakeOptions()
     with _transaction(engine, connection) as conn:
         table = read_categories(conn) if categories is None else categories.get(conn)
-        checked, errors = check(items, set(table.codes), options)
-        steps = intake_steps(len(items), checked, errors, table, _current_index(engine, index),
-                             options)  # fmt: skip
-        return store_steps(conn, steps)
+        return store_steps(conn, item_steps(items, table, _current_index(engine, index), options))
 
 
 def submit_checked(
@@ -130,6 +127,13 @@ class Copy:
 
 Step = tuple[Read, ...] | Copy  # reads to answer together, or rows to store
 Steps = Generator[Step, Any, IntakeResult]
+
+
+def item_steps(items: pd.DataFrame | Sequence[Mapping], table: CategoryTable,
+               index: AssignmentIndex, options: IntakeOptions) -> Steps:  # fmt: skip
+    """The whole pipeline for raw items: the checks, then `intake_steps`."""
+    checked, errors = check(items, set(table.codes), options)
+    return intake_steps(len(items), checked, errors, table, index, options)
 
 
 def intake_steps(n: int, checked: CheckedItems, errors: list[ItemError], table: CategoryTable,
