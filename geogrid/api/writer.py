@@ -1,4 +1,4 @@
-"""Single report POSTs, committed together (group commit) through the intake's steps.
+"""Single report POSTs, queued and committed together (group commit) through the intake pipeline.
 
 The intake costs about the same for one report as for a hundred (one transaction, one
 COPY), so reports arriving while a batch is being written wait for the next one, and a
@@ -24,25 +24,19 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy import Engine
 
-from geogrid.errors import ConflictError, GeogridError, InputError
-from geogrid.reports import store
-from geogrid.reports.checks import CheckedItems
+from geogrid.errors import GeogridError
 from geogrid.reports.index import AssignmentIndex
 from geogrid.reports.intake import (
     IntakeOptions,
     IntakeResult,
-    NewReports,
-    check,
-    earlier_requests_of,
-    new_result,
-    open_reports_near_any,
-    settle_retries,
+    Outcome,
+    item_steps,
+    store_steps_async,
 )
 from geogrid.reports.routing import CategoryCache, CategoryTable
-from geogrid.storage.driver import connect_async, run_async_together
+from geogrid.storage.driver import connect_async
 
 log = logging.getLogger("geogrid.api")
-Outcome = tuple[str, str] | BaseException  # (report id, 'accepted' | 'repeated') or the error
 
 
 class ReportWriter:
@@ -91,10 +85,10 @@ class ReportWriter:
                 else:
                     future.set_result(outcome)
 
-    async def write(self, items: list[dict]) -> list[Outcome]:
+    async def write(self, items: list[dict]) -> list[Outcome | BaseException]:
         """Write items together (one COPY); one outcome per item."""
         try:
-            return outcomes_of(await self._write(items))
+            return (await self._write(items)).outcomes()
         except psycopg.Error:
             await self.close()  # it may be the connection that failed: the next write opens one
             if len(items) == 1:
@@ -103,33 +97,22 @@ class ReportWriter:
                         len(items))  # fmt: skip
             return [await self._write_one(item) for item in items]
 
-    async def _write_one(self, item: dict) -> Outcome:
+    async def _write_one(self, item: dict) -> Outcome | BaseException:
         try:
             return (await self.write([item]))[0]
         except (GeogridError, psycopg.Error) as exc:
             return exc
 
     async def _write(self, items: list[dict]) -> IntakeResult:
-        """The intake's steps (as `intake._store_checked` takes them) on the writer's async
-        connection."""
+        """The intake pipeline on the writer's async connection."""
         options, table = self.options(), await self._categories()
-        checked, errors = check(items, set(table.codes), options)
-        result = new_result(len(items), errors)
-        conn = await self._connection()
+        steps = item_steps(items, table, self.index(), options)
         # No transaction around the steps (the connection is in autocommit): the COPY of a
         # batch is atomic and committed by itself, and the reads before it see what is
         # committed, as they would in a READ COMMITTED transaction; a racing retry of the
         # same client request id fails the COPY on the unique index, and then each item is
         # written alone. BEGIN and COMMIT would cost two more round trips per batch.
-        # The retries and the open reports near every item, asked in one round trip.
-        earlier, open_near = await run_async_together(
-            conn, earlier_requests_of(checked), open_reports_near_any(checked, table, options)
-        )
-        fresh: CheckedItems = settle_retries(checked, earlier, result)
-        if len(fresh):
-            new = NewReports.of(fresh, table, self.index(), options)
-            await store.copy_reports_async(conn, new.rows(open_near, result))
-        return result
+        return await store_steps_async(await self._connection(), steps)
 
     async def _categories(self) -> CategoryTable:
         """The cached categories; read again (in a thread) when the cache is stale."""
@@ -153,17 +136,3 @@ class ReportWriter:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
-
-
-def outcomes_of(result: IntakeResult) -> list[Outcome]:
-    """Per item of an intake result: (report id, outcome), or its error naming the field."""
-    errors = {e.row: e for e in result.errors}
-    outcomes: list[Outcome] = []
-    for row, outcome in enumerate(result.outcome):
-        if outcome == "rejected":
-            problem = errors[row]
-            kind = ConflictError if problem.field == "client_request_id" else InputError
-            outcomes.append(kind(f"{problem.field}: {problem.message}", field=problem.field))
-        else:
-            outcomes.append((str(result.report_id[row]), str(outcome)))
-    return outcomes

@@ -38,7 +38,9 @@ def ingest(
     """Check, assign, route and store every report of a file; a summary at the end.
 
     Each chunk is committed on its own, so what was accepted stays even if a later chunk
-    fails; rerunning the file is safe when its rows carry client_request_id.
+    fails or the run is killed; running the file again stores each row exactly once and
+    says how many were already stored (rows without client_request_id are known by their
+    content).
     """
     from geogrid.reports.file_intake import ingest_file
     from geogrid.reports.files import count_rows
@@ -71,7 +73,7 @@ def _print_ingest(path, totals, duplicates, errors, seconds) -> None:
     rate = items / max(seconds, 1e-9)
     console.print(f"{path}: {items:,} items in {seconds:.1f} s ({rate:,.0f}/s): "
                   f"{outcome['accepted']:,} stored, {outcome['repeated']:,} already stored "
-                  f"(retries), {outcome['rejected']:,} rejected")  # fmt: skip
+                  f"(an earlier run or a retry), {outcome['rejected']:,} rejected")  # fmt: skip
     table = Table(title="stored reports by assignment method and route", title_justify="left")
     for column in ("assignment", "reports", "route", "reports "):
         table.add_column(column, justify="right" if "reports" in column else "left")

@@ -4,6 +4,10 @@ The server stores a chunk (duplicates search, COPY, index upkeep, commit) while 
 mostly waits, and reading and checking the next chunk is mostly this process's work, so the
 next chunk is read and checked in a background thread meanwhile. The categories are read
 once, when the file starts.
+
+Every row is stored at most once, whatever happened to an earlier run of the file: a row
+without a client request id is given one from its content (`file_rows`), so a rerun after
+a kill answers the chunks committed before it as already stored ('repeated').
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import Engine
 
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.file_rows import FileRows
 from geogrid.reports.files import ReportChunk, read_report_file
 from geogrid.reports.index import AssignmentIndex
 from geogrid.reports.intake import IntakeOptions, IntakeResult, submit_checked
@@ -45,7 +50,7 @@ def ingest_file(
     with engine.connect() as conn:
         table = read_categories(conn)
     chunks = read_report_file(path, chunk_size)
-    codes = set(table.codes)
+    codes, rows = set(table.codes), FileRows()
 
     def next_checked() -> tuple[ReportChunk, IntakeOptions, CheckedItems, list[ItemError]] | None:
         chunk = next(chunks, None)
@@ -54,6 +59,7 @@ def ingest_file(
         options = IntakeOptions(default_crs=crs or chunk.crs or DEFAULT_CRS,
                                 tolerance_m=tolerance_m)  # fmt: skip
         checked, errors = check_items(chunk.items, codes, default_crs=options.default_crs)
+        _give_ids(checked, *rows.ids(chunk.items))
         return chunk, options, checked, errors
 
     with ThreadPoolExecutor(1, thread_name_prefix="geogrid-read") as reader:
@@ -64,3 +70,11 @@ def ingest_file(
             result = submit_checked(engine, len(chunk.items), checked, errors, table, options,
                                     index=index)  # fmt: skip
             yield ChunkOutcome(chunk, result)
+
+
+def _give_ids(checked: CheckedItems, ids, bodies) -> None:
+    """The file's ids (and body hashes) to the checked rows that came without their own."""
+    missing = checked.client_request_id == None  # noqa: E711 (elementwise on an object array)
+    at = checked.rows[missing]
+    checked.client_request_id[missing] = ids[at]
+    checked.body_hash[missing] = bodies[at]

@@ -1,48 +1,43 @@
-"""Report intake: one core behind three doors (one report, a batch, a file).
+"""Report intake: one pipeline behind every door (a phone's POST, a batch, a file).
 
-Every item is checked, assigned and routed, then stored in one transaction with COPY.
-A rejected item never stops the others: the result holds, for each item, its report id
-or the reason it was rejected. A client request id makes a retry safe: the same id with the
-same body returns the first result; the same id with another body is a conflict.
+check -> settle retries -> assign -> people on duty -> route -> duplicate hints -> store,
+written once in `intake_steps`, which yields its reads and its COPY so that a blocking
+connection (`store_steps`: the batch route, the file ingest) and the API writer's async
+one (`store_steps_async`) run the same rules. A rejected item never stops the others: the
+result holds, for each item, its report id or the reason it was rejected. A client request
+id makes a retry safe: the same id with the same body returns the first result; the same
+id with another body is a conflict.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import psycopg
 from sqlalchemy import Connection, Engine
 
-from geogrid.errors import ConflictError, InputError
+from geogrid.errors import ConflictError, GeogridError, InputError
 from geogrid.reports import store
-from geogrid.reports.assign import (
-    DEFAULT_TOLERANCE_M,
-    People,
-    Placement,
-    china_days,
-    people_on_duty,
-    place_points,
-)
+from geogrid.reports.assign import DEFAULT_TOLERANCE_M
+from geogrid.reports.assignment import Assignment
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
 from geogrid.reports.checks_few import check_few
 from geogrid.reports.duplicates import earliest_repeated, open_reports_near
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
-from geogrid.reports.routing import (
-    CategoryCache,
-    CategoryTable,
-    Routes,
-    read_categories,
-    route_reports,
-)
-from geogrid.storage.driver import Read, run
+from geogrid.reports.routing import CategoryCache, CategoryTable, read_categories
+from geogrid.storage.driver import Read, run, run_async_together
 
 DUPLICATE_DISTANCE_M = 50.0
 DUPLICATE_WINDOW_HOURS = 24.0
+ASK_TOGETHER = 1000  # up to this many items, retries and open reports near in one trip
+Outcome = tuple[str, str] | GeogridError  # (report id, 'accepted' | 'repeated') or the error
 
 
 @dataclass
@@ -72,6 +67,20 @@ class IntakeResult:
         """How many new reports were stored."""
         return int((self.outcome == "accepted").sum())
 
+    def outcomes(self) -> list[Outcome]:
+        """Per item: (report id, outcome), or its error naming the field (a conflict for a
+        client request id used with another body, else an input error)."""
+        errors = {e.row: e for e in self.errors}
+        outcomes: list[Outcome] = []
+        for row, outcome in enumerate(self.outcome):
+            if outcome == "rejected":
+                problem = errors[row]
+                kind = ConflictError if problem.field == "client_request_id" else InputError
+                outcomes.append(kind(f"{problem.field}: {problem.message}", field=problem.field))
+            else:
+                outcomes.append((str(self.report_id[row]), str(outcome)))
+        return outcomes
+
 
 def submit_reports(
     engine: Engine,
@@ -89,8 +98,7 @@ def submit_reports(
     options = options or IntakeOptions()
     with _transaction(engine, connection) as conn:
         table = read_categories(conn) if categories is None else categories.get(conn)
-        checked, errors = check(items, set(table.codes), options)
-        return _store_checked(engine, conn, len(items), checked, errors, table, options, index)
+        return store_steps(conn, item_steps(items, table, _current_index(engine, index), options))
 
 
 def submit_checked(
@@ -105,31 +113,81 @@ def submit_checked(
 ) -> IntakeResult:
     """Assign, route and store n items checked beforehand against `table` (a file's next
     chunk is checked while the one before it is stored), in a transaction of their own."""
+    steps = intake_steps(n, checked, errors, table, _current_index(engine, index), options)
     with engine.begin() as conn:
-        return _store_checked(engine, conn, n, checked, errors, table, options, index)
+        return store_steps(conn, steps)
 
 
-def _store_checked(engine, conn, n, checked, errors, table, options, index) -> IntakeResult:
-    """Answer the retries, then assign, route and COPY the new items, on a blocking
-    connection (the API's writer takes the same steps on an async one)."""
+@dataclass(frozen=True)
+class Copy:
+    """A step of the intake: COPY these rows (as `store.copy_reports` takes them)."""
+
+    rows: dict[str, np.ndarray]
+
+
+Step = tuple[Read, ...] | Copy  # reads to answer together, or rows to store
+Steps = Generator[Step, Any, IntakeResult]
+
+
+def item_steps(items: pd.DataFrame | Sequence[Mapping], table: CategoryTable,
+               index: AssignmentIndex, options: IntakeOptions) -> Steps:  # fmt: skip
+    """The whole pipeline for raw items: the checks, then `intake_steps`."""
+    checked, errors = check(items, set(table.codes), options)
+    return intake_steps(len(items), checked, errors, table, index, options)
+
+
+def intake_steps(n: int, checked: CheckedItems, errors: list[ItemError], table: CategoryTable,
+                 index: AssignmentIndex, options: IntakeOptions) -> Steps:  # fmt: skip
+    """The intake after the checks, written once for every door: settle retries -> assign
+    -> people on duty -> route -> duplicate hints -> store. It yields what it needs from
+    the database (reads, answered as a list; then one COPY) and returns the result, so a
+    blocking connection (`store_steps`) and the API's async one (`store_steps_async`) run
+    the same rules. A few items ask for their retries and for the open reports near them
+    in one round trip (a superset of what the new ones need); many ask for the retries
+    first, so that a file's rerun does not scan the open reports near what it already
+    stored."""
     result = new_result(n, errors)
-    fresh = settle_retries(checked, run(conn, earlier_requests_of(checked)), result)
+    together = len(checked) <= ASK_TOGETHER
+    if together:
+        near_any = open_reports_near_any(checked, table, options)
+        earlier, open_near = yield (earlier_requests_of(checked), near_any)
+    else:
+        (earlier,) = yield (earlier_requests_of(checked),)
+    fresh = settle_retries(checked, earlier, result)
     if len(fresh):
-        new = NewReports.of(fresh, table, _current_index(engine, index), options)
-        store.copy_reports(conn, new.rows(run(conn, new.open_reports_near()), result))
+        new = NewReports.of(fresh, table, index, options)
+        if not together:
+            (open_near,) = yield (new.open_reports_near(),)
+        yield Copy(new.rows(open_near, result))
     return result
 
 
-def submit_one(engine: Engine, item: dict, options: IntakeOptions | None = None,
-               *, index: AssignmentIndex | IndexCache | None = None,
-               categories: CategoryCache | None = None) -> str:  # fmt: skip
-    """Store one report; returns its id, or raises the item's error naming its field."""
-    result = submit_reports(engine, [item], options, index=index, categories=categories)
-    if result.outcome[0] == "rejected":
-        problem = result.errors[0]
-        kind = ConflictError if problem.field == "client_request_id" else InputError
-        raise kind(f"{problem.field}: {problem.message}", field=problem.field)
-    return str(result.report_id[0])
+def store_steps(conn: Connection, steps: Steps) -> IntakeResult:
+    """Run the intake's steps on a blocking connection (in the caller's transaction)."""
+    answer = None
+    try:
+        while True:
+            step = steps.send(answer)
+            if isinstance(step, Copy):
+                answer = store.copy_reports(conn, step.rows)
+            else:
+                answer = [run(conn, read) for read in step]
+    except StopIteration as done:
+        return done.value
+
+
+async def store_steps_async(conn: psycopg.AsyncConnection, steps: Steps) -> IntakeResult:
+    """Run the intake's steps on an async connection, each step's reads in one round trip."""
+    answer = None
+    try:
+        while True:
+            step = steps.send(answer)
+            if isinstance(step, Copy):
+                answer = await store.copy_reports_async(conn, step.rows)
+            else:
+                answer = await run_async_together(conn, *step)
+    except StopIteration as done:
+        return done.value
 
 
 @contextmanager
@@ -204,11 +262,7 @@ class NewReports:
 
     items: CheckedItems
     table: CategoryTable
-    category: np.ndarray
-    index: AssignmentIndex
-    placement: Placement
-    people: People
-    routes: Routes
+    assignment: Assignment
     ids: np.ndarray
     probes: dict[str, np.ndarray]  # what the duplicate search compares
     options: IntakeOptions
@@ -218,13 +272,11 @@ class NewReports:
            options: IntakeOptions) -> NewReports:  # fmt: skip
         """Assign and route checked, new items."""
         category = table.positions(items.category)
-        placement = place_points(index, items.lon, items.lat, options.tolerance_m)
         probes = _probes(items, table, category)
-        people = people_on_duty(index, placement, china_days(probes["seconds"]))
-        routes = route_reports(table, category, placement, people)
+        assignment = Assignment.of(index, table, category, items.lon, items.lat,
+                                   probes["seconds"], options.tolerance_m)  # fmt: skip
         ids = probes["id"] = store.new_ids(len(items))
-        return cls(items, table, category, index, placement, people, routes, ids, probes,
-                   options)  # fmt: skip
+        return cls(items, table, assignment, ids, probes, options)
 
     def open_reports_near(self) -> Read[dict[str, np.ndarray]]:
         """The open reports these may repeat (a `Read`)."""
@@ -233,20 +285,26 @@ class NewReports:
     def rows(self, open_near: dict[str, np.ndarray], result: IntakeResult) -> dict:
         """The rows to COPY, duplicates flagged from `open_near`; `result` records them."""
         duplicate_of = earliest_repeated(
-            self.probes, open_near, self.index.to_metres,
+            self.probes, open_near, self.assignment.index.to_metres,
             distance_m=self.options.duplicate_distance_m,
             window_hours=self.options.duplicate_window_hours,
         )  # fmt: skip
-        items, ids = self.items, self.ids
+        items, ids, assignment = self.items, self.ids, self.assignment
         result.outcome[items.rows] = "accepted"
         result.report_id[items.rows] = [_dashed(i) for i in ids]
         _point_repeats_at_first(items, ids, result)
-        result.methods.update(self.placement.method_names())
-        result.routes.update(self.routes.names())
+        result.methods.update(assignment.placement.method_names())
+        result.routes.update(assignment.routes.names())
         result.duplicates = int(sum(d is not None for d in duplicate_of))
-        rows = _rows(items, ids, self.table, self.category, self.index, self.placement,
-                     self.people, self.routes)  # fmt: skip
-        return rows | {"duplicate_of": duplicate_of}
+        status = np.where(assignment.assigned, "assigned", "received").astype(object)
+        return {
+            "id": ids, "client_request_id": items.client_request_id,
+            "body_hash": items.body_hash, "category_id": self.probes["category_id"],
+            "lon": items.lon, "lat": items.lat, "received_x": items.received_x,
+            "received_y": items.received_y, "received_crs": items.received_crs,
+            "reported_at": items.reported_at, "reporter": items.reporter, "text": items.text,
+            **assignment.columns(), "status": status, "duplicate_of": duplicate_of,
+        }  # fmt: skip
 
 
 def open_reports_near_any(checked: CheckedItems, table: CategoryTable,
@@ -275,25 +333,6 @@ def _point_repeats_at_first(items: CheckedItems, ids, result: IntakeResult) -> N
     for row in np.flatnonzero(result.outcome == "repeated"):
         if result.report_id[row] in by_request:
             result.report_id[row] = by_request[result.report_id[row]]
-
-
-def _rows(items, ids, table, category, index, placement, people, routes) -> dict:
-    assigned = placement.unit >= 0
-    return {
-        "id": ids, "client_request_id": items.client_request_id, "body_hash": items.body_hash,
-        "category_id": table.ids[category], "lon": items.lon, "lat": items.lat,
-        "received_x": items.received_x, "received_y": items.received_y,
-        "received_crs": items.received_crs, "reported_at": items.reported_at,
-        "reporter": items.reporter, "text": items.text,
-        "version_id": np.where(assigned, index.version_id, -1),
-        "level1_id": index.grid_ids(1, placement.community),
-        "level2_id": index.grid_ids(2, placement.grid),
-        "level3_id": index.grid_ids(3, placement.unit), "leader_id": people.leader,
-        "officer_id": people.officer, "police_id": routes.police, "station_id": people.station,
-        "department_id": routes.department, "route": routes.names(),
-        "assignment_method": placement.method_names(), "distance_m": placement.distance_m,
-        "status": np.where(assigned, "assigned", "received").astype(object),
-    }  # fmt: skip
 
 
 def _dashed(hex32: str) -> str:

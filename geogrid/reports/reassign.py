@@ -1,7 +1,7 @@
 """After a redraw: put reports into the grids of another version and say what moved.
 
 Reports keep the version they were assigned under until someone asks for this. It re-runs
-the same join, people and routing as the intake, for the new version and each report's own
+the intake's own join, people and routing (`Assignment`), for the new version and each report's own
 date, updates the reports in one statement per chunk and writes an `assignment` event for
 each report whose unit changed.
 """
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, text
 
-from geogrid.reports.assign import DEFAULT_TOLERANCE_M, china_days, people_on_duty, place_points
+from geogrid.reports.assign import DEFAULT_TOLERANCE_M
+from geogrid.reports.assignment import Assignment
 from geogrid.reports.index import AssignmentIndex, load_index
 from geogrid.reports.lifecycle import OPEN_STATUSES
-from geogrid.reports.routing import read_categories, route_reports
+from geogrid.reports.routing import read_categories
 
 CHUNK = 100_000
 
@@ -77,15 +78,15 @@ def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, resu
     ids, lon, lat, seconds, category_id, old_grid, old_unit = (
         np.array(c) for c in zip(*rows, strict=True)
     )
-    placement = place_points(index, lon.astype(float), lat.astype(float), tolerance_m)
-    people = people_on_duty(index, placement, china_days(seconds.astype(np.int64)))
     position = {cid: i for i, cid in enumerate(table.ids)}
     category = np.array([position[c] for c in category_id], dtype=np.int64)
-    routes = route_reports(table, category, placement, people)
+    assignment = Assignment.of(index, table, category, lon.astype(float), lat.astype(float),
+                               seconds.astype(np.int64), tolerance_m)  # fmt: skip
+    placement = assignment.placement
     new_unit = np.where(placement.unit >= 0, index.units.codes[np.maximum(placement.unit, 0)], "")
     new_grid = np.where(placement.grid >= 0,
                         index.levels[2].codes[np.maximum(placement.grid, 0)], "(none)")  # fmt: skip
-    conn.execute(text(_UPDATE), _update_params(ids, index, placement, people, routes))
+    conn.execute(text(_UPDATE), _update_params(ids, assignment))
     moved = new_unit != old_unit
     result.examined += len(ids)
     result.moved += int(moved.sum())
@@ -98,20 +99,21 @@ def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, resu
     )  # fmt: skip
 
 
-def _update_params(ids, index, placement, people, routes) -> dict:
-    def nullable(values: np.ndarray) -> list:
-        return [int(v) if v >= 0 else None for v in values]
+def _update_params(ids, assignment: Assignment) -> dict:
+    """The UPDATE's arrays: the intake's assignment columns, nulls as None."""
+    columns = assignment.columns()
+
+    def nullable(name: str) -> list:
+        return [int(v) if v >= 0 else None for v in columns[name].tolist()]
 
     return {
-        "ids": ids.tolist(), "v": index.version_id,
-        "l1": nullable(index.grid_ids(1, placement.community)),
-        "l2": nullable(index.grid_ids(2, placement.grid)),
-        "l3": nullable(index.grid_ids(3, placement.unit)),
-        "leader": nullable(people.leader), "officer": nullable(people.officer),
-        "police": nullable(routes.police), "station": nullable(people.station),
-        "department": nullable(routes.department),
-        "route": routes.names().tolist(), "method": placement.method_names().tolist(),
-        "distance": [None if np.isnan(d) else float(d) for d in placement.distance_m],
+        "ids": ids.tolist(), "v": assignment.index.version_id,
+        "l1": nullable("level1_id"), "l2": nullable("level2_id"), "l3": nullable("level3_id"),
+        "leader": nullable("leader_id"), "officer": nullable("officer_id"),
+        "police": nullable("police_id"), "station": nullable("station_id"),
+        "department": nullable("department_id"), "route": columns["route"].tolist(),
+        "method": columns["assignment_method"].tolist(),
+        "distance": [None if d != d else float(d) for d in columns["distance_m"].tolist()],
     }  # fmt: skip
 
 

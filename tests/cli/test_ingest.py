@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from geogrid.reports.categories import seed_categories
 from geogrid.sample.reports import generate_sample_reports
-from tests.cli.runner import run_geogrid
+from tests.cli.runner import GEOGRID, geogrid_env, run_geogrid
 from tests.county import SAMPLE_TINY
 
 
@@ -65,3 +68,42 @@ def test_ingest_of_a_missing_file_is_one_line(county_url: str, tmp_path: Path) -
     done = run_geogrid("ingest", str(tmp_path / "none.csv"), GEOGRID_DATABASE_URL=county_url)
     assert done.returncode == 1 and "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_ingest_killed_half_way_then_run_again_stores_every_row_once(
+    county_url: str, county_engine: Engine, tmp_path: Path
+) -> None:
+    # Rows without client_request_id, five of them written twice (the file holds them twice,
+    # so they are stored twice); the process is killed once some chunks are committed.
+    path = tmp_path / "no_ids.csv"
+    summary = generate_sample_reports(SAMPLE_TINY, 20_000, 13, tmp_path / "with_ids.csv")
+    rows = pd.read_csv(summary.path, dtype=str, keep_default_na=False)
+    rows = rows.drop(columns=["client_request_id"])
+    pd.concat([rows, rows.head(5)]).to_csv(path, index=False)
+    expected = summary.count - summary.bad + 5
+    args = ["ingest", str(path), "--chunk-size", "1000"]
+    first = subprocess.Popen([*GEOGRID, *args], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=geogrid_env(county_url))  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while stored_count(county_engine) < 3000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert first.poll() is None, "the first run ended before it could be killed"
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    killed_at = stored_count(county_engine)
+    assert 3000 <= killed_at < expected
+    again = run_geogrid(*args, GEOGRID_DATABASE_URL=county_url)
+    assert f"{expected - killed_at:,} stored, {killed_at:,} already stored" in again.stdout
+    with county_engine.connect() as conn:
+        total, distinct = conn.execute(
+            text("select count(*), count(distinct client_request_id) from reports")
+        ).one()
+    assert total == distinct == expected
+
+
+def stored_count(engine: Engine) -> int:
+    """How many reports are stored (committed)."""
+    with engine.connect() as conn:
+        return conn.execute(text("select count(*) from reports")).scalar_one()

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geogrid.reports.duplicates import FEW_PROBES
-from geogrid.reports.intake import submit_one, submit_reports
+from geogrid.reports.intake import submit_reports
+from tests.intake_paths import submit_one
 from tests.reports.conftest import inside_point
 
 START = datetime.fromisoformat("2026-06-01T08:00:00+08:00")

@@ -8,7 +8,9 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import ConflictError, InputError
 from geogrid.geo.crs import wgs84_to_bd09, wgs84_to_gcj02
-from geogrid.reports.intake import submit_one, submit_reports
+from geogrid.reports import intake
+from geogrid.reports.intake import submit_reports
+from tests.intake_paths import submit_one
 from tests.reports.conftest import inside_point
 
 WHEN = "2026-06-01T10:00:00+08:00"
@@ -181,3 +183,19 @@ def test_text_with_tabs_newlines_and_backslashes_round_trips(reports_engine, cou
         row = stored(reports_engine, report)
         assert row["text"] == awkward and row["reporter"] == "", path
         assert row["received_x"] == lon and row["received_y"] == lat, path
+
+
+def test_every_door_assigns_staffs_and_routes_alike(reports_engine, county_index) -> None:
+    # The API writer (async steps), a batch (blocking steps) and a file-sized batch (reads
+    # asked one after the other) run one pipeline: the same item gets the same columns.
+    lon, lat = inside_point(county_index, 6)
+    items = [item(lon, lat, category=c) for c in ("dispute", "environment")]
+    alone = [submit_one(reports_engine, i, index=county_index) for i in items]
+    batch = submit_reports(reports_engine, items, index=county_index).report_id.tolist()
+    many = submit_reports(reports_engine, pd.DataFrame(items * 600), index=county_index)
+    columns = ("category", "level3_id", "leader_id", "officer_id", "police_id", "station_id",
+               "department_id", "route", "assignment_method", "status")  # fmt: skip
+    for k in range(2):
+        rows = [stored(reports_engine, r) for r in (alone[k], batch[k], many.report_id[k])]
+        assert len({tuple(row[c] for c in columns) for row in rows}) == 1, items[k]["category"]
+    assert len(many.report_id) > intake.ASK_TOGETHER, "the file-sized path was taken"

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from geogrid.errors import NotFoundError, TransitionError
-from geogrid.reports.intake import submit_one
 from geogrid.reports.lifecycle import add_note, change_status, events_of, instruct_grid
+from tests.intake_paths import submit_one
 from tests.reports.conftest import inside_point
 
 

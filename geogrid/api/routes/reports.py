@@ -45,7 +45,6 @@ from geogrid.api.schemas.reports import (
     Status,
     StatusChange,
 )
-from geogrid.api.writer import outcomes_of
 from geogrid.reports import lifecycle
 from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
@@ -117,7 +116,7 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     result = await run_in_threadpool(submit_reports, state.engine, frame, options,
                                      index=state.index)  # fmt: skip
     results = []
-    for n, outcome in enumerate(outcomes_of(result)):
+    for n, outcome in enumerate(result.outcomes()):
         if isinstance(outcome, Exception):
             results.append(ItemResult(index=n, outcome="rejected", field=outcome.field,
                                       message=str(outcome)))  # fmt: skip
