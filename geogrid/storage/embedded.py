@@ -153,6 +153,20 @@ def crashed(cluster: Cluster) -> bool:
     return pid_file.exists() and _server_pid(cluster) is None
 
 
+def restart_if_crashed(cluster: Cluster) -> bool:
+    """Start the server again when it died (a stale pid file); False when it had not died.
+
+    Every API worker watches the same cluster: the lock lets the first one that notices
+    restart it, and the others then find it running. A server stopped on purpose (`geogrid
+    db stop`) leaves no pid file and is left stopped.
+    """
+    with _cluster_lock(cluster):
+        if not _clear_stale_pid(cluster):
+            return False
+        _start_server(cluster)
+        return True
+
+
 def stop(cluster: Cluster) -> bool:
     """Stop the server (fast shutdown); False when it was not running."""
     with _cluster_lock(cluster):
