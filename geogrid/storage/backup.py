@@ -258,7 +258,7 @@ def describe_counts(counts: dict[str, int]) -> str:
     """'1,234 reports, 56 report_events, ...': the tables people look for first."""
     first = [t for t in ("reports", "report_events", "grid_versions", "people") if t in counts]
     rest = sorted(t for t in counts if t not in first)
-    return ", ".join(f"{counts[t]:,} {t}" for t in first + rest)
+    return ", ".join(f"{counts[t]:,} {t}" for t in first + rest if counts[t])
 
 
 def _extract_dump(archive: Path, manifest: Manifest, work: Path) -> Path:

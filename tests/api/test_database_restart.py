@@ -100,12 +100,16 @@ def served(tmp_path: Path) -> Iterator[Served]:
     env |= {"GEOGRID_HOME": str(settings.home), "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-c", "from geogrid.cli import main; main()", "serve",
                "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True)
+    # Each 503 while the database is down logs a traceback: into a file, not the test output.
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)  # fmt: skip
     try:
         yield Served(settings, f"http://127.0.0.1:{port}", token, category, lon, lat)
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+        log.close()
         embedded.stop(embedded.cluster_for(settings))
 
 
