@@ -108,7 +108,7 @@ def restore(
     check that it holds the same counts and checksum as when it was backed up."""
     from geogrid.storage.backup import describe_counts, restore_backup
 
-    done = restore_backup(database_url(settings()), _pg_bindir(), file, force=force)
+    done = restore_backup(lambda: database_url(settings()), _pg_bindir(), file, force=force)
     if done.replaced:
         console.print(f"replaced {describe_counts(done.replaced)}")
     console.print(

@@ -18,6 +18,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,6 +143,7 @@ def create_backup(url: str, bindir: Path, target: Path) -> Manifest:
         with tarfile.open(partial, "w") as archive:
             _add_bytes(archive, MANIFEST, manifest.to_json())
             archive.add(dump, arcname=DUMP)
+        partial.chmod(0o600)  # it holds personal data (reporters, residents): owner only
         os.replace(partial, target)  # a crash mid-way never leaves a half archive named FILE
     return manifest
 
@@ -226,11 +228,16 @@ def check_restorable(manifest: Manifest, archive: Path) -> None:
         )
 
 
-def restore_backup(url: str, bindir: Path, archive: Path, *, force: bool = False) -> Restored:
-    """Replace the database at `url` with the archive's; refuses a database holding data
-    unless `force`. pg_restore runs in one transaction: a failed restore changes nothing."""
+def restore_backup(
+    target: Callable[[], str], bindir: Path, archive: Path, *, force: bool = False
+) -> Restored:
+    """Replace the database whose URL `target` gives with the archive's; refuses a database
+    holding data unless `force`. pg_restore runs in one transaction: a failed restore
+    changes nothing. `target` is called once the archive is checked, so a refused archive
+    starts no embedded server."""
     manifest = read_manifest(archive)
     check_restorable(manifest, archive)
+    url = target()
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         present = {table: rows for table, rows in table_counts(conn).items() if rows}
         if present and not force:

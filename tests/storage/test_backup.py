@@ -117,6 +117,7 @@ def test_restore_into_a_fresh_home_gives_the_same_counts_and_checksum(
     use(url=source_url)
     made = _run("db", "backup", str(archive))
     assert made.exit_code == 0, made.output
+    assert archive.stat().st_mode & 0o077 == 0, "personal data: readable by its owner only"
     with tarfile.open(archive) as tar:
         assert tar.getnames()[:2] == ["manifest.json", "database.dump"]
     manifest = backup.read_manifest(archive)
