@@ -73,13 +73,16 @@ def create_app(
             # freezing what startup made keeps those walks, and the pauses, short.
             gc.collect()
             gc.freeze()
-        refresher = asyncio.create_task(state.keep_index_fresh())
+        tasks = [asyncio.create_task(state.keep_index_fresh())]
+        if own and config.database_url is None:  # this server runs on the embedded cluster
+            tasks.append(asyncio.create_task(state.keep_embedded_database_up()))
         try:
             yield
         finally:
-            refresher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await refresher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await state.writer.close()
             if own:
                 eng.dispose()

@@ -19,8 +19,10 @@ from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
 from geogrid.reports.lookup import PointLookup
 from geogrid.settings import Settings
+from geogrid.storage import embedded
 
 log = logging.getLogger("geogrid.api")
+DATABASE_WATCH_SECONDS = 1.0  # how often a worker looks for a dead embedded server
 
 
 @dataclass
@@ -73,6 +75,25 @@ class AppState:
                 await self.refresh_index()
             except Exception:  # a database hiccup must not end the refresher
                 log.exception("cannot refresh the assignment index")
+
+    async def keep_embedded_database_up(self) -> None:
+        """Restart the embedded cluster's server whenever it dies, until cancelled.
+
+        Without this a killed postmaster left the API answering 503 until somebody ran a
+        geogrid command; the pools and the writer reconnect on their next use.
+        """
+        cluster = embedded.cluster_for(self.settings)
+        while True:
+            await asyncio.sleep(DATABASE_WATCH_SECONDS)
+            try:
+                # The check is a pid file read: cheap enough for the event loop.
+                if embedded.crashed(cluster) and await asyncio.to_thread(
+                    embedded.restart_if_crashed, cluster
+                ):
+                    log.warning("the embedded database server had died; restarted it")
+                    await asyncio.to_thread(self.engine.dispose)  # drop the dead connections
+            except Exception:  # try again at the next tick rather than end the watchdog
+                log.exception("cannot restart the embedded database server")
 
 
 def intake_options(api: ApiSettings) -> IntakeOptions:

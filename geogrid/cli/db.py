@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -80,6 +82,50 @@ def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'bas
     """Migrate the schema down; 'base' removes every geogrid table (data included)."""
     reached = schema.downgrade(engine(), revision)
     console.print(f"schema at revision {reached or 'base (no geogrid tables)'}")
+
+
+@app.command()
+def backup(
+    file: Path = typer.Argument(..., help="The archive to write (a .tar file; replaced whole)."),
+) -> None:
+    """Back up the database in use into FILE: pg_dump's format plus a manifest with the
+    schema revision, row counts and a checksum over reports and events."""
+    from geogrid.storage.backup import create_backup, describe_counts
+
+    manifest = create_backup(database_url(settings()), _pg_bindir(), file)
+    console.print(f"backed up {describe_counts(manifest.counts) or 'an empty database'} "
+                  f"(schema {manifest.schema_revision or 'empty'}) to {file}")  # fmt: skip
+    console.print(f"checksum over reports and events: {manifest.checksum}")
+
+
+@app.command()
+def restore(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="An archive made by "
+                                "geogrid db backup."),
+    force: bool = typer.Option(False, "--force", help="Replace the data the database holds."),
+) -> None:  # fmt: skip
+    """Replace the database in use with the backup in FILE (stop geogrid serve first), and
+    check that it holds the same counts and checksum as when it was backed up."""
+    from geogrid.storage.backup import describe_counts, restore_backup
+
+    done = restore_backup(lambda: database_url(settings()), _pg_bindir(), file, force=force)
+    if done.replaced:
+        console.print(f"replaced {describe_counts(done.replaced)}")
+    console.print(
+        f"restored {describe_counts(done.contents.counts) or 'an empty database'} "
+        f"made {done.manifest.created_at} by geogrid {done.manifest.geogrid_version}"
+    )
+    console.print("checked: the same row counts and checksum over reports and events "
+                  "as when it was backed up")  # fmt: skip
+    revision, head = done.manifest.schema_revision, schema.head_revision()
+    if revision != head:
+        console.print(f"[yellow]its schema is at {revision or 'empty'}, this geogrid's at "
+                      f"{head}:[/] run geogrid db upgrade")  # fmt: skip
+
+
+def _pg_bindir() -> Path:
+    """pg_dump and pg_restore of the PostgreSQL that the embedded cluster runs on."""
+    return embedded.find_pg_bindir(settings().pg_bindir)
 
 
 def _schema_rows() -> dict[str, str]:

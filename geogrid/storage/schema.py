@@ -90,6 +90,11 @@ def schema_differences(engine: Engine) -> list:
         return compare_metadata(context, Base.metadata)
 
 
+def is_known_revision(revision: str) -> bool:
+    """True when this geogrid ships `revision` (False for one a newer geogrid made)."""
+    return _known(revision)
+
+
 def _known(revision: str) -> bool:
     try:
         return _scripts().get_revision(revision) is not None

@@ -18,7 +18,7 @@ def test_help_lists_every_command() -> None:
     for command in ("db", "demo"):
         assert command in result.stdout
     db_help = _run("db", "--help").stdout
-    for command in ("start", "stop", "status", "url", "upgrade", "downgrade"):
+    for command in ("start", "stop", "status", "url", "upgrade", "downgrade", "backup", "restore"):
         assert command in db_help
 
 
@@ -56,6 +56,16 @@ def test_bad_database_url_names_the_setting() -> None:
     assert result.returncode == 1
     assert "GEOGRID_DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_restore_of_a_file_that_is_no_backup_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.tar").write_text("not an archive")
+    home = tmp_path / "home"
+    result = _run("db", "restore", str(tmp_path / "notes.tar"), GEOGRID_HOME=str(home))
+    assert result.returncode == 1
+    assert "not a geogrid backup archive" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (home / "pgdata").exists(), "a refused archive starts no database"
 
 
 def test_start_refuses_when_a_server_is_configured() -> None:

@@ -53,6 +53,19 @@ def test_server_killed_with_sigkill_is_restarted(cluster: embedded.Cluster) -> N
     assert _postgis_version(after.url).startswith("3.")
 
 
+def test_restart_if_crashed_restarts_a_killed_server_only(cluster: embedded.Cluster) -> None:
+    before = embedded.ensure_running(cluster)
+    assert embedded.restart_if_crashed(cluster) is False, "a live server is left alone"
+    embedded.kill_server_hard(cluster)
+    assert embedded.restart_if_crashed(cluster) is True
+    after = embedded.status(cluster)
+    assert after.running and after.pid != before.pid
+    assert embedded.restart_if_crashed(cluster) is False, "a second watcher finds it running"
+    embedded.stop(cluster)
+    assert embedded.restart_if_crashed(cluster) is False, "a server stopped on purpose stays so"
+    assert not embedded.status(cluster).running
+
+
 def test_socket_held_by_another_server_is_refused(cluster: embedded.Cluster) -> None:
     embedded.ensure_running(cluster)
     embedded.stop(cluster)
