@@ -34,7 +34,7 @@ def demo(
     console.print(f"data directory: {settings().home}")
     path = _sample_file(scale)
     console.rule(f"[bold]2. boundary intake: {path.name}")
-    load_commands.load([path], None, None, None, None, False, True)
+    load_commands.load([path], None, None, None, None, False, True, False)
     console.rule("[bold]3. grid build (three levels), validation, activation")
     grid_commands.build(1500, 30, 20, 40, 1.0, True, f"demo, {scale} sample county")
     console.rule("[bold]4. staffing from the people register")

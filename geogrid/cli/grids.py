@@ -27,14 +27,15 @@ def build(
     """Build a new draft grid version from the loaded inputs, validate it, store it."""
     from geogrid.building.build import BuildOptions, build_grids
     from geogrid.building.validate import validate_grids
-    from geogrid.storage import grids, sources
+    from geogrid.storage import grids
+    from geogrid.usecases import versions
 
     options = BuildOptions(tolerance, town_households, unit_target, unit_min, unit_max)
     eng = engine()
     started = time.perf_counter()
     with _progress() as (progress, task):
         built = build_grids(
-            sources.read_sources(eng), options, grids.previous_codes(eng),
+            versions.read_sources(eng), options, versions.previous_codes(eng),
             lambda step, done, total: progress.update(task, description=step, completed=done, total=total),  # noqa: E501
         )  # fmt: skip
         progress.update(task, description="validating")
@@ -43,7 +44,7 @@ def build(
     print_validation(validation)
     if built.errors or not validation["passed"]:
         raise BuildError("the build failed validation: nothing was stored (see above)")
-    version = grids.save_version(
+    version = versions.save_version(
         eng, built, validation=validation, source="geogrid build", note=note
     )
     console.print(f"stored as draft version {version} in {time.perf_counter() - started:.1f} s")
@@ -68,12 +69,13 @@ def validate(version: int | None = typer.Argument(None, help="Version (default: 
     """Validate a stored grid version again and print the report."""
     from geogrid.building.validate import validate_grids
     from geogrid.storage import grids
+    from geogrid.usecases import versions
 
     eng = engine()
     number = version or grids.active_version(eng) or grids.latest_version(eng)
     if number is None:
         raise BuildError("no grid version yet: run geogrid build")
-    report = validate_grids(grids.load_built(eng, number))
+    report = validate_grids(versions.load_built(eng, number))
     console.print(f"grid version {number}")
     print_validation(report)
     if not report["passed"]:

@@ -32,7 +32,7 @@ def auto(
     ),
 ) -> None:
     """Fill every unstaffed grid from the register (own community first, vetted first)."""
-    from geogrid.storage.staffing import auto_assign
+    from geogrid.usecases.staffing import auto_assign
 
     try:
         first = date.fromisoformat(from_day) if from_day else None
@@ -47,7 +47,7 @@ def auto(
 @app.command()
 def report(version: int | None = typer.Option(None, help="Default: the active version.")) -> None:
     """Grids without a person, people without a grid, and vetting status."""
-    from geogrid.storage.staffing import staff_report
+    from geogrid.usecases.staffing import staff_report
 
     eng = engine()
     result = staff_report(eng, _version(eng, version))

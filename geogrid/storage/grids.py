@@ -1,4 +1,4 @@
-"""Grid versions in the store of record: write a build as a draft, activate, compare.
+"""Grid versions in the store of record: write grids as a draft, activate, compare.
 
 Like MapIt's generations, versions are never overwritten: a redraw makes a new version and
 the old ones stay with their codes, so reports keep the version they were assigned under.
@@ -8,44 +8,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import Connection, Engine, func, select, text, update
 
-from geogrid.building.build import BuiltGrids
-from geogrid.building.codes import geometry_key
-from geogrid.building.partition import polygonal
 from geogrid.errors import VersionError
 from geogrid.storage.models import SRID, Grid, GridVersion
 
 GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
 
 
-def save_version(
-    engine: Engine, built: BuiltGrids, *, validation: dict, source: str, note: str = ""
+def insert_version(
+    engine: Engine, grids, areas, *, validation: dict, source: str, note: str = ""
 ) -> int:
-    """Store a build as a new draft version, all or nothing; returns its number."""
-    wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
-    wgs84["geometry"] = _valid_polygons(wgs84.geometry.to_numpy())
+    """Store grids (valid WGS-84 polygons, areas in m2) as a new draft version; its number.
+
+    `grids` is a frame with level, code, name, kind, households and geometry; all or nothing.
+    """
     with engine.begin() as conn:
         version_id = conn.execute(
             GridVersion.__table__.insert()
             .values(status="draft", source=source, note=note, validation=validation)
             .returning(GridVersion.id)
         ).scalar_one()
-        _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
+        _copy_grids(conn, version_id, grids, areas)
         _link_parents(conn, version_id)
     return version_id
-
-
-def _valid_polygons(geoms: np.ndarray) -> np.ndarray:
-    """Reprojection can turn a zero-width spike into a self-touch: repair those few."""
-    bad = ~shapely.is_valid(geoms)
-    if bad.any():
-        geoms = geoms.copy()
-        geoms[bad] = [polygonal(g) for g in shapely.make_valid(geoms[bad])]
-    return geoms
 
 
 def _copy_grids(conn: Connection, version_id: int, grids, areas) -> None:
@@ -113,19 +101,11 @@ def latest_version(engine: Engine) -> int | None:
         return conn.execute(select(func.max(GridVersion.id))).scalar()
 
 
-def previous_codes(engine: Engine) -> dict[str, str]:
-    """geometry key -> code for every grid of the newest version (keeps codes stable)."""
-    version = latest_version(engine)
-    if version is None:
-        return {}
+def grid_shapes(engine: Engine, version_id: int) -> list[tuple[str, shapely.Geometry]]:
+    """(code, geometry) of every grid of a version, WGS-84 as stored (MultiPolygon)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Grid.code, Grid.geom).where(Grid.version_id == version))
-        return {geometry_key(_single(to_shape(geom))): code for code, geom in rows}
-
-
-def _single(geom):
-    """Stored as MultiPolygon; the builder's single polygons fingerprint as themselves."""
-    return geom.geoms[0] if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1 else geom
+        rows = conn.execute(select(Grid.code, Grid.geom).where(Grid.version_id == version_id))
+        return [(code, to_shape(geom)) for code, geom in rows]
 
 
 @dataclass(frozen=True)
@@ -161,13 +141,10 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
     )
 
 
-def load_built(engine: Engine, version_id: int) -> BuiltGrids:
-    """A stored version as a BuiltGrids (projected), with the stored households and streets."""
+def read_version_frames(engine: Engine, version_id: int) -> dict:
+    """A stored version's grids with their parent codes, and the stored households and
+    streets, as WGS-84 GeoDataFrames: what re-validating a version needs."""
     import geopandas as gpd
-
-    from geogrid.building.build import densified
-    from geogrid.inputs.crs import projected_crs_for
-    from geogrid.storage.sources import stored_outline
 
     with engine.connect() as conn:
         grids = gpd.read_postgis(
@@ -185,16 +162,7 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
         )
     if grids.empty:
         raise VersionError(f"grid version {version_id} does not exist or holds no grids")
-    county = stored_outline(engine)
-    epsg = projected_crs_for(county.centroid.x)
-    grids = grids.to_crs(epsg)
-    grids["geometry"] = _valid_polygons(grids.geometry.to_numpy())
-    points = shapely.get_coordinates(households.to_crs(epsg).geometry.to_numpy())
-    county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
-    weights = households["households"].fillna(1).astype(int).to_numpy()  # as the build counts
-    # An empty table comes back without a CRS: state it, so it projects all the same.
-    lines = gpd.GeoSeries(streets.geometry.to_numpy(), crs=SRID).to_crs(epsg).to_numpy()
-    return BuiltGrids(grids, points, weights, lines, county_projected)
+    return {"grids": grids, "households": households, "streets": streets}
 
 
 def version_rows(engine: Engine) -> list[dict]:

@@ -13,7 +13,8 @@ from geogrid.building.validate import validate_grids
 from geogrid.errors import VersionError
 from geogrid.export import export_grids
 from geogrid.storage import grids, sources
-from geogrid.storage.staffing import auto_assign, staff_report
+from geogrid.usecases import versions
+from geogrid.usecases.staffing import auto_assign, staff_report
 from tests.building import handdrawn
 
 
@@ -33,21 +34,18 @@ def stored(engine: Engine):
         conn.execute(text("insert into source_county (code, name, geom) values "
                           "('370782', '诸城市', st_multi(st_geomfromtext(:wkt, 4326)))"),
                      {"wkt": handdrawn.COUNTY.wkt})  # fmt: skip
-    from geogrid.inputs.load import LayerResult
-
-    households = LayerResult("h", "households", "households", "EPSG:4326", 0,
-                             sources_data.households)  # fmt: skip
+    provenance = {"file": "h", "layer": "households", "crs": "EPSG:4326", "rejected": 0}
     with engine.begin() as conn:
-        sources.store_layer(conn, households)
+        sources.store_layer(conn, "households", sources_data.households, provenance=provenance)
     built = build_grids(sources_data)
-    version = grids.save_version(engine, built, validation=validate_grids(built), source="test")
+    version = versions.save_version(engine, built, validation=validate_grids(built), source="test")
     yield built, version
     _clear(engine)
 
 
 def test_saved_version_round_trips_and_revalidates(engine: Engine, stored) -> None:
     built, version = stored
-    again = grids.load_built(engine, version)
+    again = versions.load_built(engine, version)
     assert sorted(again.grids["code"]) == sorted(built.grids["code"])
     report = validate_grids(again)
     assert report["passed"], report["errors"]
@@ -60,8 +58,9 @@ def test_saved_version_round_trips_and_revalidates(engine: Engine, stored) -> No
 def test_activate_retires_the_previous_and_diff_lists_changes(engine: Engine, stored) -> None:
     _, first = stored
     grids.activate(engine, first)
-    moved = build_grids(handdrawn.source_data(shift=0.001), previous=grids.previous_codes(engine))
-    second = grids.save_version(engine, moved, validation=validate_grids(moved), source="test")
+    previous = versions.previous_codes(engine)
+    moved = build_grids(handdrawn.source_data(shift=0.001), previous=previous)
+    second = versions.save_version(engine, moved, validation=validate_grids(moved), source="test")
     grids.activate(engine, second)
     assert grids.active_version(engine) == second
     statuses = {r["id"]: r["status"] for r in grids.version_rows(engine)}

@@ -1,4 +1,4 @@
-"""Who is responsible for which grid: filling gaps from the register and reporting them.
+"""Staffing grids: filling gaps from the register and reporting who is still missing.
 
 Assignments are by stable grid code with validity dates, so a redraw that keeps a grid's
 code keeps its people. Level-2 grids need a grid leader (网格长, police assistant), level-3
