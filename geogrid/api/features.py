@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from geogrid.errors import NotFoundError, VersionError
+from geogrid.storage.duty import on_duty_sql
 
 COLLECTIONS = {"communities": 1, "grids": 2, "units": 3}
 LEVEL_OF_CODE_LENGTH = {12: 1, 15: 2, 18: 3}
@@ -149,8 +150,9 @@ select json_build_object(
       select json_build_object('role', a.role, 'person_no', pe.person_no, 'name', pe.name,
                                'phone', pe.phone)
       from grid_assignments a join people pe on pe.id = a.person_id
-      where a.grid_code = g.code and a.role = :role and pe.active and a.valid_from <= :day
-        and (a.valid_to is null or a.valid_to >= :day)
+      where a.grid_code = g.code and a.role = :role and pe.active and """
+    + on_duty_sql("a")
+    + """
       order by a.valid_from desc, a.id desc limit 1)))::text,
   count(*) over ()
 """

@@ -23,12 +23,11 @@ from geogrid.maps.reports import (
     read_newest_reports,
     read_report_cells,
 )
+from geogrid.storage.duty import people_on_duty
 from geogrid.storage.models import (
     HEAT_GROUPS,
     Grid,
-    GridAssignment,
     GridVersion,
-    Person,
     Station,
     StationCommunity,
 )
@@ -177,20 +176,12 @@ def read_duty(
     conn: Connection, communities: list[str] | None, day: date
 ) -> defaultdict[str, defaultdict[str, list[DutyPerson]]]:
     """People on duty on `day`: grid code -> role -> people."""
-    query = (
-        select(GridAssignment.grid_code, GridAssignment.role, Person.name, Person.phone)
-        .join(Person, Person.id == GridAssignment.person_id)
-        .where(GridAssignment.valid_from <= day)
-        .where((GridAssignment.valid_to.is_(None)) | (GridAssignment.valid_to >= day))
-        .order_by(GridAssignment.grid_code, Person.name)
-    )
-    if communities is not None:
-        query = query.where(func.left(GridAssignment.grid_code, 12).in_(communities))
+    rows = people_on_duty(conn, day, communities=communities)
     duty: defaultdict[str, defaultdict[str, list[DutyPerson]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for code, role, name, phone in conn.execute(query):
-        duty[code][role].append(DutyPerson(name, phone or ""))
+    for row in sorted(rows, key=lambda r: (r.grid_code, r.name)):  # names in reading order
+        duty[row.grid_code][row.role].append(DutyPerson(row.name, row.phone or ""))
     return duty
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, VersionError
 from geogrid.inputs.crs import projected_crs_for
+from geogrid.storage.duty import people_on_duty
 
 KEY_PLACE_NAMES = {
     "rental_housing": "出租房屋",
@@ -27,8 +28,6 @@ KEY_PLACE_NAMES = {
     "dangerous_goods": "危险物品",
 }
 KEY_PLACES_PER_GRID = 150  # more symbols than this hide the streets under them
-
-_ON_DUTY = "a.valid_from <= :day and (a.valid_to is null or a.valid_to >= :day)"
 
 
 @dataclass(frozen=True)
@@ -164,13 +163,9 @@ def read_print_data(
 def _contacts(
     conn: Connection, codes: list[str], day: date
 ) -> dict[tuple[str, str], list[Contact]]:
-    sql = f"""select a.grid_code, a.role, p.name, p.phone
-              from grid_assignments a join people p on p.id = a.person_id
-              where a.grid_code = any(:codes) and {_ON_DUTY}
-              order by a.grid_code, a.role, p.person_no"""
     found: dict[tuple[str, str], list[Contact]] = defaultdict(list)
-    for code, role, name, phone in conn.execute(text(sql), {"codes": codes, "day": day}):
-        found[(code, role)].append(Contact(name, phone or ""))
+    for row in people_on_duty(conn, day, codes=codes):
+        found[(row.grid_code, row.role)].append(Contact(row.name, row.phone or ""))
     return dict(found)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import VersionError
 from geogrid.inputs.crs import projected_crs_for
+from geogrid.storage.duty import PERIODS_FINGERPRINT, assignment_periods
 
 ROLES = ("grid_leader", "information_officer", "community_police")
 ROLE_LEVEL = {"community_police": 1, "grid_leader": 2, "information_officer": 3}
@@ -162,10 +163,7 @@ def _read_levels(conn, version_id: int) -> dict[int, Level]:
 
 
 def _read_duty(conn, levels: dict[int, Level]) -> dict[str, Duty]:
-    rows = conn.execute(
-        text("select a.role, a.grid_code, a.person_id, a.valid_from, a.valid_to "
-             "from grid_assignments a join people p on p.id = a.person_id where p.active")
-    ).all()  # fmt: skip
+    rows = assignment_periods(conn)
     duty = {}
     for role in ROLES:
         position = {c: i for i, c in enumerate(levels[ROLE_LEVEL[role]].codes)}
@@ -214,10 +212,10 @@ class IndexCache:
             return tuple(conn.execute(text(_STAMP_SQL)).one())
 
 
-_STAMP_SQL = """
+_STAMP_SQL = f"""
 select (select id from grid_versions where status = 'active'),
        (select count(*) from grid_assignments), (select max(id) from grid_assignments),
-       (select sum(coalesce(valid_to, date '2999-01-01') - valid_from) from grid_assignments),
+       {PERIODS_FINGERPRINT},
        (select count(*) filter (where active) from people),
        (select count(*) from station_communities)
 """

@@ -12,9 +12,11 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
+from geogrid.storage.duty import on_duty_sql
+
 ROLE_BY_LEVEL = {1: "community_police", 2: "grid_leader", 3: "information_officer"}
 
-_OPEN = "(a.valid_to is null or a.valid_to >= :day) and a.valid_from <= :day"
+_OPEN = on_duty_sql("a")
 
 
 @dataclass(frozen=True)
