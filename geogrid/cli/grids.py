@@ -68,11 +68,15 @@ class _progress:
 def validate(version: int | None = typer.Argument(None, help="Version (default: active).")) -> None:
     """Validate a stored grid version again and print the report."""
     from geogrid.building.validate import validate_grids
-    from geogrid.storage import grids
+    from geogrid.storage.versions import active_version_or_none, existing_version, latest_version
     from geogrid.usecases import versions
 
     eng = engine()
-    number = version or grids.active_version(eng) or grids.latest_version(eng)
+    with eng.connect() as conn:
+        if version is not None:
+            number = existing_version(conn, version)
+        else:
+            number = active_version_or_none(conn) or latest_version(conn)
     if number is None:
         raise BuildError("no grid version yet: run geogrid build")
     report = validate_grids(versions.load_built(eng, number))

@@ -9,19 +9,18 @@ import typer
 from rich.table import Table
 
 from geogrid.cli.common import console, engine
-from geogrid.errors import InputError, VersionError
+from geogrid.errors import InputError
 
 app = typer.Typer(help="Who is responsible for which grid.", no_args_is_help=True)
 LEVEL_NAMES = {1: "communities (社区民警)", 2: "grids (网格长)", 3: "units (网格信息员)"}
 
 
 def _version(eng, version: int | None) -> int:
-    from geogrid.storage import grids
+    """The version given with --version (it must exist), or the active one."""
+    from geogrid.storage.versions import known_version
 
-    number = version or grids.active_version(eng)
-    if number is None:
-        raise VersionError("no active grid version: geogrid grids activate N (or --version)")
-    return number
+    with eng.connect() as conn:
+        return known_version(conn, version)
 
 
 @app.command()

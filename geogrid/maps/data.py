@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, func, select
 
-from geogrid.errors import NotFoundError, VersionError
+from geogrid.errors import NotFoundError
 from geogrid.maps.reports import (
     LOCAL_TZ,
     Area,
@@ -27,11 +27,11 @@ from geogrid.storage.duty import people_on_duty
 from geogrid.storage.models import (
     HEAT_GROUPS,
     Grid,
-    GridVersion,
     Station,
     StationCommunity,
 )
 from geogrid.storage.source_tables import SourceCounty, SourceStreet
+from geogrid.storage.versions import active_version
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def read_map_data(
     """Read a county map's data, or a station's (by id or code) limited to its communities."""
     filters = filters or ReportFilter()
     day = day or datetime.now(LOCAL_TZ).date()
-    version = active_version_id(conn)
+    version = active_version(conn)
     title, station_name, communities = _scope(conn, station)
     grids = read_grids(conn, version, communities, day, simplify_m)
     data = MapData(title, grids, [], filters, station_name)
@@ -115,19 +115,6 @@ def read_map_data(
     data.reports = read_newest_reports(conn, area, filters)
     data.month_counts = read_month_counts(conn, area, filters)
     return data
-
-
-def active_version_id(conn: Connection) -> int:
-    """The id of the active grid version."""
-    version = conn.scalar(
-        select(GridVersion.id)
-        .where(GridVersion.status == "active")
-        .order_by(GridVersion.activated_at.desc().nulls_last())
-        .limit(1)
-    )
-    if version is None:
-        raise VersionError("no grid version is active: build and activate one first")
-    return version
 
 
 def _scope(conn: Connection, station: int | str | None) -> tuple[str, str | None, list[str] | None]:

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import Point
 from sqlalchemy import Connection, text
 
-from geogrid.errors import InputError, VersionError
+from geogrid.errors import InputError
 from geogrid.inputs.crs import projected_crs_for
 from geogrid.storage.duty import people_on_duty
 
@@ -82,18 +82,6 @@ class BaseMap:
             s for s in self.stations if s.location is not None and window.covers(s.location)
         ]
         return BaseMap(pick(self.streets), pick(self.grids), pick(self.communities), stations)
-
-
-def resolve_version(conn: Connection, version: int | None = None) -> int:
-    """The version asked for (it must exist) or the active one; VersionError otherwise."""
-    if version is None:
-        found = conn.execute(text("select id from grid_versions where status = 'active'")).scalar()
-        if found is None:
-            raise VersionError("no active grid version: build one and activate it first")
-        return int(found)
-    if conn.execute(text("select 1 from grid_versions where id = :v"), {"v": version}).scalar():
-        return version
-    raise VersionError(f"grid version {version} does not exist")
 
 
 def station_grid_codes(conn: Connection, station_code: str, version_id: int) -> list[str]:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 from geogrid.errors import VersionError
 from geogrid.inputs.crs import projected_crs_for
 from geogrid.storage.duty import PERIODS_FINGERPRINT, assignment_periods
+from geogrid.storage.versions import active_version
 
 ROLES = ("grid_leader", "information_officer", "community_police")
 ROLE_LEVEL = {"community_police": 1, "grid_leader": 2, "information_officer": 3}
@@ -95,11 +96,7 @@ def load_index(engine: Engine, version_id: int | None = None) -> AssignmentIndex
     """Read a version (the active one by default) and its duty roster into an index."""
     with engine.connect() as conn:
         if version_id is None:
-            version_id = conn.execute(
-                text("select id from grid_versions where status = 'active'")
-            ).scalar()
-            if version_id is None:
-                raise VersionError("no active grid version: build and activate one first")
+            version_id = active_version(conn)
         levels = _read_levels(conn, version_id)
         stations = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
             text("select id, code, name, phone from stations"))}  # fmt: skip

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, func, select, text, update
 
 from geogrid.errors import VersionError
 from geogrid.storage.models import SRID, Grid, GridVersion
+from geogrid.storage.versions import existing_version
 
 GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
 
@@ -67,11 +68,7 @@ def _link_parents(conn: Connection, version_id: int) -> None:
 def activate(engine: Engine, version_id: int) -> None:
     """Make a version the one used for assignment; the previously active one is retired."""
     with engine.begin() as conn:
-        status = conn.execute(
-            select(GridVersion.status).where(GridVersion.id == version_id)
-        ).scalar_one_or_none()
-        if status is None:
-            raise VersionError(f"grid version {version_id} does not exist")
+        existing_version(conn, version_id)
         validation = conn.execute(
             select(GridVersion.validation).where(GridVersion.id == version_id)
         ).scalar_one()
@@ -85,20 +82,6 @@ def activate(engine: Engine, version_id: int) -> None:
             .where(GridVersion.id == version_id)
             .values(status="active", activated_at=func.now())
         )
-
-
-def active_version(engine: Engine) -> int | None:
-    """The number of the active version, None before one is activated."""
-    with engine.connect() as conn:
-        return conn.execute(
-            select(GridVersion.id).where(GridVersion.status == "active")
-        ).scalar_one_or_none()
-
-
-def latest_version(engine: Engine) -> int | None:
-    """The newest version, whatever its status."""
-    with engine.connect() as conn:
-        return conn.execute(select(func.max(GridVersion.id))).scalar()
 
 
 def grid_shapes(engine: Engine, version_id: int) -> list[tuple[str, shapely.Geometry]]:
@@ -127,12 +110,8 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
         "order by 1"
     )
     with engine.connect() as conn:
-        known = set(
-            conn.execute(select(GridVersion.id).where(GridVersion.id.in_([old, new]))).scalars()
-        )
-        missing = sorted({old, new} - known)
-        if missing:
-            raise VersionError(f"grid version {missing[0]} does not exist")
+        existing_version(conn, old, field="old")
+        existing_version(conn, new, field="new")
         rows = conn.execute(sql, {"old": old, "new": new}).all()
     return VersionDiff(
         added=[r.code for r in rows if r.added],
@@ -147,6 +126,7 @@ def read_version_frames(engine: Engine, version_id: int) -> dict:
     import geopandas as gpd
 
     with engine.connect() as conn:
+        existing_version(conn, version_id)
         grids = gpd.read_postgis(
             text("select g.level, g.code, g.name, g.kind, g.households, g.geom,"
                  " coalesce(p.code, left(g.code, 9)) as parent_code from grids g"
@@ -161,7 +141,7 @@ def read_version_frames(engine: Engine, version_id: int) -> dict:
             text("select geom from source_streets order by id"), conn, "geom"
         )
     if grids.empty:
-        raise VersionError(f"grid version {version_id} does not exist or holds no grids")
+        raise VersionError(f"grid version {version_id} holds no grids")
     return {"grids": grids, "households": households, "streets": streets}
 
 

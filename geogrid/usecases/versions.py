@@ -17,6 +17,7 @@ from geogrid.errors import InputError
 from geogrid.inputs.crs import projected_crs_for
 from geogrid.storage import grids as stored_grids
 from geogrid.storage import sources
+from geogrid.storage import versions as stored_versions
 from geogrid.storage.models import SRID
 
 
@@ -38,7 +39,8 @@ def read_sources(engine: Engine) -> SourceData:
 
 def previous_codes(engine: Engine) -> dict[str, str]:
     """geometry key -> code for every grid of the newest version (keeps codes stable)."""
-    version = stored_grids.latest_version(engine)
+    with engine.connect() as conn:
+        version = stored_versions.latest_version(conn)
     if version is None:
         return {}
     shapes = stored_grids.grid_shapes(engine, version)

@@ -13,6 +13,7 @@ from geogrid.building.validate import validate_grids
 from geogrid.errors import VersionError
 from geogrid.export import export_grids
 from geogrid.storage import grids, sources
+from geogrid.storage.versions import active_version
 from geogrid.usecases import versions
 from geogrid.usecases.staffing import auto_assign, staff_report
 from tests.building import handdrawn
@@ -62,7 +63,8 @@ def test_activate_retires_the_previous_and_diff_lists_changes(engine: Engine, st
     moved = build_grids(handdrawn.source_data(shift=0.001), previous=previous)
     second = versions.save_version(engine, moved, validation=validate_grids(moved), source="test")
     grids.activate(engine, second)
-    assert grids.active_version(engine) == second
+    with engine.connect() as conn:
+        assert active_version(conn) == second
     statuses = {r["id"]: r["status"] for r in grids.version_rows(engine)}
     assert statuses == {first: "retired", second: "active"}
     change = grids.diff_versions(engine, first, second)
