@@ -65,3 +65,9 @@ def test_ingest_of_a_missing_file_is_one_line(county_url: str, tmp_path: Path) -
     done = run_geogrid("ingest", str(tmp_path / "none.csv"), GEOGRID_DATABASE_URL=county_url)
     assert done.returncode == 1 and "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_categories_list_shows_routing_from_the_shared_read(county_url: str) -> None:
+    listed = run_geogrid("categories", "list", GEOGRID_DATABASE_URL=county_url)
+    assert listed.returncode == 0, listed.stderr
+    assert "report categories" in listed.stdout and "派出所" in listed.stdout
