@@ -163,11 +163,11 @@ def read_duty(
     conn: Connection, communities: list[str] | None, day: date
 ) -> defaultdict[str, defaultdict[str, list[DutyPerson]]]:
     """People on duty on `day`: grid code -> role -> people."""
-    rows = people_on_duty(conn, day, communities=communities)
+    rows = people_on_duty(conn, day, communities=communities, by_name=True)
     duty: defaultdict[str, defaultdict[str, list[DutyPerson]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for row in sorted(rows, key=lambda r: (r.grid_code, r.name)):  # names in reading order
+    for row in rows:
         duty[row.grid_code][row.role].append(DutyPerson(row.name, row.phone or ""))
     return duty
 

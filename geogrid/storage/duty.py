@@ -66,18 +66,20 @@ def people_on_duty(
     *,
     codes: Sequence[str] | None = None,
     communities: Sequence[str] | None = None,
+    by_name: bool = False,
 ) -> list[Row]:
     """(grid_code, role, person_no, name, phone) of everyone on duty on `day`.
 
     Limited to the grids `codes` and/or the grids inside `communities` (12-digit codes);
-    ordered by grid code, role and register number.
+    ordered by grid code, then role and register number (or, `by_name`, by name).
     """
+    then = (Person.name,) if by_name else (GridAssignment.role, Person.person_no)
     query = (
         select(GridAssignment.grid_code, GridAssignment.role, Person.person_no, Person.name,
                Person.phone)
         .join(Person, Person.id == GridAssignment.person_id)
         .where(on_duty(day))
-        .order_by(GridAssignment.grid_code, GridAssignment.role, Person.person_no)
+        .order_by(GridAssignment.grid_code, *then)
     )  # fmt: skip
     if codes is not None:  # one array parameter however many codes a print job names
         query = query.where(GridAssignment.grid_code == any_(_texts("codes", codes)))
