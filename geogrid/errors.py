@@ -57,5 +57,13 @@ class NotFoundError(GeogridError):
     """A report, grid, station or user that does not exist (or is outside the caller's scope)."""
 
 
+class UnknownVersionError(VersionError, NotFoundError):
+    """A grid version asked for by number that does not exist (HTTP 404)."""
+
+
+class NoActiveVersionError(VersionError):
+    """No grid version is active yet, so there is nothing to answer from (HTTP 409)."""
+
+
 class TransitionError(InputError):
     """A status change the report lifecycle does not allow."""

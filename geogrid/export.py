@@ -12,6 +12,7 @@ import geopandas as gpd
 from sqlalchemy import Engine, text
 
 from geogrid.errors import InputError, VersionError
+from geogrid.storage.duty import on_duty_sql
 from geogrid.vocabulary import china_today
 
 FORMATS = {"gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
@@ -31,14 +32,13 @@ select g.code, g.name, g.level, coalesce(p.code, '') as parent, g.kind, g.househ
        coalesce(max(s.name), '') as station, g.geom
 from grids g
 left join grids p on p.id = g.parent_id
-left join grid_assignments a on a.grid_code = g.code and a.valid_from <= :day
-     and (a.valid_to is null or a.valid_to >= :day)
+left join grid_assignments a on a.grid_code = g.code and {on_duty}
 left join people pl on pl.id = a.person_id
 left join station_communities sc on sc.community_code = left(g.code, 12)
 left join stations s on s.id = sc.station_id
 where g.version_id = :v and g.level = :level
 group by g.id, p.code order by g.code
-"""  # noqa: E501
+""".replace("{on_duty}", on_duty_sql("a"))  # noqa: E501
 
 
 def export_grids(

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, create_engine, text
 from geogrid.building.build import build_grids
 from geogrid.building.validate import validate_grids
 from geogrid.inputs.load import LoadOptions
-from geogrid.storage import grids, schema, sources, staffing
+from geogrid.storage import grids, schema
+from geogrid.usecases import boundaries, staffing, versions
 
 COUNTY_DATABASE = "tiny_county"
 SAMPLE_TINY = Path(__file__).parents[1] / "boundaries" / "sample" / "zhucheng_tiny.gpkg"
@@ -35,9 +36,9 @@ def county_engine(engine: Engine) -> Iterator[Engine]:
     with county.begin() as conn:
         conn.execute(text("create extension if not exists postgis"))
     schema.upgrade(county)
-    sources.load_boundaries(county, [SAMPLE_TINY], LoadOptions(), commit=True)
-    built = build_grids(sources.read_sources(county))
-    version = grids.save_version(county, built, validation=validate_grids(built), source="test")
+    boundaries.load_boundaries(county, [SAMPLE_TINY], LoadOptions(), commit=True)
+    built = build_grids(versions.read_sources(county))
+    version = versions.save_version(county, built, validation=validate_grids(built), source="test")
     grids.activate(county, version)
     staffing.auto_assign(county, version, STAFFED_FROM)
     yield county

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from geogrid.access.roles import Caller
 from geogrid.access.tokens import hash_token, new_token
 from geogrid.errors import ConflictError, InputError, NotFoundError
+from geogrid.storage.duty import grids_held
 from geogrid.vocabulary import API_ROLES
 
 MAX_NAME = 64
@@ -129,8 +130,5 @@ def caller_for_token(conn: Connection, token: str, today: date) -> Caller | None
             text("select community_code from station_communities where station_id = :s"),
             {"s": row.station_id}).scalars())  # fmt: skip
     elif row.role == "grid_staff":
-        grid_codes = tuple(conn.execute(
-            text("select distinct grid_code from grid_assignments where person_id = :p "
-                 "and valid_from <= :d and (valid_to is null or valid_to >= :d) order by 1"),
-            {"p": row.person_id, "d": today}).scalars())  # fmt: skip
+        grid_codes = grids_held(conn, row.person_id, today)
     return Caller(*row, communities=communities, grid_codes=grid_codes)

@@ -29,6 +29,7 @@ from geogrid.errors import (
     InputError,
     NotFoundError,
     TransitionError,
+    UnknownVersionError,
     VersionError,
 )
 
@@ -45,6 +46,7 @@ class BodyTooLarge(GeogridError):
 STATUS: dict[type[BaseException], int] = {
     Unauthenticated: 401,
     Forbidden: 403,
+    UnknownVersionError: 404,  # a VersionError too, but a version asked for that is not there
     NotFoundError: 404,
     ConflictError: 409,
     TransitionError: 409,

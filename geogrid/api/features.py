@@ -11,7 +11,8 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from geogrid.errors import NotFoundError, VersionError
+from geogrid.errors import NotFoundError
+from geogrid.storage.duty import on_duty_sql
 from geogrid.vocabulary import CODE_LENGTH, LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
 
 COLLECTIONS = {"communities": 1, "grids": 2, "units": 3}
@@ -31,23 +32,6 @@ class GridQuery:
     station: str | None = None
     area: tuple[str, ...] | None = None  # code prefixes of the caller's area; None: all
     simplify_m: float = 0.0
-
-
-def active_version(conn: Connection) -> int:
-    """The active version's number; VersionError when none is active."""
-    found = conn.execute(text("select id from grid_versions where status = 'active'")).scalar()
-    if found is None:
-        raise VersionError("no active grid version: build and activate one first")
-    return found
-
-
-def known_version(conn: Connection, version: int | None) -> int:
-    """The version asked for (checked), or the active one."""
-    if version is None:
-        return active_version(conn)
-    if conn.execute(text("select 1 from grid_versions where id = :v"), {"v": version}).first():
-        return version
-    raise NotFoundError(f"no grid version {version}", field="version")
 
 
 def grid_features(
@@ -148,8 +132,9 @@ select json_build_object(
       select json_build_object('role', a.role, 'person_no', pe.person_no, 'name', pe.name,
                                'phone', pe.phone)
       from grid_assignments a join people pe on pe.id = a.person_id
-      where a.grid_code = g.code and a.role = :role and pe.active and a.valid_from <= :day
-        and (a.valid_to is null or a.valid_to >= :day)
+      where a.grid_code = g.code and a.role = :role and pe.active and """
+    + on_duty_sql("a")
+    + """
       order by a.valid_from desc, a.id desc limit 1)))::text,
   count(*) over ()
 """

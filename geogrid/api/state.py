@@ -14,12 +14,13 @@ from sqlalchemy import Engine
 from geogrid.api.auth import Authenticator
 from geogrid.api.settings import ApiSettings
 from geogrid.api.writer import ReportWriter
-from geogrid.errors import VersionError
+from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
 from geogrid.reports.lookup import PointLookup
 from geogrid.settings import Settings
 from geogrid.storage import embedded
+from geogrid.storage.versions import NO_ACTIVE
 
 log = logging.getLogger("geogrid.api")
 DATABASE_WATCH_SECONDS = 1.0  # how often a worker looks for a dead embedded server
@@ -49,7 +50,7 @@ class AppState:
     def point_lookup(self) -> PointLookup:
         """Lookups on the active version's index (swapped in by the refresher)."""
         if self.lookups is None:
-            raise VersionError("no active grid version: build and activate one first")
+            raise NoActiveVersionError(NO_ACTIVE)
         return self.lookups
 
     def intake_options(self) -> IntakeOptions:

@@ -43,7 +43,7 @@ def demo(
     console.print(f"data directory: {settings().home}")
     path = _sample_file(scale)
     console.rule(f"[bold]2. boundary intake: {path.name}")
-    load_commands.load([path], None, None, None, None, False, True)
+    load_commands.load([path], None, None, None, None, False, True, False)
     console.rule("[bold]3. grid build (three levels), validation, activation")
     sizes = (TOWN_GRID_HOUSEHOLDS, UNIT_HOUSEHOLDS, UNIT_HOUSEHOLDS_LOW, UNIT_HOUSEHOLDS_HIGH)
     grid_commands.build(*sizes, BUILD_TOLERANCE_M, True, f"demo, {scale} sample county")

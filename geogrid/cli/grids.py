@@ -38,7 +38,8 @@ def build(
     """Build a new draft grid version from the loaded inputs, validate it, store it."""
     from geogrid.building.build import BuildOptions, build_grids
     from geogrid.building.validate import validate_grids
-    from geogrid.storage import grids, sources
+    from geogrid.storage import grids
+    from geogrid.usecases import versions
 
     options = BuildOptions(tolerance, town_households, unit_target, unit_min, unit_max)
     eng = engine()
@@ -46,7 +47,7 @@ def build(
     inputs_md5 = grids.inputs_fingerprint(eng)  # before reading: a load meanwhile changes it
     with _progress() as (progress, task):
         built = build_grids(
-            sources.read_sources(eng), options, grids.previous_codes(eng),
+            versions.read_sources(eng), options, versions.previous_codes(eng),
             lambda step, done, total: progress.update(task, description=step, completed=done, total=total),  # noqa: E501
         )  # fmt: skip
         progress.update(task, description="validating")
@@ -55,7 +56,7 @@ def build(
     print_validation(validation)
     if built.errors or not validation["passed"]:
         raise BuildError("the build failed validation: nothing was stored (see above)")
-    version = grids.save_version(
+    version = versions.save_version(
         eng, built, validation=validation, source="geogrid build", note=note,
         inputs_md5=inputs_md5,
     )  # fmt: skip
@@ -80,13 +81,18 @@ class _progress:
 def validate(version: int | None = typer.Argument(None, help="Version (default: active).")) -> None:
     """Validate a stored grid version again and print the report."""
     from geogrid.building.validate import validate_grids
-    from geogrid.storage import grids
+    from geogrid.storage.versions import active_version_or_none, existing_version, latest_version
+    from geogrid.usecases import versions
 
     eng = engine()
-    number = version or grids.active_version(eng) or grids.latest_version(eng)
+    with eng.connect() as conn:
+        if version is not None:
+            number = existing_version(conn, version)
+        else:
+            number = active_version_or_none(conn) or latest_version(conn)
     if number is None:
         raise BuildError("no grid version yet: run geogrid build")
-    report = validate_grids(grids.load_built(eng, number))
+    report = validate_grids(versions.load_built(eng, number))
     console.print(f"grid version {number}")
     print_validation(report)
     if not report["passed"]:

@@ -27,9 +27,12 @@ def load(
     fields: Path | None = typer.Option(None, help="Field-mapping file (TOML)."),
     fix: bool = typer.Option(False, "--fix", help="Repair invalid geometry, swapped lat/lon."),
     commit: bool = typer.Option(False, "--commit", help="Write (default: a dry run)."),
+    partial: bool = typer.Option(
+        False, "--partial", help="With --commit: store the accepted features despite errors."
+    ),
 ) -> None:
-    """Check boundary files and report every problem; --commit stores what passed."""
-    from geogrid.storage.sources import load_boundaries
+    """Check boundary files and report every problem; --commit stores them if all passed."""
+    from geogrid.usecases.boundaries import load_boundaries
 
     options = LoadOptions(
         crs=crs, encoding=encoding, role=role, mapping=load_field_mapping(fields), fix=fix
@@ -43,14 +46,15 @@ def load(
             files,
             options,
             commit=commit,
+            partial=partial,
             progress=lambda what: progress.update(task, description=what),
         )
-    print_report(report)
+    print_report(report, commit=commit)
     if report.errors:
         raise typer.Exit(1)
 
 
-def print_report(report: LoadReport) -> None:
+def print_report(report: LoadReport, *, commit: bool = False) -> None:
     """The per-layer summary and the problems, as tables."""
     layers = Table(title="layers", title_justify="left")
     for column in ("file", "layer", "role", "crs", "read", "accepted", "rejected"):
@@ -62,10 +66,35 @@ def print_report(report: LoadReport) -> None:
     console.print(layers)
     if report.problems:
         _print_problems(report)
-    verdict = "written to the database" if report.committed else "dry run: nothing written"
-    console.print(f"{verdict}; {len(report.errors)} error(s), {len(report.problems)} problem(s)")
-    if not report.committed:
-        console.print("add --commit to store the accepted features")
+    console.print(f"{len(report.errors)} error(s), {len(report.problems)} problem(s)")
+    for line in outcome(report, commit=commit):
+        console.print(line)
+
+
+def outcome(report: LoadReport, *, commit: bool) -> list[str]:
+    """What was and was not written, in words (a dry run, a refused or a partial commit)."""
+    if not commit:
+        return ["dry run: nothing written", "add --commit to store the accepted features"]
+    accepted = [r for r in report.layers if len(r.accepted)]
+    if not report.committed and report.errors:
+        unchanged = "nothing written: the stored layers are unchanged"
+        if not accepted:
+            return [f"{unchanged}; every feature was rejected"]
+        kept = ", ".join(f"{r.role} ({len(r.accepted)})" for r in accepted)
+        return [
+            f"{unchanged}; with an error a load replaces no layer unless asked to",
+            f"accepted but not written: {kept}; fix the errors, or add --partial to store them",
+        ]
+    stored = [r for r in report.layers if r.stored]
+    written = ", ".join(f"{r.role} ({len(r.accepted)})" for r in stored)
+    lines = [f"written to the database: {written or 'nothing (no feature was accepted)'}"]
+    rejected = [f"{r.rejected} of {r.role}" for r in report.layers if r.rejected]
+    if rejected:
+        lines.append("rejected, not written: " + ", ".join(rejected))
+    unchanged = [r.role for r in report.layers if not r.stored]
+    if unchanged:
+        lines.append("stored layers kept as they were: " + ", ".join(unchanged))
+    return lines
 
 
 def _print_problems(report: LoadReport) -> None:

@@ -194,16 +194,20 @@ def show(report_id: str = typer.Argument(...)) -> None:
 @categories_app.command("list")
 def categories_list() -> None:
     """The categories, their routing and heatmap group."""
-    from sqlalchemy import text
 
     eng = engine()
     _seed(eng)
     table = Table(title="report categories", title_justify="left")
     for column in ("code", "名称", "kind", "security", "department", "heatmap", "sensitive"):
         table.add_column(column)
+    from geogrid.storage.categories import category_rows
+
     with eng.connect() as conn:
-        for row in conn.execute(text(_CATEGORIES_SQL)):
-            table.add_row(*[("yes" if v else "") if isinstance(v, bool) else v for v in row])
+        rows = category_rows(conn)
+    for r in rows:
+        shown = (r.code, r.name_zh, r.kind, r.is_security, r.department_name or "派出所",
+                 r.heat_group or "", r.sensitive)  # fmt: skip
+        table.add_row(*[("yes" if v else "") if isinstance(v, bool) else v for v in shown])
     console.print(table)
 
 
@@ -217,14 +221,6 @@ def categories_load(
     with engine().begin() as conn:
         written = load_categories_file(conn, path)
     console.print(f"{written} departments and categories written from {path}")
-
-
-_CATEGORIES_SQL = """
-select c.code, c.name_zh, c.kind, c.is_security, coalesce(d.name_zh, '派出所'),
-       coalesce(c.heat_group, ''), c.sensitive
-from report_categories c left join departments d on d.id = c.department_id
-order by c.sort_order
-"""
 
 
 def _seed(eng) -> None:

@@ -9,19 +9,18 @@ import typer
 from rich.table import Table
 
 from geogrid.cli.common import console, engine
-from geogrid.errors import InputError, VersionError
+from geogrid.errors import InputError
 
 app = typer.Typer(help="Who is responsible for which grid.", no_args_is_help=True)
 LEVEL_NAMES = {1: "communities (社区民警)", 2: "grids (网格长)", 3: "units (网格信息员)"}
 
 
 def _version(eng, version: int | None) -> int:
-    from geogrid.storage import grids
+    """The version given with --version (it must exist), or the active one."""
+    from geogrid.storage.versions import known_version
 
-    number = version or grids.active_version(eng)
-    if number is None:
-        raise VersionError("no active grid version: geogrid grids activate N (or --version)")
-    return number
+    with eng.connect() as conn:
+        return known_version(conn, version)
 
 
 @app.command()
@@ -32,7 +31,7 @@ def auto(
     ),
 ) -> None:
     """Fill every unstaffed grid from the register (own community first, vetted first)."""
-    from geogrid.storage.staffing import auto_assign
+    from geogrid.usecases.staffing import auto_assign
 
     try:
         first = date.fromisoformat(from_day) if from_day else None
@@ -47,7 +46,7 @@ def auto(
 @app.command()
 def report(version: int | None = typer.Option(None, help="Default: the active version.")) -> None:
     """Grids without a person, people without a grid, and vetting status."""
-    from geogrid.storage.staffing import staff_report
+    from geogrid.usecases.staffing import staff_report
 
     eng = engine()
     result = staff_report(eng, _version(eng, version))

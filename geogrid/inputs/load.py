@@ -1,6 +1,6 @@
 """The one import core: read boundary files, map fields, check, convert to WGS-84.
 
-It writes nothing: `geogrid.storage.sources` stores what this accepts, so a dry run and a
+It writes nothing: `geogrid.usecases.boundaries` stores what this accepts, so a dry run and a
 committed load report exactly the same problems.
 """
 
@@ -42,6 +42,7 @@ class LayerResult:
     read: int
     accepted: gpd.GeoDataFrame
     file_sha256: str = ""
+    stored: bool = False  # replaced the stored layer of its role
 
     @property
     def rejected(self) -> int:
@@ -51,7 +52,7 @@ class LayerResult:
 
 @dataclass
 class LoadReport:
-    """The result of a load: per layer, the problems, and whether it was written."""
+    """The result of a load: per layer, the problems, and whether anything was written."""
 
     layers: list[LayerResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

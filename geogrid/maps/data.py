@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, func, select
 
-from geogrid.errors import NotFoundError, VersionError
+from geogrid.errors import NotFoundError
 from geogrid.maps.reports import (
     Area,
     HeatCells,
@@ -22,15 +22,14 @@ from geogrid.maps.reports import (
     read_newest_reports,
     read_report_cells,
 )
+from geogrid.storage.duty import people_on_duty
 from geogrid.storage.models import (
     Grid,
-    GridAssignment,
-    GridVersion,
-    Person,
     Station,
     StationCommunity,
 )
 from geogrid.storage.source_tables import SourceCounty, SourceStreet
+from geogrid.storage.versions import active_version
 from geogrid.vocabulary import HEAT_GROUPS, china_today
 
 
@@ -102,7 +101,7 @@ def read_map_data(
     """Read a county map's data, or a station's (by id or code) limited to its communities."""
     filters = filters or ReportFilter()
     day = day or china_today()
-    version = active_version_id(conn)
+    version = active_version(conn)
     title, station_name, communities = _scope(conn, station)
     grids = read_grids(conn, version, communities, day, simplify_m)
     data = MapData(title, grids, [], filters, station_name)
@@ -115,19 +114,6 @@ def read_map_data(
     data.reports = read_newest_reports(conn, area, filters)
     data.month_counts = read_month_counts(conn, area, filters)
     return data
-
-
-def active_version_id(conn: Connection) -> int:
-    """The id of the active grid version."""
-    version = conn.scalar(
-        select(GridVersion.id)
-        .where(GridVersion.status == "active")
-        .order_by(GridVersion.activated_at.desc().nulls_last())
-        .limit(1)
-    )
-    if version is None:
-        raise VersionError("no grid version is active: build and activate one first")
-    return version
 
 
 def _scope(conn: Connection, station: int | str | None) -> tuple[str, str | None, list[str] | None]:
@@ -176,20 +162,12 @@ def read_duty(
     conn: Connection, communities: list[str] | None, day: date
 ) -> defaultdict[str, defaultdict[str, list[DutyPerson]]]:
     """People on duty on `day`: grid code -> role -> people."""
-    query = (
-        select(GridAssignment.grid_code, GridAssignment.role, Person.name, Person.phone)
-        .join(Person, Person.id == GridAssignment.person_id)
-        .where(GridAssignment.valid_from <= day)
-        .where((GridAssignment.valid_to.is_(None)) | (GridAssignment.valid_to >= day))
-        .order_by(GridAssignment.grid_code, Person.name)
-    )
-    if communities is not None:
-        query = query.where(func.left(GridAssignment.grid_code, 12).in_(communities))
+    rows = people_on_duty(conn, day, communities=communities, by_name=True)
     duty: defaultdict[str, defaultdict[str, list[DutyPerson]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for code, role, name, phone in conn.execute(query):
-        duty[code][role].append(DutyPerson(name, phone or ""))
+    for row in rows:
+        duty[row.grid_code][row.role].append(DutyPerson(row.name, row.phone or ""))
     return duty
 
 

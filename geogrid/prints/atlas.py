@@ -25,7 +25,6 @@ from geogrid.prints.data import (
     grid_sheets,
     read_base_map,
     read_print_data,
-    resolve_version,
     station_grid_codes,
     station_info,
 )
@@ -33,6 +32,7 @@ from geogrid.prints.fonts import print_style
 from geogrid.prints.layout import PageLayout, paper_size, plan_page
 from geogrid.prints.overview import AtlasHeading, draw_index_page, draw_overview, index_layout
 from geogrid.prints.sheet import draw_sheet
+from geogrid.storage.versions import known_version
 
 Progress = Callable[[int, int], None]  # (pages written, pages in all)
 
@@ -69,7 +69,7 @@ def write_grid_sheet(
     """Write the patrol sheet of one level-2 grid (people on duty on `day`, default today)."""
     paper_size(paper, "portrait")  # an unknown paper fails before any work
     with print_style():
-        version_id = resolve_version(conn, version)
+        version_id = known_version(conn, version)
         data = read_print_data(conn, [grid_code], version_id, day)
         sheet = grid_sheets(data, day)[0]
         layout = plan_page(sheet.geometry.bounds, paper)
@@ -92,7 +92,7 @@ def write_station_atlas(
     """Write a station's atlas: overview and index, then a sheet per level-2 grid."""
     paper_size(paper, "portrait")
     with print_style():
-        version_id = resolve_version(conn, version)
+        version_id = known_version(conn, version)
         codes = station_grid_codes(conn, station_code, version_id)
         data = read_print_data(conn, codes, version_id, day)
         station = station_info(conn, station_code, data.epsg)

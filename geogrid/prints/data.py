@@ -18,8 +18,9 @@ import shapely
 from shapely.geometry import Point
 from sqlalchemy import Connection, text
 
-from geogrid.errors import InputError, VersionError
+from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
+from geogrid.storage.duty import people_on_duty
 from geogrid.vocabulary import china_today
 
 KEY_PLACE_NAMES = {
@@ -28,8 +29,6 @@ KEY_PLACE_NAMES = {
     "dangerous_goods": "危险物品",
 }
 KEY_PLACES_PER_GRID = 150  # more symbols than this hide the streets under them
-
-_ON_DUTY = "a.valid_from <= :day and (a.valid_to is null or a.valid_to >= :day)"
 
 
 @dataclass(frozen=True)
@@ -84,18 +83,6 @@ class BaseMap:
             s for s in self.stations if s.location is not None and window.covers(s.location)
         ]
         return BaseMap(pick(self.streets), pick(self.grids), pick(self.communities), stations)
-
-
-def resolve_version(conn: Connection, version: int | None = None) -> int:
-    """The version asked for (it must exist) or the active one; VersionError otherwise."""
-    if version is None:
-        found = conn.execute(text("select id from grid_versions where status = 'active'")).scalar()
-        if found is None:
-            raise VersionError("no active grid version: build one and activate it first")
-        return int(found)
-    if conn.execute(text("select 1 from grid_versions where id = :v"), {"v": version}).scalar():
-        return version
-    raise VersionError(f"grid version {version} does not exist")
 
 
 def station_grid_codes(conn: Connection, station_code: str, version_id: int) -> list[str]:
@@ -165,13 +152,9 @@ def read_print_data(
 def _contacts(
     conn: Connection, codes: list[str], day: date
 ) -> dict[tuple[str, str], list[Contact]]:
-    sql = f"""select a.grid_code, a.role, p.name, p.phone
-              from grid_assignments a join people p on p.id = a.person_id
-              where a.grid_code = any(:codes) and {_ON_DUTY}
-              order by a.grid_code, a.role, p.person_no"""
     found: dict[tuple[str, str], list[Contact]] = defaultdict(list)
-    for code, role, name, phone in conn.execute(text(sql), {"codes": codes, "day": day}):
-        found[(code, role)].append(Contact(name, phone or ""))
+    for row in people_on_duty(conn, day, codes=codes):
+        found[(row.grid_code, row.role)].append(Contact(row.name, row.phone or ""))
     return dict(found)
 
 

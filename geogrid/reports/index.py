@@ -19,6 +19,8 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import VersionError
 from geogrid.geo.crs import projected_crs_for
+from geogrid.storage.duty import PERIODS_FINGERPRINT, assignment_periods
+from geogrid.storage.versions import active_version
 from geogrid.vocabulary import LEVEL_OF_ROLE, STAFF_ROLES
 
 NO_DAY = np.iinfo(np.int64).max  # an open-ended duty
@@ -93,11 +95,7 @@ def load_index(engine: Engine, version_id: int | None = None) -> AssignmentIndex
     """Read a version (the active one by default) and its duty roster into an index."""
     with engine.connect() as conn:
         if version_id is None:
-            version_id = conn.execute(
-                text("select id from grid_versions where status = 'active'")
-            ).scalar()
-            if version_id is None:
-                raise VersionError("no active grid version: build and activate one first")
+            version_id = active_version(conn)
         levels = _read_levels(conn, version_id)
         stations = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
             text("select id, code, name, phone from stations"))}  # fmt: skip
@@ -161,10 +159,7 @@ def _read_levels(conn, version_id: int) -> dict[int, Level]:
 
 
 def _read_duty(conn, levels: dict[int, Level]) -> dict[str, Duty]:
-    rows = conn.execute(
-        text("select a.role, a.grid_code, a.person_id, a.valid_from, a.valid_to "
-             "from grid_assignments a join people p on p.id = a.person_id where p.active")
-    ).all()  # fmt: skip
+    rows = assignment_periods(conn)
     duty = {}
     for role in STAFF_ROLES:
         position = {c: i for i, c in enumerate(levels[LEVEL_OF_ROLE[role]].codes)}
@@ -213,10 +208,10 @@ class IndexCache:
             return tuple(conn.execute(text(_STAMP_SQL)).one())
 
 
-_STAMP_SQL = """
+_STAMP_SQL = f"""
 select (select id from grid_versions where status = 'active'),
        (select count(*) from grid_assignments), (select max(id) from grid_assignments),
-       (select sum(coalesce(valid_to, date '2999-01-01') - valid_from) from grid_assignments),
+       {PERIODS_FINGERPRINT},
        (select count(*) filter (where active) from people),
        (select count(*) from station_communities)
 """

@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geogrid.reports.assign import People, Placement
+from geogrid.storage.categories import category_rows
 from geogrid.vocabulary import ROUTES
 
 STATION, DEPARTMENT, TRIAGE = range(3)
@@ -42,10 +43,11 @@ class CategoryTable:
 
 def read_categories(conn: Connection) -> CategoryTable:
     """The category table as stored (seed it with `seed_categories` first)."""
-    rows = conn.execute(
-        text("select code, id, is_security, coalesce(department_id, -1), heat_group, "
-             "sensitive, kind = 'dynamic' from report_categories order by sort_order, code")
-    ).all()  # fmt: skip
+    rows = [
+        (r.code, r.id, r.is_security, -1 if r.department_id is None else r.department_id,
+         r.heat_group, r.sensitive, r.kind == "dynamic")
+        for r in category_rows(conn)
+    ]  # fmt: skip
     columns = list(zip(*rows, strict=True)) if rows else [()] * 7
     return CategoryTable(
         np.array(columns[0], dtype=object), np.array(columns[1], dtype=np.int64),

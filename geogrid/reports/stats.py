@@ -27,6 +27,7 @@ from sqlalchemy import Connection, and_, extract, false, func, literal, or_, sel
 from geogrid.errors import InputError
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
+from geogrid.storage.duty import on_duty_during
 from geogrid.storage.models import (
     Grid,
     GridAssignment,
@@ -226,8 +227,7 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
     last_day = china_day(end) - timedelta(days=1)
     conditions = [
         a.c.role.in_(ASSISTANT_ROLES),
-        a.c.valid_from <= last_day,
-        or_(a.c.valid_to.is_(None), a.c.valid_to >= first_day),
+        on_duty_during(first_day, last_day, a),
     ]
     if person_id is not None:
         conditions.append(a.c.person_id == person_id)

@@ -1,4 +1,4 @@
-"""Grid versions in the store of record: write a build as a draft, activate, compare.
+"""Grid versions in the store of record: write grids as a draft, activate, compare.
 
 Like MapIt's generations, versions are never overwritten: a redraw makes a new version and
 the old ones stay with their codes, so reports keep the version they were assigned under.
@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import shapely
 from geoalchemy2.shape import to_shape
 from sqlalchemy import Connection, Engine, func, select, text, update
 
-from geogrid.building.build import BuiltGrids
-from geogrid.building.codes import geometry_key
 from geogrid.errors import VersionError
-from geogrid.geo.crs import projected_crs_for
-from geogrid.geo.polygons import valid_polygons
 from geogrid.storage.models import SRID, Grid, GridVersion
+from geogrid.storage.versions import existing_version
 
 INPUTS_KEY = "inputs_md5"  # in a version's validation report: the inputs it was built from
 # What validation reads from the inputs: the outline, the household points with their
@@ -34,31 +30,21 @@ _FINGERPRINT_SQL = text(
 GRID_COLUMNS = ("version_id", "level", "code", "name", "kind", "area_m2", "households", "geom")
 
 
-def save_version(
-    engine: Engine,
-    built: BuiltGrids,
-    *,
-    validation: dict,
-    source: str,
-    note: str = "",
-    inputs_md5: str | None = None,
+def insert_version(
+    engine: Engine, grids, areas, *, validation: dict, source: str, note: str = ""
 ) -> int:
-    """Store a build as a new draft version, all or nothing; returns its number.
+    """Store grids (valid WGS-84 polygons, areas in m2) as a new draft version; its number.
 
-    `inputs_md5` is the fingerprint of the inputs it was built from, taken before they were
-    read (default: as they are now); it is kept with the validation report.
+    `grids` is a frame with level, code, name, kind, households and geometry; all or nothing.
     """
-    wgs84 = built.grids.to_crs(f"EPSG:{SRID}")
-    # Reprojection can turn a zero-width spike into a self-touch: repair those few.
-    wgs84["geometry"] = valid_polygons(wgs84.geometry.to_numpy())
     with engine.begin() as conn:
-        validation = {**validation, INPUTS_KEY: inputs_md5 or _fingerprint(conn)}
+        validation = {**validation, INPUTS_KEY: validation.get(INPUTS_KEY) or _fingerprint(conn)}
         version_id = conn.execute(
             GridVersion.__table__.insert()
             .values(status="draft", source=source, note=note, validation=validation)
             .returning(GridVersion.id)
         ).scalar_one()
-        _copy_grids(conn, version_id, wgs84, built.grids.geometry.area.to_numpy())
+        _copy_grids(conn, version_id, grids, areas)
         _link_parents(conn, version_id)
     return version_id
 
@@ -104,11 +90,7 @@ def _link_parents(conn: Connection, version_id: int) -> None:
 def activate(engine: Engine, version_id: int) -> None:
     """Make a version the one used for assignment; the previously active one is retired."""
     with engine.begin() as conn:
-        status = conn.execute(
-            select(GridVersion.status).where(GridVersion.id == version_id)
-        ).scalar_one_or_none()
-        if status is None:
-            raise VersionError(f"grid version {version_id} does not exist")
+        existing_version(conn, version_id)
         validation = conn.execute(
             select(GridVersion.validation).where(GridVersion.id == version_id)
         ).scalar_one()
@@ -124,33 +106,11 @@ def activate(engine: Engine, version_id: int) -> None:
         )
 
 
-def active_version(engine: Engine) -> int | None:
-    """The number of the active version, None before one is activated."""
+def grid_shapes(engine: Engine, version_id: int) -> list[tuple[str, shapely.Geometry]]:
+    """(code, geometry) of every grid of a version, WGS-84 as stored (MultiPolygon)."""
     with engine.connect() as conn:
-        return conn.execute(
-            select(GridVersion.id).where(GridVersion.status == "active")
-        ).scalar_one_or_none()
-
-
-def latest_version(engine: Engine) -> int | None:
-    """The newest version, whatever its status."""
-    with engine.connect() as conn:
-        return conn.execute(select(func.max(GridVersion.id))).scalar()
-
-
-def previous_codes(engine: Engine) -> dict[str, str]:
-    """geometry key -> code for every grid of the newest version (keeps codes stable)."""
-    version = latest_version(engine)
-    if version is None:
-        return {}
-    with engine.connect() as conn:
-        rows = conn.execute(select(Grid.code, Grid.geom).where(Grid.version_id == version))
-        return {geometry_key(_single(to_shape(geom))): code for code, geom in rows}
-
-
-def _single(geom):
-    """Stored as MultiPolygon; the builder's single polygons fingerprint as themselves."""
-    return geom.geoms[0] if geom.geom_type == "MultiPolygon" and len(geom.geoms) == 1 else geom
+        rows = conn.execute(select(Grid.code, Grid.geom).where(Grid.version_id == version_id))
+        return [(code, to_shape(geom)) for code, geom in rows]
 
 
 @dataclass(frozen=True)
@@ -172,12 +132,8 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
         "order by 1"
     )
     with engine.connect() as conn:
-        known = set(
-            conn.execute(select(GridVersion.id).where(GridVersion.id.in_([old, new]))).scalars()
-        )
-        missing = sorted({old, new} - known)
-        if missing:
-            raise VersionError(f"grid version {missing[0]} does not exist")
+        existing_version(conn, old, field="old")
+        existing_version(conn, new, field="new")
         rows = conn.execute(sql, {"old": old, "new": new}).all()
     return VersionDiff(
         added=[r.code for r in rows if r.added],
@@ -186,17 +142,14 @@ def diff_versions(engine: Engine, old: int, new: int) -> VersionDiff:
     )
 
 
-def load_built(engine: Engine, version_id: int) -> BuiltGrids:
-    """A stored version as a BuiltGrids (projected), checkable against its own inputs.
-
-    While the loaded inputs are the ones it was built from (same fingerprint), they come
-    with it: the stored outline, households and streets. Once other inputs are loaded (or
-    for a version stored without a fingerprint) the version stands on its own: its level 1
-    is the outline and `inputs_as_built` is False, so households are not recounted.
-    """
+def read_version_frames(engine: Engine, version_id: int) -> dict:
+    """A stored version's grids with their parent codes, and the stored households and
+    streets, as WGS-84 GeoDataFrames: what re-validating a version needs. `as_built` says
+    whether the loaded inputs are still those it was built from (same fingerprint)."""
     import geopandas as gpd
 
     with engine.connect() as conn:
+        existing_version(conn, version_id)
         grids = gpd.read_postgis(
             text("select g.level, g.code, g.name, g.kind, g.households, g.geom,"
                  " coalesce(p.code, left(g.code, 9)) as parent_code from grids g"
@@ -208,42 +161,15 @@ def load_built(engine: Engine, version_id: int) -> BuiltGrids:
             select(GridVersion.validation).where(GridVersion.id == version_id)
         ).scalar_one_or_none()
         as_built = bool(validation) and validation.get(INPUTS_KEY) == _fingerprint(conn)
-    if grids.empty:
-        raise VersionError(f"grid version {version_id} does not exist or holds no grids")
-    # The zone of the version's own centre: the loaded outline may be another county's.
-    x0, y0, x1, y1 = grids.total_bounds
-    epsg = projected_crs_for((x0 + x1) / 2, (y0 + y1) / 2)
-    grids = grids.to_crs(epsg)
-    grids["geometry"] = valid_polygons(grids.geometry.to_numpy())
-    if not as_built:
-        outline = shapely.union_all(grids[grids["level"] == 1].geometry.to_numpy())
-        empty = np.zeros((0, 2)), np.zeros(0, dtype=int), np.array([], dtype=object)
-        return BuiltGrids(grids, *empty, outline, inputs_as_built=False)
-    return BuiltGrids(grids, *_stored_inputs(engine, epsg))
-
-
-def _stored_inputs(engine: Engine, epsg: int) -> tuple:
-    """Household points and weights, street lines and the outline, projected to epsg."""
-    import geopandas as gpd
-
-    from geogrid.building.build import densified
-    from geogrid.storage.sources import stored_outline
-
-    with engine.connect() as conn:
         households = gpd.read_postgis(
             text("select households, geom from source_households order by id"), conn, "geom"
         )
         streets = gpd.read_postgis(
             text("select geom from source_streets order by id"), conn, "geom"
         )
-    county = stored_outline(engine)
-    located = gpd.GeoSeries(households.geometry.to_numpy(), crs=SRID).to_crs(epsg)
-    points = shapely.get_coordinates(located.to_numpy()).reshape(-1, 2)
-    county_projected = gpd.GeoSeries([densified(county)], crs=SRID).to_crs(epsg).iloc[0]
-    weights = households["households"].fillna(1).astype(int).to_numpy()  # as the build counts
-    # An empty table comes back without a CRS: state it, so it projects all the same.
-    lines = gpd.GeoSeries(streets.geometry.to_numpy(), crs=SRID).to_crs(epsg).to_numpy()
-    return points, weights, lines, county_projected
+    if grids.empty:
+        raise VersionError(f"grid version {version_id} holds no grids")
+    return {"grids": grids, "households": households, "streets": streets, "as_built": as_built}
 
 
 def version_rows(engine: Engine) -> list[dict]:

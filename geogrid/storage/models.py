@@ -343,8 +343,3 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict | None] = mapped_column(JSONB)
-
-
-# The boundary input tables live in their own module; importing it here registers them on
-# Base, so migrations and the schema check see every table through this module.
-from geogrid.storage import source_tables  # noqa: E402, F401

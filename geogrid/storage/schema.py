@@ -14,7 +14,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, Engine
 
 from geogrid.errors import DatabaseError
-from geogrid.storage.models import Base
+from geogrid.storage.metadata import METADATA
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _POSTGIS_TABLES = {"spatial_ref_sys"}
@@ -87,7 +87,7 @@ def schema_differences(engine: Engine) -> list:
         context = MigrationContext.configure(
             conn, opts={"include_object": include_object, "compare_type": True}
         )
-        return compare_metadata(context, Base.metadata)
+        return compare_metadata(context, METADATA)
 
 
 def is_known_revision(revision: str) -> bool:

@@ -1,4 +1,4 @@
-"""Storing checked boundary inputs: a committed load replaces the roles it carries.
+"""Storing checked boundary inputs: a stored layer replaces the rows of its role.
 
 Loading the same file twice leaves one copy: communities, villages, streets, households and
 the outline are replaced as a whole; stations and people are updated by their codes, since
@@ -8,7 +8,6 @@ other tables point at them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from geogrid.inputs.load import LayerResult, LoadOptions, LoadReport, prepare_boundaries
 from geogrid.storage.models import (
     SRID,
     Person,
@@ -40,28 +38,6 @@ BULK_TABLES = {
 }
 
 
-def load_boundaries(
-    engine: Engine,
-    paths: list[Path],
-    options: LoadOptions,
-    *,
-    commit: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> LoadReport:
-    """Check the files against the stored outline; with commit, store what was accepted."""
-    report = prepare_boundaries(paths, options, outline=stored_outline(engine), progress=progress)
-    if commit and report.layers:
-        digests = {str(p): _sha256(Path(p)) for p in paths}
-        with engine.begin() as conn:
-            for result in report.layers:
-                result.file_sha256 = digests.get(result.file, "")
-                if progress:
-                    progress(f"storing {result.role} ({len(result.accepted)})")
-                store_layer(conn, result)
-        report.committed = True
-    return report
-
-
 def stored_outline(engine: Engine) -> shapely.Geometry | None:
     """The stored county outline (WGS-84), None before one is loaded."""
     with engine.connect() as conn:
@@ -69,30 +45,23 @@ def stored_outline(engine: Engine) -> shapely.Geometry | None:
     return None if row is None else to_shape(row)
 
 
-def store_layer(conn: Connection, result: LayerResult) -> None:
-    """Write one accepted layer and its provenance row."""
-    if result.role in BULK_TABLES:
-        _replace_bulk(conn, result)
-    elif result.role == "stations":
-        _upsert_stations(conn, result)
-    elif result.role == "people":
-        _upsert_people(conn, result)
-    conn.execute(
-        insert(SourceLoad).values(
-            file=result.file,
-            layer=result.layer,
-            role=result.role,
-            crs=result.crs,
-            features=len(result.accepted),
-            rejected=result.rejected,
-            file_sha256=result.file_sha256,
-        )
-    )
+def store_layer(conn: Connection, role: str, frame, *, provenance: dict[str, str | int]) -> None:
+    """Write one layer's accepted rows (WGS-84 frame) and its provenance row.
+
+    `provenance` holds file, layer, crs, rejected and file_sha256 of the load.
+    """
+    if role in BULK_TABLES:
+        _replace_bulk(conn, role, frame)
+    elif role == "stations":
+        _upsert_stations(conn, frame)
+    elif role == "people":
+        _upsert_people(conn, frame)
+    values = {"file_sha256": ""} | provenance  # a frame made in code has no file digest
+    conn.execute(insert(SourceLoad).values(role=role, features=len(frame), **values))
 
 
-def _replace_bulk(conn: Connection, result: LayerResult) -> None:
-    table, columns, kind = BULK_TABLES[result.role]
-    frame = result.accepted
+def _replace_bulk(conn: Connection, role: str, frame) -> None:
+    table, columns, kind = BULK_TABLES[role]
     geometries = _ewkb_hex(frame.geometry.to_numpy(), kind)
     values = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in columns]
     driver = conn.connection.driver_connection
@@ -101,7 +70,7 @@ def _replace_bulk(conn: Connection, result: LayerResult) -> None:
         with cursor.copy(f"COPY {table} ({', '.join(columns)}, geom) FROM STDIN") as copy:
             for row in zip(*values, geometries, strict=True):
                 copy.write_row(row)
-    if result.role == "communities":
+    if role == "communities":
         _link_stations(conn, frame)
 
 
@@ -133,8 +102,7 @@ def _link_stations(conn: Connection, communities) -> None:
         conn.execute(insert(StationCommunity), rows)
 
 
-def _upsert_stations(conn: Connection, result: LayerResult) -> None:
-    frame = result.accepted
+def _upsert_stations(conn: Connection, frame) -> None:
     for row, geom in zip(frame.itertuples(), frame.geometry, strict=True):
         location = f"SRID={SRID};{geom.wkt}"
         statement = insert(Station).values(
@@ -148,7 +116,7 @@ def _upsert_stations(conn: Connection, result: LayerResult) -> None:
         )
 
 
-def _upsert_people(conn: Connection, result: LayerResult) -> None:
+def _upsert_people(conn: Connection, frame) -> None:
     stations = dict(conn.execute(select(Station.code, Station.id)).all())
     rows = [
         {
@@ -162,7 +130,7 @@ def _upsert_people(conn: Connection, result: LayerResult) -> None:
             "community_code": r.community_code,
             "station_id": stations.get(r.station_code),
         }
-        for r in result.accepted.itertuples()
+        for r in frame.itertuples()
     ]
     for start in range(0, len(rows), 2000):  # stay under the server's 65,535 parameters
         statement = insert(Person).values(rows[start : start + 2000])
@@ -172,7 +140,8 @@ def _upsert_people(conn: Connection, result: LayerResult) -> None:
         )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks (a load's provenance)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -180,29 +149,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_sources(engine: Engine):
-    """The stored inputs as a SourceData for the grid builder (WGS-84)."""
+def read_source_frames(engine: Engine) -> dict:
+    """The stored inputs (WGS-84), one GeoDataFrame per role: what the grid builder reads."""
     import geopandas as gpd
-
-    from geogrid.building.build import SourceData
-    from geogrid.errors import InputError
 
     def frame(sql: str) -> gpd.GeoDataFrame:
         with engine.connect() as conn:
             return gpd.read_postgis(text(sql), conn, geom_col="geom").rename_geometry("geometry")
 
-    county = frame("select code, name, geom from source_county")
-    if county.empty:
-        raise InputError("no county outline loaded: geogrid load FILE --commit (role county)")
-    communities = frame("select code, name, kind, town, station_code, geom from source_communities")
-    if communities.empty:
-        raise InputError("no communities loaded: geogrid load FILE --commit (role communities)")
-    return SourceData(
-        county=county.geometry.union_all(),
-        communities=communities,
-        villages=frame("select code, name, community_code, geom from source_villages"),
-        streets=frame("select name, kind, geom from source_streets order by id"),
-        households=frame(
+    return {
+        "county": frame("select code, name, geom from source_county"),
+        "communities": frame(
+            "select code, name, kind, town, station_code, geom from source_communities"
+        ),
+        "villages": frame("select code, name, community_code, geom from source_villages"),
+        "streets": frame("select name, kind, geom from source_streets order by id"),
+        "households": frame(
             "select households, residents, address, geom from source_households order by id"
         ),
-    )
+    }

@@ -31,8 +31,9 @@ from geogrid.building.validate import validate_grids
 from geogrid.inputs.load import LoadOptions
 from geogrid.reports.categories import seed_categories
 from geogrid.settings import Settings
-from geogrid.storage import embedded, grids, schema, sources, staffing
+from geogrid.storage import embedded, grids, schema
 from geogrid.storage.database import make_engine
+from geogrid.usecases import boundaries, staffing, versions
 from tests.county import SAMPLE_TINY, STAFFED_FROM
 
 REPO = Path(__file__).parents[2]
@@ -67,9 +68,9 @@ def _stage_county(settings: Settings) -> tuple[str, str, float, float]:
     engine = make_engine(settings)
     try:
         schema.upgrade(engine)
-        sources.load_boundaries(engine, [SAMPLE_TINY], LoadOptions(), commit=True)
-        built = build_grids(sources.read_sources(engine))
-        version = grids.save_version(engine, built, validation=validate_grids(built), source="t")
+        boundaries.load_boundaries(engine, [SAMPLE_TINY], LoadOptions(), commit=True)
+        built = build_grids(versions.read_sources(engine))
+        version = versions.save_version(engine, built, validation=validate_grids(built), source="t")
         grids.activate(engine, version)
         staffing.auto_assign(engine, version, STAFFED_FROM)
         with engine.begin() as conn:

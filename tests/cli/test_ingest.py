@@ -107,3 +107,9 @@ def stored_count(engine: Engine) -> int:
     """How many reports are stored (committed)."""
     with engine.connect() as conn:
         return conn.execute(text("select count(*) from reports")).scalar_one()
+
+
+def test_categories_list_shows_routing_from_the_shared_read(county_url: str) -> None:
+    listed = run_geogrid("categories", "list", GEOGRID_DATABASE_URL=county_url)
+    assert listed.returncode == 0, listed.stderr
+    assert "report categories" in listed.stdout and "派出所" in listed.stdout

@@ -10,10 +10,11 @@ from sqlalchemy import Connection, text
 from geogrid.errors import InputError, VersionError
 from geogrid.prints import data as print_data
 from geogrid.prints import write_grid_sheet
-from geogrid.prints.data import grid_sheets, read_base_map, read_print_data, resolve_version
+from geogrid.prints.data import grid_sheets, read_base_map, read_print_data
 from geogrid.prints.fonts import print_style
 from geogrid.prints.layout import plan_page
 from geogrid.prints.sheet import draw_sheet
+from geogrid.storage.versions import known_version as resolve_version
 from tests.prints import (
     level2_grids,
     pdf_fonts,

@@ -14,7 +14,9 @@ from geogrid.building.validate import validate_grids
 from geogrid.errors import VersionError
 from geogrid.export import export_grids
 from geogrid.storage import grids, sources
-from geogrid.storage.staffing import auto_assign, staff_report
+from geogrid.storage.versions import active_version
+from geogrid.usecases import versions
+from geogrid.usecases.staffing import auto_assign, staff_report
 from tests.building import handdrawn
 
 
@@ -23,6 +25,9 @@ def _clear(engine: Engine) -> None:
         tables = ("grid_versions, grids, grid_assignments, people, stations, "
                   "station_communities, source_county, source_households")  # fmt: skip
         conn.execute(text(f"truncate {tables} cascade"))
+
+
+_PROVENANCE = {"file": "h", "layer": "households", "crs": "EPSG:4326", "rejected": 0}
 
 
 @pytest.fixture
@@ -34,21 +39,18 @@ def stored(engine: Engine):
         conn.execute(text("insert into source_county (code, name, geom) values "
                           "('370782', '诸城市', st_multi(st_geomfromtext(:wkt, 4326)))"),
                      {"wkt": handdrawn.COUNTY.wkt})  # fmt: skip
-    from geogrid.inputs.load import LayerResult
-
-    households = LayerResult("h", "households", "households", "EPSG:4326", 0,
-                             sources_data.households)  # fmt: skip
+    provenance = {"file": "h", "layer": "households", "crs": "EPSG:4326", "rejected": 0}
     with engine.begin() as conn:
-        sources.store_layer(conn, households)
+        sources.store_layer(conn, "households", sources_data.households, provenance=provenance)
     built = build_grids(sources_data)
-    version = grids.save_version(engine, built, validation=validate_grids(built), source="test")
+    version = versions.save_version(engine, built, validation=validate_grids(built), source="test")
     yield built, version
     _clear(engine)
 
 
 def test_saved_version_round_trips_and_revalidates(engine: Engine, stored) -> None:
     built, version = stored
-    again = grids.load_built(engine, version)
+    again = versions.load_built(engine, version)
     assert again.inputs_as_built, "the inputs it was built from are still loaded"
     assert sorted(again.grids["code"]) == sorted(built.grids["code"])
     report = validate_grids(again)
@@ -62,10 +64,12 @@ def test_saved_version_round_trips_and_revalidates(engine: Engine, stored) -> No
 def test_activate_retires_the_previous_and_diff_lists_changes(engine: Engine, stored) -> None:
     _, first = stored
     grids.activate(engine, first)
-    moved = build_grids(handdrawn.source_data(shift=0.001), previous=grids.previous_codes(engine))
-    second = grids.save_version(engine, moved, validation=validate_grids(moved), source="test")
+    previous = versions.previous_codes(engine)
+    moved = build_grids(handdrawn.source_data(shift=0.001), previous=previous)
+    second = versions.save_version(engine, moved, validation=validate_grids(moved), source="test")
     grids.activate(engine, second)
-    assert grids.active_version(engine) == second
+    with engine.connect() as conn:
+        assert active_version(conn) == second
     statuses = {r["id"]: r["status"] for r in grids.version_rows(engine)}
     assert statuses == {first: "retired", second: "active"}
     change = grids.diff_versions(engine, first, second)
@@ -105,7 +109,6 @@ def test_export_reads_back_with_chinese_names(engine: Engine, stored, tmp_path: 
 
 def _load_another_county(engine: Engine) -> None:
     """The hand-drawn county's outline and households moved to 10E, 35S, as a user's load."""
-    from geogrid.inputs.load import LayerResult
 
     dx, dy = 10.0 - handdrawn.X0, -35.0 - handdrawn.Y0
     moved = handdrawn.households()
@@ -115,8 +118,7 @@ def _load_another_county(engine: Engine) -> None:
         conn.execute(text("insert into source_county (code, name, geom) values "
                           "('999999', 'elsewhere', st_multi(st_geomfromtext(:wkt, 4326)))"),
                      {"wkt": shapely.affinity.translate(handdrawn.COUNTY, dx, dy).wkt})  # fmt: skip
-        sources.store_layer(conn, LayerResult("h2", "households", "households", "EPSG:4326", 0,
-                                              moved))  # fmt: skip
+        sources.store_layer(conn, "households", moved, provenance=_PROVENANCE)
 
 
 def test_a_version_is_validated_against_its_own_inputs_after_others_are_loaded(
@@ -125,7 +127,7 @@ def test_a_version_is_validated_against_its_own_inputs_after_others_are_loaded(
     # Issue 15: a valid version failed `geogrid validate` once another county was loaded.
     built, version = stored
     _load_another_county(engine)
-    again = grids.load_built(engine, version)
+    again = versions.load_built(engine, version)
     assert not again.inputs_as_built
     assert again.grids.crs.to_epsg() == 4549, "its own zone, not the new county's"
     report = validate_grids(again)
@@ -138,14 +140,13 @@ def test_a_version_is_validated_against_its_own_inputs_after_others_are_loaded(
         conn.execute(text("update grids set households = households + 1 where version_id = :v"
                           " and level = 3 and code = (select min(code) from grids"
                           " where version_id = :v and level = 3)"), {"v": version})  # fmt: skip
-    broken = validate_grids(grids.load_built(engine, version))
+    broken = validate_grids(versions.load_built(engine, version))
     assert not broken["passed"]
     assert any("hold other than their parts" in e for e in broken["errors"]), broken["errors"]
 
 
 def test_an_all_urban_county_builds_from_the_store_without_a_village_layer(engine: Engine) -> None:
     # Issue 15: an empty source_villages read back without a CRS crashed the build.
-    from geogrid.inputs.load import LayerResult
 
     town = handdrawn.communities().iloc[[0]].set_geometry([handdrawn.TOWN], crs=4326)
     households = handdrawn.households()
@@ -158,8 +159,8 @@ def test_an_all_urban_county_builds_from_the_store_without_a_village_layer(engin
                      {"wkt": handdrawn.TOWN.wkt})  # fmt: skip
         for role, frame in (("communities", town), ("streets", handdrawn.streets()),
                             ("households", households)):  # fmt: skip
-            sources.store_layer(conn, LayerResult(role, role, role, "EPSG:4326", 0, frame))
-    read = sources.read_sources(engine)
+            sources.store_layer(conn, role, frame, provenance=_PROVENANCE | {"layer": role})
+    read = versions.read_sources(engine)
     assert read.villages.empty
     built = build_grids(read)
     assert validate_grids(built)["passed"]

@@ -18,7 +18,6 @@ from geogrid.api.features import (
     grid_features,
     instruction,
     instructions_for,
-    known_version,
     level_extent,
     level_of_code,
 )
@@ -38,6 +37,7 @@ from geogrid.api.schemas.grids import (
 from geogrid.errors import NotFoundError
 from geogrid.reports.lifecycle import instruct_grid
 from geogrid.storage.grids import diff_versions, version_rows
+from geogrid.storage.versions import existing_version, known_version
 from geogrid.vocabulary import china_today
 
 router = APIRouter(prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES)
@@ -176,10 +176,7 @@ def diff(
     """Grids added, removed and changed between two versions, within the caller's area."""
     caller.require("grids.versions")
     for number, name in ((old, "old"), (new, "new")):
-        try:
-            known_version(conn, number)
-        except NotFoundError:
-            raise NotFoundError(f"no grid version {number}", field=name) from None
+        existing_version(conn, number, field=name)
     found = diff_versions(state.engine, old, new)
 
     def mine(codes: list[str]) -> list[str]:

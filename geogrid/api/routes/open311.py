@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
-from sqlalchemy import text
 
 from geogrid.access.audit import record_report_reads
 from geogrid.access.roles import Caller
@@ -37,6 +36,7 @@ from geogrid.api.schemas.open311 import (
 from geogrid.errors import InputError
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
+from geogrid.storage.categories import category_rows
 from geogrid.vocabulary import REPORT_STATUSES
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=PROBLEM_RESPONSES)
@@ -60,10 +60,7 @@ async def _form_caller(request: Request) -> Caller:
 def services(caller: CallerDep, conn: ConnDep) -> list[Service]:
     """Every report category, as a service (code, Chinese name, English description)."""
     caller.require("services.read")
-    rows = conn.execute(text(
-        "select code, name_zh, name_en, kind, is_security, sensitive from report_categories "
-        "order by sort_order, code")).all()  # fmt: skip
-    return [_service(r) for r in rows]
+    return [_service(r) for r in category_rows(conn)]
 
 
 def _service(row) -> Service:

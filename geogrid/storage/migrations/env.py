@@ -3,7 +3,7 @@
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
-from geogrid.storage.models import Base
+from geogrid.storage.metadata import METADATA
 from geogrid.storage.schema import include_object
 
 
@@ -12,7 +12,7 @@ def run_migrations_online() -> None:
     connection = context.config.attributes["connection"]
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         include_object=include_object,
         process_revision_directives=alembic_helpers.writer,
         render_item=alembic_helpers.render_item,

@@ -1,4 +1,4 @@
-"""Who is responsible for which grid: filling gaps from the register and reporting them.
+"""Staffing grids: filling gaps from the register and reporting who is still missing.
 
 Assignments are by stable grid code with validity dates, so a redraw that keeps a grid's
 code keeps its people. Level-2 grids need a grid leader (网格长, police assistant), level-3
@@ -12,9 +12,10 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
+from geogrid.storage.duty import on_duty_sql
 from geogrid.vocabulary import ROLE_BY_LEVEL, china_today
 
-_OPEN = "(a.valid_to is null or a.valid_to >= :day) and a.valid_from <= :day"
+_OPEN = on_duty_sql("a")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,12 @@
+"""Every table of the store of record on one MetaData: what migrations and checks compare.
+
+The boundary input tables live in their own module on the same Base; importing both here
+(rather than models importing source_tables back) keeps storage free of import cycles.
+"""
+
+from __future__ import annotations
+
+from geogrid.storage import source_tables  # noqa: F401  (registers the input tables on Base)
+from geogrid.storage.models import Base
+
+METADATA = Base.metadata

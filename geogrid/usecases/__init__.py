@@ -1,0 +1,1 @@
+"""Use cases: plain functions that call the domain (building, inputs) and storage."""
