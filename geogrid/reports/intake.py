@@ -28,7 +28,7 @@ from geogrid.reports.assign import (
     people_on_duty,
     place_points,
 )
-from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items, items_frame
 from geogrid.reports.checks_few import check_few
 from geogrid.reports.duplicates import earliest_repeated, open_reports_near
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
@@ -148,7 +148,7 @@ def check(items, categories: set[str], options: IntakeOptions):
         few = check_few(items, categories, default_crs=options.default_crs, now=options.now)
         if few is not None:
             return few
-        items = pd.DataFrame(list(items))
+        items = items_frame(list(items))
     return check_items(items, categories, default_crs=options.default_crs, now=options.now)
 
 

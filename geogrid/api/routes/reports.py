@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import datetime
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +46,7 @@ from geogrid.api.schemas.reports import (
 )
 from geogrid.api.writer import outcomes_of
 from geogrid.reports import lifecycle
+from geogrid.reports.checks import items_frame
 from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
     ReportFilter,
@@ -112,7 +112,7 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     if len(batch.items) > state.api.max_batch_items:
         raise BodyTooLarge(f"a batch holds at most {state.api.max_batch_items:,} items",
                            field="items")  # fmt: skip
-    frame = pd.DataFrame([i.intake_item(caller.name) for i in batch.items])
+    frame = items_frame([i.intake_item(caller.name) for i in batch.items])
     options = IntakeOptions(default_crs=batch.crs or "EPSG:4326", tolerance_m=state.api.tolerance_m)
     result = await run_in_threadpool(submit_reports, state.engine, frame, options,
                                      index=state.index)  # fmt: skip
