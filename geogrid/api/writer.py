@@ -162,7 +162,7 @@ def outcomes_of(result: IntakeResult) -> list[Outcome]:
     for row, outcome in enumerate(result.outcome):
         if outcome == "rejected":
             problem = errors[row]
-            kind = ConflictError if problem.field == "client_request_id" else InputError
+            kind = ConflictError if problem.conflict else InputError
             outcomes.append(kind(f"{problem.field}: {problem.message}", field=problem.field))
         else:
             outcomes.append((str(result.report_id[row]), str(outcome)))

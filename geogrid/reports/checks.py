@@ -45,6 +45,11 @@ class ItemError:
     def __str__(self) -> str:
         return f"item {self.row + 1}: field {self.field!r}: {self.message}"
 
+    @property
+    def conflict(self) -> bool:
+        """A request id already used with another body (409), not a malformed item (400)."""
+        return self.field == "client_request_id" and self.message.endswith("(conflict)")
+
 
 @dataclass
 class CheckedItems:

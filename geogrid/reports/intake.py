@@ -127,7 +127,7 @@ def submit_one(engine: Engine, item: dict, options: IntakeOptions | None = None,
     result = submit_reports(engine, [item], options, index=index, categories=categories)
     if result.outcome[0] == "rejected":
         problem = result.errors[0]
-        kind = ConflictError if problem.field == "client_request_id" else InputError
+        kind = ConflictError if problem.conflict else InputError
         raise kind(f"{problem.field}: {problem.message}", field=problem.field)
     return str(result.report_id[0])
 

@@ -22,7 +22,7 @@ from geogrid.api.features import (
     level_extent,
     level_of_code,
 )
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.grids import (
     Collection,
     Collections,
@@ -51,7 +51,7 @@ TITLES = {
     "units": ("三级网格 Units (level 3)", "About 30 households, one information officer each."),
 }
 CollectionId = Annotated[Literal["communities", "grids", "units"], Path(description="Level.")]
-GridCode = Annotated[str, Path(max_length=18, description="A 12, 15 or 18 digit grid code.",
+GridCode = Annotated[StorableStr, Path(max_length=18, description="A 12, 15 or 18 digit grid code.",
                                examples=["370782001001002"])]  # fmt: skip
 VersionQuery = Annotated[
     int | None, Query(ge=1, le=2**31 - 1, description="Grid version (default: active).")
@@ -92,9 +92,12 @@ def collection(
 def items(
     request: Request, collection_id: CollectionId, caller: CallerDep, conn: ConnDep,
     page: PageDep, bbox: BboxDep, version: VersionQuery = None,
-    code: Annotated[str | None, Query(max_length=18, description="Exact grid code.")] = None,
-    community: Annotated[str | None, Query(max_length=12, description="Community code.")] = None,
-    station: Annotated[str | None, Query(max_length=32, description="Station code.")] = None,
+    code: Annotated[StorableStr | None, Query(max_length=18,
+                                              description="Exact grid code.")] = None,
+    community: Annotated[StorableStr | None, Query(max_length=12,
+                                                   description="Community code.")] = None,
+    station: Annotated[StorableStr | None, Query(max_length=32,
+                                                 description="Station code.")] = None,
     simplify: SimplifyQuery = 0.0,
 ) -> Response:  # fmt: skip
     """Grids in the caller's area, by code, filtered by bbox, code, community or station,

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from geogrid.api.deps import CallerDep, ConnDep, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.schemas.common import StorableStr
 from geogrid.errors import NotFoundError
 
 ASSET_BASE = "/static/maps"
@@ -23,7 +24,8 @@ router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES)
 _copy_lock = threading.Lock()
 Day = Annotated[date | None, Query(description="YYYY-MM-DD (China time).")]
 Groups = Annotated[
-    list[str] | None, Query(description="Report groups: hazard, incident, other (default all).")
+    list[StorableStr] | None,
+    Query(description="Report groups: hazard, incident, other (default all)."),
 ]
 
 
@@ -45,7 +47,7 @@ def county_page(
 @router.get("/maps/stations/{code}.html", response_class=HTMLResponse,
             summary="A station's map page")  # fmt: skip
 def station_page(
-    code: str, caller: CallerDep, state: StateDep, conn: ConnDep,
+    code: StorableStr, caller: CallerDep, state: StateDep, conn: ConnDep,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
     group: Groups = None, month: Day = None,
@@ -61,7 +63,7 @@ def station_page(
 
 
 @router.get(ASSET_BASE + "/{path:path}", include_in_schema=False)
-def asset(path: str, state: StateDep) -> FileResponse:
+def asset(path: StorableStr, state: StateDep) -> FileResponse:
     """A script, stylesheet, image or font of the map pages (no token: nothing of the data)."""
     from geogrid.maps import assets, fonts
 

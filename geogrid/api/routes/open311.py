@@ -28,6 +28,7 @@ from geogrid.api.deps import (
     current_caller,
 )
 from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.schemas.common import StorableStr
 from geogrid.api.schemas.open311 import (
     Service,
     ServiceRequest,
@@ -109,14 +110,14 @@ async def create_request(
 @router.get("/requests.json", response_model=list[ServiceRequest], summary="Open311: requests")
 def requests(
     caller: CallerDep, conn: ConnDep,
-    service_request_id: Annotated[str | None, Query(max_length=4000,
+    service_request_id: Annotated[StorableStr | None, Query(max_length=4000,
                                   description="Comma-separated ids.")] = None,
-    service_code: Annotated[str | None, Query(max_length=400,
+    service_code: Annotated[StorableStr | None, Query(max_length=400,
                             description="Comma-separated service codes.")] = None,
     start_date: Annotated[datetime | None, Query()] = None,
     end_date: Annotated[datetime | None, Query()] = None,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
-    jurisdiction_id: Annotated[str | None, Query(max_length=64)] = None,
+    jurisdiction_id: Annotated[StorableStr | None, Query(max_length=64)] = None,
 ) -> list[ServiceRequest]:  # fmt: skip
     """Requests in the caller's scope, newest first (by default the last 90 days, at most
     1,000; with service_request_id, those requests whatever their date)."""

@@ -28,7 +28,7 @@ from geogrid.api.deps import (
 from geogrid.api.errors import PROBLEM_RESPONSES, BodyTooLarge
 from geogrid.api.exports import report_csv, report_geojson
 from geogrid.api.lean import LeanRoute
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.reports import (
     BatchResult,
     EventOut,
@@ -62,9 +62,9 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RES
 
 def report_filter(
     bbox: BboxDep,
-    grid: Annotated[str | None, Query(max_length=18, description="Community, grid or unit "
+    grid: Annotated[StorableStr | None, Query(max_length=18, description="Community, grid or unit "
                                       "code (12, 15 or 18 digits).")] = None,
-    category: Annotated[list[str], Query(description="Category codes.")] = [],  # noqa: B006
+    category: Annotated[list[StorableStr], Query(description="Category codes.")] = [],  # noqa: B006
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     method: Annotated[list[Method], Query(description="Assignment method.")] = [],  # noqa: B006
     route: Annotated[list[Route], Query()] = [],  # noqa: B006

@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
+
+from geogrid.geo.text import STORABLE_PATTERN, unstorable_text
+
+
+class _Storable:
+    """Annotated metadata for text the database stores: refuses NUL and lone surrogates
+    (422 naming the field, with geo.text's message) and documents that as a pattern."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler):
+        return core_schema.no_info_after_validator_function(_storable, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler: GetJsonSchemaHandler) -> dict:
+        out = handler(schema)
+        if out.get("type") == "string":
+            out["pattern"] = STORABLE_PATTERN
+        return out
+
+
+def _storable(value: str) -> str:
+    problem = unstorable_text(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise PydanticCustomError("unstorable_text", problem)
+    return value
+
+
+STORABLE = _Storable()
+StorableStr = Annotated[str, STORABLE]  # text that goes into (or is compared in) the database
 
 
 class Link(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from geogrid.api.schemas.common import Contact, GridRef, Link
+from geogrid.api.schemas.common import Contact, GridRef, Link, StorableStr
 
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
@@ -70,7 +70,8 @@ class ReportBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    crs: str | None = Field(default=None, max_length=64, description="CRS of items without one.")
+    crs: StorableStr | None = Field(default=None, max_length=64,
+                                    description="CRS of items without one.")  # fmt: skip
     items: list[ReportItem] = Field(min_length=1)
 
 
@@ -205,7 +206,7 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    note: str = Field(default="", max_length=4000)
+    note: StorableStr = Field(default="", max_length=4000)
     duplicate_of: uuid.UUID | None = Field(default=None, description="With status duplicate.")
 
 
@@ -214,5 +215,5 @@ class NoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=4000, examples=["已联系网格长现场核实"])
+    text: StorableStr = Field(min_length=1, max_length=4000, examples=["已联系网格长现场核实"])
     instruction: bool = False
