@@ -33,7 +33,7 @@ class ServiceRequestIn(BaseModel):
     long: float = Field(allow_inf_nan=False, examples=[119.4012])
     crs: StorableStr | None = Field(default=None, max_length=64)
     description: StorableStr | None = Field(default=None, max_length=4000)
-    address_StorableString: str | None = Field(default=None, max_length=500)
+    address_string: StorableStr | None = Field(default=None, max_length=500)
     first_name: StorableStr | None = Field(default=None, max_length=100)
     last_name: StorableStr | None = Field(default=None, max_length=100)
     device_id: StorableStr | None = Field(default=None, max_length=64)
