@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
+from geogrid.geo.text import unstorable_in
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,10 @@ def load_categories_file(conn: Connection, path: Path) -> int:
 
 
 def _seed(kind, row: dict, path: Path, table: str, number: int):
+    found = unstorable_in(row)
+    if found is not None:
+        raise InputError(f"{path}: [[{table}]] number {number}: field {found[0]!r} {found[1]}",
+                         field=found[0])  # fmt: skip
     names = {f.name for f in fields(kind)}
     unknown = sorted(set(row) - names)
     if unknown:
