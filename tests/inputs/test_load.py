@@ -201,7 +201,8 @@ def test_names_with_a_nul_are_refused_per_feature(tmp_path: Path) -> None:
     stations.write_text("经度,纬度,派出所代码,派出所名称\n119.4,36.0,P1,密州\x00派出所\n"
                         "119.5,36.1,P2,龙都派出所\n", encoding="utf-8")  # fmt: skip
     people = tmp_path / "people.csv"
-    people.write_text("人员编号,姓名,角色\nA1,张\x00三,网格长\nA2,李四,网格长\n", encoding="utf-8")
+    people.write_text("经度,纬度,人员编号,姓名,角色\n119.4,36,A1,张\x00三,网格长\n"
+                      "119.4,36,A2,李四,网格长\n", encoding="utf-8")  # fmt: skip
     report = prepare_boundaries([stations], LoadOptions(role="stations"))
     assert list(report.layer("stations").accepted["code"]) == ["P2"]
     problem = next(p for p in report.errors if p.field == "派出所名称")
