@@ -8,23 +8,22 @@ A browser can pass its token as `api_key=` in the page URL, as Open311 clients d
 from __future__ import annotations
 
 import threading
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from geogrid.api.deps import CallerDep, ConnDep, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
-from geogrid.api.schemas.common import StorableStr
+from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.errors import NotFoundError
 
 ASSET_BASE = "/static/maps"
 router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES)
 _copy_lock = threading.Lock()
-Day = Annotated[date | None, Query(description="YYYY-MM-DD (China time).")]
+Day = Annotated[IsoDate | None, Query(description="YYYY-MM-DD (China time).")]
 Groups = Annotated[
-    list[StorableStr] | None,
+    list[Literal["hazard", "incident", "other"]] | None,
     Query(description="Report groups: hazard, incident, other (default all)."),
 ]
 
@@ -32,8 +31,8 @@ Groups = Annotated[
 @router.get("/maps/county.html", response_class=HTMLResponse, summary="The county map page")
 def county_page(
     caller: CallerDep, state: StateDep, conn: ConnDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     group: Groups = None, month: Day = None,
 ) -> HTMLResponse:  # fmt: skip
     """Every grid of the county with both heatmaps, markers and the month's choropleth."""
@@ -48,8 +47,8 @@ def county_page(
             summary="A station's map page")  # fmt: skip
 def station_page(
     code: StorableStr, caller: CallerDep, state: StateDep, conn: ConnDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     group: Groups = None, month: Day = None,
 ) -> HTMLResponse:  # fmt: skip
     """The grids and reports of one station's jurisdiction (a station sees only its own)."""

@@ -27,8 +27,8 @@ from geogrid.api.deps import (
     china_time,
     current_caller,
 )
-from geogrid.api.errors import PROBLEM_RESPONSES
-from geogrid.api.schemas.common import StorableStr
+from geogrid.api.errors import OPEN311_RESPONSES
+from geogrid.api.schemas.common import IsoDateTime, StorableStr
 from geogrid.api.schemas.open311 import (
     Service,
     ServiceRequest,
@@ -40,7 +40,7 @@ from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
 from geogrid.storage.models import REPORT_STATUSES
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES)
 CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)
 MAX_REQUESTS = 1000  # the GeoReport v2 maximum per call
 DEFAULT_DAYS = 90  # the GeoReport v2 default window
@@ -94,7 +94,9 @@ async def create_request(
     """A new report through the same intake as POST /v1/reports."""
     caller.require("reports.create")
     try:
-        given = ServiceRequestIn.model_validate(await _body_fields(request))
+        # JSON keeps its types as documented (no true for a number); a form has only text.
+        json_body = request.headers.get("content-type", "").startswith("application/json")
+        given = ServiceRequestIn.model_validate(await _body_fields(request), strict=json_body)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
@@ -114,8 +116,8 @@ def requests(
                                   description="Comma-separated ids.")] = None,
     service_code: Annotated[StorableStr | None, Query(max_length=400,
                             description="Comma-separated service codes.")] = None,
-    start_date: Annotated[datetime | None, Query()] = None,
-    end_date: Annotated[datetime | None, Query()] = None,
+    start_date: Annotated[IsoDateTime | None, Query()] = None,
+    end_date: Annotated[IsoDateTime | None, Query()] = None,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
     jurisdiction_id: Annotated[StorableStr | None, Query(max_length=64)] = None,
 ) -> list[ServiceRequest]:  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,7 +27,7 @@ from geogrid.api.deps import (
 from geogrid.api.errors import PROBLEM_RESPONSES, BodyTooLarge
 from geogrid.api.exports import report_csv, report_geojson
 from geogrid.api.lean import LeanRoute
-from geogrid.api.schemas.common import Link, StorableStr
+from geogrid.api.schemas.common import IsoDateTime, Link, StorableStr
 from geogrid.api.schemas.reports import (
     BatchResult,
     EventOut,
@@ -68,9 +67,9 @@ def report_filter(
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     method: Annotated[list[Method], Query(description="Assignment method.")] = [],  # noqa: B006
     route: Annotated[list[Route], Query()] = [],  # noqa: B006
-    reported_from: Annotated[datetime | None, Query(alias="from", description="Reported at or "
+    reported_from: Annotated[IsoDateTime | None, Query(alias="from", description="Reported at or "
                              "after (ISO 8601; without offset: China time).")] = None,
-    reported_to: Annotated[datetime | None, Query(alias="to", description="Reported before.")]
+    reported_to: Annotated[IsoDateTime | None, Query(alias="to", description="Reported before.")]
     = None,
 ) -> ReportFilter:  # fmt: skip
     """The list and export filters, checked."""

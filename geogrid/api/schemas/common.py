@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 from geogrid.geo.text import STORABLE_PATTERN, unstorable_text
@@ -33,6 +42,19 @@ def _storable(value: str) -> str:
 
 STORABLE = _Storable()
 StorableStr = Annotated[str, STORABLE]  # text that goes into (or is compared in) the database
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _iso_8601(value: Any) -> Any:
+    """Only ISO 8601 text, as documented: pydantic alone reads a number as a Unix time."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise PydanticCustomError("iso_8601", "not an ISO 8601 date or time (2026-05-12T09:30+08:00)")
+
+
+# Not strict once the text is known to be ISO 8601: a strict model would refuse any text.
+IsoDateTime = Annotated[datetime, Strict(False), BeforeValidator(_iso_8601)]
+IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso_8601)]
 
 
 class Link(BaseModel):

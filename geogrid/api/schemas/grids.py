@@ -134,7 +134,7 @@ class VersionDiffOut(BaseModel):
 class InstructionIn(BaseModel):
     """A station's standing instruction to the assistants of a grid."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: StorableStr = Field(
         min_length=1, max_length=4000, examples=["本周重点排查出租房屋消防隐患"]
