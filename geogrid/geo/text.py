@@ -14,8 +14,10 @@ import re
 import numpy as np
 import pandas as pd
 
-# For OpenAPI documents: a string without the characters refused here (ECMA 262 syntax).
-STORABLE_PATTERN = r"^[^\u0000\uD800-\uDFFF]*$"
+# For OpenAPI documents (ECMA 262 syntax): no NUL. A surrogate range is no valid pattern
+# to Unicode-scalar regex engines, and a lone surrogate reaches the API only inside JSON,
+# whose parser refuses it first.
+STORABLE_PATTERN = r"^[^\u0000]*$"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 

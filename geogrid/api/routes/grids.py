@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from geogrid.access.roles import Caller
-from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, StateDep, next_link
+from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.features import (
     COLLECTIONS,
@@ -40,7 +40,9 @@ from geogrid.reports.lifecycle import instruct_grid
 from geogrid.reports.lookup import china_today
 from geogrid.storage.grids import diff_versions, version_rows
 
-router = APIRouter(prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues]
+)
 GEOJSON = "application/geo+json"
 TITLES = {
     "communities": ("社区 Communities (level 1)", "Level-1 grids: whole communities."),

@@ -13,13 +13,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geogrid.api.deps import CallerDep, ConnDep, StateDep
+from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.errors import NotFoundError
 
 ASSET_BASE = "/static/maps"
-router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues])
 _copy_lock = threading.Lock()
 Day = Annotated[IsoDate | None, Query(description="YYYY-MM-DD (China time).")]
 Groups = Annotated[

@@ -21,6 +21,7 @@ from geogrid.access.audit import record_report_reads
 from geogrid.access.roles import Caller
 from geogrid.api.deps import (
     ConnDep,
+    SingleValues,
     StateDep,
     bearer_token,
     caller_of_token,
@@ -40,7 +41,9 @@ from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
 from geogrid.storage.models import REPORT_STATUSES
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES)
+router = APIRouter(
+    prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES, dependencies=[SingleValues]
+)
 CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)
 MAX_REQUESTS = 1000  # the GeoReport v2 maximum per call
 DEFAULT_DAYS = 90  # the GeoReport v2 default window

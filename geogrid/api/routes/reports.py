@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from geogrid.access import audit
@@ -16,6 +17,7 @@ from geogrid.api.deps import (
     CallerDep,
     ConnDep,
     PageDep,
+    SingleValues,
     StateDep,
     base_url,
     body_model,
@@ -45,6 +47,7 @@ from geogrid.api.schemas.reports import (
 )
 from geogrid.api.writer import outcomes_of
 from geogrid.reports import lifecycle
+from geogrid.reports.categories import CATEGORY_CODE
 from geogrid.reports.checks import items_frame
 from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
@@ -56,14 +59,16 @@ from geogrid.reports.queries import (
     scoped_report,
 )
 
+CategoryCode = Annotated[str, StringConstraints(pattern=f"^{CATEGORY_CODE}$")]
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
 
 def report_filter(
+    _single: Annotated[None, SingleValues],
     bbox: BboxDep,
     grid: Annotated[StorableStr | None, Query(max_length=18, description="Community, grid or unit "
                                       "code (12, 15 or 18 digits).")] = None,
-    category: Annotated[list[StorableStr], Query(description="Category codes.")] = [],  # noqa: B006
+    category: Annotated[list[CategoryCode], Query(description="Category codes.")] = [],  # noqa: B006
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     method: Annotated[list[Method], Query(description="Assignment method.")] = [],  # noqa: B006
     route: Annotated[list[Route], Query()] = [],  # noqa: B006
