@@ -113,8 +113,9 @@ async def _domain_error(request: Request, exc: GeogridError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [FieldProblem(field=_field(e.get("loc", ())), message=e.get("msg", "invalid"))
-              for e in exc.errors()]  # fmt: skip
+    # A body that is no JSON at all (a lone surrogate's escape, say) has no location: "body".
+    errors = [FieldProblem(field=_field(e.get("loc", ())) or "body",
+                           message=e.get("msg", "invalid")) for e in exc.errors()]  # fmt: skip
     first = errors[0] if errors else FieldProblem(field="", message="invalid request")
     return problem_response(request, 422, f"{first.field}: {first.message}",
                             code="validation_error", field=first.field or None,

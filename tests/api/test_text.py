@@ -52,6 +52,10 @@ def test_a_lone_surrogate_in_json_is_refused_not_a_server_error(client, county, 
     answer = client.post("/v1/reports/batch", content=body, headers=auth(users.p01)
                          | {"Content-Type": "application/json"})  # fmt: skip
     assert answer.status_code == 422 and answer.json()["field"] == "items.0.text"
+    one = json.dumps(item(county.p01, text="x")).replace('"x"', '"\\udc00"')
+    answer = client.post("/v1/reports", content=one, headers=auth(users.p01)
+                         | {"Content-Type": "application/json"})  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["field"] == "body", answer.text
 
 
 @pytest.mark.parametrize(
