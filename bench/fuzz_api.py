@@ -55,6 +55,8 @@ def main() -> None:
         server.terminate()
         server.wait(30)
         subprocess.run([GEOGRID, "users", "revoke", name], env=env, capture_output=True)
+        if args.stop:  # the embedded cluster outlives the server; a bench leaves nothing running
+            subprocess.run([GEOGRID, "db", "stop"], env=env, capture_output=True)
     sys.exit(status)
 
 
@@ -101,6 +103,8 @@ def _arguments() -> argparse.Namespace:
                         help="GEOGRID_HOME (default: a new temporary one)")  # fmt: skip
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--keep-running", dest="stop", action="store_false",
+                        help="leave the embedded database running afterwards")  # fmt: skip
     args = parser.parse_args()
     args.home = args.home or Path(tempfile.mkdtemp(prefix="geogrid-fuzz-"))
     return args
