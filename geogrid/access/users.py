@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from geogrid.access.roles import Caller
 from geogrid.access.tokens import hash_token, new_token
 from geogrid.errors import ConflictError, InputError, NotFoundError
+from geogrid.geo.text import unstorable_in
 from geogrid.storage.duty import grids_held
 from geogrid.vocabulary import API_ROLES
 
@@ -44,6 +45,7 @@ def add_user(
     person: str | None = None,
 ) -> str:
     """Create a user and return its token, which is stored only as a digest."""
+    _check_storable(name=name, station=station, department=department, person=person)
     _check_name(name)
     if role not in API_ROLES:
         raise InputError(f"unknown role {role!r}: use one of {', '.join(API_ROLES)}", field="role")
@@ -65,6 +67,13 @@ def add_user(
          "h": hash_token(token)},
     )  # fmt: skip
     return token
+
+
+def _check_storable(**given: str | None) -> None:
+    """Names from the command line may hold lone surrogates (undecodable bytes)."""
+    found = unstorable_in(given)
+    if found is not None:
+        raise InputError(f"{found[0]} {found[1]}", field=found[0])
 
 
 def _check_name(name: str) -> None:
@@ -103,6 +112,7 @@ def list_users(conn: Connection) -> list[UserRow]:
 
 def revoke_user(conn: Connection, name: str) -> None:
     """Revoke a user's token; the user stays listed, inactive."""
+    _check_storable(name=name)
     done = conn.execute(
         text("update api_users set active = false where name = :n"), {"n": name}
     ).rowcount

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from geogrid.api.errors import install_error_handlers
 from geogrid.api.limits import BodySizeLimit
+from geogrid.api.methods import install_method_guards
 from geogrid.api.routes import install
 from geogrid.api.settings import ApiSettings, load_api_settings
 from geogrid.api.state import make_state
@@ -96,6 +97,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
     install(app)
+    install_method_guards(app)
     _document_tokens(app)
     return app
 

@@ -115,8 +115,9 @@ async def _domain_error(request: Request, exc: GeogridError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [FieldProblem(field=_field(e.get("loc", ())), message=e.get("msg", "invalid"))
-              for e in exc.errors()]  # fmt: skip
+    # A body that is no JSON at all (a lone surrogate's escape, say) has no location: "body".
+    errors = [FieldProblem(field=_field(e.get("loc", ())) or "body",
+                           message=e.get("msg", "invalid")) for e in exc.errors()]  # fmt: skip
     first = errors[0] if errors else FieldProblem(field="", message="invalid request")
     return problem_response(request, 422, f"{first.field}: {first.message}",
                             code="validation_error", field=first.field or None,
@@ -169,9 +170,22 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name.replace(" ", "")).lower()
 
 
+class Open311Error(BaseModel):
+    """One GeoReport v2 error, as Open311 clients expect: the status and what was wrong."""
+
+    code: int
+    description: str
+
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422)
 # The documented error responses of every route (OpenAPI).
 PROBLEM_RESPONSES = {
     status: {"model": Problem, "description": HTTPStatus(status).phrase,
              "content": {PROBLEM_JSON: {}}}
-    for status in (400, 401, 403, 404, 409, 413, 422)
+    for status in ERROR_STATUSES
 }  # fmt: skip
+# Under /open311/ the same errors are GeoReport v2 error lists (`problem_response`).
+OPEN311_RESPONSES = {
+    status: {"model": list[Open311Error], "description": HTTPStatus(status).phrase}
+    for status in ERROR_STATUSES
+}

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from geogrid.geo.text import unstorable_text
 from geogrid.inputs.checks import ERROR, WARNING, LayerCheck
 from geogrid.inputs.fieldmap import FIELD_ALIASES, REQUIRED_FIELDS, FieldMapping
 
@@ -75,7 +76,11 @@ def _clean(check: LayerCheck, wanted: str, source: str, values: list[str | None]
     required = wanted in REQUIRED_FIELDS[check.role]
     cleaned: list = []
     for i, value in enumerate(values):
-        if required and not value:
+        problem = unstorable_text(value) if value else None
+        if problem is not None:
+            check.report(i, source, f"{source!r} {problem}")
+            cleaned.append(None)
+        elif required and not value:
             check.report(i, source, f"required field {source!r} is empty")
             cleaned.append(None)
         elif coded is not None:

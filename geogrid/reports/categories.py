@@ -21,6 +21,7 @@ personal details that only the station and the county may read.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
+from geogrid.geo.text import unstorable_in
 from geogrid.vocabulary import CATEGORY_KINDS, HEAT_GROUPS
 
 
@@ -97,6 +99,10 @@ CATEGORIES = (
 )  # fmt: skip
 
 
+# A category's code: what the API documents for its filters, and files must keep to.
+CATEGORY_CODE = r"[a-z][a-z0-9_]{0,31}"
+
+
 def seed_categories(conn: Connection) -> int:
     """Insert the built-in departments and categories that are missing; returns how many."""
     return _upsert(conn, DEPARTMENTS, CATEGORIES, replace=False)
@@ -117,6 +123,10 @@ def load_categories_file(conn: Connection, path: Path) -> int:
 
 
 def _seed(kind, row: dict, path: Path, table: str, number: int):
+    found = unstorable_in(row)
+    if found is not None:
+        raise InputError(f"{path}: [[{table}]] number {number}: field {found[0]!r} {found[1]}",
+                         field=found[0])  # fmt: skip
     names = {f.name for f in fields(kind)}
     unknown = sorted(set(row) - names)
     if unknown:
@@ -132,6 +142,9 @@ def _seed(kind, row: dict, path: Path, table: str, number: int):
 
 def _check_category(seed: CategorySeed, path: Path, number: int) -> None:
     where = f"{path}: [[category]] number {number} ({seed.code})"
+    if not re.fullmatch(CATEGORY_CODE, str(seed.code)):
+        raise InputError(f"{where}: field 'code' must be lower-case letters, digits and _, "
+                         "starting with a letter, at most 32")  # fmt: skip
     if seed.kind not in CATEGORY_KINDS:
         raise InputError(f"{where}: field 'kind' must be basic or dynamic, not {seed.kind!r}")
     if seed.heat_group is not None and seed.heat_group not in HEAT_GROUPS:

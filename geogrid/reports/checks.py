@@ -16,6 +16,7 @@ import pandas as pd
 
 from geogrid.errors import UnknownCRSError
 from geogrid.geo.crs import parse_crs, to_wgs84
+from geogrid.geo.text import unstorable_mask, unstorable_text
 from geogrid.vocabulary import CHINA_ZONE  # a time without an offset is China time
 
 DEFAULT_CRS = "EPSG:4326"
@@ -44,6 +45,11 @@ class ItemError:
     def __str__(self) -> str:
         return f"item {self.row + 1}: field {self.field!r}: {self.message}"
 
+    @property
+    def conflict(self) -> bool:
+        """A request id already used with another body (409), not a malformed item (400)."""
+        return self.field == "client_request_id" and self.message.endswith("(conflict)")
+
 
 @dataclass
 class CheckedItems:
@@ -70,6 +76,22 @@ class CheckedItems:
         return CheckedItems(**{k: v[keep] for k, v in vars(self).items()})
 
 
+def items_frame(items: list[dict]) -> pd.DataFrame:
+    """Items as a DataFrame, the text fields kept as Python objects: pandas' Arrow strings
+    cannot hold a lone surrogate, which the checks must see to refuse it."""
+    frame = pd.DataFrame(
+        {k: v for k, v in ((k, [item.get(k) for item in items]) for k in _keys(items))
+         if k not in TEXT_FIELDS}, index=range(len(items)),
+    )  # fmt: skip
+    for name in (k for k in _keys(items) if k in TEXT_FIELDS):
+        frame[name] = pd.Series([item.get(name) for item in items], dtype=object)
+    return frame[_keys(items)]
+
+
+def _keys(items: list[dict]) -> list:
+    return list(dict.fromkeys(k for item in items for k in item))
+
+
 def check_items(
     frame: pd.DataFrame,
     categories: set[str],
@@ -81,7 +103,7 @@ def check_items(
     frame = frame.rename(columns={k: v for k, v in COLUMN_ALIASES.items() if k in frame})
     n = len(frame)
     error = np.full(n, None, dtype=object)  # the first problem of each row: (field, message)
-    text_of = {name: _text_column(frame, name, n) for name in TEXT_FIELDS}
+    text_of = {name: _text_column(frame, name, n, error) for name in TEXT_FIELDS}
     _check_lengths(text_of, error)
     category = pd.Series(text_of["category"], dtype=object).str.strip().to_numpy(dtype=object)
     _flag(error, category == "", "category", "missing")
@@ -105,10 +127,16 @@ def check_items(
     return checked, problems
 
 
-def _text_column(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+def _text_column(frame: pd.DataFrame, name: str, n: int, error: np.ndarray) -> np.ndarray:
+    """The column as str ("" where missing); text the database cannot store is flagged and
+    blanked first (pandas' Arrow strings cannot even hold a lone surrogate)."""
     if name not in frame:
         return np.full(n, "", dtype=object)
-    column = frame[name]
+    column = frame[name].astype(object)
+    bad = unstorable_mask(column.to_numpy(dtype=object))
+    if bad.any():
+        _flag(error, bad, name, lambda i: unstorable_text(column.iloc[i]))
+        column = column.where(~bad, "")
     return column.where(column.notna(), "").astype(str).to_numpy(dtype=object)
 
 

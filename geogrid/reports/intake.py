@@ -27,7 +27,7 @@ from geogrid.errors import ConflictError, GeogridError, InputError
 from geogrid.reports import store
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.assignment import Assignment
-from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items, items_frame
 from geogrid.reports.checks_few import check_few
 from geogrid.reports.duplicates import earliest_repeated, open_reports_near
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
@@ -75,7 +75,7 @@ class IntakeResult:
         for row, outcome in enumerate(self.outcome):
             if outcome == "rejected":
                 problem = errors[row]
-                kind = ConflictError if problem.field == "client_request_id" else InputError
+                kind = ConflictError if problem.conflict else InputError
                 outcomes.append(kind(f"{problem.field}: {problem.message}", field=problem.field))
             else:
                 outcomes.append((str(self.report_id[row]), str(outcome)))
@@ -206,7 +206,7 @@ def check(items, categories: set[str], options: IntakeOptions):
         few = check_few(items, categories, default_crs=options.default_crs, now=options.now)
         if few is not None:
             return few
-        items = pd.DataFrame(list(items))
+        items = items_frame(list(items))
     return check_items(items, categories, default_crs=options.default_crs, now=options.now)
 
 

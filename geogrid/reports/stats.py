@@ -77,10 +77,14 @@ class AssessmentRow:
     figures: Figures
 
 
+# YYYY-MM, 1900-01 to 2999-12 (the API documents the same pattern).
+MONTH_PATTERN = r"((?:19|2\d)\d\d)-(0[1-9]|1[0-2])"
+
+
 def month_range(month: str) -> tuple[datetime, datetime]:
     """The UTC start (inclusive) and end (exclusive) of a 'YYYY-MM' month in China time."""
-    found = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
-    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1900:
+    found = re.fullmatch(MONTH_PATTERN, month or "")
+    if not found:
         raise InputError(f"month {month!r} is not YYYY-MM", field="month")
     year, number = int(found[1]), int(found[2])
     start = datetime(year, number, 1, tzinfo=CHINA_TZ)

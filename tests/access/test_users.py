@@ -94,3 +94,12 @@ def test_names_are_unique(conn):
     add_user(conn, "t-same", "county_admin")
     with pytest.raises(ConflictError):
         add_user(conn, "t-same", "county_admin")
+
+
+def test_a_name_the_database_cannot_store_is_refused(conn):
+    # A command-line argument with bytes that are not UTF-8 arrives as lone surrogates.
+    with pytest.raises(InputError, match="surrogate") as caught:
+        add_user(conn, "t-\udcff", "county_admin")
+    assert caught.value.field == "name"
+    with pytest.raises(InputError, match="surrogate"):
+        revoke_user(conn, "\udcfe")

@@ -113,3 +113,23 @@ def test_categories_list_shows_routing_from_the_shared_read(county_url: str) -> 
     listed = run_geogrid("categories", "list", GEOGRID_DATABASE_URL=county_url)
     assert listed.returncode == 0, listed.stderr
     assert "report categories" in listed.stdout and "派出所" in listed.stdout
+
+
+def test_ingest_refuses_a_row_with_a_nul_naming_it_and_stores_the_rest(
+    county_url: str, county_engine: Engine, tmp_path: Path
+) -> None:
+    rows = pd.read_csv(generate_sample_reports(SAMPLE_TINY, 40, 13, tmp_path / "r.csv").path,
+                       dtype=str, keep_default_na=False)  # fmt: skip
+    rows = rows[(rows["crs"] == "EPSG:4326") & (rows["lon"] != "")].head(3).copy()
+    rows["client_request_id"] = ["nul-1", "nul-2", "nul-3"]
+    rows["text"] = ["good one", "bad \x00 byte", "good two"]
+    path = tmp_path / "nul.csv"
+    rows.to_csv(path, index=False)
+    assert b"\x00" in path.read_bytes()
+    done = run_geogrid("ingest", str(path), GEOGRID_DATABASE_URL=county_url)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "rejected line 3" in done.stdout and "field 'text'" in done.stdout, done.stdout
+    assert "NUL" in done.stdout
+    with county_engine.connect() as conn:
+        stored = conn.execute(text("select client_request_id from reports order by 1")).scalars()
+        assert list(stored) == ["nul-1", "nul-3"]

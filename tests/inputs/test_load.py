@@ -194,3 +194,19 @@ def test_geoparquet_is_read(tmp_path: Path) -> None:
         "密州街道和平社区",
         "枳沟镇王家庄社区",
     ]
+
+
+def test_names_with_a_nul_are_refused_per_feature(tmp_path: Path) -> None:
+    stations = tmp_path / "stations.csv"
+    stations.write_text("经度,纬度,派出所代码,派出所名称\n119.4,36.0,P1,密州\x00派出所\n"
+                        "119.5,36.1,P2,龙都派出所\n", encoding="utf-8")  # fmt: skip
+    people = tmp_path / "people.csv"
+    people.write_text("经度,纬度,人员编号,姓名,角色\n119.4,36,A1,张\x00三,网格长\n"
+                      "119.4,36,A2,李四,网格长\n", encoding="utf-8")  # fmt: skip
+    report = prepare_boundaries([stations], LoadOptions(role="stations"))
+    assert list(report.layer("stations").accepted["code"]) == ["P2"]
+    problem = next(p for p in report.errors if p.field == "派出所名称")
+    assert problem.feature == "line 2" and "NUL" in problem.message
+    report = prepare_boundaries([people], LoadOptions(role="people"))
+    assert list(report.layer("people").accepted["person_no"]) == ["A2"]
+    assert [p.field for p in report.errors] == ["姓名"]

@@ -6,11 +6,10 @@ import math
 from datetime import UTC, datetime
 
 import numpy as np
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geogrid.reports.checks import body_hash, check_items
+from geogrid.reports.checks import body_hash, check_items, items_frame
 from geogrid.reports.checks_few import FEW, check_few
 
 CATEGORIES = {"fire_hazard", "public_security", "population"}
@@ -28,7 +27,8 @@ lon = st.one_of(st.floats(min_value=73, max_value=136), st.floats(min_value=115,
 lat = st.one_of(st.floats(min_value=3, max_value=54), st.floats(min_value=30, max_value=40),
                 st.floats(min_value=73, max_value=136), odd_number)  # fmt: skip
 text = st.one_of(st.none(), st.text(max_size=8), st.text(max_size=8),
-                 st.sampled_from(["x" * 201, "y" * 4001]))  # fmt: skip
+                 st.sampled_from(["x" * 201, "y" * 4001, "a\x00b", "\ud800",
+                                  "z" * 201 + "\x00"]))  # fmt: skip
 time = st.one_of(
     st.none(),
     st.sampled_from(["", "  ", "2026-05-31T09:30:00+08:00", "2026-05-31 09:30", "2026-05-31T01:30Z",
@@ -42,7 +42,7 @@ item = st.fixed_dictionaries(
         "crs": st.sampled_from([None, "", "gcj02", "bd09", "EPSG:4490", "EPSG:4547", "wgs84",
                                 "no such crs", "z" * 65]),
         "reported_at": time, "reporter": text, "text": text,
-        "client_request_id": st.sampled_from([None, "", "a", "b", "c" * 129, "d", "e"]),
+        "client_request_id": st.sampled_from([None, "", "a", "b", "c" * 129, "d", "e", "f\x00"]),
     },
 )  # fmt: skip
 
@@ -54,7 +54,7 @@ def test_the_two_paths_agree(items: list[dict]) -> None:
     if few is None:
         return  # a value only the vectorised path reads: it is used instead
     plain, plain_errors = few
-    frame_checked, frame_errors = check_items(pd.DataFrame(items), CATEGORIES, now=NOW)
+    frame_checked, frame_errors = check_items(items_frame(items), CATEGORIES, now=NOW)
     assert [(e.row, e.field, e.message) for e in plain_errors] == [
         (e.row, e.field, e.message) for e in frame_errors
     ]
@@ -91,3 +91,14 @@ def test_the_body_hash_is_fixed() -> None:
     assert body_hash("fire_hazard", 119.4, 36.0, "EPSG:4326", 1780281000000001, "P1", "楼道") != (
         digest
     )
+
+
+def test_unstorable_text_is_refused_per_item_naming_the_field() -> None:
+    good = {"category": "fire_hazard", "lon": 119.4, "lat": 36.0}
+    items = [good, {**good, "text": "a\x00b"}, {**good, "reporter": "\udc80"}, good]
+    few = check_few(items, CATEGORIES, now=NOW)
+    frame = check_items(items_frame(items), CATEGORIES, now=NOW)
+    for checked, errors in (few, frame):
+        assert list(checked.rows) == [0, 3]
+        assert [(e.row, e.field) for e in errors] == [(1, "text"), (2, "reporter")]
+        assert "NUL" in errors[0].message and "U+DC80" in errors[1].message

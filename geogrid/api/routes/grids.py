@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from geogrid.access.roles import Caller
-from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, StateDep, next_link
+from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.features import (
     COLLECTIONS,
@@ -21,7 +21,7 @@ from geogrid.api.features import (
     level_extent,
     level_of_code,
 )
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.grids import (
     Collection,
     Collections,
@@ -40,7 +40,9 @@ from geogrid.storage.grids import diff_versions, version_rows
 from geogrid.storage.versions import existing_version, known_version
 from geogrid.vocabulary import china_today
 
-router = APIRouter(prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues]
+)
 GEOJSON = "application/geo+json"
 TITLES = {
     "communities": ("社区 Communities (level 1)", "Level-1 grids: whole communities."),
@@ -51,7 +53,7 @@ TITLES = {
     "units": ("三级网格 Units (level 3)", "About 30 households, one information officer each."),
 }
 CollectionId = Annotated[Literal["communities", "grids", "units"], Path(description="Level.")]
-GridCode = Annotated[str, Path(max_length=18, description="A 12, 15 or 18 digit grid code.",
+GridCode = Annotated[StorableStr, Path(max_length=18, description="A 12, 15 or 18 digit grid code.",
                                examples=["370782001001002"])]  # fmt: skip
 VersionQuery = Annotated[
     int | None, Query(ge=1, le=2**31 - 1, description="Grid version (default: active).")
@@ -92,9 +94,12 @@ def collection(
 def items(
     request: Request, collection_id: CollectionId, caller: CallerDep, conn: ConnDep,
     page: PageDep, bbox: BboxDep, version: VersionQuery = None,
-    code: Annotated[str | None, Query(max_length=18, description="Exact grid code.")] = None,
-    community: Annotated[str | None, Query(max_length=12, description="Community code.")] = None,
-    station: Annotated[str | None, Query(max_length=32, description="Station code.")] = None,
+    code: Annotated[StorableStr | None, Query(max_length=18,
+                                              description="Exact grid code.")] = None,
+    community: Annotated[StorableStr | None, Query(max_length=12,
+                                                   description="Community code.")] = None,
+    station: Annotated[StorableStr | None, Query(max_length=32,
+                                                 description="Station code.")] = None,
     simplify: SimplifyQuery = 0.0,
 ) -> Response:  # fmt: skip
     """Grids in the caller's area, by code, filtered by bbox, code, community or station,

@@ -8,30 +8,31 @@ A browser can pass its token as `api_key=` in the page URL, as Open311 clients d
 from __future__ import annotations
 
 import threading
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from geogrid.api.deps import CallerDep, ConnDep, StateDep
+from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.errors import NotFoundError
 
 ASSET_BASE = "/static/maps"
-router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues])
 _copy_lock = threading.Lock()
-Day = Annotated[date | None, Query(description="YYYY-MM-DD (China time).")]
+Day = Annotated[IsoDate | None, Query(description="YYYY-MM-DD (China time).")]
 Groups = Annotated[
-    list[str] | None, Query(description="Report groups: hazard, incident, other (default all).")
+    list[Literal["hazard", "incident", "other"]] | None,
+    Query(description="Report groups: hazard, incident, other (default all)."),
 ]
 
 
 @router.get("/maps/county.html", response_class=HTMLResponse, summary="The county map page")
 def county_page(
     caller: CallerDep, state: StateDep, conn: ConnDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     group: Groups = None, month: Day = None,
 ) -> HTMLResponse:  # fmt: skip
     """Every grid of the county with both heatmaps, markers and the month's choropleth."""
@@ -45,9 +46,9 @@ def county_page(
 @router.get("/maps/stations/{code}.html", response_class=HTMLResponse,
             summary="A station's map page")  # fmt: skip
 def station_page(
-    code: str, caller: CallerDep, state: StateDep, conn: ConnDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    code: StorableStr, caller: CallerDep, state: StateDep, conn: ConnDep,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     group: Groups = None, month: Day = None,
 ) -> HTMLResponse:  # fmt: skip
     """The grids and reports of one station's jurisdiction (a station sees only its own)."""
@@ -61,7 +62,7 @@ def station_page(
 
 
 @router.get(ASSET_BASE + "/{path:path}", include_in_schema=False)
-def asset(path: str, state: StateDep) -> FileResponse:
+def asset(path: StorableStr, state: StateDep) -> FileResponse:
     """A script, stylesheet, image or font of the map pages (no token: nothing of the data)."""
     from geogrid.maps import assets, fonts
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from geogrid.api.deps import CallerDep
+from geogrid.api.deps import CallerDep, SingleValues
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.schemas.common import Link, Me
 from geogrid.api.schemas.grids import Conformance, LandingPage
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], dependencies=[SingleValues])
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",

@@ -20,13 +20,15 @@ from geogrid.access.audit import record_report_reads
 from geogrid.access.roles import Caller
 from geogrid.api.deps import (
     ConnDep,
+    SingleValues,
     StateDep,
     bearer_token,
     caller_of_token,
     china_time,
     current_caller,
 )
-from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.errors import OPEN311_RESPONSES
+from geogrid.api.schemas.common import IsoDateTime, StorableStr
 from geogrid.api.schemas.open311 import (
     Service,
     ServiceRequest,
@@ -39,7 +41,9 @@ from geogrid.reports.queries import ReportFilter, get_report, last_events, list_
 from geogrid.storage.categories import category_rows
 from geogrid.vocabulary import REPORT_STATUSES
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES, dependencies=[SingleValues]
+)
 CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)
 MAX_REQUESTS = 1000  # the GeoReport v2 maximum per call
 DEFAULT_DAYS = 90  # the GeoReport v2 default window
@@ -90,7 +94,9 @@ async def create_request(
     """A new report through the same intake as POST /v1/reports."""
     caller.require("reports.create")
     try:
-        given = ServiceRequestIn.model_validate(await _body_fields(request))
+        # JSON keeps its types as documented (no true for a number); a form has only text.
+        json_body = request.headers.get("content-type", "").startswith("application/json")
+        given = ServiceRequestIn.model_validate(await _body_fields(request), strict=json_body)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "body"
@@ -106,14 +112,14 @@ async def create_request(
 @router.get("/requests.json", response_model=list[ServiceRequest], summary="Open311: requests")
 def requests(
     caller: CallerDep, conn: ConnDep,
-    service_request_id: Annotated[str | None, Query(max_length=4000,
+    service_request_id: Annotated[StorableStr | None, Query(max_length=4000,
                                   description="Comma-separated ids.")] = None,
-    service_code: Annotated[str | None, Query(max_length=400,
+    service_code: Annotated[StorableStr | None, Query(max_length=400,
                             description="Comma-separated service codes.")] = None,
-    start_date: Annotated[datetime | None, Query()] = None,
-    end_date: Annotated[datetime | None, Query()] = None,
+    start_date: Annotated[IsoDateTime | None, Query()] = None,
+    end_date: Annotated[IsoDateTime | None, Query()] = None,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
-    jurisdiction_id: Annotated[str | None, Query(max_length=64)] = None,
+    jurisdiction_id: Annotated[StorableStr | None, Query(max_length=64)] = None,
 ) -> list[ServiceRequest]:  # fmt: skip
     """Requests in the caller's scope, newest first (by default the last 90 days, at most
     1,000; with service_request_id, those requests whatever their date)."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import datetime
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from geogrid.access import audit
@@ -18,6 +17,7 @@ from geogrid.api.deps import (
     CallerDep,
     ConnDep,
     PageDep,
+    SingleValues,
     StateDep,
     base_url,
     body_model,
@@ -29,7 +29,7 @@ from geogrid.api.deps import (
 from geogrid.api.errors import PROBLEM_RESPONSES, BodyTooLarge
 from geogrid.api.exports import report_csv, report_geojson
 from geogrid.api.lean import LeanRoute
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import IsoDateTime, Link, StorableStr
 from geogrid.api.schemas.reports import (
     BatchResult,
     EventOut,
@@ -46,6 +46,8 @@ from geogrid.api.schemas.reports import (
     StatusChange,
 )
 from geogrid.reports import lifecycle
+from geogrid.reports.categories import CATEGORY_CODE
+from geogrid.reports.checks import items_frame
 from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
     ReportFilter,
@@ -56,20 +58,22 @@ from geogrid.reports.queries import (
     scoped_report,
 )
 
+CategoryCode = Annotated[str, StringConstraints(pattern=f"^{CATEGORY_CODE}$")]
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
 
 def report_filter(
+    _single: Annotated[None, SingleValues],
     bbox: BboxDep,
-    grid: Annotated[str | None, Query(max_length=18, description="Community, grid or unit "
+    grid: Annotated[StorableStr | None, Query(max_length=18, description="Community, grid or unit "
                                       "code (12, 15 or 18 digits).")] = None,
-    category: Annotated[list[str], Query(description="Category codes.")] = [],  # noqa: B006
+    category: Annotated[list[CategoryCode], Query(description="Category codes.")] = [],  # noqa: B006
     status: Annotated[list[Status], Query()] = [],  # noqa: B006
     method: Annotated[list[Method], Query(description="Assignment method.")] = [],  # noqa: B006
     route: Annotated[list[Route], Query()] = [],  # noqa: B006
-    reported_from: Annotated[datetime | None, Query(alias="from", description="Reported at or "
+    reported_from: Annotated[IsoDateTime | None, Query(alias="from", description="Reported at or "
                              "after (ISO 8601; without offset: China time).")] = None,
-    reported_to: Annotated[datetime | None, Query(alias="to", description="Reported before.")]
+    reported_to: Annotated[IsoDateTime | None, Query(alias="to", description="Reported before.")]
     = None,
 ) -> ReportFilter:  # fmt: skip
     """The list and export filters, checked."""
@@ -111,7 +115,7 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     if len(batch.items) > state.api.max_batch_items:
         raise BodyTooLarge(f"a batch holds at most {state.api.max_batch_items:,} items",
                            field="items")  # fmt: skip
-    frame = pd.DataFrame([i.intake_item(caller.name) for i in batch.items])
+    frame = items_frame([i.intake_item(caller.name) for i in batch.items])
     options = IntakeOptions(default_crs=batch.crs or "EPSG:4326", tolerance_m=state.api.tolerance_m)
     result = await run_in_threadpool(submit_reports, state.engine, frame, options,
                                      index=state.index)  # fmt: skip

@@ -7,14 +7,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from geogrid.api.deps import CallerDep, ConnDep
+from geogrid.api.deps import CallerDep, ConnDep, SingleValues
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.exports import assessment_csv
 from geogrid.api.schemas.stats import AssessmentOut, AssessmentRowOut, FiguresOut, MonthlyStatsOut
-from geogrid.reports.stats import assessment, monthly_stats
+from geogrid.reports.stats import MONTH_PATTERN, assessment, monthly_stats
 
-router = APIRouter(prefix="/v1/stats", tags=["statistics"], responses=PROBLEM_RESPONSES)
-Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (China time).",
+router = APIRouter(
+    prefix="/v1/stats",
+    tags=["statistics"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=[SingleValues],
+)
+Month = Annotated[str, Query(pattern=f"^{MONTH_PATTERN}$", description="YYYY-MM (China time).",
                              examples=["2026-05"])]  # fmt: skip
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import Link, StorableStr
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
@@ -134,7 +134,11 @@ class VersionDiffOut(BaseModel):
 class InstructionIn(BaseModel):
     """A station's standing instruction to the assistants of a grid."""
 
-    text: str = Field(min_length=1, max_length=4000, examples=["本周重点排查出租房屋消防隐患"])
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: StorableStr = Field(
+        min_length=1, max_length=4000, examples=["本周重点排查出租房屋消防隐患"]
+    )
 
 
 class InstructionOut(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from geogrid.api.schemas.common import Contact, GridRef
+from geogrid.api.schemas.common import Contact, GridRef, StorableStr
 
 
 class LookupQuery(BaseModel):
@@ -20,7 +20,7 @@ class LookupQuery(BaseModel):
     lat: float = Field(
         allow_inf_nan=False, description="Latitude (or y in a projected CRS).", examples=[36.0]
     )
-    crs: str = Field(
+    crs: StorableStr = Field(
         default="EPSG:4326", max_length=64,
         description="EPSG:4326 (GPS), gcj02 (AMap, Tencent), bd09 (Baidu), EPSG:4490 or any EPSG.",
         examples=["EPSG:4326", "gcj02"],

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from geogrid.api.schemas.common import StorableStr
+
 
 class Service(BaseModel):
     """A report category as an Open311 service."""
@@ -26,17 +28,17 @@ class ServiceRequestIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    service_code: str = Field(min_length=1, max_length=32, examples=["fire_hazard"])
+    service_code: StorableStr = Field(min_length=1, max_length=32, examples=["fire_hazard"])
     lat: float = Field(allow_inf_nan=False, examples=[35.9987])
     long: float = Field(allow_inf_nan=False, examples=[119.4012])
-    crs: str | None = Field(default=None, max_length=64)
-    description: str | None = Field(default=None, max_length=4000)
-    address_string: str | None = Field(default=None, max_length=500)
-    first_name: str | None = Field(default=None, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
-    device_id: str | None = Field(default=None, max_length=64)
-    api_key: str | None = Field(default=None, max_length=200)
-    jurisdiction_id: str | None = Field(default=None, max_length=64)
+    crs: StorableStr | None = Field(default=None, max_length=64)
+    description: StorableStr | None = Field(default=None, max_length=4000)
+    address_string: StorableStr | None = Field(default=None, max_length=500)
+    first_name: StorableStr | None = Field(default=None, max_length=100)
+    last_name: StorableStr | None = Field(default=None, max_length=100)
+    device_id: StorableStr | None = Field(default=None, max_length=64)
+    api_key: StorableStr | None = Field(default=None, max_length=200)
+    jurisdiction_id: StorableStr | None = Field(default=None, max_length=64)
 
 
 class ServiceRequestCreated(BaseModel):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from geogrid.api.schemas.common import Contact, GridRef, Link
+from geogrid.api.schemas.common import Contact, GridRef, IsoDateTime, Link, StorableStr
 
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
@@ -23,7 +23,7 @@ class ReportItem(BaseModel):
     """One geotagged report as a phone sends it."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        extra="forbid", strict=True,  # JSON's types as documented: no "1.5" or true for a number
         json_schema_extra={"examples": [{
             "category": "fire_hazard", "lon": 119.4012, "lat": 35.9987,
             "reported_at": "2026-05-12T09:30:00+08:00", "text": "楼道堆放杂物，堵塞消防通道",
@@ -37,7 +37,7 @@ class ReportItem(BaseModel):
     lat: float = Field(allow_inf_nan=False, description="Latitude, or y in a projected CRS.")
     crs: str | None = Field(default=None, max_length=64, description="EPSG:4326 (default), "
                             "gcj02, bd09, EPSG:4490 or any EPSG code.")  # fmt: skip
-    reported_at: datetime | None = Field(
+    reported_at: IsoDateTime | None = Field(
         default=None,
         description="When it was seen (ISO 8601; without an offset: China time). Default: now.",
     )
@@ -68,9 +68,10 @@ class ReportCreated(BaseModel):
 class ReportBatch(BaseModel):
     """A batch of reports, e.g. a phone's day of offline work."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    crs: str | None = Field(default=None, max_length=64, description="CRS of items without one.")
+    crs: StorableStr | None = Field(default=None, max_length=64,
+                                    description="CRS of items without one.")  # fmt: skip
     items: list[ReportItem] = Field(min_length=1)
 
 
@@ -202,17 +203,19 @@ class ReportPage(BaseModel):
 class StatusChange(BaseModel):
     """Move a report along its lifecycle."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     status: Status
-    note: str = Field(default="", max_length=4000)
-    duplicate_of: uuid.UUID | None = Field(default=None, description="With status duplicate.")
+    note: StorableStr = Field(default="", max_length=4000)
+    duplicate_of: Annotated[uuid.UUID, Strict(False)] | None = Field(
+        default=None, description="With status duplicate."
+    )
 
 
 class NoteIn(BaseModel):
     """A note on a report, or (station, county) an instruction to the assistant."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: str = Field(min_length=1, max_length=4000, examples=["已联系网格长现场核实"])
+    text: StorableStr = Field(min_length=1, max_length=4000, examples=["已联系网格长现场核实"])
     instruction: bool = False
