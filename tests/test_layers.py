@@ -39,7 +39,7 @@ def test_storage_imports_no_domain_or_front_package() -> None:
     for name, path in modules.items():
         if not name.startswith("geogrid.storage"):
             continue
-        above = {i for i in _imports(path, modules) if (i.split(".") + [""])[1] in ABOVE_STORAGE}
+        above = {i for i in _imports(path, modules) if [*i.split("."), ""][1] in ABOVE_STORAGE}
         assert not above, f"{name} imports {sorted(above)}"
 
 
