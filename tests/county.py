@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from geogrid.building.build import build_grids
-from geogrid.building.validate import validate_grids
+from geogrid.building.build import BuildOptions
 from geogrid.inputs.load import LoadOptions
-from geogrid.storage import grids, schema
+from geogrid.storage import schema
 from geogrid.usecases import boundaries, staffing, versions
 
 COUNTY_DATABASE = "tiny_county"
@@ -37,9 +36,9 @@ def county_engine(engine: Engine) -> Iterator[Engine]:
         conn.execute(text("create extension if not exists postgis"))
     schema.upgrade(county)
     boundaries.load_boundaries(county, [SAMPLE_TINY], LoadOptions(), commit=True)
-    built = build_grids(versions.read_sources(county))
-    version = versions.save_version(county, built, validation=validate_grids(built), source="test")
-    grids.activate(county, version)
-    staffing.auto_assign(county, version, STAFFED_FROM)
+    # The same use case as `geogrid build --activate` and the demo.
+    built = versions.build_version(county, BuildOptions(), activate=True, source="test")
+    assert built.passed and built.activated, built.validation["errors"]
+    staffing.auto_assign(county, built.version, STAFFED_FROM)
     yield county
     county.dispose()

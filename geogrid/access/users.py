@@ -120,6 +120,11 @@ def revoke_user(conn: Connection, name: str) -> None:
         raise NotFoundError(f"no user named {name!r}", field="name")
 
 
+def remove_users(conn: Connection, names: list[str]) -> int:
+    """Delete the named users outright (the demo renews its own); returns how many."""
+    return conn.execute(text("delete from api_users where name = any(:n)"), {"n": names}).rowcount
+
+
 def caller_for_token(conn: Connection, token: str, today: date) -> Caller | None:
     """The active user holding this token, with its scope as of `today`; None if none."""
     row = conn.execute(

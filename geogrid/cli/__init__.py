@@ -7,41 +7,48 @@ import sys
 import typer
 from rich.console import Console
 
-from geogrid.cli import api as api_commands
-from geogrid.cli import db as db_commands
-from geogrid.cli import demo as demo_commands
-from geogrid.cli import grids as grid_commands
-from geogrid.cli import load as load_commands
-from geogrid.cli import maps as map_commands
-from geogrid.cli import reports as report_commands
-from geogrid.cli import sample as sample_commands
-from geogrid.cli import staff as staff_commands
+from geogrid.cli import (
+    categories,
+    db,
+    demo,
+    export,
+    grids,
+    load,
+    maps,
+    prints,
+    reports,
+    sample,
+    serve,
+    staff,
+    users,
+)
 from geogrid.errors import GeogridError
 
+# Each command's callback lives in the module named after it (tests/cli/test_fronts.py).
 app = typer.Typer(
     help="geogrid: spatial grid management (网格化管理) for county policing.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(db_commands.app, name="db")
-app.command("demo")(demo_commands.demo)
-app.command("load")(load_commands.load)
-app.command("sample")(sample_commands.sample)
-app.command("build")(grid_commands.build)
-app.command("validate")(grid_commands.validate)
-app.add_typer(grid_commands.app, name="grids")
-app.add_typer(staff_commands.app, name="staff")
-app.command("export")(staff_commands.export)
-app.command("sample-reports")(report_commands.sample_reports)
-app.command("ingest")(report_commands.ingest)
-app.command("reassign")(report_commands.reassign)
-app.add_typer(report_commands.app, name="report")
-app.add_typer(report_commands.categories_app, name="categories")
-app.command("maps")(map_commands.maps)
-app.command("print")(map_commands.print_maps)
-app.command("serve")(api_commands.serve)
-app.add_typer(api_commands.users_app, name="users")
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
+app.command("load")(load.load)
+app.command("sample")(sample.sample)
+app.command("build")(grids.build)
+app.command("validate")(grids.validate)
+app.add_typer(grids.app, name="grids")
+app.add_typer(staff.app, name="staff")
+app.command("export")(export.export)
+app.command("sample-reports")(sample.sample_reports)
+app.command("ingest")(reports.ingest)
+app.command("reassign")(reports.reassign)
+app.add_typer(reports.app, name="report")
+app.add_typer(categories.app, name="categories")
+app.command("maps")(maps.maps)
+app.command("print")(prints.print_)
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

@@ -27,3 +27,11 @@ def engine() -> Engine:
     eng = make_engine(settings())
     ensure_schema(eng, migrate=settings().database_url is None)
     return eng
+
+
+def version_or_active(eng: Engine, version: int | None) -> int:
+    """The version given with --version (it must exist), or the active one."""
+    from geogrid.storage.versions import known_version
+
+    with eng.connect() as conn:
+        return known_version(conn, version)

@@ -129,12 +129,11 @@ def _pg_bindir() -> Path:
 
 
 def _schema_rows() -> dict[str, str]:
-    from sqlalchemy import text
+    from geogrid.storage.database import server_versions
 
     eng = engine()
     with eng.connect() as conn:
-        postgis = conn.execute(text("select postgis_lib_version()")).scalar_one()
-        server = conn.execute(text("show server_version")).scalar_one()
+        server, postgis = server_versions(conn)
     revision = schema.current_revision(eng)
     head = schema.head_revision()
     state = "up to date" if revision == head else f"behind (newest is {head}): geogrid db upgrade"

@@ -1,33 +1,33 @@
-"""`geogrid demo`: the whole chain on the sample county, growing with each capability."""
+"""`geogrid demo`: the whole chain on the sample county, growing with each capability.
+
+Each step calls the same use case as its command, with an options object, and prints with
+the same printing function; no step calls another Typer command.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 from pathlib import Path
 
 import typer
 
-from geogrid.cli import api as api_commands
+from geogrid.cli import categories as category_commands
+from geogrid.cli import export as export_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
 from geogrid.cli import maps as map_commands
+from geogrid.cli import prints as print_commands
 from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
+from geogrid.cli import serve as serve_commands
 from geogrid.cli import staff as staff_commands
 from geogrid.cli.common import console, engine, settings
+from geogrid.errors import BuildError
 from geogrid.storage.database import database_url
-from geogrid.vocabulary import (
-    BUILD_TOLERANCE_M,
-    GPS_TOLERANCE_M,
-    TOWN_GRID_HOUSEHOLDS,
-    UNIT_HOUSEHOLDS,
-    UNIT_HOUSEHOLDS_HIGH,
-    UNIT_HOUSEHOLDS_LOW,
-    china_today,
-)
+from geogrid.vocabulary import china_midnight, china_today
 
 REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
+MAPS = Path("maps")
 
 
 def demo(
@@ -42,18 +42,7 @@ def demo(
     console.print(f"database: {url}", soft_wrap=True)
     console.print(f"data directory: {settings().home}")
     path = _sample_file(scale)
-    console.rule(f"[bold]2. boundary intake: {path.name}")
-    load_commands.load([path], None, None, None, None, False, True, False)
-    console.rule("[bold]3. grid build (three levels), validation, activation")
-    sizes = (TOWN_GRID_HOUSEHOLDS, UNIT_HOUSEHOLDS, UNIT_HOUSEHOLDS_LOW, UNIT_HOUSEHOLDS_HIGH)
-    grid_commands.build(*sizes, BUILD_TOLERANCE_M, True, f"demo, {scale} sample county")
-    console.rule("[bold]4. staffing from the people register")
-    # People are put on duty from a year back, so a year of sample reports finds them.
-    staff_commands.auto(None, (china_today() - timedelta(days=366)).isoformat())
-    staff_commands.report(None)
-    console.rule("[bold]5. export")
-    staff_commands.export(2, None, "gpkg", None, Path("maps") / "demo_grids_level2.gpkg")
-    staff_commands.export(3, None, "gpkg", None, Path("maps") / "demo_units_level3.gpkg")
+    _load_build_staff(path, scale)
     _reports(path, scale)
     station = _maps_and_prints()
     if serve:
@@ -63,36 +52,67 @@ def demo(
     )
 
 
+def _load_build_staff(path: Path, scale: str) -> None:
+    from geogrid.building.build import BuildOptions
+    from geogrid.inputs.load import LoadOptions
+    from geogrid.usecases.staffing import auto_assign, staff_report
+
+    console.rule(f"[bold]2. boundary intake: {path.name}")
+    loaded = load_commands.load_with_progress([path], LoadOptions(), commit=True)
+    load_commands.print_report(loaded, commit=True)
+    if loaded.errors:
+        raise typer.Exit(1)
+    console.rule("[bold]3. grid build (three levels), validation, activation")
+    built = grid_commands.build_with_progress(
+        BuildOptions(), note=f"demo, {scale} sample county", activate=True
+    )
+    grid_commands.print_build(built)
+    if built.version is None:
+        raise BuildError("the demo build failed validation")
+    console.rule("[bold]4. staffing from the people register")
+    # People are put on duty from a year back, so a year of sample reports finds them.
+    eng = engine()
+    staff_commands.print_assignments(
+        auto_assign(eng, built.version, china_today() - timedelta(days=366))
+    )
+    staff_commands.print_staffing(staff_report(eng, built.version))
+    console.rule("[bold]5. export")
+    for level, name in ((2, "demo_grids_level2.gpkg"), (3, "demo_units_level3.gpkg")):
+        export_commands.write_export(export_commands.ExportOptions(level, out=MAPS / name))
+
+
 def _reports(county: Path, scale: str) -> None:
-    reports = Path("maps") / f"demo_reports_{scale}.csv"
+    from geogrid.usecases.ingest import IngestOptions
+
+    reports = MAPS / f"demo_reports_{scale}.csv"
     console.rule(f"[bold]6. a year of sample reports -> assignment and routing ({reports})")
-    report_commands.sample_reports(REPORTS[scale], 2026, county, reports, None)
-    with contextlib.suppress(typer.Exit):  # the sample's few bad rows are listed, not fatal
-        report_commands.ingest(reports, None, GPS_TOLERANCE_M, 200_000)
-    report_commands.categories_list()
+    start = china_midnight(china_today())
+    sample_commands.write_sample_reports(county, REPORTS[scale], 2026, reports, start)
+    summary = report_commands.ingest_with_progress(reports, IngestOptions())
+    report_commands.print_ingest(reports, summary)  # the sample's few bad rows: listed, not fatal
+    category_commands.print_categories(category_commands.seeded_categories())
 
 
 def _maps_and_prints() -> str:
-    from sqlalchemy import text
+    from geogrid.storage.places import smallest_station
 
     with engine().connect() as conn:
-        station = conn.execute(text(_SMALL_STATION)).scalar()
+        station = smallest_station(conn)
     console.rule(f"[bold]7. air-gapped web maps: county and station {station}")
-    map_commands.maps([station], False, True, None, None, None, [], None, Path("maps"))
+    written = map_commands.write_maps(map_commands.MapOptions(stations=(station,), out=MAPS))
+    map_commands.print_maps(written)
     console.rule(f"[bold]8. printed patrol maps: the atlas of station {station}")
-    map_commands.print_maps(station, None, "A4", None, None)
+    print_commands.write_prints(print_commands.PrintOptions(station=station))
     return station
 
 
 def _serve(station: str) -> None:
-    from sqlalchemy import text
-
-    from geogrid.access.users import add_user
+    from geogrid.access.users import add_user, remove_users
 
     console.rule("[bold]9. the API, with the county map and a station map")
     names = {"demo-county": ("county_admin", None), f"demo-{station}": ("station", station)}
     with engine().begin() as conn:  # fresh demo tokens on every run (only digests are kept)
-        conn.execute(text("delete from api_users where name = any(:n)"), {"n": list(names)})
+        remove_users(conn, list(names))
         tokens = {n: add_user(conn, n, role, station=code) for n, (role, code) in names.items()}
     base = "http://127.0.0.1:8000"
     admin, desk = tokens["demo-county"], tokens[f"demo-{station}"]
@@ -102,16 +122,7 @@ def _serve(station: str) -> None:
     console.print(f"API docs:    {base}/docs  (Authorization: Bearer {admin})", soft_wrap=True)
     console.print(f'try: curl -H "Authorization: Bearer {admin}" '
                   f'"{base}/v1/lookup?lon=119.40&lat=36.00"', soft_wrap=True)  # fmt: skip
-    api_commands.serve("127.0.0.1", 8000, 1, "warning")
-
-
-# The station with the fewest level-2 grids that still has a few: a quick but real atlas.
-_SMALL_STATION = """
-select s.code from stations s join station_communities sc on sc.station_id = s.id
-join grids g on left(g.code, 12) = sc.community_code and g.level = 2
-join grid_versions v on v.id = g.version_id and v.status = 'active'
-group by s.code having count(*) >= 5 order by count(*), s.code limit 1
-"""
+    serve_commands.run_server(serve_commands.ServeOptions(log_level="warning"))
 
 
 def _sample_file(scale: str) -> Path:
@@ -122,5 +133,5 @@ def _sample_file(scale: str) -> Path:
     target = settings().home / "sample" / f"zhucheng_{scale}.gpkg"
     if not target.exists():
         console.rule(f"[bold]generating the {scale} sample county")
-        sample_commands.sample(scale=scale, seed=2026, out=target, outline=sample_commands.OUTLINE)
+        sample_commands.write_sample(scale, 2026, target)
     return target

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,6 +17,10 @@ from geogrid.vocabulary import (
     UNIT_HOUSEHOLDS_HIGH,
     UNIT_HOUSEHOLDS_LOW,
 )
+
+if TYPE_CHECKING:  # the builder loads numpy and shapely: only when a command needs it
+    from geogrid.building.build import BuildOptions
+    from geogrid.usecases.versions import BuildResult
 
 app = typer.Typer(help="Grid versions: list, activate, compare.", no_args_is_help=True)
 SHOWN_ISSUES = 30
@@ -36,46 +40,36 @@ def build(
     note: str = typer.Option("", help="A note stored with the version."),
 ) -> None:
     """Build a new draft grid version from the loaded inputs, validate it, store it."""
-    from geogrid.building.build import BuildOptions, build_grids
-    from geogrid.building.validate import validate_grids
-    from geogrid.storage import grids
-    from geogrid.usecases import versions
+    from geogrid.building.build import BuildOptions
 
     options = BuildOptions(tolerance, town_households, unit_target, unit_min, unit_max)
-    eng = engine()
-    started = time.perf_counter()
-    inputs_md5 = grids.inputs_fingerprint(eng)  # before reading: a load meanwhile changes it
-    with _progress() as (progress, task):
-        built = build_grids(
-            versions.read_sources(eng), options, versions.previous_codes(eng),
-            lambda step, done, total: progress.update(task, description=step, completed=done, total=total),  # noqa: E501
+    print_build(build_with_progress(options, note=note, activate=activate_it))
+
+
+def build_with_progress(options: BuildOptions, *, note: str, activate: bool) -> BuildResult:
+    """Build, validate and store a version under a progress bar."""
+    from geogrid.usecases.versions import build_version
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("reading inputs", total=None)
+        return build_version(
+            engine(), options, note=note, activate=activate,
+            progress=lambda step, done, total: progress.update(
+                task, description=step, completed=done, total=total),
         )  # fmt: skip
-        progress.update(task, description="validating")
-        validation = validate_grids(built, options)
-    _print_issues(built.issues)
-    print_validation(validation)
-    if built.errors or not validation["passed"]:
+
+
+def print_build(result: BuildResult) -> None:
+    """The build's issues and validation, then where it was stored; fails if it was not."""
+    _print_issues(result.built.issues)
+    print_validation(result.validation)
+    if result.version is None:
         raise BuildError("the build failed validation: nothing was stored (see above)")
-    version = versions.save_version(
-        eng, built, validation=validation, source="geogrid build", note=note,
-        inputs_md5=inputs_md5,
-    )  # fmt: skip
-    console.print(f"stored as draft version {version} in {time.perf_counter() - started:.1f} s")
-    if activate_it:
-        grids.activate(eng, version)
-        console.print(f"version {version} is active")
-
-
-class _progress:
-    def __enter__(self):
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-        )
-        self.progress.__enter__()
-        return self.progress, self.progress.add_task("reading inputs", total=None)
-
-    def __exit__(self, *exc):
-        return self.progress.__exit__(*exc)
+    console.print(f"stored as draft version {result.version} in {result.seconds:.1f} s")
+    if result.activated:
+        console.print(f"version {result.version} is active")
 
 
 def validate(version: int | None = typer.Argument(None, help="Version (default: active).")) -> None:

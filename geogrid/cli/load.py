@@ -32,26 +32,29 @@ def load(
     ),
 ) -> None:
     """Check boundary files and report every problem; --commit stores them if all passed."""
-    from geogrid.usecases.boundaries import load_boundaries
-
     options = LoadOptions(
         crs=crs, encoding=encoding, role=role, mapping=load_field_mapping(fields), fix=fix
     )
+    report = load_with_progress(files, options, commit=commit, partial=partial)
+    print_report(report, commit=commit)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def load_with_progress(
+    files: list[Path], options: LoadOptions, *, commit: bool, partial: bool = False
+) -> LoadReport:
+    """Check (and with commit store) the files under a spinner naming the current step."""
+    from geogrid.usecases.boundaries import load_boundaries
+
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as progress:
         task = progress.add_task("reading", total=None)
-        report = load_boundaries(
-            engine(),
-            files,
-            options,
-            commit=commit,
-            partial=partial,
+        return load_boundaries(
+            engine(), files, options, commit=commit, partial=partial,
             progress=lambda what: progress.update(task, description=what),
-        )
-    print_report(report, commit=commit)
-    if report.errors:
-        raise typer.Exit(1)
+        )  # fmt: skip
 
 
 def print_report(report: LoadReport, *, commit: bool = False) -> None:

@@ -1,17 +1,32 @@
-"""`geogrid maps` (air-gapped web maps into maps/) and `geogrid print` (patrol map PDFs)."""
+"""`geogrid maps`: air-gapped web maps of the county and of stations, into maps/."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from geogrid.cli.common import console, engine
 from geogrid.errors import InputError
 
 MAPS = Path("maps")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Which pages to write, what they show, and where they go."""
+
+    stations: tuple[str, ...] = ()
+    all_stations: bool = False
+    county: bool = True
+    date_from: date | None = None
+    date_to: date | None = None
+    month: date | None = None
+    groups: tuple[str, ...] = ()  # empty: every report group
+    tile_url: str | None = None
+    out: Path = field(default=MAPS)
 
 
 def maps(
@@ -28,54 +43,39 @@ def maps(
     out: Path = typer.Option(MAPS, help="Folder for the pages (assets go to out/assets)."),
 ) -> None:
     """Write the county map and station maps as HTML pages that need no internet."""
-    from sqlalchemy import text
+    options = MapOptions(
+        tuple(station), all_stations, county, _day(date_from, "from"), _day(date_to, "to"),
+        _day(month, "month"), tuple(group), tile_url, out,
+    )  # fmt: skip
+    print_maps(write_maps(options))
 
+
+def write_maps(options: MapOptions) -> list[tuple[Path, int]]:
+    """Write the pages the options ask for; each page's path and size in bytes."""
     from geogrid.maps.reports import REPORT_GROUPS
     from geogrid.maps.web import county_map_html, station_map_html, write_map
+    from geogrid.storage.places import station_codes
 
-    options = {"date_from": _day(date_from, "from"), "date_to": _day(date_to, "to"),
-               "month": _day(month, "month"), "tile_url": tile_url,
-               "groups": tuple(group) or REPORT_GROUPS}  # fmt: skip
+    shown = {"date_from": options.date_from, "date_to": options.date_to,
+             "month": options.month, "tile_url": options.tile_url,
+             "groups": options.groups or REPORT_GROUPS}  # fmt: skip
+    out = options.out
     with engine().connect() as conn:
-        codes = list(station)
-        if all_stations:
-            codes = list(conn.execute(text("select code from stations order by code")).scalars())
+        codes = station_codes(conn) if options.all_stations else list(options.stations)
         pages = []
-        if county:
-            pages.append((out / "county.html", county_map_html(conn, **options)))
+        if options.county:
+            pages.append((out / "county.html", county_map_html(conn, **shown)))
         for code in codes:
-            pages.append((out / f"station_{code}.html", station_map_html(conn, code, **options)))
+            pages.append((out / f"station_{code}.html", station_map_html(conn, code, **shown)))
     for path, page in pages:
         write_map(page, path)
-        console.print(f"{path}: {len(page.encode()) / 1e6:.2f} MB, assets in {path.parent}/assets")
+    return [(path, len(page.encode())) for path, page in pages]
 
 
-def print_maps(
-    station: str | None = typer.Option(None, help="A station code: its atlas."),
-    grid: str | None = typer.Option(None, help="A level-2 grid code: its sheet."),
-    paper: str = typer.Option("A4", help="A4 or A3."),
-    version: int | None = typer.Option(None, help="Grid version (default: active)."),
-    out: Path | None = typer.Option(None, help="Output PDF (default maps/...)."),
-) -> None:
-    """Print a station atlas (overview, index, a sheet per grid) or one grid's sheet (PDF)."""
-    from geogrid.prints import write_grid_sheet, write_station_atlas
-
-    if (station is None) == (grid is None):
-        raise InputError("give either --station CODE or --grid CODE", field="station")
-    with engine().connect() as conn:
-        if grid:
-            target = out or MAPS / f"grid_{grid}.pdf"
-            sheet = write_grid_sheet(conn, grid, target, version=version, paper=paper)
-            console.print(f"{target}: {sheet.paper} {sheet.orientation}, 1:{sheet.scale:,}")
-            return
-        target = out or MAPS / f"atlas_{station}.pdf"
-        with _bar() as progress:
-            task = progress.add_task(f"atlas {station}", total=None)
-            atlas = write_station_atlas(
-                conn, station, target, version=version, paper=paper,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )  # fmt: skip
-    console.print(f"{target}: {atlas.pages} pages ({atlas.grids} grid sheets, overview, index)")
+def print_maps(written: list[tuple[Path, int]]) -> None:
+    """One line per page written: its size and where its assets are."""
+    for path, size in written:
+        console.print(f"{path}: {size / 1e6:.2f} MB, assets in {path.parent}/assets")
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -83,8 +83,3 @@ def _day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         raise InputError(f"--{name} {value!r} is not a date (YYYY-MM-DD)", field=name) from None
-
-
-def _bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)  # fmt: skip

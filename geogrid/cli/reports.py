@@ -1,11 +1,8 @@
-"""Report commands: ingest a file, write sample reports, reassign after a redraw, the
-lifecycle (status, note, instruction) and the category table."""
+"""Report commands: ingest a file, reassign after a redraw, and one report's lifecycle
+(status, note, instruction)."""
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -13,17 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from geogrid.cli.common import console, engine
-from geogrid.errors import InputError
-from geogrid.vocabulary import (
-    ASSIGNMENT_METHODS,
-    GPS_TOLERANCE_M,
-    ROUTES,
-    china_midnight,
-    china_today,
-)
+from geogrid.usecases.ingest import IngestOptions, IngestSummary
+from geogrid.vocabulary import ASSIGNMENT_METHODS, GPS_TOLERANCE_M, ROUTES
 
 app = typer.Typer(help="One report: status, notes, instructions.", no_args_is_help=True)
-categories_app = typer.Typer(help="Report categories and their routing.", no_args_is_help=True)
 MAX_ERRORS_SHOWN = 20
 
 
@@ -42,33 +32,26 @@ def ingest(
     says how many were already stored (rows without client_request_id are known by their
     content).
     """
-    from geogrid.reports.file_intake import ingest_file
-    from geogrid.reports.files import count_rows
-    from geogrid.reports.index import load_index
-
-    eng = engine()
-    _seed(eng)
-    index = load_index(eng)
-    totals: dict[str, Counter] = {"outcome": Counter(), "method": Counter(), "route": Counter()}
-    errors, duplicates, started = [], 0, time.perf_counter()
-    with _bar() as progress:
-        task = progress.add_task(f"ingest {path.name}", total=count_rows(path))
-        stored = ingest_file(eng, path, index, chunk_size=chunk_size, crs=crs,
-                             tolerance_m=tolerance)  # fmt: skip
-        for chunk, result in ((done.chunk, done.result) for done in stored):
-            totals["outcome"].update(result.outcome.tolist())
-            totals["method"].update(result.methods)
-            totals["route"].update(result.routes)
-            duplicates += result.duplicates
-            errors += [(chunk.where, chunk.first_row + e.row, e) for e in result.errors]
-            progress.advance(task, len(chunk.items))
-    _print_ingest(path, totals, duplicates, errors, time.perf_counter() - started)
-    if errors:
+    summary = ingest_with_progress(path, IngestOptions(crs, tolerance, chunk_size))
+    print_ingest(path, summary)
+    if summary.errors:
         raise typer.Exit(1)
 
 
-def _print_ingest(path, totals, duplicates, errors, seconds) -> None:
-    outcome = totals["outcome"]
+def ingest_with_progress(path: Path, options: IngestOptions) -> IngestSummary:
+    """Ingest the file under a progress bar of its rows."""
+    from geogrid.reports.files import count_rows
+    from geogrid.usecases.ingest import ingest_reports
+
+    eng = engine()
+    with _bar() as progress:
+        task = progress.add_task(f"ingest {path.name}", total=count_rows(path))
+        return ingest_reports(eng, path, options, lambda rows: progress.advance(task, rows))
+
+
+def print_ingest(path: Path, summary: IngestSummary) -> None:
+    """Stored, repeated and rejected counts, methods and routes, and the first rejections."""
+    outcome, errors, seconds = summary.outcomes, summary.errors, summary.seconds
     items = sum(outcome.values())
     rate = items / max(seconds, 1e-9)
     console.print(f"{path}: {items:,} items in {seconds:.1f} s ({rate:,.0f}/s): "
@@ -77,46 +60,16 @@ def _print_ingest(path, totals, duplicates, errors, seconds) -> None:
     table = Table(title="stored reports by assignment method and route", title_justify="left")
     for column in ("assignment", "reports", "route", "reports "):
         table.add_column(column, justify="right" if "reports" in column else "left")
-    methods = [(m, totals["method"][m]) for m in ASSIGNMENT_METHODS]
-    routes = [(r, totals["route"][r]) for r in ROUTES] + [("", "")]
+    methods = [(m, summary.methods[m]) for m in ASSIGNMENT_METHODS]
+    routes = [(r, summary.routes[r]) for r in ROUTES] + [("", "")]
     for (m, mc), (r, rc) in zip(methods, routes, strict=True):
         table.add_row(m, f"{mc:,}", r, f"{rc:,}" if rc != "" else "")
     console.print(table)
-    console.print(f"possible duplicates flagged: {duplicates:,}")
+    console.print(f"possible duplicates flagged: {summary.duplicates:,}")
     for where, row, error in errors[:MAX_ERRORS_SHOWN]:
         console.print(f"  rejected {where} {row}: field {error.field!r}: {error.message}")
     if len(errors) > MAX_ERRORS_SHOWN:
         console.print(f"  ... and {len(errors) - MAX_ERRORS_SHOWN:,} more rejected")
-
-
-def sample_reports(
-    count: int = typer.Option(10_000, help="How many reports."),
-    seed: int = typer.Option(2026, help="Same seed and county: the same reports."),
-    county: Path | None = typer.Option(None, help="Sample county GeoPackage (default: tiny)."),
-    out: Path = typer.Option(Path("maps/sample_reports.csv"), help="Output CSV."),
-    until: str | None = typer.Option(
-        None, help="Reports cover the year before this day (default: today, China time)."
-    ),
-) -> None:
-    """Write realistic reports for the sample county (a year, hotspots, GCJ-02, bad rows)."""
-    from geogrid.cli.sample import sample_path
-    from geogrid.sample.reports import generate_sample_reports
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with console.status("writing sample reports"):
-        summary = generate_sample_reports(county or sample_path("tiny"), count, seed, out,
-                                          start=_china_midnight(until))  # fmt: skip
-    console.print(f"{summary.count:,} reports -> {out}: {summary.gcj02:,} in GCJ-02, "
-                  f"{summary.outside_near:,} just outside the county, {summary.outside_far:,} "
-                  f"far outside, {summary.bad:,} with bad coordinates")  # fmt: skip
-
-
-def _china_midnight(day: str | None) -> datetime:
-    try:
-        chosen = date.fromisoformat(day) if day else china_today()
-    except ValueError:
-        raise InputError(f"--until {day!r} is not a date (YYYY-MM-DD)", field="until") from None
-    return china_midnight(chosen)
 
 
 def reassign(
@@ -189,45 +142,6 @@ def show(report_id: str = typer.Argument(...)) -> None:
             console.print(
                 f"{event.at:%Y-%m-%d %H:%M} {event.actor}: {event.kind} {change}{event.note}"
             )
-
-
-@categories_app.command("list")
-def categories_list() -> None:
-    """The categories, their routing and heatmap group."""
-
-    eng = engine()
-    _seed(eng)
-    table = Table(title="report categories", title_justify="left")
-    for column in ("code", "名称", "kind", "security", "department", "heatmap", "sensitive"):
-        table.add_column(column)
-    from geogrid.storage.categories import category_rows
-
-    with eng.connect() as conn:
-        rows = category_rows(conn)
-    for r in rows:
-        shown = (r.code, r.name_zh, r.kind, r.is_security, r.department_name or "派出所",
-                 r.heat_group or "", r.sensitive)  # fmt: skip
-        table.add_row(*[("yes" if v else "") if isinstance(v, bool) else v for v in shown])
-    console.print(table)
-
-
-@categories_app.command("load")
-def categories_load(
-    path: Path = typer.Argument(..., help="TOML with [[department]]/[[category]]."),
-) -> None:
-    """Add or change departments and categories from a TOML file."""
-    from geogrid.reports.categories import load_categories_file
-
-    with engine().begin() as conn:
-        written = load_categories_file(conn, path)
-    console.print(f"{written} departments and categories written from {path}")
-
-
-def _seed(eng) -> None:
-    from geogrid.reports.categories import seed_categories
-
-    with eng.begin() as conn:
-        seed_categories(conn)
 
 
 def _bar() -> Progress:

@@ -1,8 +1,10 @@
-"""`geogrid sample`: write the synthetic sample county laid inside the real Zhucheng outline."""
+"""`geogrid sample` and `geogrid sample-reports`: the synthetic county laid inside the real
+Zhucheng outline, and a year of reports for it."""
 
 from __future__ import annotations
 
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -11,6 +13,7 @@ from rich.table import Table
 
 from geogrid.cli.common import console
 from geogrid.errors import InputError
+from geogrid.vocabulary import china_midnight, china_today
 
 BOUNDARIES = Path(__file__).resolve().parents[2] / "boundaries"
 OUTLINE = BOUNDARIES / "zhucheng_outline_gcj02.geojson"
@@ -41,11 +44,15 @@ def sample(
     outline: Path = typer.Option(OUTLINE, help="County outline (GCJ-02 GeoJSON)."),
 ) -> None:
     """Write a deterministic synthetic county: communities, villages, streets, households."""
+    write_sample(scale, seed, out or sample_path(scale), outline)
+
+
+def write_sample(scale: str, seed: int, target: Path, outline: Path = OUTLINE) -> None:
+    """Generate the sample county of a scale into target under a progress bar; summarise."""
     from geogrid.sample import generate_sample_county
 
     if scale not in SCALES:
         raise InputError(f"--scale {scale!r} is not one of {', '.join(SCALES)}")
-    target = out or sample_path(scale)
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with Progress(
@@ -68,3 +75,36 @@ def _print_summary(summary, target: Path, seconds: float) -> None:
         table.add_row(layer, f"{count:,}")
     console.print(table)
     console.print(f"written in {seconds:.1f} s")
+
+
+def sample_reports(
+    count: int = typer.Option(10_000, help="How many reports."),
+    seed: int = typer.Option(2026, help="Same seed and county: the same reports."),
+    county: Path | None = typer.Option(None, help="Sample county GeoPackage (default: tiny)."),
+    out: Path = typer.Option(Path("maps/sample_reports.csv"), help="Output CSV."),
+    until: str | None = typer.Option(
+        None, help="Reports cover the year before this day (default: today, China time)."
+    ),
+) -> None:
+    """Write realistic reports for the sample county (a year, hotspots, GCJ-02, bad rows)."""
+    write_sample_reports(county or sample_path("tiny"), count, seed, out, _china_midnight(until))
+
+
+def write_sample_reports(county: Path, count: int, seed: int, out: Path, start: datetime) -> None:
+    """Write `count` reports of the year before `start` for the county; say what is in them."""
+    from geogrid.sample.reports import generate_sample_reports
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with console.status("writing sample reports"):
+        summary = generate_sample_reports(county, count, seed, out, start=start)
+    console.print(f"{summary.count:,} reports -> {out}: {summary.gcj02:,} in GCJ-02, "
+                  f"{summary.outside_near:,} just outside the county, {summary.outside_far:,} "
+                  f"far outside, {summary.bad:,} with bad coordinates")  # fmt: skip
+
+
+def _china_midnight(day: str | None) -> datetime:
+    try:
+        chosen = date.fromisoformat(day) if day else china_today()
+    except ValueError:
+        raise InputError(f"--until {day!r} is not a date (YYYY-MM-DD)", field="until") from None
+    return china_midnight(chosen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from geogrid.errors import DatabaseError, PostGISMissingError
@@ -53,3 +53,10 @@ def check_postgis(engine: Engine) -> None:
             f"the server at {engine.url.render_as_string(hide_password=True)} has no PostGIS "
             "extension. " + embedded.POSTGIS_INSTALL_HINT
         )
+
+
+def server_versions(conn: Connection) -> tuple[str, str]:
+    """The PostgreSQL and PostGIS versions of the server behind the connection."""
+    server = conn.execute(text("show server_version")).scalar_one()
+    postgis = conn.execute(text("select postgis_lib_version()")).scalar_one()
+    return server, postgis

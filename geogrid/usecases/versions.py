@@ -1,4 +1,5 @@
-"""Grid versions as the builder sees them: its inputs, stable codes, saving and re-reading.
+"""Grid versions as the builder sees them: building one, its inputs, stable codes, saving
+and re-reading.
 
 Storage holds rows and frames in WGS-84; this is where they become the builder's
 SourceData and BuiltGrids, in the county's projected CRS.
@@ -6,12 +7,17 @@ SourceData and BuiltGrids, in the county's projected CRS.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from sqlalchemy import Engine
 
-from geogrid.building.build import BuiltGrids, SourceData, densified
+from geogrid.building.build import BuildOptions, BuiltGrids, SourceData, build_grids, densified
 from geogrid.building.codes import geometry_key
+from geogrid.building.validate import validate_grids
 from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
 from geogrid.geo.polygons import valid_polygons
@@ -19,6 +25,52 @@ from geogrid.storage import grids as stored_grids
 from geogrid.storage import sources
 from geogrid.storage import versions as stored_versions
 from geogrid.storage.models import SRID
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A build, its validation and, if it passed, the draft version it was stored as."""
+
+    built: BuiltGrids
+    validation: dict
+    version: int | None  # None: it failed validation and nothing was stored
+    activated: bool
+    seconds: float  # reading, building, validating and storing
+
+    @property
+    def passed(self) -> bool:
+        """Whether the build had no error and passed validation."""
+        return not self.built.errors and bool(self.validation["passed"])
+
+
+def build_version(
+    engine: Engine,
+    options: BuildOptions,
+    *,
+    note: str = "",
+    activate: bool = False,
+    source: str = "geogrid build",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BuildResult:
+    """Read the stored inputs, build the three levels, validate; store a draft if it passed.
+
+    The draft is kept with the inputs' fingerprint (taken before reading, so a load meanwhile
+    shows); with `activate` it becomes the active version. A failed build stores nothing.
+    """
+    started = time.perf_counter()
+    inputs_md5 = stored_grids.inputs_fingerprint(engine)
+    report = progress or (lambda step, done, total: None)
+    built = build_grids(read_sources(engine), options, previous_codes(engine), report)
+    report("validating", 1, 1)
+    validation = validate_grids(built, options)
+    if built.errors or not validation["passed"]:
+        return BuildResult(built, validation, None, False, time.perf_counter() - started)
+    version = save_version(engine, built, validation=validation, source=source, note=note,
+                           inputs_md5=inputs_md5)  # fmt: skip
+    seconds = time.perf_counter() - started
+    if activate:
+        stored_grids.activate(engine, version)
+    return BuildResult(built, validation, version, activate, seconds)
 
 
 def read_sources(engine: Engine) -> SourceData:

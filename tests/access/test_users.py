@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from geogrid.access.tokens import hash_token, new_token
-from geogrid.access.users import add_user, caller_for_token, list_users, revoke_user
+from geogrid.access.users import (
+    add_user,
+    caller_for_token,
+    list_users,
+    remove_users,
+    revoke_user,
+)
 from geogrid.errors import ConflictError, InputError, NotFoundError
 from geogrid.reports.categories import seed_categories
 
@@ -103,3 +109,11 @@ def test_a_name_the_database_cannot_store_is_refused(conn):
     assert caught.value.field == "name"
     with pytest.raises(InputError, match="surrogate"):
         revoke_user(conn, "\udcfe")
+
+
+def test_removing_users_takes_only_the_named_ones(conn):
+    for name in ("t-gone-1", "t-gone-2", "t-stays"):
+        add_user(conn, name, "county_admin")
+    assert remove_users(conn, ["t-gone-1", "t-gone-2", "t-never-was"]) == 2
+    left = {u.name for u in list_users(conn)}
+    assert "t-stays" in left and not left & {"t-gone-1", "t-gone-2"}

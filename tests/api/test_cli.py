@@ -15,13 +15,14 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from geogrid.cli import api as api_commands
+from geogrid.cli import serve as serve_commands
+from geogrid.cli import users as user_commands
 from geogrid.settings import get_settings
 from tests.api.places import USER_PREFIX
 
 cli = typer.Typer()
-cli.command("serve")(api_commands.serve)
-cli.add_typer(api_commands.users_app, name="users")
+cli.command("serve")(serve_commands.serve)
+cli.add_typer(user_commands.app, name="users")
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_serve_answers_over_http(database_url, users):
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
     env["GEOGRID_DATABASE_URL"] = database_url
-    code = "import typer; from geogrid.cli.api import serve; typer.run(serve)"
+    code = "import typer; from geogrid.cli.serve import serve; typer.run(serve)"
     command = [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, start_new_session=True)
     try:
