@@ -52,7 +52,7 @@ class ReportScope:
     everything: bool = False
     station_id: int | None = None
     department_id: int | None = None
-    person_id: int | None = None  # as the report's grid leader or information officer
+    person_id: int | None = None  # the report's grid leader, information officer or handler
     details: bool = False
 
     def condition(self) -> ColumnElement[bool]:
@@ -61,10 +61,13 @@ class ReportScope:
             return true()
         if self.station_id is not None:
             return R.c.station_id == self.station_id
+        # A case dispatched to a department or a person is theirs to see as well.
         if self.department_id is not None:
-            return R.c.department_id == self.department_id
+            return or_(R.c.department_id == self.department_id,
+                       R.c.handler_department_id == self.department_id)  # fmt: skip
         if self.person_id is not None:
-            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id)
+            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id,
+                       R.c.handler_person_id == self.person_id)  # fmt: skip
         return false()
 
 

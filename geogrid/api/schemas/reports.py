@@ -12,8 +12,8 @@ from geogrid.api.schemas.common import Contact, GridRef, IsoDateTime, Link, Stor
 
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
-    "received", "assigned", "dispatched", "in_progress", "resolved", "closed", "rejected",
-    "duplicate",
+    "received", "assigned", "accepted", "dispatched", "in_progress", "resolved", "rework",
+    "closed", "rejected", "duplicate",
 ]  # fmt: skip
 Method = Literal["inside", "boundary", "nearest", "unassigned"]
 Route = Literal["station", "department", "triage"]
@@ -104,10 +104,13 @@ class EventOut(BaseModel):
 
     at: datetime
     actor: str
-    kind: Literal["status", "note", "instruction", "assignment"]
+    kind: Literal["status", "note", "instruction", "assignment", "extension", "supervision"]
     from_status: str | None
     to_status: str | None
     note: str | None
+    step: str | None = None  # the case loop's step, when the event is one
+    due_at: datetime | None = None  # the deadline the step set
+    photo_ids: list[str] = []
 
 
 class Received(BaseModel):
