@@ -125,9 +125,13 @@ def case(reports_engine: Engine, county_index) -> Case:
     report_id = submit_one(reports_engine, {"category": "public_security", "lon": lon,
                                             "lat": lat}, index=county_index)  # fmt: skip
     with reports_engine.connect() as conn:
-        row = conn.execute(text(
-            "select r.station_id, r.leader_id, p.person_no from reports r "
-            "join people p on p.id = r.leader_id where r.id = :id"), {"id": report_id}).one()
+        row = conn.execute(
+            text(
+                "select r.station_id, r.leader_id, p.person_no from reports r "
+                "join people p on p.id = r.leader_id where r.id = :id"
+            ),
+            {"id": report_id},
+        ).one()
     return Case(report_id, Who("派出所", "station", station_id=row.station_id),
                 Who("别的所", "station", station_id=row.station_id + 1000),
                 Who("网格长", "grid_staff", person_id=row.leader_id), row.person_no,
