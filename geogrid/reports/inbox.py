@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from geogrid.reports.deadlines import Limits, WorkCalendar, timing
+from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import china_now
 
@@ -107,12 +107,19 @@ def inbox(conn: Connection, actor, *, calendar: WorkCalendar, now: datetime | No
     return [_item(dict(row), calendar, now) for row in rows]
 
 
-def _item(row: dict, calendar: WorkCalendar, now: datetime) -> InboxItem:
+def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
+    """A case's stage deadline against the clock, from a row with the reports' loop columns
+    and its category's limits (a case not yet accepted is counted from its receipt)."""
     due = row["due_at"]
     if due is None and row["status"] in ("received", "assigned"):
-        row["limits"] = Limits(row["accept_hours"], row["handle_days"], row["verify_days"])
-        due = accept_due(calendar, row)
-    when = timing(calendar, due, now)
+        limits = Limits(row["accept_hours"], row["handle_days"], row["verify_days"])
+        due = accept_due(calendar, row | {"limits": limits})
+    return timing(calendar, due, now)
+
+
+def _item(row: dict, calendar: WorkCalendar, now: datetime) -> InboxItem:
+    when = case_timing(calendar, row, now)
+    due = when.due_at
     return InboxItem(
         id=str(row["id"]), waiting=row["waiting"], status=row["status"],
         category=row["category"], route=row["route"], reported_at=row["reported_at"],

@@ -230,6 +230,8 @@ def _report_select(scope: ReportScope) -> Select:
         R.c.route, station.c.code.label("station_code"), station.c.name.label("station_name"),
         department.c.code.label("department_code"),
         department.c.name_zh.label("department_name"), R.c.duplicate_of,
+        R.c.due_at, R.c.urgent, R.c.supervised_at, R.c.rework_count, C.c.accept_hours,
+        C.c.handle_days, C.c.verify_days,
     ]  # fmt: skip
     joined = (
         R.join(C, C.c.id == R.c.category_id)

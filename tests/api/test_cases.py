@@ -38,6 +38,11 @@ def test_a_fire_hazard_goes_round_the_loop(client, county, users, reports):
                 handler_department="fire", urgent=True)  # fmt: skip
     assert sent.status_code == 200 and sent.json()["due_at"] is not None
     assert waiting(client, users.fire)[case] == "to_handle"
+    clock = client.get(f"/v1/reports/{case}", headers=auth(users.fire)).json()["case"]
+    assert clock["urgent"] and not clock["overdue"] and clock["hours_left"] > 0
+    listed = client.get("/v1/reports", params={"status": "dispatched"},
+                        headers=auth(users.fire)).json()["items"]  # fmt: skip
+    assert any(r["id"] == case and r["case"]["due_at"] for r in listed)
     nine = [f"p{n}" for n in range(10)]
     too_many = post(client, case, "handle", users.fire, note="已清理", photo_ids=nine)
     assert too_many.status_code == 422 and too_many.json()["field"] == "photo_ids"
