@@ -96,7 +96,12 @@ def _verifier(case: dict, a: Actor) -> bool:
 def _dispatcher(case: dict, a: Actor) -> bool:
     if a.role == "county_admin":
         return True
-    return case["dispatcher_role"] == a.role and a.role != "grid_staff" and _in_sight(case, a)
+    # The desk of the same kind that dispatched: never the handler deciding its own request.
+    if case["dispatcher_role"] != a.role:
+        return False
+    if a.role == "station":
+        return case["station_id"] == a.station_id
+    return a.role == "department" and case["department_id"] == a.department_id
 
 
 def _supervisor(case: dict, a: Actor) -> bool:

@@ -95,6 +95,13 @@ def test_who_may_take_each_step(step: str, shape: str) -> None:
     assert allowed == expected
 
 
+def test_a_handling_department_never_decides_its_own_extension() -> None:
+    handed_on = DEPARTMENT_CASE | {"handler_department_id": 6}
+    deciders = {n for n, a in ACTORS.items() if may_take("extension_decide", handed_on, a)}
+    assert deciders == {"admin", "dept_own"}
+    assert {n for n, a in ACTORS.items() if may_take("handle", handed_on, a)} == {"dept_other"}
+
+
 @pytest.mark.parametrize("step", LOOP_STEPS)
 def test_each_step_is_refused_from_the_other_statuses(step: str) -> None:
     assert set(RULES[step].from_statuses) == FROM[step]
