@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         "unset: streets and outlines only, nothing fetched from outside.",
     )
 
+    holidays_file: Path | None = Field(
+        default=None,
+        description="A holiday calendar (TOML, as geogrid/data/holidays.toml) whose years "
+        "replace the shipped ones: the case loop's working days.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:

@@ -33,17 +33,54 @@ API_ROLES = ("county_admin", "station", "grid_staff", "department")
 # Reports: where they fall, where they go, how far along they are.
 ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")
 ROUTES = ("station", "department", "triage")
+# The closed case loop (README "The case loop"): received and assigned are both 上报
+# (reported; received waits in county triage), accepted 受理, rejected 不予受理 (refused),
+# dispatched 派遣, in_progress 处置, resolved 处置完毕 (handled, awaiting verification),
+# rework 返工, closed 结案; duplicate is a repeat of another report.
 REPORT_STATUSES = (
     "received",
     "assigned",
+    "accepted",
     "dispatched",
     "in_progress",
     "resolved",
+    "rework",
     "closed",
     "rejected",
     "duplicate",
 )
-EVENT_KINDS = ("status", "note", "instruction", "assignment")
+# The steps of the loop, each an API action and an event in the trail.
+LOOP_STEPS = (
+    "accept",
+    "refuse",
+    "return",
+    "dispatch",
+    "start",
+    "handle",
+    "verify",
+    "extension",
+    "extension_decide",
+    "supervise",
+)
+EXTENSION_STATUSES = ("pending", "approved", "refused")
+EVENT_KINDS = ("status", "note", "instruction", "assignment", "extension", "supervision")
+MAX_PHOTOS_PER_STEP = 9
+
+# Working time (China time): a working day runs WORK_START_HOUR to WORK_END_HOUR, so a
+# limit of N working days is N * WORK_HOURS_PER_DAY working hours.
+WORK_START_HOUR = 9
+WORK_END_HOUR = 17
+WORK_HOURS_PER_DAY = WORK_END_HOUR - WORK_START_HOUR
+# Default time limits of a category (editable per category); an urgent case gets
+# URGENT_SHARE of each, rounded up to whole working hours.
+ACCEPT_HOURS = 4
+HANDLE_DAYS = 5
+VERIFY_DAYS = 2
+URGENT_SHARE = 0.5
+# Escalation: level 1 when a stage's deadline passes, one more per ESCALATE_EVERY_HOURS
+# working hours over, at most MAX_ESCALATION (3: the county).
+ESCALATE_EVERY_HOURS = 8
+MAX_ESCALATION = 3
 CATEGORY_KINDS = ("basic", "dynamic")
 HEAT_GROUPS = ("hazard", "incident")
 

@@ -43,9 +43,10 @@ HEAT_LAYERS = {
     "hazard": ("隐患热力图（安全隐患、危险物品…）", {0.3: "#fff3bf", 0.6: "#ffa94d", 1: "#c92a2a"}),
     "incident": ("治安热力图（治安、矛盾纠纷…）", {0.3: "#d0ebff", 0.6: "#9775fa", 1: "#5f3dc4"}),
 }
-STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "dispatched": "已派发",
-                "in_progress": "处理中", "resolved": "已办结", "closed": "已关闭",
-                "rejected": "已退回", "duplicate": "重复"}  # fmt: skip
+STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "accepted": "已受理",
+                "dispatched": "已派发", "in_progress": "处理中", "resolved": "已办结",
+                "rework": "返工", "closed": "已关闭", "rejected": "不予受理",
+                "duplicate": "重复"}  # fmt: skip
 CHOROPLETH_COLORS = ["#f8f9fa", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 LEVELS = {
     1: ("一级网格（社区）", {"color": "#7048e8", "weight": 2.5, "fillOpacity": 0}, 11),

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
 from geogrid.geo.text import unstorable_in
-from geogrid.vocabulary import CATEGORY_KINDS, HEAT_GROUPS
+from geogrid.vocabulary import ACCEPT_HOURS, CATEGORY_KINDS, HANDLE_DAYS, HEAT_GROUPS, VERIFY_DAYS
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,20 @@ class CategorySeed:
     department: str | None = None  # code of the department for non-security categories
     heat_group: str | None = None  # hazard | incident
     sensitive: bool = False
+    # Time limits of the case loop (README "The case loop"): accept (and dispatch) within
+    # working hours, handle and verify within working days; an urgent case gets half.
+    accept_hours: int = ACCEPT_HOURS
+    handle_days: int = HANDLE_DAYS
+    verify_days: int = VERIFY_DAYS
+
+
+# Tighter limits for incidents and hazards than the defaults (4 h, 5 days, 2 days): the
+# same numbers migration 0006 gave the stored categories.
+_LIMITS = {
+    "public_security": (1, 3, 1), "dispute": (2, 5, 2), "traffic": (1, 3, 1),
+    "dangerous_goods": (1, 2, 1), "fire_hazard": (2, 3, 1), "work_safety": (2, 3, 1),
+    "environment": (4, 5, 2), "key_person": (2, 3, 1),
+}  # fmt: skip
 
 
 DEPARTMENTS = (
@@ -96,6 +110,12 @@ CATEGORIES = (
     CategorySeed("traffic", "交通安全", "Traffic safety", "dynamic", True, heat_group="incident"),
     CategorySeed("urban_management", "城市管理", "Urban management", "dynamic", False,
                  "urban_management"),
+)  # fmt: skip
+CATEGORIES = tuple(
+    replace(c, **dict(zip(("accept_hours", "handle_days", "verify_days"), _LIMITS[c.code],
+                          strict=True)))
+    if c.code in _LIMITS else c
+    for c in CATEGORIES
 )  # fmt: skip
 
 
@@ -149,6 +169,11 @@ def _check_category(seed: CategorySeed, path: Path, number: int) -> None:
         raise InputError(f"{where}: field 'kind' must be basic or dynamic, not {seed.kind!r}")
     if seed.heat_group is not None and seed.heat_group not in HEAT_GROUPS:
         raise InputError(f"{where}: field 'heat_group' must be hazard or incident")
+    for limit in ("accept_hours", "handle_days", "verify_days"):
+        value = getattr(seed, limit)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
+            raise InputError(f"{where}: field {limit!r} must be a whole number from 1 to 999",
+                             field=limit)  # fmt: skip
     if not seed.is_security and not seed.department:
         raise InputError(f"{where}: a non-security category needs field 'department'")
 
@@ -175,11 +200,13 @@ def _upsert(conn: Connection, departments, categories, *, replace: bool) -> int:
 
 _CATEGORY_SQL = """
 insert into report_categories (code, name_zh, name_en, kind, is_security, department_id,
-                               heat_group, sensitive, sort_order)
+                               heat_group, sensitive, sort_order, accept_hours, handle_days,
+                               verify_days)
 values (:code, :name_zh, :name_en, :kind, :is_security, :department_id, :heat_group,
-        :sensitive, :sort_order)
+        :sensitive, :sort_order, :accept_hours, :handle_days, :verify_days)
 on conflict (code) do """
 _CATEGORY_UPDATE = """update set name_zh = excluded.name_zh, name_en = excluded.name_en,
   kind = excluded.kind, is_security = excluded.is_security,
   department_id = excluded.department_id, heat_group = excluded.heat_group,
-  sensitive = excluded.sensitive"""
+  sensitive = excluded.sensitive, accept_hours = excluded.accept_hours,
+  handle_days = excluded.handle_days, verify_days = excluded.verify_days"""

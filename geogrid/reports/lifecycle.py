@@ -3,7 +3,9 @@
     received -> assigned -> dispatched -> in_progress -> resolved -> closed
     (and from any open status: rejected, duplicate)
 
-A report received outside every grid waits in `received` (county triage) until someone
+This is the desk's plain status change (POST /v1/reports/{id}/status, deprecated): the case
+loop's steps, with their roles, deadlines and events, are in reports/loop.py. A report
+received outside every grid waits in `received` (county triage) until someone
 assigns it by hand or a redraw puts it in a grid. Closed, rejected and duplicate are final.
 """
 
@@ -17,14 +19,16 @@ from sqlalchemy import Connection, text
 
 from geogrid.errors import NotFoundError, TransitionError
 
-OPEN_STATUSES = ("received", "assigned", "dispatched", "in_progress")
+OPEN_STATUSES = ("received", "assigned", "accepted", "dispatched", "in_progress", "rework")
 FINAL_STATUSES = ("closed", "rejected", "duplicate")
 NEXT = {
-    "received": ("assigned", "dispatched", "rejected", "duplicate"),
+    "received": ("assigned", "accepted", "dispatched", "rejected", "duplicate"),
     "assigned": ("dispatched", "in_progress", "resolved", "rejected", "duplicate"),
+    "accepted": ("dispatched", "rejected", "duplicate"),
     "dispatched": ("in_progress", "resolved", "rejected", "duplicate"),
     "in_progress": ("resolved", "rejected", "duplicate"),
-    "resolved": ("closed", "in_progress"),  # reopened when the fix did not hold
+    "resolved": ("closed", "in_progress", "rework"),  # reopened when the fix did not hold
+    "rework": ("in_progress", "resolved", "rejected", "duplicate"),
     "closed": (),
     "rejected": (),
     "duplicate": (),
@@ -42,6 +46,9 @@ class Event:
     from_status: str | None
     to_status: str | None
     note: str
+    step: str | None = None  # a case-loop step (reports/loop.py)
+    due_at: datetime | None = None
+    photo_ids: tuple[str, ...] = ()
 
 
 def change_status(
@@ -97,11 +104,11 @@ def instruct_grid(conn: Connection, grid_code: str, note: str, *, actor: str,
 def events_of(conn: Connection, report_id: str) -> list[Event]:
     """A report's trail, oldest first."""
     rows = conn.execute(
-        text("select at, actor, kind, from_status, to_status, note from report_events "
-             "where report_id = :id order by at, id"),
+        text("select at, actor, kind, from_status, to_status, note, step, due_at, photo_ids "
+             "from report_events where report_id = :id order by at, id"),
         {"id": report_id},
     )  # fmt: skip
-    return [Event(*r) for r in rows]
+    return [Event(*r[:8], tuple(r[8] or ())) for r in rows]
 
 
 def _current_status(conn: Connection, report_id: str, *, lock: bool) -> str:

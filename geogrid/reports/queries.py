@@ -52,7 +52,7 @@ class ReportScope:
     everything: bool = False
     station_id: int | None = None
     department_id: int | None = None
-    person_id: int | None = None  # as the report's grid leader or information officer
+    person_id: int | None = None  # the report's grid leader, information officer or handler
     details: bool = False
 
     def condition(self) -> ColumnElement[bool]:
@@ -61,10 +61,13 @@ class ReportScope:
             return true()
         if self.station_id is not None:
             return R.c.station_id == self.station_id
+        # A case dispatched to a department or a person is theirs to see as well.
         if self.department_id is not None:
-            return R.c.department_id == self.department_id
+            return or_(R.c.department_id == self.department_id,
+                       R.c.handler_department_id == self.department_id)  # fmt: skip
         if self.person_id is not None:
-            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id)
+            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id,
+                       R.c.handler_person_id == self.person_id)  # fmt: skip
         return false()
 
 
@@ -227,6 +230,8 @@ def _report_select(scope: ReportScope) -> Select:
         R.c.route, station.c.code.label("station_code"), station.c.name.label("station_name"),
         department.c.code.label("department_code"),
         department.c.name_zh.label("department_name"), R.c.duplicate_of,
+        R.c.due_at, R.c.urgent, R.c.supervised_at, R.c.rework_count, C.c.accept_hours,
+        C.c.handle_days, C.c.verify_days,
     ]  # fmt: skip
     joined = (
         R.join(C, C.c.id == R.c.category_id)

@@ -177,6 +177,11 @@ class ReportCategory(Base):
     # Details visible to the station and the county only (population, rental housing ...).
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     sort_order: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # Time limits of the case loop: accept within working hours, handle and verify within
+    # working days (README "The case loop").
+    accept_hours: Mapped[int] = mapped_column(SmallInteger, default=4, server_default="4")
+    handle_days: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
+    verify_days: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
 
 
 class Person(Base):
@@ -244,6 +249,13 @@ class Report(Base):
         # GiST on the point alone answers by reading every report ever made near it. Also
         # serves the bounding-box lists, as the point index did.
         Index("idx_reports_geom_reported_at", "geom", "reported_at", postgresql_using="gist"),
+        # The inboxes sort open cases by deadline and find a handler's cases.
+        Index("ix_reports_open_due", "due_at", postgresql_where=sql_text(
+            one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+        Index("ix_reports_handler_person_id", "handler_person_id",
+              postgresql_where=sql_text("handler_person_id is not null")),
+        Index("ix_reports_handler_department_id", "handler_department_id",
+              postgresql_where=sql_text("handler_department_id is not null")),
     )  # fmt: skip
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -275,6 +287,15 @@ class Report(Base):
     distance_m: Mapped[float | None] = mapped_column(Double)
     status: Mapped[str] = mapped_column(String(16), default="received")
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The case loop: the deadline of the current stage, who handles and who dispatched.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handler_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    handler_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    dispatched_by: Mapped[str | None] = mapped_column(Text)
+    dispatcher_role: Mapped[str | None] = mapped_column(String(16))
+    rework_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    supervised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReportEvent(Base):
@@ -293,6 +314,10 @@ class ReportEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+    step: Mapped[str | None] = mapped_column(String(16))  # the loop step (vocabulary.LOOP_STEPS)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # deadline it set
+    photo_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list,
+                                                 server_default="{}")  # fmt: skip
 
 
 class GridInstruction(Base):

@@ -38,6 +38,30 @@ def statuses(ok: int, allowed: tuple[str, ...], hidden: tuple[str, ...] = ()) ->
     return {r: ok if r in allowed else 404 if r in hidden else 403 for r in ROLES}
 
 
+def loop_cases(closed: str) -> list[Case]:
+    """The case-loop steps on a rejected (final) police case of P01, whose grid leader is
+    staff01: who holds the step's relation gets 409 (the status forbids it), who sees the
+    case without the relation 403, who does not see it 404; nothing changes."""
+    hidden = ("p02", "staff02", "fire", "environment")
+    base = f"/v1/reports/{closed}"
+    steps = [
+        ("accept", {}, ("admin", "p01")), ("refuse", {"note": "x"}, ("admin", "p01")),
+        ("return", {"note": "x"}, ("p01",)),
+        ("dispatch", {"instruction": "x", "handler_department": "fire"}, ("admin", "p01")),
+        ("start", {}, ()), ("handle", {"note": "x"}, ()),
+        ("verify", {"passed": True}, ("admin", "p01", "staff01")),
+        ("extension", {"reason": "x", "due_at": "2030-01-01T10:00:00"}, ()),
+        ("extension/decide", {"approve": True}, ("admin",)),
+        ("supervise", {"note": "x"}, ("admin", "p01")),
+    ]  # fmt: skip
+    return [
+        Case("POST", "/v1/reports/{report_id}/" + name, f"{base}/{name}",
+             {r: 409 if r in allowed else 404 if r in hidden else 403 for r in ROLES},
+             json=body)
+        for name, body, allowed in steps
+    ] + [Case("GET", "/v1/inbox", "/v1/inbox", statuses(200, ROLES))]  # fmt: skip
+
+
 def cases(county, reports, version: int) -> list[Case]:
     """Every non-public operation of the API, aimed at P01's objects."""
     place, unit, grid = county.p01, county.p01.unit, county.p01.grid
@@ -107,7 +131,14 @@ def cases(county, reports, version: int) -> list[Case]:
 def matrix(client, county, reports, users) -> list[Case]:
     """The cases, with the active version's number."""
     versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
-    return cases(county, reports, next(v["id"] for v in versions if v["status"] == "active"))
+    closed = client.post("/v1/reports", headers=auth(users.p01), json={
+        "category": "public_security", "lon": county.p01.lon, "lat": county.p01.lat,
+        "reported_at": WHEN, "text": "matrix"}).json()["id"]  # fmt: skip
+    refused = client.post(f"/v1/reports/{closed}/refuse", json={"note": "matrix"},
+                          headers=auth(users.p01))  # fmt: skip
+    assert refused.status_code == 200, refused.text
+    active = next(v["id"] for v in versions if v["status"] == "active")
+    return cases(county, reports, active) + loop_cases(closed)
 
 
 def call(client, case: Case, token: str | None):

@@ -122,3 +122,39 @@ def test_duplicate_client_request_id_is_refused(session: Session) -> None:
     session.add(Report(category_id=category.id, client_request_id="dup", reported_at=when))
     with pytest.raises(IntegrityError):
         session.flush()
+
+
+def test_migration_0006_puts_existing_reports_into_the_loop(empty_database: Engine) -> None:
+    schema.upgrade(empty_database, "0005")
+    with empty_database.begin() as conn:
+        category = conn.execute(text(
+            "insert into report_categories (code, name_zh, name_en, kind, is_security) "
+            "values ('public_security', '治安', 'Public security', 'dynamic', true) "
+            "returning id")).scalar_one()  # fmt: skip
+        ids = [conn.execute(text(
+            "insert into reports (id, category_id, reported_at, status, route, "
+            "assignment_method, received_crs, reporter, text) values (gen_random_uuid(), :c, "
+            "'2026-03-02T09:00:00+08', :s, 'station', 'inside', 'EPSG:4326', '', '') "
+            "returning id"), {"c": category, "s": s}).scalar_one()
+            for s in ("assigned", "dispatched", "closed")]  # fmt: skip
+        conn.execute(
+            text(
+                "insert into report_events (report_id, actor, kind, from_status, "
+                "to_status, note, at) values (:r, 'x', 'status', 'assigned', "
+                "'dispatched', '', '2026-03-03T10:00:00+08')"
+            ),
+            {"r": ids[1]},
+        )
+    schema.upgrade(empty_database)
+    with empty_database.begin() as conn:
+        limits = conn.execute(text("select accept_hours, handle_days from report_categories")).one()
+        due = dict(conn.execute(text("select status, due_at from reports")).all())
+        conn.execute(text("update reports set status = 'accepted' where id = :r"), {"r": ids[0]})
+    assert tuple(limits) == (1, 3)  # the seeded limits of public security
+    assert due["assigned"] == datetime.fromisoformat("2026-03-02T10:00:00+08:00")  # + 1 h
+    assert due["dispatched"] == datetime.fromisoformat("2026-03-06T10:00:00+08:00")  # + 3 days
+    assert due["closed"] is None
+    schema.downgrade(empty_database, "0005")
+    with empty_database.connect() as conn:
+        assert conn.execute(text("select status from reports where id = :r"),
+                            {"r": ids[0]}).scalar() == "assigned"  # fmt: skip

@@ -48,6 +48,8 @@ from geogrid.api.schemas.reports import (
 from geogrid.reports import lifecycle
 from geogrid.reports.categories import CATEGORY_CODE
 from geogrid.reports.checks import items_frame
+from geogrid.reports.deadlines import calendar_of
+from geogrid.reports.inbox import case_timing
 from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
     ReportFilter,
@@ -57,6 +59,7 @@ from geogrid.reports.queries import (
     list_reports,
     scoped_report,
 )
+from geogrid.vocabulary import china_now
 
 CategoryCode = Annotated[str, StringConstraints(pattern=f"^{CATEGORY_CODE}$")]
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -136,7 +139,12 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
 
 @router.get("", response_model=ReportPage, summary="List reports")
 def list_(
-    request: Request, caller: CallerDep, conn: ConnDep, filters: FilterDep, page: PageDep
+    request: Request,
+    caller: CallerDep,
+    state: StateDep,
+    conn: ConnDep,
+    filters: FilterDep,
+    page: PageDep,
 ) -> ReportPage:
     """Reports in the caller's scope, newest first, filtered and paged."""
     caller.require("reports.read")
@@ -147,7 +155,8 @@ def list_(
     following = next_link(request, page, more)
     if following:
         links.append(Link(href=following, rel="next", type="application/json"))
-    items = [ReportOut.from_row(r) for r in rows]
+    calendar, now = calendar_of(state.settings.holidays_file), china_now()
+    items = [ReportOut.from_row(r, clock=case_timing(calendar, r, now)) for r in rows]
     return ReportPage(items=items, numberReturned=len(items), links=links)
 
 
@@ -178,7 +187,7 @@ def export(
 
 
 @router.get("/{report_id}", response_model=ReportOut, summary="One report with its events")
-def get_one(report_id: uuid.UUID, caller: CallerDep, conn: ConnDep) -> ReportOut:
+def get_one(report_id: uuid.UUID, caller: CallerDep, state: StateDep, conn: ConnDep) -> ReportOut:
     """A report in the caller's scope, with its trail (status changes, notes, instructions)."""
     caller.require("reports.read")
     row = get_report(conn, str(report_id), caller.report_scope())
@@ -186,15 +195,19 @@ def get_one(report_id: uuid.UUID, caller: CallerDep, conn: ConnDep) -> ReportOut
     if row["redacted"]:
         events = [e.model_copy(update={"note": None}) for e in events]
     audit.record_report_reads(conn, caller, [row], "read")
-    return ReportOut.from_row(row, events)
+    clock = case_timing(calendar_of(state.settings.holidays_file), row, china_now())
+    return ReportOut.from_row(row, events, clock)
 
 
-@router.post("/{report_id}/status", response_model=EventOut, summary="Change status")
+@router.post("/{report_id}/status", response_model=EventOut, summary="Change status (deprecated)",
+             deprecated=True)  # fmt: skip
 def change_status(
     report_id: uuid.UUID, body: StatusChange, caller: CallerDep, conn: ConnDep
 ) -> EventOut:
     """Move a report along received -> assigned -> dispatched -> in_progress -> resolved ->
-    closed (or to rejected / duplicate); 409 when the lifecycle does not allow it."""
+    closed (or to rejected / duplicate); 409 when the lifecycle does not allow it.
+    Deprecated: the case loop's steps (accept, dispatch, ... verify) check roles and set
+    deadlines; this stays for marking duplicates and for older clients."""
     caller.require("reports.update")
     scope = caller.report_scope()
     scoped_report(conn, str(report_id), scope)

@@ -12,8 +12,8 @@ from geogrid.api.schemas.common import Contact, GridRef, IsoDateTime, Link, Stor
 
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
-    "received", "assigned", "dispatched", "in_progress", "resolved", "closed", "rejected",
-    "duplicate",
+    "received", "assigned", "accepted", "dispatched", "in_progress", "resolved", "rework",
+    "closed", "rejected", "duplicate",
 ]  # fmt: skip
 Method = Literal["inside", "boundary", "nearest", "unassigned"]
 Route = Literal["station", "department", "triage"]
@@ -104,10 +104,13 @@ class EventOut(BaseModel):
 
     at: datetime
     actor: str
-    kind: Literal["status", "note", "instruction", "assignment"]
+    kind: Literal["status", "note", "instruction", "assignment", "extension", "supervision"]
     from_status: str | None
     to_status: str | None
     note: str | None
+    step: str | None = None  # the case loop's step, when the event is one
+    due_at: datetime | None = None  # the deadline the step set
+    photo_ids: list[str] = []
 
 
 class Received(BaseModel):
@@ -140,6 +143,21 @@ class Routing(BaseModel):
     department: GridRef | None
 
 
+class CaseClock(BaseModel):
+    """Where the case stands in the loop against its stage's deadline, as of the request."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    due_at: datetime | None
+    overdue: bool
+    hours_left: float | None = Field(description="Working hours to the deadline; negative: "
+                                     "over by that much.")  # fmt: skip
+    escalation: int = Field(description="0 on time, 1 overdue, +1 per working day over (max 3).")
+    urgent: bool = False
+    supervised: bool = False
+    rework_count: int = 0
+
+
 class ReportOut(BaseModel):
     """A stored report. `reporter` and `text` are null (and `redacted` true) for sensitive
     categories unless the caller is the station or the county."""
@@ -161,10 +179,11 @@ class ReportOut(BaseModel):
     assignment: Assignment
     routing: Routing
     duplicate_of: uuid.UUID | None
+    case: CaseClock | None = None
     events: list[EventOut] | None = None
 
     @classmethod
-    def from_row(cls, row: dict, events: list | None = None) -> ReportOut:
+    def from_row(cls, row: dict, events: list | None = None, clock=None) -> ReportOut:
         """From a row of geogrid.reports.queries."""
 
         def ref(prefix: str, name: str = "name") -> GridRef | None:
@@ -188,7 +207,10 @@ class ReportOut(BaseModel):
             ),
             routing=Routing(route=row["route"], station=ref("station"),
                             department=ref("department")),
-            events=events,
+            events=events, case=None if clock is None else CaseClock(
+                due_at=clock.due_at, overdue=clock.overdue, hours_left=clock.hours_left,
+                escalation=clock.escalation, urgent=row["urgent"],
+                supervised=row["supervised_at"] is not None, rework_count=row["rework_count"]),
         )  # fmt: skip
 
 

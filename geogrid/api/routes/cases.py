@@ -1,0 +1,87 @@
+"""The case loop's steps on a report (accept ... verify, extension, supervise) and the inbox."""
+
+# No `from __future__ import annotations`: each step's body type is a closure variable,
+# which FastAPI can read only from an annotation evaluated at definition.
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from geogrid.api.deps import CallerDep, ConnDep, StateDep, china_time
+from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.schemas.cases import (
+    DispatchStep,
+    ExtensionAsk,
+    ExtensionDecision,
+    HandleStep,
+    InboxItemOut,
+    InboxOut,
+    NoteStep,
+    StepOut,
+    VerifyStep,
+)
+from geogrid.reports.deadlines import calendar_of
+from geogrid.reports.inbox import inbox as inbox_of
+from geogrid.reports.loop import StepInput, take_step
+
+router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
+
+
+def _input(body: BaseModel) -> StepInput:
+    """The step input of any step body (the fronts' names mapped to the loop's)."""
+    data = body.model_dump()
+    note = data.pop("instruction", None) or data.pop("reason", None) or data.get("note", "")
+    data.pop("note", None)
+    if "due_at" in data:
+        data["due_at"] = china_time(data["due_at"])
+    data["photo_ids"] = tuple(data.get("photo_ids", ()))
+    return StepInput(note=note, **data)
+
+
+def _step(name: str, body_type: type[BaseModel], summary: str) -> None:
+    path = "/v1/reports/{report_id}/" + name.replace("_decide", "/decide")
+
+    def step(report_id: uuid.UUID, body: body_type, caller: CallerDep,  # type: ignore[valid-type]
+             state: StateDep, conn: ConnDep) -> StepOut:  # fmt: skip
+        caller.require("reports.update")
+        result = take_step(conn, str(report_id), name, _input(body), caller,
+                           calendar=calendar_of(state.settings.holidays_file))  # fmt: skip
+        return StepOut.model_validate(result, from_attributes=True)
+
+    step.__doc__ = summary + " 403 when the caller's role or scope may not, 409 when the " \
+        "case's status does not allow it, 400 naming the field for a bad body."  # fmt: skip
+    router.add_api_route(path, step, methods=["POST"], response_model=StepOut,
+                         summary=summary.split(":")[0], name=f"case_{name}")  # fmt: skip
+
+
+for _name, _body, _summary in (
+    ("accept", NoteStep, "Accept a case (受理): the station, department or county desk."),
+    ("refuse", NoteStep, "Refuse a case (不予受理): the desk, with the reason as the note."),
+    ("return", NoteStep, "Return a case to county triage (退回): not ours, with the reason."),
+    ("dispatch", DispatchStep, "Dispatch a case (派遣): to a person or department, with an "
+                               "instruction and a deadline (default: the category's limit)."),
+    ("start", NoteStep, "Start handling (处置): the handler."),
+    ("handle", HandleStep, "Handled (处置完毕): the handler, with a note and photo ids."),
+    ("verify", VerifyStep, "Verify on site (核查): the grid's staff, the station or county; "
+                           "passed closes, failed sends it back for rework (返工)."),
+    ("extension", ExtensionAsk, "Ask for an extension (延期): the handler, with a reason."),
+    ("extension_decide", ExtensionDecision, "Decide an extension: whoever dispatched."),
+    ("supervise", NoteStep, "Supervise (督办): the station or county, with a note; the case "
+                            "goes to the top of every inbox."),
+):  # fmt: skip
+    _step(_name, _body, _summary)
+
+
+@router.get("/v1/inbox", response_model=InboxOut, summary="What is waiting for me")
+def inbox(
+    caller: CallerDep, state: StateDep, conn: ConnDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> InboxOut:  # fmt: skip
+    """Cases waiting for the caller's role and scope (to accept, dispatch, handle, verify,
+    extensions to decide; supervised or overdue), supervised first, then by deadline."""
+    caller.require("reports.read")
+    items = inbox_of(conn, caller, calendar=calendar_of(state.settings.holidays_file),
+                     limit=limit)  # fmt: skip
+    out = [InboxItemOut.model_validate(i) for i in items]
+    return InboxOut(items=out, numberReturned=len(out))

@@ -1,0 +1,129 @@
+"""The inbox: what is waiting for a caller, by role and scope, supervised first, then by deadline.
+
+| role | waiting |
+| --- | --- |
+| county_admin | to_accept and to_dispatch in county triage; extensions it dispatched; every supervised or overdue case |
+| station | to_accept and to_dispatch of its jurisdiction's police cases; to_verify in its jurisdiction; extensions it dispatched; supervised or overdue cases of its jurisdiction |
+| department | to_accept and to_dispatch of the cases routed to it; to_handle of those dispatched to it; extensions it dispatched |
+| grid_staff | to_handle of the cases dispatched to the person; to_verify in the person's grids |
+
+Overdue is worked out at the read (stored deadline against the clock), so an item turns
+overdue the moment its deadline passes.
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, text
+
+from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing
+from geogrid.reports.loop_steps import accept_due
+from geogrid.vocabulary import china_now
+
+_TO_ACCEPT = "r.status in ('received', 'assigned')"
+_WORKING = "r.status in ('dispatched', 'in_progress', 'rework')"
+_OPEN = "r.status in ('received', 'assigned', 'accepted', 'dispatched', 'in_progress', " \
+        "'rework', 'resolved')"  # fmt: skip
+_PENDING = "exists (select 1 from report_extensions x where x.report_id = r.id " \
+           "and x.status = 'pending')"  # fmt: skip
+_ATTENTION = f"{_OPEN} and (r.supervised_at is not null or r.due_at < :now)"
+
+# (what is waiting, condition), first match wins; :s, :d, :p are the caller's station,
+# department and person.
+WAITING: dict[str, tuple[tuple[str, str], ...]] = {
+    "county_admin": (
+        ("to_accept", f"r.route = 'triage' and {_TO_ACCEPT}"),
+        ("to_dispatch", "r.route = 'triage' and r.status = 'accepted'"),
+        ("extension_to_decide", f"r.dispatcher_role = 'county_admin' and {_PENDING}"),
+        ("attention", _ATTENTION),
+    ),
+    "station": (
+        ("to_accept", f"r.route = 'station' and r.station_id = :s and {_TO_ACCEPT}"),
+        ("to_dispatch", "r.route = 'station' and r.station_id = :s and r.status = 'accepted'"),
+        ("to_verify", "r.station_id = :s and r.status = 'resolved'"),
+        ("extension_to_decide", f"r.dispatcher_role = 'station' and r.station_id = :s "
+                                f"and {_PENDING}"),
+        ("attention", f"r.station_id = :s and {_ATTENTION}"),
+    ),
+    "department": (
+        ("to_accept", f"r.department_id = :d and {_TO_ACCEPT}"),
+        ("to_dispatch", "r.department_id = :d and r.status = 'accepted'"),
+        ("to_handle", f"r.handler_department_id = :d and {_WORKING}"),
+        ("extension_to_decide", f"r.dispatcher_role = 'department' and r.department_id = :d "
+                                f"and {_PENDING}"),
+    ),
+    "grid_staff": (
+        ("to_handle", f"r.handler_person_id = :p and {_WORKING}"),
+        ("to_verify", "(r.leader_id = :p or r.officer_id = :p) and r.status = 'resolved'"),
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One case waiting for the caller, with where it stands against its deadline."""
+
+    id: str
+    waiting: str  # to_accept, to_dispatch, to_handle, to_verify, extension_to_decide, attention
+    status: str
+    category: str
+    route: str
+    reported_at: datetime
+    urgent: bool
+    supervised: bool
+    rework_count: int
+    due_at: datetime | None
+    overdue: bool
+    hours_left: float | None
+    escalation: int
+
+
+def inbox(conn: Connection, actor, *, calendar: WorkCalendar, now: datetime | None = None,
+          limit: int = 100) -> list[InboxItem]:  # fmt: skip
+    """What waits for the actor: supervised cases first, then by deadline (soonest first)."""
+    now = now or china_now()
+    rules = WAITING.get(actor.role, ())
+    if not rules:
+        return []
+    label = "case " + " ".join(f"when {cond} then '{name}'" for name, cond in rules) + " end"
+    anywhere = " or ".join(f"({cond})" for _, cond in rules)
+    # Not yet accepted without a stored deadline: counted from receipt, in calendar hours for
+    # the order (the exact working-time deadline is worked out below).
+    sql = f"""
+        select r.id, {label} as waiting, r.status, c.code as category, r.route, r.reported_at,
+               r.urgent, r.supervised_at, r.rework_count, r.due_at, r.received_at,
+               c.accept_hours, c.handle_days, c.verify_days
+        from reports r join report_categories c on c.id = r.category_id
+        where {anywhere}
+        order by r.supervised_at is null,
+                 coalesce(r.due_at, r.received_at + make_interval(hours => c.accept_hours)),
+                 r.id
+        limit :limit"""
+    params = {"s": actor.station_id, "d": actor.department_id, "p": actor.person_id,
+              "now": now, "limit": limit}  # fmt: skip
+    rows = conn.execute(text(sql), params).mappings()
+    return [_item(dict(row), calendar, now) for row in rows]
+
+
+def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
+    """A case's stage deadline against the clock, from a row with the reports' loop columns
+    and its category's limits (a case not yet accepted is counted from its receipt)."""
+    due = row["due_at"]
+    if due is None and row["status"] in ("received", "assigned"):
+        limits = Limits(row["accept_hours"], row["handle_days"], row["verify_days"])
+        due = accept_due(calendar, row | {"limits": limits})
+    return timing(calendar, due, now)
+
+
+def _item(row: dict, calendar: WorkCalendar, now: datetime) -> InboxItem:
+    when = case_timing(calendar, row, now)
+    due = when.due_at
+    return InboxItem(
+        id=str(row["id"]), waiting=row["waiting"], status=row["status"],
+        category=row["category"], route=row["route"], reported_at=row["reported_at"],
+        urgent=row["urgent"], supervised=row["supervised_at"] is not None,
+        rework_count=row["rework_count"], due_at=due, overdue=when.overdue,
+        hours_left=when.hours_left, escalation=when.escalation,
+    )  # fmt: skip
