@@ -1,0 +1,135 @@
+"""Checking an uploaded photo: its kind by content, its size, its pixels, and its EXIF.
+
+A photo is accepted when Pillow decodes all of it as JPEG, PNG or WebP, within the byte
+and pixel limits. What is kept: the original (evidence, EXIF and all, never served), an
+EXIF-free copy that the API serves, and a JPEG thumbnail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+
+from PIL import ExifTags, Image, ImageOps
+
+from geogrid.errors import InputError
+from geogrid.vocabulary import as_china_time
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS_PER_STEP = 9
+# Our own pixel limit, below Pillow's bomb guard (89 MP): a 50 MP phone camera passes, a
+# small file that would decode to gigabytes does not.
+MAX_PHOTO_PIXELS = 60_000_000
+THUMBNAIL_PX = 320
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+class PhotoError(InputError):
+    """An uploaded file that is not a photo geogrid keeps (kind, size, pixels, damage)."""
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """A photo that passed the checks, with what is stored of it."""
+
+    id: str  # SHA-256 hex of the original bytes
+    mime: str
+    size: int
+    width: int
+    height: int
+    exif_time: datetime | None
+    exif_lon: float | None
+    exif_lat: float | None
+    original: bytes
+    clean: bytes  # what is served: no EXIF, re-encoded in the same format
+    thumbnail: bytes  # JPEG, at most THUMBNAIL_PX on its longer side
+
+
+def check_photo(name: str, data: bytes) -> CheckedPhoto:
+    """The photo in `data`, checked; PhotoError naming the file `name` otherwise."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoError(f"{name}: {len(data):,} bytes, more than the {MAX_PHOTO_BYTES:,} "
+                         "allowed", field=name)  # fmt: skip
+    image = _decoded(name, data)
+    exif = image.getexif()
+    when, lon, lat = _exif_time(exif), *_exif_position(exif)
+    upright = ImageOps.exif_transpose(image)
+    return CheckedPhoto(
+        id=hashlib.sha256(data).hexdigest(), mime=MIME[image.format], size=len(data),
+        width=upright.width, height=upright.height, exif_time=when, exif_lon=lon,
+        exif_lat=lat, original=data, clean=_encoded(upright, image.format),
+        thumbnail=_thumbnail(upright),
+    )  # fmt: skip
+
+
+def _decoded(name: str, data: bytes) -> Image.Image:
+    """The image fully decoded, its kind known by content; PhotoError otherwise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=tuple(MIME))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise PhotoError(f"{name}: too many pixels (a decompression bomb)",
+                             field=name) from None  # fmt: skip
+        except (OSError, ValueError, SyntaxError):
+            raise PhotoError(f"{name}: not a JPEG, PNG or WebP image", field=name) from None
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise PhotoError(f"{name}: {image.width}x{image.height} pixels, more than "
+                             f"{MAX_PHOTO_PIXELS:,} allowed", field=name)  # fmt: skip
+        try:
+            image.load()  # reads to the end: a cut file fails here, not when served
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning):
+            raise PhotoError(f"{name}: the image is damaged or cut short", field=name) from None
+    return image
+
+
+def _encoded(image: Image.Image, format: str) -> bytes:
+    """The image in `format` with no metadata (no EXIF, no GPS, no text chunks)."""
+    out = io.BytesIO()
+    if format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=90)
+    elif format == "WEBP":
+        image.save(out, "WEBP", quality=90)
+    else:
+        image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    small = image.convert("RGB")
+    small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _exif_time(exif: Image.Exif) -> datetime | None:
+    """When the photo was taken (DateTimeOriginal, else DateTime), read as China time."""
+    inner = exif.get_ifd(ExifTags.IFD.Exif)
+    raw = inner.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    try:
+        return as_china_time(datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
+    except ValueError:
+        return None  # absent or malformed: no time, not a refusal
+
+
+def _exif_position(exif: Image.Exif) -> tuple[float | None, float | None]:
+    """The GPS longitude and latitude in degrees (WGS-84, as phones write them), or Nones."""
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    try:
+        lat = _degrees(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef))
+        lon = _degrees(gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None, None
+    return lon, lat
+
+
+def _degrees(dms, ref) -> float:
+    d, m, s = (float(v) for v in dms)
+    value = d + m / 60 + s / 3600
+    return -value if str(ref).strip("\x00 ").upper() in ("S", "W") else value
