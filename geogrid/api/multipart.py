@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
 
+from starlette.requests import Request
+
 from geogrid.errors import InputError
 
 MAX_PARTS = 20  # a JSON field and 9 photos, with room for a client's extra fields
@@ -23,6 +25,23 @@ class FormPart:
     name: str
     filename: str | None
     data: bytes
+
+
+async def form_files(request: Request) -> list[tuple[str, bytes]]:
+    """The files of a multipart request body as (file name, bytes); 400 if it is none."""
+    parts = await form_parts(request)
+    files = [(p.filename or p.name, p.data) for p in parts if p.filename is not None]
+    if not files:
+        raise InputError("the form holds no file", field="files")
+    return files
+
+
+async def form_parts(request: Request) -> list[FormPart]:
+    """The parts of a multipart request body; 400 when it is not one."""
+    content_type = request.headers.get("content-type")
+    if not is_multipart(content_type):
+        raise InputError("send the photos as multipart/form-data", field="Content-Type")
+    return parse_form(await request.body(), content_type or "")
 
 
 def is_multipart(content_type: str | None) -> bool:

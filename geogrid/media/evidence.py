@@ -61,11 +61,16 @@ def check_photo_ids(conn: Connection, photo_ids: list[str], field: str = "photo_
     for n, photo_id in enumerate(photo_ids):
         if not CONTENT_ID.match(str(photo_id)):
             raise InputError(f"{photo_id!r} is not a photo id", field=f"{field}[{n}]")
-    known = set(conn.scalars(select(P.c.id).where(P.c.id.in_(photo_ids))))
+    known = known_photos(conn, photo_ids)
     for n, photo_id in enumerate(photo_ids):
         if photo_id not in known:
             raise InputError(f"no uploaded photo {photo_id}: upload it first (POST /v1/photos)",
                              field=f"{field}[{n}]")  # fmt: skip
+
+
+def known_photos(conn: Connection, photo_ids: list[str]) -> set[str]:
+    """Which of these ids are of uploaded photos."""
+    return set(conn.scalars(select(P.c.id).where(P.c.id.in_(list(photo_ids)))))
 
 
 def attach_photos(

@@ -11,7 +11,16 @@ from geogrid.access import audit
 from geogrid.access.roles import Caller
 from geogrid.errors import InputError, NotFoundError
 from geogrid.media.checks import MAX_PHOTOS_PER_STEP, CheckedPhoto, PhotoError, check_photo
-from geogrid.media.evidence import PhotoFlags, store_photo, visible_photo
+from geogrid.media.evidence import (
+    AttachedPhoto,
+    PhotoFlags,
+    attach_photos,
+    check_photo_ids,
+    known_photos,
+    photos_of,
+    store_photo,
+    visible_photo,
+)
 from geogrid.media.store import MediaStore
 from geogrid.settings import Settings
 
@@ -84,3 +93,28 @@ def read_photo(
                      {"reports": seen["sensitive_reports"][:100],
                       "categories": seen["categories"]})  # fmt: skip
     return data, "image/jpeg" if thumbnail else seen["mime"]
+
+
+def check_report_photos(engine: Engine, photo_ids: list[str], field: str = "photo_ids") -> None:
+    """InputError naming the first id of no uploaded photo (before a report is stored)."""
+    with engine.connect() as conn:
+        check_photo_ids(conn, photo_ids, field)
+
+
+def unknown_photos(engine: Engine, photo_ids: list[str]) -> set[str]:
+    """Which of these ids are of no uploaded photo (for a batch: one query for all items)."""
+    with engine.connect() as conn:
+        return set(photo_ids) - known_photos(conn, photo_ids)
+
+
+def attach_report_photos(
+    engine: Engine, report_id: str, photo_ids: list[str], actor: str, flags: PhotoFlags
+) -> list[AttachedPhoto]:
+    """Link photos to a stored report's own step, in a transaction of their own."""
+    with engine.begin() as conn:
+        return attach_photos(conn, report_id, photo_ids, step="report", actor=actor, flags=flags)
+
+
+def report_photos(conn: Connection, report_id: str) -> list[dict]:
+    """A report's photos (id, step, flag ...), for showing it."""
+    return photos_of(conn, report_id)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from geogrid.api.deps import CallerDep, ConnDep, StateDep, base_url
 from geogrid.api.errors import PROBLEM_RESPONSES
-from geogrid.api.multipart import is_multipart, parse_form
+from geogrid.api.multipart import form_files
 from geogrid.errors import InputError
 from geogrid.media.store import CONTENT_ID
 from geogrid.usecases.photos import read_photo, upload_photos
@@ -61,18 +61,6 @@ async def upload(request: Request, caller: CallerDep, state: StateDep) -> PhotoU
                     href=f"{root}v1/photos/{r.id}" if r.id else None)
         for r in results
     ])  # fmt: skip
-
-
-async def form_files(request: Request, json_field: str | None = None) -> list[tuple[str, bytes]]:
-    """The files of a multipart request body as (file name, bytes); 400 if it is none."""
-    content_type = request.headers.get("content-type")
-    if not is_multipart(content_type):
-        raise InputError("send the photos as multipart/form-data", field="Content-Type")
-    parts = parse_form(await request.body(), content_type or "")
-    files = [(p.filename or p.name, p.data) for p in parts if p.filename is not None]
-    if not files:
-        raise InputError("the form holds no file", field="files")
-    return files
 
 
 @router.get("/{photo_id}", responses=IMAGE_RESPONSES, response_class=Response,
