@@ -28,12 +28,31 @@ class FormPart:
 
 
 async def form_files(request: Request) -> list[tuple[str, bytes]]:
-    """The files of a multipart request body as (file name, bytes); 400 if it is none."""
-    parts = await form_parts(request)
-    files = [(p.filename or p.name, p.data) for p in parts if p.filename is not None]
+    """The files of a multipart request body (field `files`) as (file name, bytes); 400
+    when there is none or the form holds anything else."""
+    files, _ = split_form(await form_parts(request), fields=())
     if not files:
         raise InputError("the form holds no file", field="files")
     return files
+
+
+def split_form(
+    parts: list[FormPart], fields: tuple[str, ...], file_field: str = "files"
+) -> tuple[list[tuple[str, bytes]], dict[str, bytes]]:
+    """(files as (file name, bytes), other fields by name) of a form that may hold files in
+    `file_field` and each of `fields` once; InputError naming any other part."""
+    files, values = [], {}
+    for part in parts:
+        if part.name == file_field and part.filename is not None:
+            files.append((part.filename or "(no name)", part.data))
+        elif part.name in fields and part.filename is None and part.name not in values:
+            values[part.name] = part.data
+        else:
+            kind = "file" if part.filename is not None else "field"
+            allowed = "".join(f", `{f}` once" for f in fields)
+            raise InputError(f"unexpected form {kind} {part.name!r}: send `{file_field}` as "
+                             f"files{allowed}", field=part.name)  # fmt: skip
+    return files, values
 
 
 async def form_parts(request: Request) -> list[FormPart]:

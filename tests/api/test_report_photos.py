@@ -77,8 +77,11 @@ def test_a_bad_photo_refuses_the_multipart_report_naming_it(
 
 def test_a_multipart_report_needs_its_json_field(client: TestClient, users: Users) -> None:
     files = [("files", ("ok.png", png((4, 3)), "image/png"))]
-    made = client.post("/v1/reports", data={"x": "1"}, files=files, headers=auth(users.staff01))
+    made = client.post("/v1/reports", files=files, headers=auth(users.staff01))
     assert made.status_code == 400 and made.json()["field"] == "report"
+    stray = client.post("/v1/reports", data={"report": "{}", "x": "1"}, files=files,
+                        headers=auth(users.staff01))  # fmt: skip
+    assert stray.status_code == 400 and stray.json()["field"] == "x"
     bad = client.post("/v1/reports", data={"report": '{"lon": "x"}'}, files=files,
                       headers=auth(users.staff01))  # fmt: skip
     assert bad.status_code == 422

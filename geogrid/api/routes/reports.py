@@ -30,7 +30,7 @@ from geogrid.api.deps import (
 from geogrid.api.errors import PROBLEM_RESPONSES, BodyTooLarge
 from geogrid.api.exports import report_csv, report_geojson
 from geogrid.api.lean import LeanRoute
-from geogrid.api.multipart import form_parts
+from geogrid.api.multipart import form_parts, split_form
 from geogrid.api.schemas.common import IsoDateTime, Link, StorableStr
 from geogrid.api.schemas.reports import (
     BatchResult,
@@ -147,13 +147,11 @@ async def create_with_photos(request: Request, caller) -> Response:
     """The multipart report POST: every photo checked before anything is stored (a bad one
     is a 400 naming its file), the photos kept, then the report, then the links."""
     state = request.app.state.geogrid
-    parts = await form_parts(request)
-    fields = [p for p in parts if p.name == "report" and p.filename is None]
-    if len(fields) != 1:
-        raise InputError("a multipart report needs one form field `report` holding the "
+    files, fields = split_form(await form_parts(request), fields=("report",))
+    if "report" not in fields:
+        raise InputError("a multipart report needs the form field `report` holding the "
                          "report's JSON", field="report")  # fmt: skip
-    item = json_model(ReportItem, fields[0].data)
-    files = [(p.filename or p.name, p.data) for p in parts if p.filename is not None]
+    item = json_model(ReportItem, fields["report"])
     ids = list(item.photo_ids or [])
     if len(files) + len(ids) > MAX_PHOTOS_PER_STEP:
         raise InputError(f"a report holds at most {MAX_PHOTOS_PER_STEP} photos", field="files")
@@ -182,11 +180,11 @@ def report_body() -> dict:
     extra["requestBody"]["content"]["multipart/form-data"] = {"schema": {
         "type": "object", "required": ["report"],
         "properties": {
-            "report": {"type": "string", "description": "The report as JSON (a ReportItem)."},
+            "report": {"$ref": "#/components/schemas/ReportItem"},  # sent as JSON text
             "files": {"type": "array", "maxItems": MAX_PHOTOS_PER_STEP,
                       "items": {"type": "string", "format": "binary"}},
         },
-    }}  # fmt: skip
+    }, "encoding": {"report": {"contentType": "application/json"}}}  # fmt: skip
     return extra
 
 
