@@ -168,6 +168,22 @@ def visible_photo(conn: Connection, photo_id: str, scope: ReportScope, caller_na
             "categories": sorted({r[2] for r in sensitive})}  # fmt: skip
 
 
+def first_photos(conn: Connection, report_ids: list) -> dict:
+    """For each report id, the id of its first photo of the report step (if it has one)."""
+    if not report_ids:
+        return {}
+    rows = conn.execute(
+        select(L.c.report_id, func.min(L.c.id)).where(
+            L.c.report_id.in_([_report_key(r) for r in report_ids]), L.c.step == "report")
+        .group_by(L.c.report_id)
+    ).all()  # fmt: skip
+    if not rows:
+        return {}
+    photo = dict(conn.execute(select(L.c.id, L.c.photo_id).where(
+        L.c.id.in_([r[1] for r in rows]))).all())  # fmt: skip
+    return {r[0]: photo[r[1]] for r in rows}
+
+
 def photos_of(conn: Connection, report_id: str | uuid.UUID) -> list[dict]:
     """The photos of a report, by step and time: id, step, mime, size, EXIF facts, flag."""
     rows = conn.execute(

@@ -114,3 +114,25 @@ def test_photo_ids_on_the_json_and_batch_posts(
         assert _photo_rows(county, batch["results"][2]["id"]) == []
     finally:
         _cleanup(county)
+
+
+def test_open311_media_url_reads_and_shows_our_photo(
+    client: TestClient, users: Users, county: County
+) -> None:
+    up = client.post("/v1/photos", files=[("files", ("o.jpg", jpeg(color=(0, 99, 1)), "x/y"))],
+                     headers=auth(users.staff01)).json()["results"][0]  # fmt: skip
+    a = county.p01
+    form = {"service_code": "public_security", "lat": a.lat, "long": a.lon,
+            "first_name": f"{USER_PREFIX}photos", "media_url": up["href"]}  # fmt: skip
+    try:
+        made = client.post("/open311/v2/requests.json", data=form, headers=auth(users.staff01))
+        assert made.status_code == 201, made.text
+        rid = made.json()[0]["service_request_id"]
+        assert _photo_rows(county, rid) == [(up["id"], "report", None)]
+        shown = client.get(f"/open311/v2/requests/{rid}.json", headers=auth(users.p01)).json()
+        assert shown[0]["media_url"] == up["href"]
+        elsewhere = client.post("/open311/v2/requests.json", headers=auth(users.staff01),
+                                data=form | {"media_url": "http://example.com/x.jpg"})  # fmt: skip
+        assert elsewhere.status_code == 400 and elsewhere.json()[0]["code"] == 400
+    finally:
+        _cleanup(county)
