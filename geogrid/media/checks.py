@@ -56,11 +56,17 @@ def check_photo(name: str, data: bytes) -> CheckedPhoto:
     image = _decoded(name, data)
     exif = image.getexif()
     when, lon, lat = _exif_time(exif), *_exif_position(exif)
-    upright = ImageOps.exif_transpose(image)
+    turned = exif.get(ExifTags.Base.Orientation, 1) not in (1, None)
+    upright = ImageOps.exif_transpose(image) if turned else image
+    clean = None
+    if image.format == "JPEG" and not turned:
+        # Most phone photos: the metadata segments cut out, the pixels untouched (no loss,
+        # and ~65 ms less for 12 MP than encoding again).
+        clean = strip_jpeg_metadata(data)
     return CheckedPhoto(
         id=hashlib.sha256(data).hexdigest(), mime=MIME[image.format], size=len(data),
         width=upright.width, height=upright.height, exif_time=when, exif_lon=lon,
-        exif_lat=lat, original=data, clean=_encoded(upright, image.format),
+        exif_lat=lat, original=data, clean=clean or _encoded(upright, image.format),
         thumbnail=_thumbnail(upright),
     )  # fmt: skip
 
@@ -89,6 +95,8 @@ def _decoded(name: str, data: bytes) -> Image.Image:
 def _encoded(image: Image.Image, format: str) -> bytes:
     """The image in `format` with no metadata (no EXIF, no GPS, no text chunks)."""
     out = io.BytesIO()
+    image = image.copy()
+    image.info = {}  # Pillow writes a kept JPEG comment, or a PNG's EXIF, back when saving
     if format == "JPEG":
         image.convert("RGB").save(out, "JPEG", quality=90)
     elif format == "WEBP":
@@ -98,8 +106,39 @@ def _encoded(image: Image.Image, format: str) -> bytes:
     return out.getvalue()
 
 
+# JPEG segments kept when stripping: JFIF (APP0), the colour profile (APP2), Adobe's colour
+# transform (APP14), and everything that is not an APPn or comment (tables, frame, scan).
+_KEPT_APP = {0xE0, 0xE2, 0xEE}
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes | None:
+    """The JPEG without its EXIF, XMP, IPTC and comment segments, pixels as they were; None
+    when its structure is not the plain one this walks (then it is encoded again)."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    out, at = bytearray(b"\xff\xd8"), 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA:  # start of scan: the rest is image data
+            return bytes(out + data[at:])
+        if length < 2 or at + 2 + length > len(data):
+            return None
+        if not ((0xE0 <= marker <= 0xEF and marker not in _KEPT_APP) or marker == 0xFE):
+            out += data[at : at + 2 + length]
+        at += 2 + length
+    return None
+
+
 def _thumbnail(image: Image.Image) -> bytes:
-    small = image.convert("RGB")
+    # A box reduction by a whole factor first: ~8 times cheaper than resampling 12 MP.
+    factor = max(1, max(image.size) // (THUMBNAIL_PX * 2))
+    small = (image.reduce(factor) if factor > 1 else image).convert("RGB")
     small.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
     out = io.BytesIO()
     small.save(out, "JPEG", quality=80)

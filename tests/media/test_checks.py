@@ -6,7 +6,7 @@ import io
 from datetime import datetime
 
 import pytest
-from PIL import Image
+from PIL import ExifTags, Image
 
 from geogrid.media.checks import MAX_PHOTO_BYTES, PhotoError, check_photo
 from geogrid.vocabulary import CHINA_TZ
@@ -47,3 +47,29 @@ def test_each_bad_photo_is_refused_naming_the_file(name: str, data: bytes, why: 
     with pytest.raises(PhotoError, match=why) as refused:
         check_photo(name, data)
     assert refused.value.field == name and name in str(refused.value)
+
+
+def test_a_jpeg_is_stripped_without_touching_its_pixels() -> None:
+    original = jpeg(datetime(2026, 6, 1, 9, 30), 119.4, 36.0, size=(50, 40))
+    # An XMP segment (APP1) can carry the position too, and a comment a name.
+    xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>36,0N</exif:GPSLatitude>"
+    segment = b"\xff\xe1" + (len(xmp) + 2).to_bytes(2, "big") + xmp
+    comment = b"\xff\xfe\x00\x0bZhang San"
+    data = original[:2] + segment + comment + original[2:]
+    photo = check_photo("x.jpg", data)
+    assert b"GPSLatitude" not in photo.clean and b"Zhang" not in photo.clean
+    assert b"Exif" not in photo.clean and len(photo.clean) < len(data)
+    served, kept = Image.open(io.BytesIO(photo.clean)), Image.open(io.BytesIO(data))
+    assert served.tobytes() == kept.tobytes()  # the same pixels: no encoding again
+
+
+def test_a_turned_photo_is_served_upright() -> None:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # the camera was held on its side
+    out = io.BytesIO()
+    Image.new("RGB", (60, 20), (1, 2, 3)).save(out, "JPEG", exif=exif, comment="Zhang San")
+    photo = check_photo("side.jpg", out.getvalue())  # turned: encoded again, upright
+    assert b"Zhang" in photo.original and b"Zhang" not in photo.clean
+    assert (photo.width, photo.height) == (20, 60)
+    assert Image.open(io.BytesIO(photo.clean)).size == (20, 60)
+    assert len(Image.open(io.BytesIO(photo.clean)).getexif()) == 0
