@@ -130,6 +130,7 @@ def test_served_photo_has_no_exif_and_only_its_station_sees_it(
             refused = client.get(path, headers=auth(other))
             assert refused.status_code == 404, (other, path)  # 404, not 403: ids don't leak
     assert client.get(f"/v1/photos/{'0' * 64}", headers=auth(users.p01)).status_code == 404
+    assert client.get("/v1/photos/None", headers=auth(users.p01)).status_code == 404
     assert client.get(f"/v1/photos/{photo}").status_code == 401
 
 
