@@ -53,6 +53,24 @@ class Settings(BaseSettings):
         description="A holiday calendar (TOML, as geogrid/data/holidays.toml) whose years "
         "replace the shipped ones: the case loop's working days.",
     )
+    media_dir: Path | None = Field(
+        default=None,
+        description="Where evidence photos are stored (content-addressed files); "
+        "unset: the media folder of the data directory.",
+    )
+    photo_flag_distance_m: float = Field(
+        default=500.0, gt=0, description="A photo whose EXIF position is farther than this "
+        "from its report's point is flagged.",
+    )  # fmt: skip
+    photo_flag_days: float = Field(
+        default=7.0, gt=0, description="A photo whose EXIF time is this many days or more "
+        "before its report (or taken in the future) is flagged.",
+    )  # fmt: skip
+
+    @property
+    def media_path(self) -> Path:
+        """The folder of the media store: GEOGRID_MEDIA_DIR, else $GEOGRID_HOME/media."""
+        return self.media_dir if self.media_dir is not None else self.home / "media"
 
     @field_validator("database_url")
     @classmethod
@@ -65,10 +83,10 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("home")
+    @field_validator("home", "media_dir")
     @classmethod
-    def _absolute_home(cls, value: Path) -> Path:
-        return value.expanduser().absolute()
+    def _absolute_home(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser().absolute()
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ from geogrid.api.state import make_state
 from geogrid.settings import Settings, get_settings
 
 PUBLIC_PATHS = ("/", "/conformance", "/healthz")
+UPLOAD_PATHS = ("/v1/photos", "/v1/reports")  # multipart bodies with photos may be larger
 DESCRIPTION = """
 Grids, geotag lookup, reports and statistics of the county's grid management (网格化管理).
 
@@ -43,7 +44,8 @@ something: 403. Reporter and text of sensitive categories (population, rental ho
 are shown to the station and the county only, and such reads are audited. A report may be
 submitted from anywhere (none is refused for its place); reading it back follows the scopes.
 
-**Limits.** Request bodies up to 8 MB, batches up to 10,000 reports, pages up to 1,000 items
+**Limits.** Request bodies up to 8 MB (multipart bodies with photos up to 91 MB: nine
+photos of at most 10 MB each), batches up to 10,000 reports, pages up to 1,000 items
 (a larger `limit` is reduced), exports up to 200,000 reports (GEOGRID_API_* settings).
 
 **Errors** are `application/problem+json` bodies with a `code`, a `detail` and the
@@ -95,7 +97,10 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )  # fmt: skip
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=api.max_body_bytes, upload_max_bytes=api.max_upload_bytes,
+        upload_paths=UPLOAD_PATHS,
+    )  # fmt: skip
     install(app)
     install_method_guards(app)
     _document_tokens(app)

@@ -232,8 +232,13 @@ async def body_model(model: type[ModelT], request: Request) -> ModelT:
     For the single report POST, as `query_model` for the lookup; the same 422 problem
     naming the field. Declare the body for the documentation with `json_body`.
     """
+    return json_model(model, await request.body())
+
+
+def json_model(model: type[ModelT], raw: bytes | str) -> ModelT:
+    """JSON validated against a model; the 422 problem naming the field of `body_model`."""
     try:
-        return model.model_validate_json(await request.body())
+        return model.model_validate_json(raw)
     except ValidationError as exc:
         errors = [{"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]}
                   for e in exc.errors()]  # fmt: skip

@@ -17,6 +17,10 @@ class ApiSettings(BaseSettings):
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="Largest request body accepted (413)."
     )
+    max_upload_bytes: int = Field(
+        default=9 * 10 * 1024 * 1024 + 1024 * 1024, ge=1024,
+        description="Largest multipart body of photos (nine 10 MB photos and a report) (413).",
+    )  # fmt: skip
     max_batch_items: int = Field(
         default=10_000, ge=1, description="Most report items in one batch (a phone's day)."
     )

@@ -15,6 +15,7 @@ from geogrid.api.auth import Authenticator
 from geogrid.api.settings import ApiSettings
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import NoActiveVersionError, VersionError
+from geogrid.media.store import DiskStore
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
 from geogrid.reports.lookup import PointLookup
@@ -37,8 +38,10 @@ class AppState:
     auth: Authenticator
     lookups: PointLookup | None = None  # None until a grid version is active
     writer: ReportWriter = field(init=False)
+    media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
 
     def __post_init__(self) -> None:
+        self.media = DiskStore(self.settings.media_path)
         # The writer assigns with the lookups' index: the refresher keeps it current, off
         # the event loop, where the writer works.
         self.writer = ReportWriter(

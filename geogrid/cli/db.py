@@ -88,11 +88,13 @@ def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'bas
 def backup(
     file: Path = typer.Argument(..., help="The archive to write (a .tar file; replaced whole)."),
 ) -> None:
-    """Back up the database in use into FILE: pg_dump's format plus a manifest with the
-    schema revision, row counts and a checksum over reports and events."""
+    """Back up the database in use and the evidence photos into FILE: pg_dump's format,
+    the media store's files, and a manifest with the schema revision, row counts, a
+    checksum over reports and events, and every file's SHA-256."""
     from geogrid.storage.backup import create_backup, describe_counts
 
-    manifest = create_backup(database_url(settings()), _pg_bindir(), file)
+    config = settings()
+    manifest = create_backup(database_url(config), _pg_bindir(), file, config.media_path)
     console.print(f"backed up {describe_counts(manifest.counts) or 'an empty database'} "
                   f"(schema {manifest.schema_revision or 'empty'}) to {file}")  # fmt: skip
     console.print(f"checksum over reports and events: {manifest.checksum}")
@@ -108,7 +110,8 @@ def restore(
     check that it holds the same counts and checksum as when it was backed up."""
     from geogrid.storage.backup import describe_counts, restore_backup
 
-    done = restore_backup(lambda: database_url(settings()), _pg_bindir(), file, force=force)
+    done = restore_backup(lambda: database_url(settings()), _pg_bindir(), file, force=force,
+                          media_root=settings().media_path)  # fmt: skip
     if done.replaced:
         console.print(f"replaced {describe_counts(done.replaced)}")
     console.print(

@@ -2,14 +2,16 @@
 
 An archive is one tar file: `manifest.json` first (what was backed up: schema revision,
 geogrid version, row counts, a checksum over reports and events, and every other member
-with its size and SHA-256), then `database.dump` (pg_dump's custom format). Media files
-(report photos, once reports carry them) join as further members listed in the manifest,
-so archives made now stay readable then. The counts and the checksum are taken in the
-same snapshot that pg_dump dumps, so a restore can prove it got back what was saved.
+with its size and SHA-256), then `database.dump` (pg_dump's custom format), then the
+media store's files (evidence photos) as `media/<path in the store>`, each listed in the
+manifest too (archives made before photos simply have none). The counts and the checksum
+are taken in the same snapshot that pg_dump dumps, so a restore can prove it got back
+what was saved.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -34,6 +36,7 @@ ARCHIVE_FORMAT = "geogrid-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
+MEDIA = "media/"  # the prefix of the media store's files in an archive
 # The checksum covers what must never be lost: reports and their audit trail, in key order.
 CHECKSUM_TABLES = {"reports": "id", "report_events": "id"}
 _NOT_DATA = {"alembic_version", "spatial_ref_sys"}
@@ -119,8 +122,9 @@ def _checksum(conn: psycopg.Connection, tables: list[str]) -> str:
     return digest.hexdigest()
 
 
-def create_backup(url: str, bindir: Path, target: Path) -> Manifest:
-    """Dump the database at `url` into the archive `target` (written whole or not at all)."""
+def create_backup(url: str, bindir: Path, target: Path, media_root: Path | None = None) -> Manifest:
+    """Dump the database at `url`, and the files of the media store at `media_root`, into
+    the archive `target` (written whole or not at all)."""
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".geogrid-backup-") as work:
@@ -139,13 +143,28 @@ def create_backup(url: str, bindir: Path, target: Path) -> Manifest:
                 server_version=conn.execute("show server_version").fetchone()[0],
                 files={DUMP: {"bytes": dump.stat().st_size, "sha256": _sha256(dump)}},
             )  # fmt: skip
+        # Media after the snapshot: a photo's files are written before its row, so every
+        # photo the dump holds has its files here (a later one's extra files are harmless).
+        media = _media_files(media_root)
+        manifest.files.update({name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+                               for name, path in media.items()})  # fmt: skip
         partial = Path(work) / "archive.tar"
         with tarfile.open(partial, "w") as archive:
             _add_bytes(archive, MANIFEST, manifest.to_json())
             archive.add(dump, arcname=DUMP)
+            for name, path in media.items():
+                archive.add(path, arcname=name)
         partial.chmod(0o600)  # it holds personal data (reporters, residents): owner only
         os.replace(partial, target)  # a crash mid-way never leaves a half archive named FILE
     return manifest
+
+
+def _media_files(root: Path | None) -> dict[str, Path]:
+    """The media store's files by archive member name (a killed writer's temp files left out)."""
+    if root is None or not root.is_dir():
+        return {}
+    return {f"{MEDIA}{path.relative_to(root).as_posix()}": path for path in sorted(root.rglob("*"))
+            if path.is_file() and not path.name.startswith(".tmp-")}  # fmt: skip
 
 
 def _revision(conn: psycopg.Connection) -> str | None:
@@ -229,12 +248,14 @@ def check_restorable(manifest: Manifest, archive: Path) -> None:
 
 
 def restore_backup(
-    target: Callable[[], str], bindir: Path, archive: Path, *, force: bool = False
-) -> Restored:
-    """Replace the database whose URL `target` gives with the archive's; refuses a database
-    holding data unless `force`. pg_restore runs in one transaction: a failed restore
-    changes nothing. `target` is called once the archive is checked, so a refused archive
-    starts no embedded server."""
+    target: Callable[[], str], bindir: Path, archive: Path, *, force: bool = False,
+    media_root: Path | None = None,
+) -> Restored:  # fmt: skip
+    """Replace the database whose URL `target` gives with the archive's, and put its media
+    files into `media_root`; refuses a database holding data unless `force`. The media
+    files are extracted and checked first, pg_restore runs in one transaction: a failed
+    restore changes nothing. `target` is called once the archive is checked, so a refused
+    archive starts no embedded server."""
     manifest = read_manifest(archive)
     check_restorable(manifest, archive)
     url = target()
@@ -248,16 +269,21 @@ def restore_backup(
         for extension in manifest.extensions:  # created, never dropped: see _restore_list
             conn.execute(sql.SQL("create extension if not exists {}").format(
                 sql.Identifier(extension)))  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="geogrid-restore-") as work:
+    with tempfile.TemporaryDirectory(prefix="geogrid-restore-") as work, \
+            _media_staging(manifest, media_root) as staged:  # fmt: skip
+        if staged is not None:
+            _stage_media(archive, manifest, staged)
         dump = _extract_dump(archive, manifest, Path(work))
         listing = Path(work) / "restore.list"
         listing.write_text(_restore_list(bindir, dump), encoding="utf-8")
         _pg_tool(bindir, "pg_restore", url, "--clean", "--if-exists", "--single-transaction",
                  "--exit-on-error", "--no-owner", "--no-privileges", f"--use-list={listing}",
                  str(dump))  # fmt: skip
-    with psycopg.connect(libpq_url(url)) as conn:
-        contents = read_contents(conn)
-    _check_restored(manifest, contents, archive)
+        with psycopg.connect(libpq_url(url)) as conn:
+            contents = read_contents(conn)
+        _check_restored(manifest, contents, archive)
+        if staged is not None and media_root is not None:
+            _place_media(staged, media_root)
     return Restored(manifest, present, contents)
 
 
@@ -285,6 +311,43 @@ def _extract_dump(archive: Path, manifest: Manifest, work: Path) -> Path:
     if _sha256(target) != expected:
         raise InputError(f"{archive}: {DUMP} does not match its manifest's checksum (damaged)")
     return target
+
+
+def _media_staging(manifest: Manifest, media_root: Path | None):
+    """A folder beside the media store for the archive's media files (removed afterwards),
+    or a null context when there is no store to fill or nothing to fill it with."""
+    if media_root is None or not any(n.startswith(MEDIA) for n in manifest.files):
+        return contextlib.nullcontext(None)
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".geogrid-restore-")
+
+
+def _stage_media(archive: Path, manifest: Manifest, staged: Path) -> None:
+    """Extract the archive's media files into `staged`, each checked against the manifest
+    (InputError naming a damaged one): before anything is replaced."""
+    with tarfile.open(archive) as tar:
+        for name in (n for n in manifest.files if n.startswith(MEDIA)):
+            relative = Path(name[len(MEDIA) :])
+            if relative.is_absolute() or ".." in relative.parts:
+                raise InputError(f"{archive}: a media member {name!r} outside the store")
+            source = tar.extractfile(name)
+            if source is None:
+                raise InputError(f"{archive}: its {name} is missing")
+            out = Path(staged) / relative
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(source.read())
+            if _sha256(out) != manifest.files[name]["sha256"]:
+                raise InputError(f"{archive}: {name} does not match its manifest (damaged)")
+
+
+def _place_media(staged: Path, media_root: Path) -> None:
+    """Move staged media files into the store (renames on one disk); files already there
+    are the same bytes (content-addressed) and stay."""
+    for path in sorted(p for p in Path(staged).rglob("*") if p.is_file()):
+        final = media_root / path.relative_to(staged)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if not final.exists():
+            os.replace(path, final)
 
 
 def _restore_list(bindir: Path, dump: Path) -> str:

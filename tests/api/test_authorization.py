@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from geogrid.media.evidence import attach_photos
 from tests.api.conftest import auth
 from tests.api.places import MONTH, WHEN
+from tests.media.photos import jpeg, png
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
 FIELD = ("admin", "p01", "p02", "staff01", "staff02")  # the roles that work in the field
@@ -31,6 +33,7 @@ class Case:
     expect: dict[str, int]
     json: dict | None = None
     data: dict | None = None
+    files: list | None = None
 
 
 def statuses(ok: int, allowed: tuple[str, ...], hidden: tuple[str, ...] = ()) -> dict[str, int]:
@@ -62,7 +65,7 @@ def loop_cases(closed: str) -> list[Case]:
     ] + [Case("GET", "/v1/inbox", "/v1/inbox", statuses(200, ROLES))]  # fmt: skip
 
 
-def cases(county, reports, version: int) -> list[Case]:
+def cases(county, reports, version: int, photo: str) -> list[Case]:
     """Every non-public operation of the API, aimed at P01's objects."""
     place, unit, grid = county.p01, county.p01.unit, county.p01.grid
     own = ("admin", "p01", "staff01")  # see P01's unit, grid and security report
@@ -107,6 +110,12 @@ def cases(county, reports, version: int) -> list[Case]:
         Case("POST", "/v1/reports/{report_id}/notes", f"/v1/reports/{security}/notes",
              statuses(201, ("admin", "p01"), ("p02",)),
              json={"text": "matrix", "instruction": True}),
+        Case("POST", "/v1/photos", "/v1/photos", statuses(200, FIELD),
+             files=[("files", ("matrix.png", png((5, 4)), "image/png"))]),
+        Case("GET", "/v1/photos/{photo_id}", f"/v1/photos/{photo}",
+             statuses(200, own, ("p02", "staff02", "fire", "environment"))),
+        Case("GET", "/v1/photos/{photo_id}/thumbnail", f"/v1/photos/{photo}/thumbnail",
+             statuses(200, own, ("p02", "staff02", "fire", "environment"))),
         Case("GET", "/open311/v2/services.json", "/open311/v2/services.json",
              statuses(200, ROLES)),
         Case("POST", "/open311/v2/requests.json", "/open311/v2/requests.json",
@@ -129,7 +138,7 @@ def cases(county, reports, version: int) -> list[Case]:
 
 @pytest.fixture(scope="module")
 def matrix(client, county, reports, users) -> list[Case]:
-    """The cases, with the active version's number."""
+    """The cases, with the active version's number and a photo of P01's security report."""
     versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
     closed = client.post("/v1/reports", headers=auth(users.p01), json={
         "category": "public_security", "lon": county.p01.lon, "lat": county.p01.lat,
@@ -137,15 +146,20 @@ def matrix(client, county, reports, users) -> list[Case]:
     refused = client.post(f"/v1/reports/{closed}/refuse", json={"note": "matrix"},
                           headers=auth(users.p01))  # fmt: skip
     assert refused.status_code == 200, refused.text
+    upload = [("files", ("matrix.jpg", jpeg(color=(12, 34, 56)), "image/jpeg"))]
+    photo = client.post("/v1/photos", files=upload, headers=auth(users.admin)).json()
+    photo_id = photo["results"][0]["id"]
+    with county.engine.begin() as conn:
+        attach_photos(conn, reports.p01_security, [photo_id], actor="apitest-matrix")
     active = next(v["id"] for v in versions if v["status"] == "active")
-    return cases(county, reports, active) + loop_cases(closed)
+    return cases(county, reports, active, photo_id) + loop_cases(closed)
 
 
 def call(client, case: Case, token: str | None):
     """Make the case's request with a token (or none)."""
     headers = auth(token) if token else {}
     return client.request(case.method, case.path, json=case.json, data=case.data,
-                          headers=headers)  # fmt: skip
+                          files=case.files, headers=headers)  # fmt: skip
 
 
 def test_every_operation_of_the_api_is_in_the_matrix(client, matrix):

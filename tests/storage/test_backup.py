@@ -7,6 +7,7 @@ home, as on a new machine.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
 import tarfile
@@ -202,3 +203,33 @@ def test_a_damaged_archive_is_refused_before_anything_changes(source_url, use, t
     (tmp_path / "not.tar").write_text("hello")
     with pytest.raises(GeogridError, match="not a geogrid backup archive"):
         _run("db", "restore", str(tmp_path / "not.tar"))
+
+
+def test_the_media_store_is_archived_and_restored(
+    source_url, fresh_home, use, tmp_path, monkeypatch
+):
+    from geogrid.media.store import DiskStore
+
+    photo = b"\xff\xd8 evidence bytes"
+    photo_id = hashlib.sha256(photo).hexdigest()
+    source = DiskStore(tmp_path / "media-source")
+    source.put(photo_id, photo)
+    source.put(photo_id, b"clean copy", "clean")
+    (source.path(photo_id).parent / ".tmp-killed").write_bytes(b"half")  # never archived
+    archive = tmp_path / "with-media.tar"
+    monkeypatch.setenv("GEOGRID_MEDIA_DIR", str(source.root))
+    use(url=source_url)
+    assert _run("db", "backup", str(archive)).exit_code == 0
+    manifest = backup.read_manifest(archive)
+    media = sorted(n for n in manifest.files if n.startswith("media/"))
+    assert media == [f"media/{photo_id[:2]}/{photo_id[2:4]}/{photo_id}",
+                     f"media/{photo_id[:2]}/{photo_id[2:4]}/{photo_id}.clean"]  # fmt: skip
+
+    target = DiskStore(tmp_path / "media-restored")
+    monkeypatch.setenv("GEOGRID_MEDIA_DIR", str(target.root))
+    use(home=fresh_home)
+    restored = _run("db", "restore", "--force", str(archive))
+    assert restored.exit_code == 0, restored.output
+    assert target.get(photo_id) == photo and target.get(photo_id, "clean") == b"clean copy"
+    assert target.files() == [target.path(photo_id), target.path(photo_id, "clean")]
+    assert not list(tmp_path.glob(".geogrid-restore-*"))  # the staging folder is gone

@@ -8,6 +8,7 @@ the Authorization header; the same scopes apply as everywhere else.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from geogrid.access.audit import record_report_reads
 from geogrid.access.roles import Caller
@@ -22,6 +24,7 @@ from geogrid.api.deps import (
     ConnDep,
     SingleValues,
     StateDep,
+    base_url,
     bearer_token,
     caller_of_token,
     china_time,
@@ -36,10 +39,14 @@ from geogrid.api.schemas.open311 import (
     ServiceRequestIn,
 )
 from geogrid.errors import InputError
+from geogrid.media.evidence import first_photos
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
 from geogrid.storage.categories import category_rows
+from geogrid.usecases.photos import attach_report_photos, check_report_photos, photo_flags
 from geogrid.vocabulary import REPORT_STATUSES
+
+PHOTO_URL = re.compile(r"/v1/photos/([0-9a-f]{64})/?$")
 
 router = APIRouter(
     prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES, dependencies=[SingleValues]
@@ -105,13 +112,31 @@ async def create_request(
     item = {"category": given.service_code, "lon": given.long, "lat": given.lat,
             "crs": given.crs, "text": given.description or given.address_string or "",
             "reporter": name}  # fmt: skip
+    photo = _our_photo(given.media_url)
+    if photo:
+        await run_in_threadpool(check_report_photos, state.engine, [photo], "media_url")
     report_id, _ = await state.writer.submit({k: v for k, v in item.items() if v is not None})
+    if photo:
+        await run_in_threadpool(attach_report_photos, state.engine, str(report_id), [photo],
+                                caller.name, photo_flags(state.settings))  # fmt: skip
     return [ServiceRequestCreated(service_request_id=report_id)]
+
+
+def _our_photo(media_url: str | None) -> str | None:
+    """The photo id of a media_url pointing at this server's /v1/photos/{id}; a URL of
+    elsewhere is a 400 (an air-gapped server fetches nothing)."""
+    if not media_url:
+        return None
+    found = PHOTO_URL.search(media_url)
+    if found is None:
+        raise InputError("media_url must be a photo uploaded to this server first (the href "
+                         "POST /v1/photos answered)", field="media_url")  # fmt: skip
+    return found.group(1)
 
 
 @router.get("/requests.json", response_model=list[ServiceRequest], summary="Open311: requests")
 def requests(
-    caller: CallerDep, conn: ConnDep,
+    request: Request, caller: CallerDep, conn: ConnDep,
     service_request_id: Annotated[StorableStr | None, Query(max_length=4000,
                                   description="Comma-separated ids.")] = None,
     service_code: Annotated[StorableStr | None, Query(max_length=400,
@@ -134,23 +159,25 @@ def requests(
                            reported_to=end, ids=ids)  # fmt: skip
     rows, _ = list_reports(conn, filters, caller.report_scope(), limit=MAX_REQUESTS)
     record_report_reads(conn, caller, rows, "list")
-    return _as_requests(conn, rows)
+    return _as_requests(conn, rows, base_url(request))
 
 
 @router.get("/requests/{service_request_id}.json", response_model=list[ServiceRequest],
             summary="Open311: one request")  # fmt: skip
 def one_request(
-    service_request_id: uuid.UUID, caller: CallerDep, conn: ConnDep
+    request: Request, service_request_id: uuid.UUID, caller: CallerDep, conn: ConnDep
 ) -> list[ServiceRequest]:
     """One request in the caller's scope (a list of one, as GeoReport v2 has it)."""
     caller.require("reports.read")
     row = get_report(conn, str(service_request_id), caller.report_scope())
     record_report_reads(conn, caller, [row], "read")
-    return _as_requests(conn, [row])
+    return _as_requests(conn, [row], base_url(request))
 
 
-def _as_requests(conn, rows: list[dict]) -> list[ServiceRequest]:
+def _as_requests(conn, rows: list[dict], root: str) -> list[ServiceRequest]:
     latest = last_events(conn, [r["id"] for r in rows])
+    # The first photo of the report itself; a redacted report's photos go with its details.
+    photos = first_photos(conn, [r["id"] for r in rows if not r["redacted"]])
     out = []
     for r in rows:
         updated, note = latest.get(r["id"], (r["received_at"], None))
@@ -165,6 +192,7 @@ def _as_requests(conn, rows: list[dict]) -> list[ServiceRequest]:
             service_notice=None, requested_datetime=r["reported_at"],
             updated_datetime=updated, address=r["unit_name"] or r["grid_name"],
             lat=r["lat"], long=r["lon"],
+            media_url=f"{root}v1/photos/{photos[r['id']]}" if r["id"] in photos else None,
         ))  # fmt: skip
     return out
 

@@ -24,11 +24,13 @@ from geogrid.api.deps import (
     china_time,
     current_caller,
     json_body,
+    json_model,
     next_link,
 )
 from geogrid.api.errors import PROBLEM_RESPONSES, BodyTooLarge
 from geogrid.api.exports import report_csv, report_geojson
 from geogrid.api.lean import LeanRoute
+from geogrid.api.multipart import form_parts, split_form
 from geogrid.api.schemas.common import IsoDateTime, Link, StorableStr
 from geogrid.api.schemas.reports import (
     BatchResult,
@@ -36,6 +38,7 @@ from geogrid.api.schemas.reports import (
     ItemResult,
     Method,
     NoteIn,
+    PhotoLink,
     ReportBatch,
     ReportCreated,
     ReportItem,
@@ -45,6 +48,8 @@ from geogrid.api.schemas.reports import (
     Status,
     StatusChange,
 )
+from geogrid.errors import InputError
+from geogrid.media.checks import MAX_PHOTOS_PER_STEP
 from geogrid.reports import lifecycle
 from geogrid.reports.categories import CATEGORY_CODE
 from geogrid.reports.checks import items_frame
@@ -58,6 +63,15 @@ from geogrid.reports.queries import (
     iter_reports,
     list_reports,
     scoped_report,
+)
+from geogrid.usecases.photos import (
+    attach_report_photos,
+    check_files,
+    check_report_photos,
+    keep_photos,
+    photo_flags,
+    report_photos,
+    unknown_photos,
 )
 from geogrid.vocabulary import china_now
 
@@ -92,22 +106,94 @@ FilterDep = Annotated[ReportFilter, Depends(report_filter)]
 
 async def create(request: Request) -> Response:
     """Check, assign, route and store one report; committed when this returns. A retry with
-    the same client_request_id and body answers `repeated` with the first report's id."""
+    the same client_request_id and body answers `repeated` with the first report's id.
+    As multipart/form-data: the report's JSON in the field `report` and up to 9 photos."""
     # The phones' other frequent call, so it is lean like the lookup (a LeanRoute): the
     # caller and the body are read here rather than through FastAPI's dependency machinery.
     caller = await current_caller(request)
     caller.require("reports.create")
+    if is_multipart_request(request):
+        return await create_with_photos(request, caller)
     item = await body_model(ReportItem, request)
-    writer = request.app.state.geogrid.writer
-    report_id, outcome = await writer.submit(item.intake_item(caller.name))
-    href = f"{base_url(request)}v1/reports/{report_id}"  # url_for walks every route
-    body = ReportCreated(id=report_id, outcome=outcome, href=href).model_dump_json()
+    if item.photo_ids:
+        engine = request.app.state.geogrid.engine
+        await run_in_threadpool(check_report_photos, engine, item.photo_ids)
+    return await _submit(request, caller, item, item.photo_ids)
+
+
+async def _submit(request: Request, caller, item: ReportItem, photo_ids: list[str] | None):
+    """Store the report through the writer, then link its photos; the 201 answer."""
+    state = request.app.state.geogrid
+    report_id, outcome = await state.writer.submit(item.intake_item(caller.name))
+    root = base_url(request)
+    href = f"{root}v1/reports/{report_id}"  # url_for walks every route
+    photos = None
+    if photo_ids:
+        # After the report is committed: a failure here answers an error, and the client's
+        # retry (same client_request_id) finds the report and links the photos then.
+        attached = await run_in_threadpool(
+            attach_report_photos,
+            state.engine,
+            str(report_id),
+            photo_ids,
+            caller.name,
+            photo_flags(state.settings),
+        )
+        photos = [PhotoLink(id=a.photo_id, href=f"{root}v1/photos/{a.photo_id}", flag=a.flag)
+                  for a in attached]  # fmt: skip
+    created = ReportCreated(id=report_id, outcome=outcome, href=href, photos=photos)
+    body = created.model_dump_json(exclude=None if photos else {"photos"})
     return Response(body, 201, {"Location": href}, media_type="application/json")
+
+
+async def create_with_photos(request: Request, caller) -> Response:
+    """The multipart report POST: every photo checked before anything is stored (a bad one
+    is a 400 naming its file), the photos kept, then the report, then the links."""
+    state = request.app.state.geogrid
+    files, fields = split_form(await form_parts(request), fields=("report",))
+    if "report" not in fields:
+        raise InputError("a multipart report needs the form field `report` holding the "
+                         "report's JSON", field="report")  # fmt: skip
+    item = json_model(ReportItem, fields["report"])
+    ids = list(item.photo_ids or [])
+    if len(files) + len(ids) > MAX_PHOTOS_PER_STEP:
+        raise InputError(f"a report holds at most {MAX_PHOTOS_PER_STEP} photos", field="files")
+    checked = await run_in_threadpool(check_files, files)
+    for result in checked:
+        if isinstance(result, Exception):
+            raise result
+    if ids:
+        await run_in_threadpool(check_report_photos, state.engine, ids)
+    kept = await run_in_threadpool(keep_photos, state.engine, state.media, checked, caller.name)
+    ids.extend(r.id for r in kept if r.id not in ids)
+    return await _submit(request, caller, item, ids)
+
+
+def is_multipart_request(request: Request) -> bool:
+    """Whether the body is a multipart form (the raw headers: this is the hot route)."""
+    for name, value in request.scope["headers"]:
+        if name == b"content-type":
+            return value[:19].lower() == b"multipart/form-data"
+    return False
+
+
+def report_body() -> dict:
+    """The single report POST's body: JSON, or a multipart form with photos."""
+    extra = json_body(ReportItem)
+    extra["requestBody"]["content"]["multipart/form-data"] = {"schema": {
+        "type": "object", "required": ["report"],
+        "properties": {
+            "report": {"$ref": "#/components/schemas/ReportItem"},  # sent as JSON text
+            "files": {"type": "array", "maxItems": MAX_PHOTOS_PER_STEP,
+                      "items": {"type": "string", "format": "binary"}},
+        },
+    }, "encoding": {"report": {"contentType": "application/json"}}}  # fmt: skip
+    return extra
 
 
 router.add_api_route("", create, methods=["POST"], route_class_override=LeanRoute,
                      response_model=ReportCreated, status_code=201, summary="Submit one report",
-                     openapi_extra=json_body(ReportItem))  # fmt: skip
+                     openapi_extra=report_body())  # fmt: skip
 
 
 @router.post("/batch", response_model=BatchResult, summary="Submit a batch of reports")
@@ -118,23 +204,61 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     if len(batch.items) > state.api.max_batch_items:
         raise BodyTooLarge(f"a batch holds at most {state.api.max_batch_items:,} items",
                            field="items")  # fmt: skip
-    frame = items_frame([i.intake_item(caller.name) for i in batch.items])
-    options = IntakeOptions(default_crs=batch.crs or "EPSG:4326", tolerance_m=state.api.tolerance_m)
-    result = await run_in_threadpool(submit_reports, state.engine, frame, options,
-                                     index=state.index)  # fmt: skip
+    refused = await run_in_threadpool(_items_with_unknown_photos, state.engine, batch.items)
+    taken = [n for n in range(len(batch.items)) if n not in refused]
+    results = [ItemResult(index=n, outcome="rejected", field=e.field, message=str(e))
+               for n, e in refused.items()]  # fmt: skip
+    duplicates, methods, routes = 0, {}, {}
+    if taken:
+        frame = items_frame([batch.items[n].intake_item(caller.name) for n in taken])
+        options = IntakeOptions(default_crs=batch.crs or "EPSG:4326",
+                                tolerance_m=state.api.tolerance_m)  # fmt: skip
+        result = await run_in_threadpool(submit_reports, state.engine, frame, options,
+                                         index=state.index)  # fmt: skip
+        results += _item_results(taken, result.outcomes())
+        duplicates, methods, routes = result.duplicates, dict(result.methods), dict(result.routes)
+    results.sort(key=lambda r: r.index)
+    await run_in_threadpool(_attach_batch_photos, state, batch.items, results, caller.name)
+    counts = Counter(r.outcome for r in results)
+    return BatchResult(
+        accepted=counts["accepted"], repeated=counts["repeated"], rejected=counts["rejected"],
+        duplicates=duplicates, methods=methods, routes=routes, results=results,
+    )  # fmt: skip
+
+
+def _item_results(indexes: list[int], outcomes) -> list[ItemResult]:
+    """The intake's outcomes as results, numbered by the items' places in the batch."""
     results = []
-    for n, outcome in enumerate(result.outcomes()):
+    for n, outcome in zip(indexes, outcomes, strict=True):
         if isinstance(outcome, Exception):
             results.append(ItemResult(index=n, outcome="rejected", field=outcome.field,
                                       message=str(outcome)))  # fmt: skip
         else:
             results.append(ItemResult(index=n, outcome=outcome[1], id=outcome[0]))
-    counts = Counter(r.outcome for r in results)
-    return BatchResult(
-        accepted=counts["accepted"], repeated=counts["repeated"], rejected=counts["rejected"],
-        duplicates=result.duplicates, methods=dict(result.methods), routes=dict(result.routes),
-        results=results,
-    )  # fmt: skip
+    return results
+
+
+def _items_with_unknown_photos(engine, items: list[ReportItem]) -> dict[int, InputError]:
+    """Items naming a photo that was never uploaded: refused before anything is stored."""
+    wanted = [p for item in items for p in item.photo_ids or ()]
+    unknown = unknown_photos(engine, wanted) if wanted else set()
+    refused = {}
+    for n, item in enumerate(items):
+        bad = [k for k, p in enumerate(item.photo_ids or ()) if p in unknown]
+        if bad:
+            missing = item.photo_ids[bad[0]]
+            refused[n] = InputError(f"no uploaded photo {missing}: upload it first "
+                                    "(POST /v1/photos)", field=f"photo_ids[{bad[0]}]")  # fmt: skip
+    return refused
+
+
+def _attach_batch_photos(state, items: list[ReportItem], results: list[ItemResult], actor: str):
+    """Link the photos of the stored items (a repeated item links them again: harmless)."""
+    flags = photo_flags(state.settings)
+    for result in results:
+        photo_ids = items[result.index].photo_ids
+        if photo_ids and result.id is not None:
+            attach_report_photos(state.engine, str(result.id), photo_ids, actor, flags)
 
 
 @router.get("", response_model=ReportPage, summary="List reports")
@@ -187,16 +311,23 @@ def export(
 
 
 @router.get("/{report_id}", response_model=ReportOut, summary="One report with its events")
-def get_one(report_id: uuid.UUID, caller: CallerDep, state: StateDep, conn: ConnDep) -> ReportOut:
+def get_one(
+    request: Request, report_id: uuid.UUID, caller: CallerDep, state: StateDep, conn: ConnDep
+) -> ReportOut:
     """A report in the caller's scope, with its trail (status changes, notes, instructions)."""
     caller.require("reports.read")
     row = get_report(conn, str(report_id), caller.report_scope())
     events = [EventOut.model_validate(e) for e in lifecycle.events_of(conn, str(report_id))]
     if row["redacted"]:
         events = [e.model_copy(update={"note": None}) for e in events]
+    root = base_url(request)
+    photos = [] if row["redacted"] else [  # a sensitive report's photos go with its details
+        PhotoLink(id=p["photo_id"], href=f"{root}v1/photos/{p['photo_id']}", step=p["step"],
+                  flag=p["flag"]) for p in report_photos(conn, str(report_id))
+    ]  # fmt: skip
     audit.record_report_reads(conn, caller, [row], "read")
     clock = case_timing(calendar_of(state.settings.holidays_file), row, china_now())
-    return ReportOut.from_row(row, events, clock)
+    return ReportOut.from_row(row, events, clock, photos=photos)
 
 
 @router.post("/{report_id}/status", response_model=EventOut, summary="Change status (deprecated)",

@@ -39,6 +39,10 @@ class ServiceRequestIn(BaseModel):
     device_id: StorableStr | None = Field(default=None, max_length=64)
     api_key: StorableStr | None = Field(default=None, max_length=200)
     jurisdiction_id: StorableStr | None = Field(default=None, max_length=64)
+    media_url: StorableStr | None = Field(
+        default=None, max_length=500, description="A photo uploaded first to this server: "
+        "the `href` POST /v1/photos gave (no other server is fetched from).",
+    )  # fmt: skip
 
 
 class ServiceRequestCreated(BaseModel):

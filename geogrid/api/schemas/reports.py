@@ -17,6 +17,7 @@ Status = Literal[
 ]  # fmt: skip
 Method = Literal["inside", "boundary", "nearest", "unassigned"]
 Route = Literal["station", "department", "triage"]
+PhotoId = Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="An uploaded photo's id.")]
 
 
 class ReportItem(BaseModel):
@@ -47,22 +48,36 @@ class ReportItem(BaseModel):
         default=None, min_length=1, max_length=128,
         description="Makes retries safe: the same id and body give the first result.",
     )  # fmt: skip
+    photo_ids: list[PhotoId] | None = Field(
+        default=None, max_length=9, description="Evidence photos uploaded first "
+        "(POST /v1/photos), by id: at most 9.",
+    )  # fmt: skip
 
     def intake_item(self, default_reporter: str) -> dict:
-        """The item as the intake core takes it."""
-        item = self.model_dump(exclude_none=True)
+        """The item as the intake core takes it (photos are linked after it is stored)."""
+        item = self.model_dump(exclude_none=True, exclude={"photo_ids"})
         item.setdefault("reporter", default_reporter)
         if self.reported_at is not None:
             item["reported_at"] = self.reported_at.isoformat()
         return item
 
 
+class PhotoLink(BaseModel):
+    """A photo of a report's step, and why it is doubtful evidence (null: it is not)."""
+
+    id: PhotoId
+    href: str
+    step: str = "report"
+    flag: str | None = None
+
+
 class ReportCreated(BaseModel):
-    """A stored report (or the earlier one, for a retried request id)."""
+    """A stored report (or the earlier one, for a retried request id), with its photos."""
 
     id: uuid.UUID
     outcome: Literal["accepted", "repeated"]
     href: str
+    photos: list[PhotoLink] | None = None
 
 
 class ReportBatch(BaseModel):
@@ -181,9 +196,16 @@ class ReportOut(BaseModel):
     duplicate_of: uuid.UUID | None
     case: CaseClock | None = None
     events: list[EventOut] | None = None
+    photos: list[PhotoLink] | None = None
 
     @classmethod
-    def from_row(cls, row: dict, events: list | None = None, clock=None) -> ReportOut:
+    def from_row(
+        cls,
+        row: dict,
+        events: list | None = None,
+        clock=None,
+        photos: list[PhotoLink] | None = None,
+    ) -> ReportOut:
         """From a row of geogrid.reports.queries."""
 
         def ref(prefix: str, name: str = "name") -> GridRef | None:
@@ -207,7 +229,7 @@ class ReportOut(BaseModel):
             ),
             routing=Routing(route=row["route"], station=ref("station"),
                             department=ref("department")),
-            events=events, case=None if clock is None else CaseClock(
+            events=events, photos=photos, case=None if clock is None else CaseClock(
                 due_at=clock.due_at, overdue=clock.overdue, hours_left=clock.hours_left,
                 escalation=clock.escalation, urgent=row["urgent"],
                 supervised=row["supervised_at"] is not None, rework_count=row["rework_count"]),

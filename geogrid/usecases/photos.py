@@ -1,0 +1,120 @@
+"""Use cases of evidence photos: upload (check and keep), read (scoped, audited), attach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Connection, Engine
+
+from geogrid.access import audit
+from geogrid.access.roles import Caller
+from geogrid.errors import InputError, NotFoundError
+from geogrid.media.checks import MAX_PHOTOS_PER_STEP, CheckedPhoto, PhotoError, check_photo
+from geogrid.media.evidence import (
+    AttachedPhoto,
+    PhotoFlags,
+    attach_photos,
+    check_photo_ids,
+    known_photos,
+    photos_of,
+    store_photo,
+    visible_photo,
+)
+from geogrid.media.store import MediaStore
+from geogrid.settings import Settings
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What became of one uploaded file: stored (new), repeated (kept already) or rejected."""
+
+    name: str
+    outcome: str
+    id: str | None = None
+    message: str | None = None
+
+
+def photo_flags(settings: Settings) -> PhotoFlags:
+    """The flag limits the settings give."""
+    return PhotoFlags(settings.photo_flag_distance_m, timedelta(days=settings.photo_flag_days))
+
+
+def check_files(files: list[tuple[str, bytes]]) -> list[CheckedPhoto | PhotoError]:
+    """Each file checked (CPU work: call it off the event loop); at most 9 files."""
+    if len(files) > MAX_PHOTOS_PER_STEP:
+        raise InputError(f"at most {MAX_PHOTOS_PER_STEP} photos at once, not {len(files)}",
+                         field="files")  # fmt: skip
+    checked: list[CheckedPhoto | PhotoError] = []
+    for name, data in files:
+        try:
+            checked.append(check_photo(name, data))
+        except PhotoError as exc:
+            checked.append(exc)
+    return checked
+
+
+def keep_photos(engine: Engine, store: MediaStore, checked: list, actor: str) -> list[UploadResult]:
+    """Keep the good photos of `check_files` in one transaction; a result per file."""
+    results = []
+    with engine.begin() as conn:
+        for item in checked:
+            if isinstance(item, PhotoError):
+                results.append(UploadResult(item.field or "", "rejected", message=str(item)))
+                continue
+            new = store_photo(conn, store, item, actor)
+            results.append(UploadResult("", "stored" if new else "repeated", id=item.id))
+    return results
+
+
+def upload_photos(
+    engine: Engine, store: MediaStore, files: list[tuple[str, bytes]], actor: str
+) -> list[UploadResult]:
+    """Check and keep uploaded files, each on its own: a bad file costs the good ones
+    nothing. Results in the files' order, each naming its file."""
+    checked = check_files(files)
+    results = keep_photos(engine, store, checked, actor)
+    return [UploadResult(name, r.outcome, r.id, r.message)
+            for (name, _), r in zip(files, results, strict=True)]  # fmt: skip
+
+
+def read_photo(
+    conn: Connection, store: MediaStore, caller: Caller, photo_id: str, *, thumbnail: bool
+) -> tuple[bytes, str]:
+    """The EXIF-free bytes (or thumbnail) and their media type, for a caller who may see a
+    report linking the photo; a read of a sensitive report's photo is audited."""
+    seen = visible_photo(conn, photo_id, caller.report_scope(), caller.name)
+    data = store.get(photo_id, "thumb" if thumbnail else "clean")
+    if data is None:  # a row without its files: restored database without its media
+        raise NotFoundError(f"the files of photo {photo_id} are not in the media store",
+                            field="id")  # fmt: skip
+    if seen["sensitive_reports"]:
+        audit.record(conn, caller, "thumbnail" if thumbnail else "read", "photo", photo_id,
+                     {"reports": seen["sensitive_reports"][:100],
+                      "categories": seen["categories"]})  # fmt: skip
+    return data, "image/jpeg" if thumbnail else seen["mime"]
+
+
+def check_report_photos(engine: Engine, photo_ids: list[str], field: str = "photo_ids") -> None:
+    """InputError naming the first id of no uploaded photo (before a report is stored)."""
+    with engine.connect() as conn:
+        check_photo_ids(conn, photo_ids, field)
+
+
+def unknown_photos(engine: Engine, photo_ids: list[str]) -> set[str]:
+    """Which of these ids are of no uploaded photo (for a batch: one query for all items)."""
+    with engine.connect() as conn:
+        return set(photo_ids) - known_photos(conn, photo_ids)
+
+
+def attach_report_photos(
+    engine: Engine, report_id: str, photo_ids: list[str], actor: str, flags: PhotoFlags
+) -> list[AttachedPhoto]:
+    """Link photos to a stored report's own step, in a transaction of their own."""
+    with engine.begin() as conn:
+        return attach_photos(conn, report_id, photo_ids, step="report", actor=actor, flags=flags)
+
+
+def report_photos(conn: Connection, report_id: str) -> list[dict]:
+    """A report's photos (id, step, flag ...), for showing it."""
+    return photos_of(conn, report_id)
