@@ -22,7 +22,6 @@ from itertools import islice
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from geogrid.errors import InputError, UnknownCRSError
 from geogrid.geo.crs import WGS84_EPSG, CrsSpec, from_wgs84, parse_crs
@@ -120,41 +119,48 @@ def _xy(chunk: list[dict], crs: OutputCrs) -> tuple[np.ndarray, np.ndarray]:
     return (lon, lat) if crs.is_wgs84 else from_wgs84(lon, lat, crs.spec)
 
 
-def _frame(chunk: list[dict]) -> pd.DataFrame:
-    """A chunk with one dtype per column whatever its values, so every chunk appends
-    to the same GeoPackage fields (a column of None alone would otherwise be a string).
-    Times are UTC, the only zone the GeoPackage standard allows for DateTime."""
+def _arrow_schema():
+    """One Arrow type per column whatever a chunk holds, so the GeoPackage fields are
+    typed (a column of None alone would otherwise be a string). Times are UTC, the only
+    zone the GeoPackage standard allows for DateTime."""
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "datetime": pa.timestamp("ms", tz="UTC"),
+             "float": pa.float64(), "int": pa.int32(), "bool": pa.bool_()}  # fmt: skip
+    fields = [pa.field(name, types[kind]) for name, kind, _ in FIELDS]
+    return pa.schema([*fields, pa.field("geometry", pa.binary())])
+
+
+def _arrow_batch(chunk: list[dict], crs: OutputCrs, schema):
+    """A chunk as an Arrow record batch, the points as WKB."""
+    import pyarrow as pa
+    import shapely
+
     columns = {}
     for name, kind, _ in FIELDS:
         values = [r[name] for r in chunk]
-        if kind == "datetime":
-            columns[name] = pd.to_datetime(values, utc=True)
-        elif kind == "int":
-            columns[name] = pd.array(values, dtype="Int32")
-        elif kind == "float":
-            columns[name] = np.array([np.nan if v is None else v for v in values], np.float64)
-        elif kind == "bool":
-            columns[name] = np.array(values, dtype=bool)
-        else:
-            columns[name] = pd.array([None if v is None else str(v) for v in values], "object")
-    return pd.DataFrame(columns)
+        columns[name] = [None if v is None else str(v) for v in values] if kind == "str" else values
+    columns["geometry"] = shapely.to_wkb(shapely.points(*_xy(chunk, crs)))
+    return pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
 def _write_gpkg(chunks: Iterator[list[dict]], path: Path, crs: OutputCrs) -> int:
-    import geopandas as gpd
+    """One GDAL write fed a stream of Arrow batches: the file is opened once, whatever
+    the number of reports."""
+    import pyarrow as pa
     import pyogrio
-    import shapely
 
-    count, first = 0, True
-    for chunk in chunks:
-        frame = gpd.GeoDataFrame(_frame(chunk), geometry=shapely.points(*_xy(chunk, crs)),
-                                 crs=crs.epsg)  # fmt: skip
-        pyogrio.write_dataframe(frame, path, layer=LAYER, driver="GPKG", append=not first)
-        count, first = count + len(chunk), False
-    if first:  # no rows: still a layer with its fields and CRS, as GIS tools expect
-        empty = gpd.GeoDataFrame(_frame([]), geometry=shapely.points(np.empty((0, 2))),
-                                 crs=crs.epsg)  # fmt: skip
-        pyogrio.write_dataframe(empty, path, layer=LAYER, driver="GPKG")
+    schema, count = _arrow_schema(), 0
+
+    def batches():
+        nonlocal count
+        for chunk in chunks:
+            yield _arrow_batch(chunk, crs, schema)
+            count += len(chunk)
+
+    stream = pa.RecordBatchReader.from_batches(schema, batches())
+    pyogrio.write_arrow(stream, path, layer=LAYER, driver="GPKG", geometry_name="geometry",
+                        geometry_type="Point", crs=crs.spec.pyproj_crs.to_wkt())  # fmt: skip
     return count
 
 

@@ -154,3 +154,11 @@ def test_bad_options_name_themselves_and_write_nothing(reports_engine, tmp_path,
 def test_bad_filters_name_the_option(text, names):
     with pytest.raises(InputError, match=names):
         report_filter(**text)
+
+
+def test_an_empty_selection_still_makes_a_typed_layer(reports_engine, known, tmp_path):
+    done = export(reports_engine, tmp_path / "none.gpkg", "gpkg", crs="EPSG:4490",
+                  filters=report_filter(period="2020-01"))  # fmt: skip
+    info = pyogrio.read_info(done.path, layer="reports")
+    assert done.count == 0 and info["features"] == 0 and info["crs"] == "EPSG:4490"
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["version_id"] == "int32"
