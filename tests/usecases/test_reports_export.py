@@ -162,3 +162,12 @@ def test_an_empty_selection_still_makes_a_typed_layer(reports_engine, known, tmp
     info = pyogrio.read_info(done.path, layer="reports")
     assert done.count == 0 and info["features"] == 0 and info["crs"] == "EPSG:4490"
     assert dict(zip(info["fields"], info["dtypes"], strict=True))["version_id"] == "int32"
+
+
+def test_xlsx_goes_on_to_a_new_sheet_when_one_is_full(reports_engine, known, tmp_path, monkeypatch):
+    monkeypatch.setattr("geogrid.reports.export.XLSX_MAX_ROWS", 4)  # Excel's is 1,048,575
+    done = export(reports_engine, tmp_path / "r.xlsx", "xlsx")
+    book = load_workbook(done.path, read_only=True)
+    assert book.sheetnames == ["reports", "reports_5"]
+    sizes = [len(list(book[name].values)) for name in book.sheetnames]
+    assert sizes == [5, 3]  # a header on each, 4 + 2 reports
