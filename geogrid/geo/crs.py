@@ -253,6 +253,27 @@ def to_wgs84(x: ArrayLike, y: ArrayLike, crs: CrsSpec | str | int) -> Pair:
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
+_FROM_WGS84 = {"gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09}
+
+
+@lru_cache(maxsize=32)
+def _transformer_from_wgs84(crs: pyproj.CRS) -> pyproj.Transformer:
+    """A cached transformer from WGS-84 lon/lat, the other way from _transformer."""
+    return pyproj.Transformer.from_crs(WGS84_EPSG, crs, always_xy=True)
+
+
+def from_wgs84(lon: ArrayLike, lat: ArrayLike, crs: CrsSpec | str | int) -> Pair:
+    """WGS-84 lon/lat to coordinates in crs (x is easting or longitude): to_wgs84's inverse."""
+    spec = crs if isinstance(crs, CrsSpec) else parse_crs(crs)
+    if spec.offset is not None:
+        x, y = _FROM_WGS84[spec.offset](lon, lat)
+    else:
+        x, y = _transformer_from_wgs84(spec.pyproj_crs).transform(
+            np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+        )
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
 def geometries_to_wgs84(geoms: ArrayLike, crs: CrsSpec | str | int) -> NDArray[np.object_]:
     """Shapely geometries in crs to WGS-84, any type; None and empty ones stay as they are.
 

@@ -133,9 +133,10 @@ def list_reports(
 
 
 def iter_reports(
-    conn: Connection, filters: ReportFilter, scope: ReportScope, *, limit: int
+    conn: Connection, filters: ReportFilter, scope: ReportScope, *, limit: int | None
 ) -> Iterator[dict]:
-    """Reports for an export, streamed from a server-side cursor, newest first."""
+    """Reports for an export, streamed from a server-side cursor, newest first (all of
+    them when limit is None)."""
     query = _report_select(scope).where(*filters.conditions(), scope.condition())
     query = query.order_by(R.c.reported_at.desc(), R.c.id.desc()).limit(limit)
     for row in conn.execution_options(yield_per=2000).execute(query).mappings():

@@ -10,6 +10,11 @@ def station_codes(conn: Connection) -> list[str]:
     return list(conn.execute(text("select code from stations order by code")).scalars())
 
 
+def station_id(conn: Connection, code: str) -> int | None:
+    """A station's id by its code, or None when there is no such station."""
+    return conn.execute(text("select id from stations where code = :c"), {"c": code}).scalar()
+
+
 def smallest_station(conn: Connection, min_grids: int = 5) -> str | None:
     """The station with the fewest level-2 grids of the active version, at least min_grids.
 

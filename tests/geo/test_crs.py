@@ -18,6 +18,7 @@ from geogrid.geo.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     crs_label,
+    from_wgs84,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     geometries_to_wgs84,
@@ -257,3 +258,14 @@ def test_projected_crs_for_takes_the_utm_zone_outside_the_chinese_zones(
 def test_projected_crs_for_refuses_a_centre_that_is_no_place(lon: float, lat: float) -> None:
     with pytest.raises(CoordinateError, match="no metric zone"):
         projected_crs_for(lon, lat)
+
+
+def test_from_wgs84_is_to_wgs84_backwards() -> None:
+    lon, lat = np.array([119.4, 120.0]), np.array([36.0, 35.5])
+    x, y = from_wgs84(lon, lat, "EPSG:4549")
+    # Zone 40 (CM 120E): 120E itself has the false easting, 500 km.
+    assert abs(x[1] - 500_000) < 1e-6 and 3_900_000 < y[0] < 4_100_000
+    back = to_wgs84(x, y, "EPSG:4549")
+    assert np.allclose(back[0], lon, atol=1e-9) and np.allclose(back[1], lat, atol=1e-9)
+    gx, gy = from_wgs84(lon, lat, "gcj02")
+    assert np.allclose(gcj02_to_wgs84(gx, gy), (lon, lat), atol=1e-8)
