@@ -158,6 +158,7 @@ class StepResult:
     note: str
     due_at: datetime | None
     photo_ids: list[str] = field(default_factory=list)
+    event_id: int | None = None  # the trail's row, which the step's photos are linked to
 
 
 def take_step(conn: Connection, report_id: str, step: str, body: StepInput, actor: Actor, *,
@@ -215,13 +216,13 @@ def locked_case(conn: Connection, report_id: str) -> dict:
 def _record(conn, case, step, change: loop_steps.Change, body, actor, now) -> StepResult:
     kind = {"extension": "extension", "extension_decide": "extension",
             "supervise": "supervision"}.get(step, "status")  # fmt: skip
-    conn.execute(
+    event_id = conn.execute(
         text("insert into report_events (report_id, at, actor, kind, from_status, to_status, "
              "note, step, due_at, photo_ids) values (:id, :at, :actor, :kind, :f, :t, :note, "
-             ":step, :due, :photos)"),
+             ":step, :due, :photos) returning id"),
         {"id": case["id"], "at": now, "actor": actor.name, "kind": kind, "f": case["status"],
          "t": change.to_status, "note": change.note, "step": step, "due": change.due_at,
          "photos": list(body.photo_ids)},
-    )  # fmt: skip
+    ).scalar_one()  # fmt: skip
     return StepResult(step, case["status"], change.to_status, now, actor.name, change.note,
-                      change.due_at, list(body.photo_ids))  # fmt: skip
+                      change.due_at, list(body.photo_ids), event_id)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.api.conftest import auth
 from tests.api.places import WHEN
+from tests.media.photos import jpeg
 
 
 def post(client, report_id: str, step: str, token: str, **body):
@@ -16,6 +17,14 @@ def waiting(client, token: str) -> dict[str, str]:
     """The caller's inbox: report id -> what waits."""
     return {i["id"]: i["waiting"] for i in
             client.get("/v1/inbox", headers=auth(token)).json()["items"]}  # fmt: skip
+
+
+def upload(client, token: str, colour: tuple[int, int, int]) -> str:
+    """A photo uploaded as evidence; its id."""
+    files = [("files", ("step.jpg", jpeg(color=colour), "image/jpeg"))]
+    answer = client.post("/v1/photos", files=files, headers=auth(token))
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()["results"][0]["id"]
 
 
 def test_a_fire_hazard_goes_round_the_loop(client, county, users, reports):
@@ -46,16 +55,23 @@ def test_a_fire_hazard_goes_round_the_loop(client, county, users, reports):
     nine = [f"p{n}" for n in range(10)]
     too_many = post(client, case, "handle", users.fire, note="已清理", photo_ids=nine)
     assert too_many.status_code == 422 and too_many.json()["field"] == "photo_ids"
-    done = post(client, case, "handle", users.fire, note="已清理", photo_ids=["ph-1"])
+    ph1, ph2 = (upload(client, users.admin, colour) for colour in ((1, 2, 3), (4, 5, 6)))
+    unknown = post(client, case, "handle", users.fire, note="已清理", photo_ids=["0" * 64])
+    assert unknown.status_code == 400 and "photo_ids" in unknown.json()["field"]
+    assert waiting(client, users.fire)[case] == "to_handle", "a bad photo id changes nothing"
+    done = post(client, case, "handle", users.fire, note="已清理", photo_ids=[ph1])
     assert done.json()["to_status"] == "resolved"
     assert waiting(client, users.staff01)[case] == "to_verify"
     assert post(client, case, "verify", users.staff02, passed=True).status_code == 404
-    closed = post(client, case, "verify", users.staff01, passed=True, photo_ids=["ph-2"])
+    closed = post(client, case, "verify", users.staff01, passed=True, photo_ids=[ph2])
     assert closed.status_code == 200 and closed.json()["to_status"] == "closed"
     trail = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()["events"]
     steps = [(e["step"], e["to_status"], e["photo_ids"]) for e in trail if e["step"]]
     assert steps == [("accept", "accepted", []), ("dispatch", "dispatched", []),
-                     ("handle", "resolved", ["ph-1"]), ("verify", "closed", ["ph-2"])]  # fmt: skip
+                     ("handle", "resolved", [ph1]), ("verify", "closed", [ph2])]  # fmt: skip
+    photos = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()["photos"]
+    assert sorted((p["id"], p["step"]) for p in photos) == sorted(
+        [(ph1, "handled"), (ph2, "verified")])  # fmt: skip
 
 
 def test_a_station_returns_a_case_that_is_not_its_own(client, county, users, reports):

@@ -23,7 +23,8 @@ from geogrid.api.schemas.cases import (
 )
 from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.inbox import inbox as inbox_of
-from geogrid.reports.loop import StepInput, take_step
+from geogrid.reports.loop import StepInput
+from geogrid.usecases.cases import take_case_step
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
@@ -45,7 +46,7 @@ def _step(name: str, body_type: type[BaseModel], summary: str) -> None:
     def step(report_id: uuid.UUID, body: body_type, caller: CallerDep,  # type: ignore[valid-type]
              state: StateDep, conn: ConnDep) -> StepOut:  # fmt: skip
         caller.require("reports.update")
-        result = take_step(conn, str(report_id), name, _input(body), caller,
+        result = take_case_step(conn, str(report_id), name, _input(body), caller,
                            calendar=calendar_of(state.settings.holidays_file))  # fmt: skip
         return StepOut.model_validate(result, from_attributes=True)
 
