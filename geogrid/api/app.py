@@ -23,7 +23,7 @@ from geogrid.api.settings import ApiSettings, load_api_settings
 from geogrid.api.state import make_state
 from geogrid.settings import Settings, get_settings
 
-PUBLIC_PATHS = ("/", "/conformance", "/healthz")
+PUBLIC_PATHS = ("/", "/v1/", "/conformance", "/v1/conformance", "/healthz")
 DESCRIPTION = """
 Grids, geotag lookup, reports and statistics of the county's grid management (网格化管理).
 

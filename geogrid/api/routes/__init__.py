@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from geogrid.api.lean import LeanRoute
 
 # In the documentation's order; the lean routes are matched first whatever it is (install).
-ROUTER_MODULES = ("lookup", "meta", "grids", "reports", "open311", "stats", "maps")
+ROUTER_MODULES = ("lookup", "meta", "features", "grids", "reports", "open311", "stats", "maps")
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,145 @@
+"""OGC API - Features pieces shared by the collections: conformance, CRS and datetime.
+
+Part 2 (CRS by reference): features are stored in WGS-84 lon/lat and served in CRS84 unless
+the `crs` parameter asks for CGCS2000 (EPSG:4490, latitude first as its EPSG definition says)
+or the county's CGCS2000 Gauss-Krüger zone (easting, northing). A `bbox` may be given in any
+of these with `bbox-crs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Annotated
+
+import pyproj
+from fastapi import Query
+
+from geogrid.errors import InputError
+from geogrid.geo.crs import projected_crs_for
+from geogrid.vocabulary import as_china_time
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
+CGCS2000 = 4490
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+]
+CrsQuery = Annotated[
+    str | None,
+    Query(max_length=80, description="Output CRS as a URI: CRS84 (default), EPSG 4490 "
+          "(lat/lon) or the county's Gauss-Krüger zone (EPSG 4549 for the sample); see the "
+          "collection's `crs` list."),
+]  # fmt: skip
+BboxCrsQuery = Annotated[
+    str | None,
+    Query(alias="bbox-crs", max_length=80, description="CRS of `bbox` (default CRS84)."),
+]
+DatetimeQuery = Annotated[
+    str | None,
+    Query(alias="datetime", max_length=80, description="An instant or interval (RFC 3339, "
+          "`..` open): "
+          "`2026-06-01T10:00:00+08:00`, `2026-06-01/2026-06-30`, `../2026-06-30T00:00:00Z`. "
+          "A date without time is a whole China day."),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OutputCrs:
+    """A CRS features can be served in: its URI, EPSG code, axis swap and decimals."""
+
+    uri: str
+    srid: int
+    lat_first: bool  # EPSG:4490 is latitude, longitude (OGC API Part 2 follows the EPSG axes)
+    digits: int
+
+    def header(self) -> dict[str, str]:
+        """The Content-Crs header of a response in this CRS."""
+        return {"Content-Crs": f"<{self.uri}>"}
+
+
+def county_crs_list(county_lon: float | None) -> list[OutputCrs]:
+    """The CRSs offered: CRS84, CGCS2000 and (when the county is known) its zone."""
+    found = [OutputCrs(CRS84, 4326, False, 7), OutputCrs(EPSG_URI.format(CGCS2000), CGCS2000,
+                                                         True, 7)]  # fmt: skip
+    if county_lon is not None:
+        zone = projected_crs_for(county_lon)
+        found.append(OutputCrs(EPSG_URI.format(zone), zone, False, 3))
+    return found
+
+
+def chosen_crs(value: str | None, offered: list[OutputCrs], field: str = "crs") -> OutputCrs:
+    """The offered CRS a parameter names (default CRS84); InputError naming the field."""
+    if value is None:
+        return offered[0]
+    for crs in offered:
+        if value.strip() in (crs.uri, f"[{crs.uri}]", f"EPSG:{crs.srid}") or (
+            crs.srid == 4326 and value.strip() in ("CRS84", "OGC:CRS84")
+        ):
+            return crs
+    uris = ", ".join(c.uri for c in offered)
+    raise InputError(f"{field} {value!r} is not offered: use one of {uris}", field=field)
+
+
+def bbox_in_lon_lat(
+    bbox: tuple[float, float, float, float] | None, crs: OutputCrs
+) -> tuple[float, float, float, float] | None:
+    """A bbox given in `crs` (its axis order) as WGS-84 lon/lat, enlarged to hold it whole."""
+    if bbox is None or crs.srid == 4326:
+        return bbox
+    x1, y1, x2, y2 = (bbox[1], bbox[0], bbox[3], bbox[2]) if crs.lat_first else bbox
+    return _to_lon_lat(crs.srid).transform_bounds(x1, y1, x2, y2, densify_pts=21)
+
+
+def point_coordinates(lon: float, lat: float, crs: OutputCrs) -> list[float]:
+    """A stored lon/lat point in `crs`, in its axis order, rounded to its decimals."""
+    if crs.srid == 4326:
+        x, y = lon, lat
+    else:
+        x, y = _from_lon_lat(crs.srid).transform(lon, lat)
+    pair = [y, x] if crs.lat_first else [x, y]
+    return [round(v, crs.digits) for v in pair]
+
+
+def datetime_interval(value: str | None) -> tuple[datetime | None, datetime | None]:
+    """`datetime` as (start inclusive, end exclusive); an instant is a single microsecond,
+    a date a whole China day. InputError naming `datetime` for anything else."""
+    if value is None:
+        return None, None
+    parts = value.split("/")
+    if len(parts) > 2 or not all(parts):
+        raise InputError(f"datetime {value!r} is not an instant or start/end", field="datetime")
+    if len(parts) == 1:
+        return _moment(parts[0])
+    start, end = (None if p == ".." else _moment(p) for p in parts)
+    begin, finish = (start or (None, None))[0], (end or (None, None))[1]
+    if begin is not None and finish is not None and begin >= finish:
+        raise InputError(f"datetime {value!r} ends before it starts", field="datetime")
+    return begin, finish
+
+
+def _moment(text: str) -> tuple[datetime, datetime]:
+    """An RFC 3339 date-time (one microsecond) or a date (a China day) as [start, end)."""
+    try:
+        if "T" not in text.upper():
+            day = date.fromisoformat(text)
+            start = as_china_time(datetime.combine(day, time()))
+            return start, start + timedelta(days=1)
+        moment = as_china_time(datetime.fromisoformat(text.replace("z", "Z")))
+    except ValueError:
+        raise InputError(f"datetime {text!r} is not RFC 3339", field="datetime") from None
+    return moment, moment + timedelta(microseconds=1)
+
+
+@lru_cache(maxsize=8)
+def _from_lon_lat(srid: int) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(4326, srid, always_xy=True)
+
+
+@lru_cache(maxsize=8)
+def _to_lon_lat(srid: int) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(srid, 4326, always_xy=True)
