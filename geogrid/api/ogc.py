@@ -8,14 +8,16 @@ of these with `bbox-crs`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Annotated
 
 import pyproj
-from fastapi import Query
+from fastapi import Depends, Query
 
+from geogrid.api.deps import bbox_query
 from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
 from geogrid.vocabulary import as_china_time
@@ -37,8 +39,14 @@ CrsQuery = Annotated[
 ]  # fmt: skip
 BboxCrsQuery = Annotated[
     str | None,
-    Query(alias="bbox-crs", max_length=80, description="CRS of `bbox` (default CRS84)."),
-]
+    Query(alias="bbox-crs", max_length=80, description="CRS of `bbox` (default CRS84).",
+          examples=[CRS84]),
+]  # fmt: skip
+BboxQuery = Annotated[
+    str | None,
+    Query(description="minLon,minLat,maxLon,maxLat in WGS-84, or four numbers in the axis "
+          "order of `bbox-crs`.", examples=["119.35,35.95,119.45,36.05"]),
+]  # fmt: skip
 DatetimeQuery = Annotated[
     str | None,
     Query(alias="datetime", max_length=80, description="An instant or interval (RFC 3339, "
@@ -60,6 +68,39 @@ class OutputCrs:
     def header(self) -> dict[str, str]:
         """The Content-Crs header of a response in this CRS."""
         return {"Content-Crs": f"<{self.uri}>"}
+
+
+@dataclass(frozen=True)
+class BboxRequest:
+    """A `bbox` as given, with the CRS it is given in (None: CRS84)."""
+
+    values: tuple[float, float, float, float] | None
+    crs: str | None
+
+    def lon_lat(self, offered: list[OutputCrs]) -> tuple[float, float, float, float] | None:
+        """The box in WGS-84 lon/lat; InputError when `bbox-crs` is not offered."""
+        box = bbox_in_lon_lat(self.values, chosen_crs(self.crs, offered, "bbox-crs"))
+        if box is not None and not all(math.isfinite(v) for v in box):
+            raise InputError(f"bbox {self.values} lies outside {self.crs}", field="bbox")
+        return box
+
+
+async def bbox_request(bbox: BboxQuery = None, bbox_crs: BboxCrsQuery = None) -> BboxRequest:
+    """`bbox` and `bbox-crs`, checked: lon/lat ranges in CRS84, ordered corners in any."""
+    if bbox is None or bbox_crs is None:
+        return BboxRequest(await bbox_query(bbox), bbox_crs)
+    try:
+        values = tuple(float(v) for v in bbox.split(","))
+    except ValueError:
+        raise InputError(f"bbox {bbox!r} is not four numbers", field="bbox") from None
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise InputError(f"bbox {bbox!r} is not four finite numbers", field="bbox")
+    if values[0] > values[2] or values[1] > values[3]:
+        raise InputError("bbox must be its lower corner, then its upper corner", field="bbox")
+    return BboxRequest(values, bbox_crs)  # type: ignore[arg-type]
+
+
+BboxRequestDep = Annotated[BboxRequest, Depends(bbox_request)]
 
 
 def county_crs_list(county_lon: float | None) -> list[OutputCrs]:

@@ -14,16 +14,15 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from geogrid.access import audit
-from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, SingleValues, next_link
+from geogrid.api.deps import CallerDep, ConnDep, PageDep, SingleValues, next_link
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.features import COLLECTIONS, level_extent, offered_crs
 from geogrid.api.ogc import (
     CONFORMANCE,
-    BboxCrsQuery,
+    BboxRequestDep,
     CrsQuery,
     DatetimeQuery,
     OutputCrs,
-    bbox_in_lon_lat,
     chosen_crs,
     datetime_interval,
     point_coordinates,
@@ -119,9 +118,8 @@ def collection(
     summary="Reports as GeoJSON points",
 )
 def report_items(
-    request: Request, caller: CallerDep, conn: ConnDep, page: PageDep, bbox: BboxDep,
+    request: Request, caller: CallerDep, conn: ConnDep, page: PageDep, bbox: BboxRequestDep,
     when: DatetimeQuery = None, crs: CrsQuery = None,
-    bbox_crs: BboxCrsQuery = None,
 ) -> Response:  # fmt: skip
     """Reports in the caller's scope (as GET /v1/reports), newest first, filtered by `bbox`
     and `datetime` (when reported), paged with `limit` and `next` links."""
@@ -129,8 +127,7 @@ def report_items(
     offered = offered_crs(conn, known_version(conn, None))
     out = chosen_crs(crs, offered)
     start, end = datetime_interval(when)
-    box = bbox_in_lon_lat(bbox, chosen_crs(bbox_crs, offered, "bbox-crs"))
-    filters = ReportFilter(bbox=box, reported_from=start, reported_to=end)
+    filters = ReportFilter(bbox=bbox.lon_lat(offered), reported_from=start, reported_to=end)
     scope = caller.report_scope()
     rows, more = list_reports(conn, filters, scope, limit=page.limit, offset=page.offset)
     audit.record_report_reads(conn, caller, rows, "list")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from geogrid.access.roles import Caller
-from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
+from geogrid.api.deps import CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.features import (
     COLLECTIONS,
@@ -22,7 +22,7 @@ from geogrid.api.features import (
     level_of_code,
     offered_crs,
 )
-from geogrid.api.ogc import BboxCrsQuery, CrsQuery, bbox_in_lon_lat, chosen_crs
+from geogrid.api.ogc import BboxRequestDep, CrsQuery, chosen_crs
 from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.grids import (
     GridFeature,
@@ -61,8 +61,7 @@ SimplifyQuery = Annotated[
 )
 def items(
     request: Request, collection_id: CollectionId, caller: CallerDep, conn: ConnDep,
-    page: PageDep, bbox: BboxDep, version: VersionQuery = None, crs: CrsQuery = None,
-    bbox_crs: BboxCrsQuery = None,
+    page: PageDep, bbox: BboxRequestDep, version: VersionQuery = None, crs: CrsQuery = None,
     when: Annotated[str | None, Query(alias="datetime", max_length=80, description="Accepted "
                                       "for OGC clients; grids carry no time (use `version`).")]
     = None,
@@ -80,7 +79,7 @@ def items(
     number = known_version(conn, version)
     offered = offered_crs(conn, number)
     out = chosen_crs(crs, offered)
-    box = bbox_in_lon_lat(bbox, chosen_crs(bbox_crs, offered, "bbox-crs"))
+    box = bbox.lon_lat(offered)
     query = GridQuery(
         COLLECTIONS[collection_id], number, china_today(), box, code, community, station,
         caller.area_codes(), simplify, out.srid, out.lat_first, out.digits,
