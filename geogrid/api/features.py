@@ -34,7 +34,7 @@ class GridQuery:
     area: tuple[str, ...] | None = None  # code prefixes of the caller's area; None: all
     simplify_m: float = 0.0
     srid: int = 4326  # the output CRS (OGC API Part 2), transformed by PostGIS
-    lat_first: bool = False  # EPSG:4490's latitude-first axis order
+    north_first: bool = False  # the CRS's axes start with north (EPSG:4490, 4549)
     digits: int = 7
 
 
@@ -108,7 +108,7 @@ def _params(query: GridQuery) -> dict:
         "x1": x1, "y1": y1, "x2": x2, "y2": y2, "code": query.code,
         "community": query.community, "station": query.station,
         "area": None if query.area is None else list(query.area),
-        "srid": query.srid, "flip": query.lat_first, "digits": query.digits,
+        "srid": query.srid, "flip": query.north_first, "digits": query.digits,
     }  # fmt: skip
 
 

@@ -1,9 +1,10 @@
 """OGC API - Features pieces shared by the collections: conformance, CRS and datetime.
 
 Part 2 (CRS by reference): features are stored in WGS-84 lon/lat and served in CRS84 unless
-the `crs` parameter asks for CGCS2000 (EPSG:4490, latitude first as its EPSG definition says)
-or the county's CGCS2000 Gauss-Krüger zone (easting, northing). A `bbox` may be given in any
-of these with `bbox-crs`.
+the `crs` parameter asks for CGCS2000 (EPSG:4490) or the county's CGCS2000 Gauss-Krüger zone
+(EPSG:4549 for Zhucheng), each in the axis order of its EPSG definition, as Part 2 asks:
+latitude, longitude for 4490 and northing, easting for the zones 4513-4554. A `bbox` may be
+given in any of these with `bbox-crs`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ CONFORMANCE = [
 CrsQuery = Annotated[
     str | None,
     Query(max_length=80, description="Output CRS as a URI: CRS84 (default), EPSG 4490 "
-          "(lat/lon) or the county's Gauss-Krüger zone (EPSG 4549 for the sample); see the "
-          "collection's `crs` list."),
+          "(lat, lon) or the county's Gauss-Krüger zone (EPSG 4549 for the sample: northing, "
+          "easting); see the collection's `crs` list."),
 ]  # fmt: skip
 BboxCrsQuery = Annotated[
     str | None,
@@ -62,7 +63,7 @@ class OutputCrs:
 
     uri: str
     srid: int
-    lat_first: bool  # EPSG:4490 is latitude, longitude (OGC API Part 2 follows the EPSG axes)
+    north_first: bool  # as EPSG defines 4490 (lat, lon) and 4549 (northing, easting)
     digits: int
 
     def header(self) -> dict[str, str]:
@@ -105,12 +106,17 @@ BboxRequestDep = Annotated[BboxRequest, Depends(bbox_request)]
 
 def county_crs_list(county_lon: float | None) -> list[OutputCrs]:
     """The CRSs offered: CRS84, CGCS2000 and (when the county is known) its zone."""
-    found = [OutputCrs(CRS84, 4326, False, 7), OutputCrs(EPSG_URI.format(CGCS2000), CGCS2000,
-                                                         True, 7)]  # fmt: skip
+    found = [OutputCrs(CRS84, 4326, False, 7), _epsg(CGCS2000, 7)]
     if county_lon is not None:
-        zone = projected_crs_for(county_lon)
-        found.append(OutputCrs(EPSG_URI.format(zone), zone, False, 3))
+        found.append(_epsg(projected_crs_for(county_lon), 3))
     return found
+
+
+@lru_cache(maxsize=16)
+def _epsg(srid: int, digits: int) -> OutputCrs:
+    """An EPSG CRS in its authority's axis order (OGC API Part 2 serves that order)."""
+    first = pyproj.CRS.from_epsg(srid).axis_info[0].direction
+    return OutputCrs(EPSG_URI.format(srid), srid, first == "north", digits)
 
 
 def chosen_crs(value: str | None, offered: list[OutputCrs], field: str = "crs") -> OutputCrs:
@@ -132,7 +138,7 @@ def bbox_in_lon_lat(
     """A bbox given in `crs` (its axis order) as WGS-84 lon/lat, enlarged to hold it whole."""
     if bbox is None or crs.srid == 4326:
         return bbox
-    x1, y1, x2, y2 = (bbox[1], bbox[0], bbox[3], bbox[2]) if crs.lat_first else bbox
+    x1, y1, x2, y2 = (bbox[1], bbox[0], bbox[3], bbox[2]) if crs.north_first else bbox
     return _to_lon_lat(crs.srid).transform_bounds(x1, y1, x2, y2, densify_pts=21)
 
 
@@ -142,7 +148,7 @@ def point_coordinates(lon: float, lat: float, crs: OutputCrs) -> list[float]:
         x, y = lon, lat
     else:
         x, y = _from_lon_lat(crs.srid).transform(lon, lat)
-    pair = [y, x] if crs.lat_first else [x, y]
+    pair = [y, x] if crs.north_first else [x, y]
     return [round(v, crs.digits) for v in pair]
 
 

@@ -88,13 +88,15 @@ def test_reports_and_grids_in_cgcs2000_are_lat_lon_and_in_the_zone_metres(client
     assert lat_lon.headers["content-crs"] == f"<{CGCS2000}>"
     assert lat_lon.json()["geometry"]["coordinates"] == pytest.approx([p.lat, p.lon], abs=1e-6)
     metres = client.get(url, params={"crs": ZONE}, headers=auth(users.p02)).json()
-    expected = pyproj.Transformer.from_crs(4326, 4549, always_xy=True).transform(p.lon, p.lat)
+    # EPSG:4549's axes are northing, easting (as pyproj's authority-order transformer gives).
+    expected = pyproj.Transformer.from_crs(4326, 4549).transform(p.lat, p.lon)
+    assert expected[0] > 3_000_000  # northing first
     assert metres["geometry"]["coordinates"] == pytest.approx(list(expected), abs=0.01)
     unit = client.get(f"/v1/collections/units/items/{p.unit}", params={"crs": ZONE},
                       headers=auth(users.p02))  # fmt: skip
     assert unit.headers["content-crs"] == f"<{ZONE}>"
-    x, y = unit.json()["geometry"]["coordinates"][0][0][0]
-    assert abs(x - expected[0]) < 2_000 and abs(y - expected[1]) < 2_000
+    north, east = unit.json()["geometry"]["coordinates"][0][0][0]
+    assert abs(north - expected[0]) < 2_000 and abs(east - expected[1]) < 2_000
 
 
 def test_an_unoffered_crs_or_bad_datetime_is_a_400_naming_it(client, users):

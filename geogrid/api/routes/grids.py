@@ -82,7 +82,7 @@ def items(
     box = bbox.lon_lat(offered)
     query = GridQuery(
         COLLECTIONS[collection_id], number, china_today(), box, code, community, station,
-        caller.area_codes(), simplify, out.srid, out.lat_first, out.digits,
+        caller.area_codes(), simplify, out.srid, out.north_first, out.digits,
     )  # fmt: skip
     features, matched = grid_features(conn, query, limit=page.limit, offset=page.offset)
     links = [Link(href=str(request.url), rel="self", type=GEOJSON)]
@@ -134,7 +134,7 @@ def _one_grid(
     number = known_version(conn, version)
     out = chosen_crs(crs, offered_crs(conn, number))
     query = GridQuery(level, number, china_today(), code=code, area=caller.area_codes(),
-                      simplify_m=simplify, srid=out.srid, lat_first=out.lat_first,
+                      simplify_m=simplify, srid=out.srid, north_first=out.north_first,
                       digits=out.digits)  # fmt: skip
     return Response(grid_feature(conn, query), media_type=GEOJSON, headers=out.header())
 
