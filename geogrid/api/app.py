@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from geogrid.api.docs import install_docs
 from geogrid.api.errors import install_error_handlers
 from geogrid.api.limits import BodySizeLimit
 from geogrid.api.methods import install_method_guards
@@ -90,13 +91,15 @@ def create_app(
 
     app = FastAPI(
         title="geogrid API", version="1", description=DESCRIPTION, lifespan=lifespan,
-        docs_url="/docs" if api.docs else None, redoc_url="/redoc" if api.docs else None,
+        docs_url=None, redoc_url=None,  # served offline by install_docs, below
         # No OpenTelemetry on an air-gapped network; checking for it costs every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )  # fmt: skip
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
     install(app)
+    if api.docs:
+        install_docs(app)
     install_method_guards(app)
     _document_tokens(app)
     return app

@@ -1,20 +1,15 @@
 """GDAL's OGC API - Features driver (what QGIS uses) as the client of a served geogrid.
 
-`geogrid serve` runs on loopback in a process of its own (GDAL holds the GIL while it
-reads, so a server thread in the test process would never answer), on the tiny county with
-pages of at most 20 items, so GDAL follows `next` links. GDAL starts from /v1, reads the
-landing page and the OpenAPI document, and sends the token as its bearer authentication
-(GDAL_HTTP_AUTH=BEARER, GDAL_HTTP_BEARER=token): GDAL_HTTP_HEADERS does not reach the
+`geogrid serve` runs on loopback in a process of its own (the `served` fixture: GDAL holds
+the GIL while it reads, so a server thread in the test process would never answer), on the
+tiny county with pages of at most 20 items, so GDAL follows `next` links. GDAL starts from
+/v1, reads the landing page and the OpenAPI document, and sends the token as its bearer
+authentication (GDAL_HTTP_AUTH=BEARER, GDAL_HTTP_BEARER=token): GDAL_HTTP_HEADERS does not reach the
 server, as the driver sends its own Accept header, which replaces that option's headers.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,30 +18,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import auth
-from tests.api.test_cli import _get_when_up
 
 LEVELS = ("communities", "grids", "units")
 
 
 @pytest.fixture(scope="module")
-def served(county, users) -> Iterator[str]:
-    """`geogrid serve` on a free loopback port on the county database; its /v1 address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
-    env |= {"GEOGRID_DATABASE_URL": county.engine.url.render_as_string(hide_password=False),
-            "GEOGRID_API_MAX_PAGE_SIZE": "20", "GEOGRID_API_DEFAULT_PAGE_SIZE": "10",
-            "GEOGRID_API_AUTH_CACHE_SECONDS": "0"}  # fmt: skip
-    code = "import typer; from geogrid.cli.serve import serve; typer.run(serve)"
-    command = [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    try:
-        _get_when_up(f"http://127.0.0.1:{port}/v1/me", users.admin)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+def api(served: str) -> str:
+    """The OGC API's root (landing page) on the served geogrid."""
+    return served + "/v1"
 
 
 @contextmanager
@@ -72,43 +51,43 @@ def matched(client: TestClient, token: str, collection: str, **params) -> int:
     return got.json()["numberMatched"]
 
 
-def test_gdal_lists_and_reads_every_collection_whole(served, client, users, reports):
+def test_gdal_lists_and_reads_every_collection_whole(api, client, users, reports):
     with bearer(users.admin):
-        layers = {name for name, _ in pyogrio.list_layers(f"OAPIF:{served}")}
+        layers = {name for name, _ in pyogrio.list_layers(f"OAPIF:{api}")}
     assert layers == {*LEVELS, "reports"}
     for layer in (*LEVELS, "reports"):
-        frame = read(served, users.admin, layer)
+        frame = read(api, users.admin, layer)
         assert len(frame) == matched(client, users.admin, layer) > 0, layer
         assert frame.crs.to_string() == "OGC:CRS84" and frame.geometry.notna().all()
         assert frame.geometry.is_valid.all()
-    units = read(served, users.admin, "units")
+    units = read(api, users.admin, "units")
     assert units["code"].str.len().eq(18).all() and units["code"].is_unique
 
 
-def test_gdal_bbox_read_returns_only_what_meets_the_box(served, client, county, users):
+def test_gdal_bbox_read_returns_only_what_meets_the_box(api, client, county, users):
     p = county.p01
     box = (p.lon - 0.002, p.lat - 0.002, p.lon + 0.002, p.lat + 0.002)
-    frame = read(served, users.admin, "units", bbox=box)
+    frame = read(api, users.admin, "units", bbox=box)
     whole = matched(client, users.admin, "units")
     assert 0 < len(frame) < whole and p.unit in set(frame["code"])
     assert len(frame) == matched(client, users.admin, "units", bbox=",".join(map(str, box)))
 
 
-def test_gdal_reads_the_county_zone_in_metres(served, county, users):
-    frame = read(served, users.admin, "communities", CRS="EPSG:4549")
+def test_gdal_reads_the_county_zone_in_metres(api, county, users):
+    frame = read(api, users.admin, "communities", CRS="EPSG:4549")
     assert frame.crs.to_epsg() == 4549
     xmin, ymin, xmax, ymax = frame.total_bounds
     # Zhucheng in the 120°E zone: eastings near 500 km, northings near 3,990 km.
     assert 400_000 < xmin < xmax < 600_000 and 3_900_000 < ymin < ymax < 4_100_000
-    lon_lat = read(served, users.admin, "communities").to_crs(4549)
+    lon_lat = read(api, users.admin, "communities").to_crs(4549)
     assert abs(frame.area.sum() - lon_lat.area.sum()) < 1e-4 * lon_lat.area.sum()
 
 
-def test_gdal_reads_only_the_stations_reports_with_its_token(served, client, users, reports):
-    frame = read(served, users.p02, "reports")
+def test_gdal_reads_only_the_stations_reports_with_its_token(api, client, users, reports):
+    frame = read(api, users.p02, "reports")
     assert len(frame) == matched(client, users.p02, "reports") > 0
     assert set(frame["station"]) == {"370782P02"}
     assert reports.p02_security in set(frame["id"]) and reports.p01_security not in set(frame["id"])
     assert frame["reported_at"].notna().all() and frame.crs.to_string() == "OGC:CRS84"
-    everything = read(served, users.admin, "reports")
+    everything = read(api, users.admin, "reports")
     assert len(everything) > len(frame)
