@@ -109,3 +109,11 @@ def test_an_unoffered_crs_or_bad_datetime_is_a_400_naming_it(client, users):
     got = client.get("/v1/collections/grids/items", params={"crs": "EPSG:3857"},
                      headers=auth(users.p01))  # fmt: skip
     assert got.status_code == 400 and got.json()["field"] == "crs"
+
+
+def test_a_report_outside_the_scope_or_malformed_is_a_404(client, users, reports):
+    other = client.get(f"/v1/collections/reports/items/{reports.p01_security}",
+                       headers=auth(users.p02))  # fmt: skip
+    assert other.status_code == 404
+    assert client.get("/v1/collections/reports/items/security",
+                      headers=auth(users.p02)).status_code == 404  # fmt: skip

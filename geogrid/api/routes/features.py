@@ -6,7 +6,6 @@ the same query and scope as GET /v1/reports (geogrid.reports.queries, `caller.re
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -27,7 +26,7 @@ from geogrid.api.ogc import (
     datetime_interval,
     point_coordinates,
 )
-from geogrid.api.schemas.common import Link
+from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.features import ReportFeature, ReportFeatureCollection, ReportProperties
 from geogrid.api.schemas.grids import (
     Collection,
@@ -51,6 +50,8 @@ TITLES = {
     "units": ("三级网格 Units (level 3)", "About 30 households, one information officer each."),
     "reports": ("上报 Reports", "Geotagged reports in your scope, newest first."),
 }
+# An OGC feature id is any string: one that is not a report's UUID is a 404, not a 422.
+ReportId = Annotated[StorableStr, Path(max_length=64, description="The report's id (a UUID).")]
 CollectionId = Annotated[
     Literal["communities", "grids", "units", "reports"], Path(description="Collection.")
 ]
@@ -147,12 +148,12 @@ def report_items(
             responses={200: {"content": {GEOJSON: {}}}},
             summary="One report as GeoJSON")  # fmt: skip
 def report_item(
-    report_id: uuid.UUID, caller: CallerDep, conn: ConnDep, crs: CrsQuery = None
+    report_id: ReportId, caller: CallerDep, conn: ConnDep, crs: CrsQuery = None
 ) -> Response:
     """One report in the caller's scope (404 outside it) as a point feature."""
     caller.require("reports.read")
     out = chosen_crs(crs, offered_crs(conn, known_version(conn, None)))
-    row = get_report(conn, str(report_id), caller.report_scope())
+    row = get_report(conn, report_id, caller.report_scope())  # 404 for a malformed id too
     audit.record_report_reads(conn, caller, [row], "read")
     return _geojson(_report_feature(row, out).model_dump_json(), out)
 
