@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from geogrid.api.docs import install_docs
 from geogrid.api.errors import install_error_handlers
 from geogrid.api.limits import BodySizeLimit
 from geogrid.api.methods import install_method_guards
@@ -23,7 +24,7 @@ from geogrid.api.settings import ApiSettings, load_api_settings
 from geogrid.api.state import make_state
 from geogrid.settings import Settings, get_settings
 
-PUBLIC_PATHS = ("/", "/conformance", "/healthz")
+PUBLIC_PATHS = ("/", "/v1/", "/conformance", "/v1/conformance", "/healthz")
 UPLOAD_PATHS = ("/v1/photos", "/v1/reports")  # multipart bodies with photos may be larger
 DESCRIPTION = """
 Grids, geotag lookup, reports and statistics of the county's grid management (网格化管理).
@@ -92,7 +93,7 @@ def create_app(
 
     app = FastAPI(
         title="geogrid API", version="1", description=DESCRIPTION, lifespan=lifespan,
-        docs_url="/docs" if api.docs else None, redoc_url="/redoc" if api.docs else None,
+        docs_url=None, redoc_url=None,  # served offline by install_docs, below
         # No OpenTelemetry on an air-gapped network; checking for it costs every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )  # fmt: skip
@@ -102,6 +103,8 @@ def create_app(
         upload_paths=UPLOAD_PATHS,
     )  # fmt: skip
     install(app)
+    if api.docs:
+        install_docs(app)
     install_method_guards(app)
     _document_tokens(app)
     return app

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
+from geogrid.api.ogc import OutputCrs, county_crs_list
 from geogrid.errors import NotFoundError
 from geogrid.storage.duty import on_duty_sql
 from geogrid.vocabulary import CODE_LENGTH, LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
@@ -32,6 +33,9 @@ class GridQuery:
     station: str | None = None
     area: tuple[str, ...] | None = None  # code prefixes of the caller's area; None: all
     simplify_m: float = 0.0
+    srid: int = 4326  # the output CRS (OGC API Part 2), transformed by PostGIS
+    north_first: bool = False  # the CRS's axes start with north (EPSG:4490, 4549)
+    digits: int = 7
 
 
 def grid_features(
@@ -72,6 +76,12 @@ def level_extent(conn: Connection, level: int, version: int) -> list[float] | No
     return None if box[0] is None else [round(float(v), 6) for v in box]
 
 
+def offered_crs(conn: Connection, version: int) -> list[OutputCrs]:
+    """The output CRSs of the county of a version (its zone from its communities' centre)."""
+    box = level_extent(conn, 1, version)
+    return county_crs_list(None if box is None else (box[0] + box[2]) / 2)
+
+
 def instructions_for(conn: Connection, code: str) -> list[dict]:
     """Standing instructions for a grid and the grids containing it, newest first."""
     codes = [code[:n] for n in CODE_LENGTH.values() if n <= len(code)]
@@ -98,6 +108,7 @@ def _params(query: GridQuery) -> dict:
         "x1": x1, "y1": y1, "x2": x2, "y2": y2, "code": query.code,
         "community": query.community, "station": query.station,
         "area": None if query.area is None else list(query.area),
+        "srid": query.srid, "flip": query.north_first, "digits": query.digits,
     }  # fmt: skip
 
 
@@ -117,12 +128,20 @@ where g.version_id = :v and g.level = :level
        select 1 from unnest(cast(:area as text[])) a(prefix) where starts_with(g.code, a.prefix)))
 """
 
+# Simplified (in degrees, for display) before it is moved into the output CRS.
+_SHOWN = (
+    "st_transform(case when :tol > 0 then st_simplifypreservetopology(g.geom, :tol) "
+    "else g.geom end, :srid)"
+)
 _FEATURES_SQL = (
     """
 select json_build_object(
   'type', 'Feature', 'id', g.code,
-  'geometry', st_asgeojson(case when :tol > 0 then st_simplifypreservetopology(g.geom, :tol)
-                                else g.geom end, 7)::json,
+  'geometry', st_asgeojson(case when :flip then st_flipcoordinates("""
+    + _SHOWN
+    + ") else "
+    + _SHOWN
+    + """ end, :digits, 0)::json,
   'properties', json_build_object(
     'code', g.code, 'name', g.name, 'level', g.level, 'kind', g.kind, 'parent', p.code,
     'community', left(g.code, 12), 'station', st.code, 'station_name', st.name,

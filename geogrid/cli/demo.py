@@ -119,7 +119,10 @@ def _serve(station: str) -> None:
     console.print(f"county map:  {base}/maps/county.html?api_key={admin}", soft_wrap=True)
     console.print(f"station map: {base}/maps/stations/{station}.html?api_key={desk}",
                   soft_wrap=True)  # fmt: skip
-    console.print(f"API docs:    {base}/docs  (Authorization: Bearer {admin})", soft_wrap=True)
+    console.print(f"API docs:    {base}/docs  and  {base}/redoc  (work offline)", soft_wrap=True)
+    console.print(f"OGC API - Features landing page: {base}/v1/  (QGIS: add a WFS / OGC API "
+                  f"- Features connection to {base}/v1 with the header "
+                  f"Authorization: Bearer {admin})", soft_wrap=True)  # fmt: skip
     console.print(f'try: curl -H "Authorization: Bearer {admin}" '
                   f'"{base}/v1/lookup?lon=119.40&lat=36.00"', soft_wrap=True)  # fmt: skip
     serve_commands.run_server(serve_commands.ServeOptions(log_level="warning"))

@@ -132,6 +132,16 @@ def list_reports(
     return rows[:limit], len(rows) > limit
 
 
+def count_reports(conn: Connection, filters: ReportFilter, scope: ReportScope) -> int:
+    """How many reports the filter matches in scope (a list's `numberMatched`)."""
+    query = (
+        select(func.count())
+        .select_from(R.join(C, C.c.id == R.c.category_id))
+        .where(*filters.conditions(), scope.condition())
+    )
+    return conn.execute(query).scalar_one()
+
+
 def iter_reports(
     conn: Connection, filters: ReportFilter, scope: ReportScope, *, limit: int | None
 ) -> Iterator[dict]:

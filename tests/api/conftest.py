@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -83,6 +90,40 @@ def reports(county: County) -> Iterator[Reports]:
     with county.engine.begin() as conn:
         conn.execute(text("delete from reports where reporter like :p"),
                      {"p": USER_PREFIX + "%"})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def served(county, users) -> Iterator[str]:
+    """`geogrid serve` in a process of its own on a free loopback port, on the county
+    database, with pages of at most 20 items; its address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
+    env |= {"GEOGRID_DATABASE_URL": county.engine.url.render_as_string(hide_password=False),
+            "GEOGRID_API_MAX_PAGE_SIZE": "20", "GEOGRID_API_DEFAULT_PAGE_SIZE": "10",
+            "GEOGRID_API_AUTH_CACHE_SECONDS": "0"}  # fmt: skip
+    code = "import typer; from geogrid.cli.serve import serve; typer.run(serve)"
+    command = [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            assert server.poll() is None, "geogrid serve stopped"
+            assert time.monotonic() < deadline, f"no answer from {url} within 60 s"
+            time.sleep(0.3)
 
 
 def auth(token: str) -> dict[str, str]:

@@ -20,7 +20,8 @@ from tests.media.photos import jpeg, png
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
 FIELD = ("admin", "p01", "p02", "staff01", "staff02")  # the roles that work in the field
-PUBLIC = {("GET", "/"), ("GET", "/conformance"), ("GET", "/healthz")}
+PUBLIC = {("GET", "/"), ("GET", "/v1/"), ("GET", "/conformance"), ("GET", "/v1/conformance"),
+          ("GET", "/healthz")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
         Case("GET", "/v1/me", "/v1/me", statuses(200, ROLES)),
         Case("GET", "/v1/lookup", f"/v1/lookup?lon={place.lon}&lat={place.lat}",
              statuses(200, own, others)),
-        Case("GET", "/v1/collections", "/v1/collections", statuses(200, FIELD)),
+        # Departments read reports, so the reports collection (only) is listed for them.
+        Case("GET", "/v1/collections", "/v1/collections", statuses(200, ROLES)),
         Case("GET", "/v1/collections/{collection_id}", "/v1/collections/units",
              statuses(200, FIELD)),
         Case("GET", "/v1/collections/{collection_id}/items", "/v1/collections/units/items",
@@ -100,6 +102,14 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
         Case("GET", "/v1/reports/{report_id}", f"/v1/reports/{security}",
              statuses(200, own, ("p02", "staff02", "fire", "environment"))),
         Case("GET", "/v1/reports/{report_id}", f"/v1/reports/{fire}",
+             statuses(200, (*own, "fire"), ("p02", "staff02", "environment"))),
+        Case("GET", "/v1/collections/reports/items", "/v1/collections/reports/items",
+             statuses(200, ROLES)),
+        Case("GET", "/v1/collections/reports/items/{report_id}",
+             f"/v1/collections/reports/items/{security}",
+             statuses(200, own, ("p02", "staff02", "fire", "environment"))),
+        Case("GET", "/v1/collections/reports/items/{report_id}",
+             f"/v1/collections/reports/items/{fire}",
              statuses(200, (*own, "fire"), ("p02", "staff02", "environment"))),
         Case("POST", "/v1/reports/{report_id}/status", f"/v1/reports/{security}/status",
              statuses(409, own, ("p02", "staff02", "fire", "environment")),
@@ -193,6 +203,9 @@ def test_lists_of_the_other_station_hold_nothing_of_p01(client, county, reports,
         headers = auth(users.by_name()[role])
         listed = client.get("/v1/reports", params={"limit": 20}, headers=headers).json()
         assert not {r["id"] for r in listed["items"]} & p01_ids, role
+        features = client.get("/v1/collections/reports/items", params={"limit": 20},
+                              headers=headers).json()["features"]  # fmt: skip
+        assert not {f["id"] for f in features} & p01_ids, role
         exported = client.get("/v1/reports/export", headers=headers).text
         assert not any(i in exported for i in p01_ids), role
         requests = client.get("/open311/v2/requests.json", params={"start_date": "2026-01-01"},

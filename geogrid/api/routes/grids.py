@@ -1,4 +1,5 @@
-"""Grids in the OGC API - Features style; versions, diffs and standing instructions."""
+"""Grid levels' items in the OGC API - Features style; versions, diffs and standing
+instructions. The landing page and the collections are in routes/features.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from geogrid.access.roles import Caller
-from geogrid.api.deps import BboxDep, CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
+from geogrid.api.deps import CallerDep, ConnDep, PageDep, SingleValues, StateDep, next_link
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.features import (
     COLLECTIONS,
@@ -18,19 +19,16 @@ from geogrid.api.features import (
     grid_features,
     instruction,
     instructions_for,
-    level_extent,
     level_of_code,
+    offered_crs,
 )
+from geogrid.api.ogc import BboxRequestDep, CrsQuery, chosen_crs
 from geogrid.api.schemas.common import Link, StorableStr
 from geogrid.api.schemas.grids import (
-    Collection,
-    Collections,
-    Extent,
     GridFeature,
     GridFeatureCollection,
     InstructionIn,
     InstructionOut,
-    SpatialExtent,
     VersionDiffOut,
     VersionOut,
 )
@@ -44,14 +42,6 @@ router = APIRouter(
     prefix="/v1", tags=["grids"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues]
 )
 GEOJSON = "application/geo+json"
-TITLES = {
-    "communities": ("社区 Communities (level 1)", "Level-1 grids: whole communities."),
-    "grids": (
-        "二级网格 Grids (level 2)",
-        "Natural villages and town blocks, one grid leader each.",
-    ),
-    "units": ("三级网格 Units (level 3)", "About 30 households, one information officer each."),
-}
 CollectionId = Annotated[Literal["communities", "grids", "units"], Path(description="Level.")]
 GridCode = Annotated[StorableStr, Path(max_length=18, description="A 12, 15 or 18 digit grid code.",
                                examples=["370782001001002"])]  # fmt: skip
@@ -63,28 +53,6 @@ SimplifyQuery = Annotated[
 ]
 
 
-@router.get("/collections", response_model=Collections, summary="The three grid levels")
-def collections(request: Request, caller: CallerDep, conn: ConnDep) -> Collections:
-    """One collection per level of the active version, with its extent."""
-    caller.require("grids.read")
-    version = known_version(conn, None)
-    found = [_collection(request, cid, level_extent(conn, level, version))
-             for cid, level in COLLECTIONS.items()]  # fmt: skip
-    self = Link(href=str(request.url), rel="self", type="application/json")
-    return Collections(collections=found, links=[self])
-
-
-@router.get("/collections/{collection_id}", response_model=Collection, summary="One level")
-def collection(
-    request: Request, collection_id: CollectionId, caller: CallerDep, conn: ConnDep
-) -> Collection:
-    """A grid level of the active version."""
-    caller.require("grids.read")
-    version = known_version(conn, None)
-    extent = level_extent(conn, COLLECTIONS[collection_id], version)
-    return _collection(request, collection_id, extent)
-
-
 @router.get(
     "/collections/{collection_id}/items",
     response_model=GridFeatureCollection,
@@ -93,7 +61,10 @@ def collection(
 )
 def items(
     request: Request, collection_id: CollectionId, caller: CallerDep, conn: ConnDep,
-    page: PageDep, bbox: BboxDep, version: VersionQuery = None,
+    page: PageDep, bbox: BboxRequestDep, version: VersionQuery = None, crs: CrsQuery = None,
+    when: Annotated[str | None, Query(alias="datetime", max_length=80, description="Accepted "
+                                      "for OGC clients; grids carry no time (use `version`).")]
+    = None,
     code: Annotated[StorableStr | None, Query(max_length=18,
                                               description="Exact grid code.")] = None,
     community: Annotated[StorableStr | None, Query(max_length=12,
@@ -103,11 +74,15 @@ def items(
     simplify: SimplifyQuery = 0.0,
 ) -> Response:  # fmt: skip
     """Grids in the caller's area, by code, filtered by bbox, code, community or station,
-    paged with limit/offset (`next` link), optionally simplified."""
+    paged with limit/offset (`next` link), optionally simplified, in CRS84 or `crs`."""
     caller.require("grids.read")
+    number = known_version(conn, version)
+    offered = offered_crs(conn, number)
+    out = chosen_crs(crs, offered)
+    box = bbox.lon_lat(offered)
     query = GridQuery(
-        COLLECTIONS[collection_id], known_version(conn, version), china_today(), bbox, code,
-        community, station, caller.area_codes(), simplify,
+        COLLECTIONS[collection_id], number, china_today(), box, code, community, station,
+        caller.area_codes(), simplify, out.srid, out.north_first, out.digits,
     )  # fmt: skip
     features, matched = grid_features(conn, query, limit=page.limit, offset=page.offset)
     links = [Link(href=str(request.url), rel="self", type=GEOJSON)]
@@ -120,7 +95,7 @@ def items(
         f'"links":[{",".join(link.model_dump_json(exclude_none=True) for link in links)}],'
         '"features":['
     )
-    return Response(head + ",".join(features) + "]}", media_type=GEOJSON)
+    return Response(head + ",".join(features) + "]}", media_type=GEOJSON, headers=out.header())
 
 
 @router.get(
@@ -131,12 +106,12 @@ def items(
 )
 def item(
     collection_id: CollectionId, code: GridCode, caller: CallerDep, conn: ConnDep,
-    version: VersionQuery = None, simplify: SimplifyQuery = 0.0,
+    version: VersionQuery = None, simplify: SimplifyQuery = 0.0, crs: CrsQuery = None,
 ) -> Response:  # fmt: skip
-    """One grid by code (OGC feature id)."""
+    """One grid by code (OGC feature id), in CRS84 or `crs`."""
     if level_of_code(code) != COLLECTIONS[collection_id]:
         raise NotFoundError(f"no grid {code} among the {collection_id}", field="code")
-    return _one_grid(code, caller, conn, version, simplify)
+    return _one_grid(code, caller, conn, version, simplify, crs)
 
 
 @router.get("/grids/{code}", response_model=GridFeature,
@@ -149,14 +124,19 @@ def grid(
     return _one_grid(code, caller, conn, version, simplify)
 
 
-def _one_grid(code: str, caller: Caller, conn, version: int | None, simplify: float) -> Response:
+def _one_grid(
+    code: str, caller: Caller, conn, version: int | None, simplify: float, crs: str | None = None
+) -> Response:
     caller.require("grids.read")
     level = level_of_code(code)
     if not caller.covers(code):
         raise NotFoundError(f"no grid {code}", field="code")
-    query = GridQuery(level, known_version(conn, version), china_today(), code=code,
-                      area=caller.area_codes(), simplify_m=simplify)  # fmt: skip
-    return Response(grid_feature(conn, query), media_type=GEOJSON)
+    number = known_version(conn, version)
+    out = chosen_crs(crs, offered_crs(conn, number))
+    query = GridQuery(level, number, china_today(), code=code, area=caller.area_codes(),
+                      simplify_m=simplify, srid=out.srid, north_first=out.north_first,
+                      digits=out.digits)  # fmt: skip
+    return Response(grid_feature(conn, query), media_type=GEOJSON, headers=out.header())
 
 
 @router.get("/grid-versions", response_model=list[VersionOut], summary="Grid versions")
@@ -214,17 +194,6 @@ def add_instruction(
         raise NotFoundError(f"no grid {code}", field="code")
     number = instruct_grid(conn, code, body.text, actor=caller.name, station_id=caller.station_id)
     return InstructionOut(**instruction(conn, number))
-
-
-def _collection(request: Request, cid: str, bbox: list[float] | None) -> Collection:
-    base = str(request.base_url).rstrip("/")
-    title, description = TITLES[cid]
-    links = [
-        Link(href=f"{base}/v1/collections/{cid}", rel="self", type="application/json"),
-        Link(href=f"{base}/v1/collections/{cid}/items", rel="items", type=GEOJSON),
-    ]
-    extent = Extent(spatial=SpatialExtent(bbox=[bbox])) if bbox else None
-    return Collection(id=cid, title=title, description=description, extent=extent, links=links)
 
 
 def _now() -> str:

@@ -40,19 +40,20 @@ class Extent(BaseModel):
 
 
 class Collection(BaseModel):
-    """One grid level of the active version."""
+    """One grid level of the active version, or the reports in the caller's scope."""
 
-    id: Literal["communities", "grids", "units"]
+    id: Literal["communities", "grids", "units", "reports"]
     title: str
     description: str
     itemType: str = "feature"
-    crs: list[str] = [CRS84]
+    crs: list[str] = Field(default=[CRS84], description="The CRSs items can be served in.")
+    storageCrs: str = CRS84
     extent: Extent | None = None
     links: list[Link]
 
 
 class Collections(BaseModel):
-    """The three grid levels."""
+    """The three grid levels and the reports."""
 
     collections: list[Collection]
     links: list[Link]
