@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import shapely
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geogrid.prints.data import BaseMap, Contact, GridSheet
-from geogrid.prints.draw import (
-    Column,
-    Page,
-    draw_table,
-    label,
-    map_axes,
-    mask_outside,
-    new_page,
-    north_arrow,
-    outlines,
-    scale_bar,
-    table_capacity,
-)
-from geogrid.prints.furniture import (
-    COMMUNITY_DARK,
-    GRID_RED,
-    KEY_PLACE_STYLE,
-    NEIGHBOUR_GREY,
-    SHEET_LINES,
-    UNIT_BLUE,
-    UNIT_DASH,
-    draw_legend,
-    draw_notes,
-    station_marker,
-)
+from geogrid.prints.draw import Column, Page, draw_table, map_axes, new_page, table_capacity
+from geogrid.prints.furniture import SHEET_LINES, draw_legend, draw_notes
 from geogrid.prints.layout import Box, PageLayout
-from geogrid.prints.streets import draw_streets
+from geogrid.prints.sheetmap import draw_sheet_map
 
 UNIT_COLUMNS = (
     Column("编号", 7),
@@ -50,62 +25,10 @@ def draw_sheet(
     """The sheet of one grid on the page `layout` plans; base is clipped to its extent."""
     page = new_page(layout.width_mm, layout.height_mm)
     ax = map_axes(page, layout)
-    _draw_map(ax, sheet, base.within(layout.extent), layout)
+    unlabelled = draw_sheet_map(ax, sheet, base.within(layout.extent), layout)
     _draw_title(page, layout.header, sheet, layout, page_label)
-    _draw_panel(page, layout, sheet)
+    _draw_panel(page, layout, sheet, unlabelled)
     return page.fig
-
-
-def _draw_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> None:
-    mask_outside(ax, layout.extent, sheet.geometry)
-    outlines(ax, base.grids.geometry.values, colors=NEIGHBOUR_GREY, linewidths=0.6, zorder=1)
-    outlines(
-        ax,
-        base.communities.geometry.values,
-        colors=COMMUNITY_DARK,
-        linewidths=1.0,
-        linestyles="dashdot",
-        zorder=1.2,
-    )
-    draw_streets(ax, base.streets, layout, detailed=True)
-    for row in base.grids.itertuples():
-        if row.code != sheet.code:
-            at = shapely.point_on_surface(row.geom)
-            label(ax, (at.x, at.y), row.name, 6.5, color="#8a8a8a", zorder=3, path_effects=[])
-    outlines(
-        ax,
-        sheet.units.geometry.values,
-        colors=UNIT_BLUE,
-        linewidths=0.7,
-        linestyles=[UNIT_DASH],
-        zorder=5,
-    )
-    for code, at in zip(
-        sheet.units["code"], shapely.point_on_surface(sheet.units.geometry.values), strict=True
-    ):
-        label(ax, (at.x, at.y), code[-3:], 7.5, color=UNIT_BLUE, zorder=6.5)
-    outlines(ax, [sheet.geometry], colors=GRID_RED, linewidths=2.0, zorder=5.5)
-    _draw_key_places(ax, sheet)
-    for station in base.stations:
-        station_marker(ax, station)
-    scale_bar(ax, layout)
-    north_arrow(ax, layout)
-
-
-def _draw_key_places(ax: Axes, sheet: GridSheet) -> None:
-    for category, (marker, color, size) in KEY_PLACE_STYLE.items():
-        places = sheet.key_places[sheet.key_places["category"] == category]
-        if len(places):
-            ax.scatter(
-                places.geometry.x,
-                places.geometry.y,
-                s=size,
-                marker=marker,
-                c=color,
-                edgecolors="white",
-                linewidths=0.4,
-                zorder=7,
-            )
 
 
 def _people(contacts: list[Contact], limit: int = 3) -> str:
@@ -146,7 +69,7 @@ def _draw_title(page: Page, box: Box, sheet: GridSheet, layout: PageLayout, page
     page.line([box.x, right], [box.y, box.y], linewidth=0.8, color="black")
 
 
-def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet) -> None:
+def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet, unlabelled: list[str]) -> None:
     legend, table, notes = _panel_boxes(layout)
     draw_legend(page, legend, SHEET_LINES, key_places=True)
     rows = [
@@ -165,6 +88,8 @@ def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet) -> None:
     places = [f"重点场所 {sheet.key_place_total} 处（按上报位置计）"]
     if len(sheet.key_places) < sheet.key_place_total:
         places.append(f"图上仅标最近上报的 {len(sheet.key_places)} 处")
+    if unlabelled:  # the key of last resort: codes neither the map nor an inset could hold
+        places.append("图上未标编号的三级网格：" + "、".join(c[-3:] for c in unlabelled))
     draw_notes(page, notes, layout, sheet.epsg, extra=places)
 
 

@@ -1,0 +1,178 @@
+"""The map of a grid sheet: its layers, then labels placed so that none hides another.
+
+Labels go on in priority order on one LabelBoard: the scale bar, north arrow, key-place
+symbols and stations are blocked first; then the station names, the unit codes (smallest
+unit first, around its representative point, shrinking to 3/4 size at most), the street
+names and the neighbouring grids' names. Unit codes that fit nowhere are shown in an inset
+at a larger scale (geogrid.prints.inset); any the inset cannot hold either are listed in
+the sheet's notes.
+"""
+
+from __future__ import annotations
+
+import shapely
+from matplotlib.axes import Axes
+
+from geogrid.prints.data import BaseMap, GridSheet, StationInfo
+from geogrid.prints.draw import furniture_areas, mask_outside, north_arrow, outlines, scale_bar
+from geogrid.prints.furniture import (
+    COMMUNITY_DARK,
+    GRID_RED,
+    KEY_PLACE_STYLE,
+    NEIGHBOUR_GREY,
+    STATION_NAVY,
+    STATION_PT2,
+    UNIT_BLUE,
+    UNIT_DASH,
+    station_marker,
+)
+from geogrid.prints.labels import SIZE_STEPS, LabelBoard, around
+from geogrid.prints.layout import PageLayout
+from geogrid.prints.streets import draw_streets, label_streets
+
+UNIT_PT = 7.5
+NEIGHBOUR_PT = 6.5
+STATION_PT = 6.5
+
+
+def draw_sheet_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> list[str]:
+    """Draw the map of a sheet; returns the codes of units labelled on neither map nor inset."""
+    from geogrid.prints.inset import add_inset  # the inset draws layers from this module
+
+    draw_layers(ax, sheet, base, layout.extent)
+    scale_bar(ax, layout)
+    north_arrow(ax, layout)
+    board = LabelBoard(ax, layout.scale)
+    for area in furniture_areas(layout):
+        board.block(area)
+    block_symbols(board, sheet, base.stations)
+    label_stations(board, base.stations)
+    trial = board.copy()
+    missing = unit_labels(trial, sheet.units, draw=False)
+    if missing:
+        missing = add_inset(ax, board, sheet, base, layout, missing)
+    else:
+        unit_labels(board, sheet.units)
+    label_streets(board, base.streets, layout)
+    _label_neighbours(board, base, sheet.code)
+    return missing
+
+
+def draw_layers(ax: Axes, sheet: GridSheet, base: BaseMap, extent: tuple) -> None:
+    """Everything on a sheet's map but its labels and furniture."""
+    mask_outside(ax, extent, sheet.geometry)
+    outlines(ax, base.grids.geometry.values, colors=NEIGHBOUR_GREY, linewidths=0.6, zorder=1)
+    outlines(
+        ax,
+        base.communities.geometry.values,
+        colors=COMMUNITY_DARK,
+        linewidths=1.0,
+        linestyles="dashdot",
+        zorder=1.2,
+    )
+    draw_streets(ax, base.streets)
+    outlines(
+        ax,
+        sheet.units.geometry.values,
+        colors=UNIT_BLUE,
+        linewidths=0.7,
+        linestyles=[UNIT_DASH],
+        zorder=5,
+    )
+    outlines(ax, [sheet.geometry], colors=GRID_RED, linewidths=2.0, zorder=5.5)
+    _draw_key_places(ax, sheet)
+    for station in base.stations:
+        station_marker(ax, station, named=False)
+
+
+def _draw_key_places(ax: Axes, sheet: GridSheet) -> None:
+    for category, (marker, color, size) in KEY_PLACE_STYLE.items():
+        places = sheet.key_places[sheet.key_places["category"] == category]
+        if len(places):
+            ax.scatter(
+                places.geometry.x,
+                places.geometry.y,
+                s=size,
+                marker=marker,
+                c=color,
+                edgecolors="white",
+                linewidths=0.4,
+                zorder=7,
+                gid="symbol",
+            )
+
+
+def block_symbols(board: LabelBoard, sheet: GridSheet, stations: list[StationInfo]) -> None:
+    """Key places and station stars: labels keep off them."""
+    for category, (_, _, size) in KEY_PLACE_STYLE.items():
+        places = sheet.key_places[sheet.key_places["category"] == category]
+        board.block_symbols(places.geometry.x, places.geometry.y, size)
+    located = [s.location for s in stations if s.location is not None]
+    board.block_symbols([p.x for p in located], [p.y for p in located], STATION_PT2)
+
+
+def label_stations(board: LabelBoard, stations: list[StationInfo]) -> None:
+    """Each station's name beside its star: right, left, above or below, where it is free."""
+    for station in stations:
+        if station.location is None:
+            continue
+        x, y = station.location.x, station.location.y
+        w, h = board.text_size(station.name, STATION_PT)
+        gap = 4.5 * board.per_pt  # half the star and a little air
+        sides = [
+            (x + gap + w / 2, y),
+            (x - gap - w / 2, y),
+            (x, y + gap + h / 2),
+            (x, y - gap - h / 2),
+        ]
+        board.place(station.name, sides, STATION_PT, color=STATION_NAVY, zorder=8, gid="station")
+
+
+def unit_labels(board: LabelBoard, units, *, draw: bool = True, only=None) -> list[str]:
+    """Place unit codes, smallest unit first; returns the codes that found no place.
+
+    With `draw` false it only takes their places on the board (a trial); `only` limits the
+    labels to these codes (an inset labels its own units first).
+    """
+    order = units.assign(_area=units.geometry.area).sort_values("_area")
+    missing = []
+    for code, geom in zip(order["code"], order.geometry.values, strict=True):
+        if only is not None and code not in only:
+            continue
+        text = code[-3:]
+        at = shapely.point_on_surface(geom)
+        spots = around((at.x, at.y), board, text, UNIT_PT)
+        how = {"steps": SIZE_STEPS, "inside": geom}
+        if draw:
+            found = board.place(
+                text, spots, UNIT_PT, color=UNIT_BLUE, zorder=6.5, gid=f"unit:{code}", **how
+            )
+        else:
+            found = board.find(text, spots, UNIT_PT, **how)
+        if found is None:
+            missing.append(code)
+    return missing
+
+
+def _label_neighbours(board: LabelBoard, base: BaseMap, own_code: str) -> None:
+    """Names of the neighbouring grids inside the frame, in grey, where they fit."""
+    minx, miny, maxx, maxy = board.frame.bounds
+    grids = base.grids
+    for code, name, geom in zip(grids["code"], grids["name"], grids.geometry, strict=True):
+        if code == own_code:
+            continue
+        seen = shapely.clip_by_rect(geom, minx, miny, maxx, maxy)
+        if seen.is_empty:
+            continue
+        at = shapely.point_on_surface(seen)
+        spots = around((at.x, at.y), board, name, NEIGHBOUR_PT)
+        board.place(
+            name,
+            spots,
+            NEIGHBOUR_PT,
+            inside=seen,
+            color="#8a8a8a",
+            zorder=3,
+            path_effects=[],
+            gid="grid",
+        )
