@@ -4,17 +4,26 @@ Labels go on in priority order on one LabelBoard: the scale bar, north arrow, ke
 symbols and stations are blocked first; then the station names, the unit codes (smallest
 unit first, around its representative point, shrinking to 3/4 size at most), the street
 names and the neighbouring grids' names. Unit codes that fit nowhere are shown in an inset
-at a larger scale (geogrid.prints.inset); any the inset cannot hold either are listed in
-the sheet's notes.
+at a larger scale (geogrid.prints.inset); any the inset cannot hold (a sliver too long for
+one) are set beside their unit with a leader line; the last resort is the sheet's notes.
 """
 
 from __future__ import annotations
+
+import math
 
 import shapely
 from matplotlib.axes import Axes
 
 from geogrid.prints.data import BaseMap, GridSheet, StationInfo
-from geogrid.prints.draw import furniture_areas, mask_outside, north_arrow, outlines, scale_bar
+from geogrid.prints.draw import (
+    furniture_areas,
+    label,
+    mask_outside,
+    north_arrow,
+    outlines,
+    scale_bar,
+)
 from geogrid.prints.furniture import (
     COMMUNITY_DARK,
     GRID_RED,
@@ -33,6 +42,7 @@ from geogrid.prints.streets import draw_streets, label_streets
 UNIT_PT = 7.5
 NEIGHBOUR_PT = 6.5
 STATION_PT = 6.5
+LEADER_PT = (14, 22, 32)  # how far from its unit a code with a leader line may sit
 
 
 def draw_sheet_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> list[str]:
@@ -51,6 +61,7 @@ def draw_sheet_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout
     missing = unit_labels(trial, sheet.units, draw=False)
     if missing:
         missing = add_inset(ax, board, sheet, base, layout, missing)
+        missing = [code for code in missing if not _leader_label(board, sheet.units, code)]
     else:
         unit_labels(board, sheet.units)
     label_streets(board, base.streets, layout)
@@ -152,6 +163,32 @@ def unit_labels(board: LabelBoard, units, *, draw: bool = True, only=None) -> li
         if found is None:
             missing.append(code)
     return missing
+
+
+def _leader_label(board: LabelBoard, units, code: str) -> bool:
+    """A code beside its unit with a thin line to it (slivers no inset can widen enough).
+
+    Tried nearest first in twelve directions; the label and its line must both be free.
+    """
+    geom = units.geometry.values[list(units["code"]).index(code)]
+    anchor = shapely.point_on_surface(geom)
+    text, size = code[-3:], UNIT_PT * SIZE_STEPS[1]
+    near = anchor.buffer(2 * board.per_pt)  # the line may start under a symbol at the unit
+    for distance_pt in LEADER_PT:
+        reach = distance_pt * board.per_pt
+        for step in range(12):
+            angle = math.radians(step * 30)
+            xy = (anchor.x + reach * math.cos(angle), anchor.y + reach * math.sin(angle))
+            box = board.box_at(text, size, xy)
+            line = shapely.LineString([(anchor.x, anchor.y), xy]).difference(box.union(near))
+            if board.is_free(box) and (line.is_empty or board.is_free(line)):
+                board.block(box)
+                if not line.is_empty:
+                    board.block(line)
+                    board.ax.plot(*line.xy, color=UNIT_BLUE, linewidth=0.5, zorder=6.4)
+                label(board.ax, xy, text, size, color=UNIT_BLUE, zorder=6.5, gid=f"unit:{code}")
+                return True
+    return False
 
 
 def _label_neighbours(board: LabelBoard, base: BaseMap, own_code: str) -> None:

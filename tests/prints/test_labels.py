@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass, field
 
+import pytest
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -13,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from sqlalchemy import Connection, text
 
+from geogrid.prints import sheetmap
 from geogrid.prints.data import grid_sheets, read_base_map, read_print_data
 from geogrid.prints.fonts import print_style
 from geogrid.prints.labels import LabelBoard
@@ -41,27 +44,55 @@ from (select (st_dump(st_generatepoints(g.geom, :n, :seed))).geom from grids g
 
 
 def test_every_sheet_of_the_densest_station_is_legible(conn: Connection) -> None:
-    station = conn.scalar(text(_DENSEST_SQL))
-    codes = _station_grids(conn, station)
+    seen = _print_densest_station(conn)
+    assert seen.labels > 10 * seen.sheets  # the measure saw the labels it judges
+    assert seen.problems == []
+
+
+def test_codes_too_big_for_their_units_go_to_an_inset_or_a_leader(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheetmap, "UNIT_PT", 11.0)  # as if the units were half the size
+    seen = _print_densest_station(conn)
+    assert seen.insets >= 1 and seen.leaders >= 1
+    assert seen.problems == []  # still no overlap, and every code is on its sheet
+
+
+@dataclass
+class _Seen:
+    """What the measure found over a station's sheets."""
+
+    sheets: int = 0
+    labels: int = 0
+    insets: int = 0
+    leaders: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _print_densest_station(conn: Connection) -> _Seen:
+    """Draw every sheet of the densest station, with key places, and measure each."""
+    codes = _station_grids(conn, conn.scalar(text(_DENSEST_SQL)))
     _add_key_places(conn, codes)  # key-place symbols that labels must keep off
+    seen = _Seen()
     with print_style():
         version = known_version(conn)
         data = read_print_data(conn, codes, version)
         sheets = grid_sheets(data)
         layouts = [plan_page(sheet.geometry.bounds, "A4") for sheet in sheets]
         base = read_base_map(conn, version, _union(layouts), data.epsg)
-        problems, labels = [], 0
         for sheet, layout in zip(sheets, layouts, strict=True):
             figure = draw_sheet(sheet, base, layout)
             found, shown, count = _measure(figure)
-            labels += count
-            problems += [f"{sheet.code}: {p}" for p in found]
+            seen.sheets += 1
+            seen.labels += count
+            seen.insets += len(figure.axes) - 1
+            seen.leaders += len(figure.axes[0].lines)
+            seen.problems += [f"{sheet.code}: {p}" for p in found]
             keyed = _keyed(figure)
             for code in sheet.units["code"]:
                 if code not in shown and code[-3:] not in keyed:
-                    problems.append(f"{sheet.code}: unit {code} shown nowhere")
-    assert labels > 10 * len(sheets)  # the measure saw the labels it judges
-    assert problems == []
+                    seen.problems.append(f"{sheet.code}: unit {code} shown nowhere")
+    return seen
 
 
 def _station_grids(conn: Connection, station: str) -> list[str]:
