@@ -2,7 +2,7 @@
 
 A LabelBoard belongs to one map axes. Symbols and furniture are blocked first (they cannot
 move); labels are then placed in priority order, each at the first free candidate position
-and size, its box measured with matplotlib's own text metrics (the renderer that draws it),
+and size, its box measured by matplotlib's own text layout (as the drawn label will be),
 in map metres at the printed scale. A label that finds no free place is not drawn and the
 caller decides what to do instead (an inset, a key, or nothing for minor names).
 """
@@ -12,13 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import shapely
 import shapely.affinity
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
@@ -32,19 +35,14 @@ AROUND = ((0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-
 
 @dataclass
 class LabelBoard:
-    """The occupied boxes of one map axes, in map metres, and how to measure text there."""
+    """The taken boxes of one map axes, in map metres, and the labels placed among them."""
 
     ax: Axes
     scale: int  # the printed scale 1:N
     boxes: list = field(default_factory=list)  # shapely polygons already taken
     _bounds: list = field(default_factory=list)
-    _sizes: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        canvas = self.ax.figure.canvas
-        if not hasattr(canvas, "get_renderer"):
-            canvas = FigureCanvasAgg(self.ax.figure)
-        self._renderer: RendererBase = canvas.get_renderer()
         minx, maxx = self.ax.get_xlim()
         miny, maxy = self.ax.get_ylim()
         self.frame = shapely.box(minx, miny, maxx, maxy)
@@ -55,20 +53,9 @@ class LabelBoard:
         return self.scale / 1000 * PT_MM
 
     def text_size(self, text: str, size: float) -> tuple[float, float]:
-        """Width and height of a text in metres, as matplotlib lays it out (cached)."""
-        key = (text, size)
-        if key not in self._sizes:
-            # A Text laid out as the drawn one is: its box holds the font's line height,
-            # which is taller than the glyphs of digits alone.
-            probe = Text(0, 0, text, fontproperties=FontProperties(size=size))
-            probe.set_figure(self.ax.figure)
-            extent = probe.get_window_extent(self._renderer)
-            px_per_pt = self._renderer.points_to_pixels(1.0)
-            self._sizes[key] = (
-                extent.width / px_per_pt * self.per_pt,
-                extent.height / px_per_pt * self.per_pt,
-            )
-        return self._sizes[key]
+        """Width and height of a text in metres, as matplotlib lays it out."""
+        w, h = _text_points(text, size)
+        return w * self.per_pt, h * self.per_pt
 
     def block(self, geom) -> None:
         """Mark a shape (a symbol, a piece of furniture, an inset) as taken."""
@@ -106,7 +93,7 @@ class LabelBoard:
 
     def copy(self) -> LabelBoard:
         """A board with the same taken boxes, for a trial placement that may be thrown away."""
-        twin = LabelBoard(self.ax, self.scale, list(self.boxes), list(self._bounds), self._sizes)
+        twin = LabelBoard(self.ax, self.scale, list(self.boxes), list(self._bounds))
         return twin
 
     def find(
@@ -142,6 +129,32 @@ class LabelBoard:
             return None
         rotation = how.get("rotation", 0.0)
         return label(self.ax, found[0], text, found[1], rotation=rotation, **kw)
+
+
+@lru_cache(maxsize=1)
+def _probe() -> tuple[Figure, RendererBase]:
+    """A figure and Agg renderer that measure text (sizes in points do not depend on dpi)."""
+    figure = Figure()
+    return figure, FigureCanvasAgg(figure).get_renderer()
+
+
+@lru_cache(maxsize=4096)
+def _measured(text: str, size: float, family: tuple) -> tuple[float, float]:
+    # A Text laid out as the drawn one is: its box holds the font's line height, which is
+    # taller than the glyphs of digits alone.
+    figure, renderer = _probe()
+    probe = Text(0, 0, text, fontproperties=FontProperties(size=size))
+    probe.set_figure(figure)
+    extent = probe.get_window_extent(renderer)
+    px_per_pt = renderer.points_to_pixels(1.0)
+    return extent.width / px_per_pt, extent.height / px_per_pt
+
+
+def _text_points(text: str, size: float) -> tuple[float, float]:
+    """Width and height in points of a text at a size in the current font (sheets repeat
+    the same codes and names, so the measure is cached per font family)."""
+    family = tuple(rcParams["font.family"]) + tuple(rcParams["font.sans-serif"])
+    return _measured(text, size, family)
 
 
 def around(anchor: tuple[float, float], board: LabelBoard, text: str, size: float) -> list:
