@@ -20,7 +20,7 @@ from geogrid.prints.data import BaseMap, GridSheet
 from geogrid.prints.draw import furniture_areas
 from geogrid.prints.labels import LabelBoard
 from geogrid.prints.layout import SCALES, Box, PageLayout
-from geogrid.prints.sheetmap import block_symbols, draw_layers, unit_labels
+from geogrid.prints.sheetmap import block_symbols, draw_layers, unit_labels, unit_places
 
 MAX_SHARE = 0.42  # of the map frame's width and height an inset may take
 MIN_MM = 28.0  # the smallest inset side, so its caption and a few codes fit
@@ -51,7 +51,7 @@ def add_inset(
             break
         trial = board.copy()
         trial.block(plan.footprint)
-        again = unit_labels(trial, sheet.units, draw=False)
+        _, again = unit_places(trial, sheet.units)
         if set(again) <= set(wanted):
             break
         wanted = sorted(set(wanted) | set(again))

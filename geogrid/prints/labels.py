@@ -43,6 +43,7 @@ class LabelBoard:
     _bounds: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._array: np.ndarray | None = None
         minx, maxx = self.ax.get_xlim()
         miny, maxy = self.ax.get_ylim()
         self.frame = shapely.box(minx, miny, maxx, maxy)
@@ -61,6 +62,7 @@ class LabelBoard:
         """Mark a shape (a symbol, a piece of furniture, an inset) as taken."""
         self.boxes.append(geom)
         self._bounds.append(geom.bounds)
+        self._array = None
 
     def block_symbols(self, xs: Iterable[float], ys: Iterable[float], size_pt2: float) -> None:
         """Mark scatter markers of `size_pt2` (points², as matplotlib's `s`) as taken."""
@@ -74,7 +76,9 @@ class LabelBoard:
             return False
         if not self._bounds:
             return True
-        b = np.asarray(self._bounds)
+        if self._array is None:  # rebuilt once per placement, not per candidate
+            self._array = np.asarray(self._bounds)
+        b = self._array
         minx, miny, maxx, maxy = geom.bounds
         near = np.flatnonzero(
             (b[:, 0] < maxx) & (b[:, 2] > minx) & (b[:, 1] < maxy) & (b[:, 3] > miny)

@@ -58,12 +58,13 @@ def draw_sheet_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout
     block_symbols(board, sheet, base.stations)
     label_stations(board, base.stations)
     trial = board.copy()
-    missing = unit_labels(trial, sheet.units, draw=False)
+    placed, missing = unit_places(trial, sheet.units)
     if missing:
         missing = add_inset(ax, board, sheet, base, layout, missing)
         missing = [code for code in missing if not _leader_label(board, sheet.units, code)]
-    else:
-        unit_labels(board, sheet.units)
+    else:  # the trial is the placement: keep it
+        board = trial
+        draw_unit_codes(ax, placed)
     label_streets(board, base.streets, layout)
     _label_neighbours(board, base, sheet.code)
     return missing
@@ -139,30 +140,38 @@ def label_stations(board: LabelBoard, stations: list[StationInfo]) -> None:
         board.place(station.name, sides, STATION_PT, color=STATION_NAVY, zorder=8, gid="station")
 
 
-def unit_labels(board: LabelBoard, units, *, draw: bool = True, only=None) -> list[str]:
-    """Place unit codes, smallest unit first; returns the codes that found no place.
+def unit_labels(board: LabelBoard, units, *, only=None) -> list[str]:
+    """Place and draw unit codes, smallest unit first; returns the codes that found no place.
 
-    With `draw` false it only takes their places on the board (a trial); `only` limits the
-    labels to these codes (an inset labels its own units first).
+    `only` limits the labels to these codes (an inset labels its own units first).
     """
+    placed, missing = unit_places(board, units, only=only)
+    draw_unit_codes(board.ax, placed)
+    return missing
+
+
+def unit_places(board: LabelBoard, units, *, only=None) -> tuple[list[tuple], list[str]]:
+    """Take places for unit codes on the board without drawing: (code, xy, size) and misses."""
     order = units.assign(_area=units.geometry.area).sort_values("_area")
-    missing = []
+    placed, missing = [], []
     for code, geom in zip(order["code"], order.geometry.values, strict=True):
         if only is not None and code not in only:
             continue
         text = code[-3:]
         at = shapely.point_on_surface(geom)
         spots = around((at.x, at.y), board, text, UNIT_PT)
-        how = {"steps": SIZE_STEPS, "inside": geom}
-        if draw:
-            found = board.place(
-                text, spots, UNIT_PT, color=UNIT_BLUE, zorder=6.5, gid=f"unit:{code}", **how
-            )
-        else:
-            found = board.find(text, spots, UNIT_PT, **how)
+        found = board.find(text, spots, UNIT_PT, steps=SIZE_STEPS, inside=geom)
         if found is None:
             missing.append(code)
-    return missing
+        else:
+            placed.append((code, *found))
+    return placed, missing
+
+
+def draw_unit_codes(ax: Axes, placed: list[tuple]) -> None:
+    """Draw unit codes where unit_places put them."""
+    for code, xy, size in placed:
+        label(ax, xy, code[-3:], size, color=UNIT_BLUE, zorder=6.5, gid=f"unit:{code}")
 
 
 def _leader_label(board: LabelBoard, units, code: str) -> bool:
