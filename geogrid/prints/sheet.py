@@ -10,6 +10,8 @@ from geogrid.prints.furniture import SHEET_LINES, draw_legend, draw_notes
 from geogrid.prints.layout import Box, PageLayout
 from geogrid.prints.sheetmap import draw_sheet_map
 
+KEY_TITLE = "图上未标编号的三级网格（见表）："
+KEY_PER_LINE, KEY_LINES = 9, 2
 UNIT_COLUMNS = (
     Column("编号", 7),
     Column("三级网格编码", 24),
@@ -88,9 +90,20 @@ def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet, unlabelled: li
     places = [f"重点场所 {sheet.key_place_total} 处（按上报位置计）"]
     if len(sheet.key_places) < sheet.key_place_total:
         places.append(f"图上仅标最近上报的 {len(sheet.key_places)} 处")
-    if unlabelled:  # the key of last resort: codes neither the map nor an inset could hold
-        places.append("图上未标编号的三级网格：" + "、".join(c[-3:] for c in unlabelled))
+    places += _unlabelled_key(unlabelled)
     draw_notes(page, notes, layout, sheet.epsg, extra=places)
+
+
+def _unlabelled_key(codes: list[str]) -> list[str]:
+    """Notes lines naming the codes neither the map nor an inset could hold (last resort)."""
+    if not codes:
+        return []
+    short = [code[-3:] for code in codes]
+    shown = short[: KEY_PER_LINE * KEY_LINES]
+    lines = ["、".join(shown[i : i + KEY_PER_LINE]) for i in range(0, len(shown), KEY_PER_LINE)]
+    if len(short) > len(shown):  # the notes box has room for so many lines only
+        lines[-1] += f" 等 {len(short)} 个"
+    return [KEY_TITLE, *lines]
 
 
 def _panel_boxes(layout: PageLayout) -> tuple[Box, Box, Box]:

@@ -20,7 +20,7 @@ from geogrid.prints.data import grid_sheets, read_base_map, read_print_data
 from geogrid.prints.fonts import print_style
 from geogrid.prints.labels import LabelBoard
 from geogrid.prints.layout import plan_page
-from geogrid.prints.sheet import draw_sheet
+from geogrid.prints.sheet import KEY_TITLE, _unlabelled_key, draw_sheet
 from geogrid.storage.versions import known_version
 from tests.prints.test_sheet import _CATEGORIES
 
@@ -115,10 +115,11 @@ def _add_key_places(conn: Connection, codes: list[str]) -> None:
 
 def _keyed(figure: Figure) -> set[str]:
     """Unit codes listed in the notes as not labelled on the map (the key of last resort)."""
-    for t in figure.texts:
-        if t.get_text().startswith("图上未标编号的三级网格："):
-            return set(t.get_text().split("：", 1)[1].split("、"))
-    return set()
+    texts = [t.get_text() for t in figure.texts]
+    if KEY_TITLE not in texts:
+        return set()
+    lines = texts[texts.index(KEY_TITLE) + 1 :]  # the key is the last of the notes
+    return {code for line in lines for code in line.split(" ")[0].split("、")}
 
 
 def _union(layouts) -> tuple[float, float, float, float]:
@@ -196,3 +197,12 @@ def test_label_board_refuses_a_taken_place() -> None:
     second = board.place("028", [(500, 500), (500, 700)], 7.5)
     assert second is not None and second.get_position() == (500, 700)
     assert board.place("042", [(2000, 500)], 7.5) is None  # outside the frame
+
+
+def test_the_key_of_last_resort_wraps_and_counts_what_it_cannot_list() -> None:
+    codes = [f"370782001001001{n:03d}" for n in range(1, 21)]
+    assert _unlabelled_key([]) == []
+    title, first, second = _unlabelled_key(codes)
+    assert title == KEY_TITLE
+    assert first.split("、") == [f"{n:03d}" for n in range(1, 10)]
+    assert second.endswith("018 等 20 个")
