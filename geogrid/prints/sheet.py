@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from geogrid.prints.data import BaseMap, Contact, GridSheet
-from geogrid.prints.draw import Column, Page, draw_table, map_axes, new_page, table_capacity
+from geogrid.prints.draw import (
+    Column,
+    Page,
+    draw_table,
+    furniture_areas,
+    map_axes,
+    new_page,
+    north_arrow,
+    scale_bar,
+    table_capacity,
+)
 from geogrid.prints.furniture import SHEET_LINES, draw_legend, draw_notes
+from geogrid.prints.inset import add_inset
+from geogrid.prints.labels import LabelBoard
 from geogrid.prints.layout import Box, PageLayout
-from geogrid.prints.sheetmap import draw_sheet_map
+from geogrid.prints.sheetmap import (
+    block_symbols,
+    draw_layers,
+    draw_unit_codes,
+    label_neighbours,
+    label_stations,
+    leader_label,
+    unit_places,
+)
+from geogrid.prints.streets import label_streets
 
 KEY_TITLE = "图上未标编号的三级网格（见表）："
 KEY_PER_LINE, KEY_LINES = 9, 2
@@ -27,10 +49,33 @@ def draw_sheet(
     """The sheet of one grid on the page `layout` plans; base is clipped to its extent."""
     page = new_page(layout.width_mm, layout.height_mm)
     ax = map_axes(page, layout)
-    unlabelled = draw_sheet_map(ax, sheet, base.within(layout.extent), layout)
+    unlabelled = _draw_map(ax, sheet, base.within(layout.extent), layout)
     _draw_title(page, layout.header, sheet, layout, page_label)
     _draw_panel(page, layout, sheet, unlabelled)
     return page.fig
+
+
+def _draw_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> list[str]:
+    """Draw the map of a sheet (see sheetmap); returns the codes labelled nowhere on it."""
+    draw_layers(ax, sheet, base, layout.extent)
+    scale_bar(ax, layout)
+    north_arrow(ax, layout)
+    board = LabelBoard(ax, layout.scale)
+    for area in furniture_areas(layout):
+        board.block(area)
+    block_symbols(board, sheet, base.stations)
+    label_stations(board, base.stations)
+    trial = board.copy()
+    placed, missing = unit_places(trial, sheet.units)
+    if missing:
+        missing = add_inset(ax, board, sheet, base, layout, missing)
+        missing = [code for code in missing if not leader_label(board, sheet.units, code)]
+    else:  # the trial is the placement: keep it
+        board = trial
+        draw_unit_codes(ax, placed)
+    label_streets(board, base.streets, layout)
+    label_neighbours(board, base, sheet.code)
+    return missing
 
 
 def _people(contacts: list[Contact], limit: int = 3) -> str:

@@ -1,4 +1,4 @@
-"""The map of a grid sheet: its layers, then labels placed so that none hides another.
+"""The map of a grid sheet: its layers, and the label steps geogrid.prints.sheet runs in order.
 
 Labels go on in priority order on one LabelBoard: the scale bar, north arrow, key-place
 symbols and stations are blocked first; then the station names, the unit codes (smallest
@@ -16,14 +16,7 @@ import shapely
 from matplotlib.axes import Axes
 
 from geogrid.prints.data import BaseMap, GridSheet, StationInfo
-from geogrid.prints.draw import (
-    furniture_areas,
-    label,
-    mask_outside,
-    north_arrow,
-    outlines,
-    scale_bar,
-)
+from geogrid.prints.draw import label, mask_outside, outlines
 from geogrid.prints.furniture import (
     COMMUNITY_DARK,
     GRID_RED,
@@ -36,38 +29,12 @@ from geogrid.prints.furniture import (
     station_marker,
 )
 from geogrid.prints.labels import SIZE_STEPS, LabelBoard, around
-from geogrid.prints.layout import PageLayout
-from geogrid.prints.streets import draw_streets, label_streets
+from geogrid.prints.streets import draw_streets
 
 UNIT_PT = 7.5
 NEIGHBOUR_PT = 6.5
 STATION_PT = 6.5
 LEADER_PT = (14, 22, 32)  # how far from its unit a code with a leader line may sit
-
-
-def draw_sheet_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> list[str]:
-    """Draw the map of a sheet; returns the codes of units labelled on neither map nor inset."""
-    from geogrid.prints.inset import add_inset  # the inset draws layers from this module
-
-    draw_layers(ax, sheet, base, layout.extent)
-    scale_bar(ax, layout)
-    north_arrow(ax, layout)
-    board = LabelBoard(ax, layout.scale)
-    for area in furniture_areas(layout):
-        board.block(area)
-    block_symbols(board, sheet, base.stations)
-    label_stations(board, base.stations)
-    trial = board.copy()
-    placed, missing = unit_places(trial, sheet.units)
-    if missing:
-        missing = add_inset(ax, board, sheet, base, layout, missing)
-        missing = [code for code in missing if not _leader_label(board, sheet.units, code)]
-    else:  # the trial is the placement: keep it
-        board = trial
-        draw_unit_codes(ax, placed)
-    label_streets(board, base.streets, layout)
-    _label_neighbours(board, base, sheet.code)
-    return missing
 
 
 def draw_layers(ax: Axes, sheet: GridSheet, base: BaseMap, extent: tuple) -> None:
@@ -174,7 +141,7 @@ def draw_unit_codes(ax: Axes, placed: list[tuple]) -> None:
         label(ax, xy, code[-3:], size, color=UNIT_BLUE, zorder=6.5, gid=f"unit:{code}")
 
 
-def _leader_label(board: LabelBoard, units, code: str) -> bool:
+def leader_label(board: LabelBoard, units, code: str) -> bool:
     """A code beside its unit with a thin line to it (slivers no inset can widen enough).
 
     Tried nearest first in twelve directions; the label and its line must both be free.
@@ -200,7 +167,7 @@ def _leader_label(board: LabelBoard, units, code: str) -> bool:
     return False
 
 
-def _label_neighbours(board: LabelBoard, base: BaseMap, own_code: str) -> None:
+def label_neighbours(board: LabelBoard, base: BaseMap, own_code: str) -> None:
     """Names of the neighbouring grids inside the frame, in grey, where they fit."""
     minx, miny, maxx, maxy = board.frame.bounds
     grids = base.grids
