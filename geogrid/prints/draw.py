@@ -99,7 +99,7 @@ def outlines(ax: Axes, geoms: Sequence, **kw) -> LineCollection:
 def mask_outside(ax: Axes, extent: tuple[float, ...], keep, color: str = "#ececec") -> None:
     """Shade the map outside `keep`, so the patrol area stands out."""
     shade = shapely.orient_polygons(shapely.box(*extent).difference(keep))
-    rings = polygon_rings([shade])
+    rings = [] if shade.is_empty else polygon_rings([shade])  # an inset may lie all inside
     if rings:
         codes = [
             np.r_[Path.MOVETO, np.full(len(r) - 2, Path.LINETO), Path.CLOSEPOLY] for r in rings
@@ -123,7 +123,15 @@ def scale_bar(ax: Axes, layout: PageLayout) -> Rectangle:
     backdrop = (x0 - 3 * per_mm, y0 - 4.5 * per_mm)
     white = {"facecolor": "white", "edgecolor": "none"}
     ax.add_patch(
-        Rectangle(backdrop, length + 12 * per_mm, 11 * per_mm, alpha=0.85, zorder=8, **white)
+        Rectangle(
+            backdrop,
+            length + 12 * per_mm,
+            11 * per_mm,
+            alpha=0.85,
+            zorder=8,
+            gid="furniture",
+            **white,
+        )
     )
     for i in range(4):
         fill = "black" if i % 2 == 0 else "white"
@@ -135,8 +143,20 @@ def scale_bar(ax: Axes, layout: PageLayout) -> Rectangle:
     for fraction in (0, 0.5, 1):
         value = f"{fraction * length / divisor:g}" + (unit if fraction == 1 else "")
         at = (x0 + fraction * length, y0 - per_mm)
-        ax.text(*at, value, fontsize=5.5, ha="center", va="top", zorder=10)
+        ax.text(*at, value, fontsize=5.5, ha="center", va="top", zorder=10, gid="furniture")
     return bar
+
+
+def furniture_areas(layout: PageLayout) -> list:
+    """The map areas the scale bar and north arrow take (metres): no label goes there."""
+    minx, miny, maxx, maxy = layout.extent
+    per_mm = layout.scale / 1000
+    length = nice_length(0.3 * (maxx - minx))
+    x0, y0 = minx + 3 * per_mm, miny + 2.5 * per_mm
+    bar = shapely.box(x0, y0, x0 + length + 12 * per_mm, y0 + 11 * per_mm)
+    x, top = maxx - 9 * per_mm, maxy - 6 * per_mm
+    arrow = shapely.box(x - 5 * per_mm, top - 13.5 * per_mm, x + 5 * per_mm, top + 0.5 * per_mm)
+    return [bar, arrow]
 
 
 def north_arrow(ax: Axes, layout: PageLayout) -> None:
@@ -147,8 +167,9 @@ def north_arrow(ax: Axes, layout: PageLayout) -> None:
     half, tall = 2.6 * per_mm, 9 * per_mm
     left = [(x - half, top - tall), (x, top - tall * 0.72), (x, top)]
     right = [(x + half, top - tall), (x, top - tall * 0.72), (x, top)]
-    ax.add_patch(Polygon(left, facecolor="white", edgecolor="black", linewidth=0.5, zorder=9))
-    ax.add_patch(Polygon(right, facecolor="black", edgecolor="black", linewidth=0.5, zorder=9))
+    arrow = {"edgecolor": "black", "linewidth": 0.5, "zorder": 9, "gid": "furniture"}
+    ax.add_patch(Polygon(left, facecolor="white", **arrow))
+    ax.add_patch(Polygon(right, facecolor="black", **arrow))
     ax.text(
         x,
         top - tall - 1 * per_mm,
@@ -158,6 +179,7 @@ def north_arrow(ax: Axes, layout: PageLayout) -> None:
         va="top",
         zorder=9,
         path_effects=HALO,
+        gid="furniture",
     )
 
 

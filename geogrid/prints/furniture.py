@@ -33,25 +33,29 @@ OVERVIEW_LINES = (
     (GRID_RED, 1.0, "-", "二级网格（页码、编码末6位）"),
     (COMMUNITY_DARK, 1.4, "-.", "社区边界"),
 )
+STATION_PT2 = 70  # the station star's size in points² (matplotlib scatter)
 _ENTRY_MM = 4.4
 
 
-def station_marker(ax: Axes, station: StationInfo) -> None:
-    """A station as a star with its name."""
+def station_marker(ax: Axes, station: StationInfo, *, named: bool = True) -> None:
+    """A station as a star, with its name beside it if `named` (sheets place names apart)."""
     if station.location is None:
         return
     x, y = station.location.x, station.location.y
     ax.scatter(
         [x],
         [y],
-        s=70,
+        s=STATION_PT2,
         marker="*",
         c=STATION_NAVY,
         edgecolors="white",
         linewidths=0.5,
         zorder=8,
         clip_on=True,
+        gid="symbol",
     )
+    if not named:
+        return
     ax.text(
         x,
         y,
@@ -79,7 +83,7 @@ def draw_legend(page: Page, box: Box, lines: Sequence[tuple], *, key_places: boo
     page.text(box.x + 10, y, "街路巷（路、街、巷）", 6.5, va="center")
     y -= _ENTRY_MM
     symbols = [(*KEY_PLACE_STYLE[c], n) for c, n in KEY_PLACE_NAMES.items()] if key_places else []
-    for marker, color, size, caption in [*symbols, ("*", STATION_NAVY, 70, "派出所")]:
+    for marker, color, size, caption in [*symbols, ("*", STATION_NAVY, STATION_PT2, "派出所")]:
         page.line(
             [box.x + 4],
             [y],

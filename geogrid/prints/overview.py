@@ -95,7 +95,7 @@ def draw_overview(
 
 def _overview_map(ax: Axes, data: PrintData, base: BaseMap, layout: PageLayout, pages) -> None:
     mask_outside(ax, layout.extent, data.grids.geometry.union_all())
-    draw_streets(ax, base.streets, layout, detailed=False)
+    draw_streets(ax, base.streets, detailed=False)
     outlines(ax, base.grids.geometry.values, colors=NEIGHBOUR_GREY, linewidths=0.4, zorder=1)
     outlines(ax, data.grids.geometry.values, colors=GRID_RED, linewidths=1.0, zorder=5)
     outlines(

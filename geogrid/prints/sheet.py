@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -11,30 +10,30 @@ from geogrid.prints.draw import (
     Column,
     Page,
     draw_table,
-    label,
+    furniture_areas,
     map_axes,
-    mask_outside,
     new_page,
     north_arrow,
-    outlines,
     scale_bar,
     table_capacity,
 )
-from geogrid.prints.furniture import (
-    COMMUNITY_DARK,
-    GRID_RED,
-    KEY_PLACE_STYLE,
-    NEIGHBOUR_GREY,
-    SHEET_LINES,
-    UNIT_BLUE,
-    UNIT_DASH,
-    draw_legend,
-    draw_notes,
-    station_marker,
-)
+from geogrid.prints.furniture import SHEET_LINES, draw_legend, draw_notes
+from geogrid.prints.inset import add_inset
+from geogrid.prints.labels import LabelBoard
 from geogrid.prints.layout import Box, PageLayout
-from geogrid.prints.streets import draw_streets
+from geogrid.prints.sheetmap import (
+    block_symbols,
+    draw_layers,
+    draw_unit_codes,
+    label_neighbours,
+    label_stations,
+    leader_label,
+    unit_places,
+)
+from geogrid.prints.streets import label_streets
 
+KEY_TITLE = "图上未标编号的三级网格（见表）："
+KEY_PER_LINE, KEY_LINES = 9, 2
 UNIT_COLUMNS = (
     Column("编号", 7),
     Column("三级网格编码", 24),
@@ -50,62 +49,33 @@ def draw_sheet(
     """The sheet of one grid on the page `layout` plans; base is clipped to its extent."""
     page = new_page(layout.width_mm, layout.height_mm)
     ax = map_axes(page, layout)
-    _draw_map(ax, sheet, base.within(layout.extent), layout)
+    unlabelled = _draw_map(ax, sheet, base.within(layout.extent), layout)
     _draw_title(page, layout.header, sheet, layout, page_label)
-    _draw_panel(page, layout, sheet)
+    _draw_panel(page, layout, sheet, unlabelled)
     return page.fig
 
 
-def _draw_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> None:
-    mask_outside(ax, layout.extent, sheet.geometry)
-    outlines(ax, base.grids.geometry.values, colors=NEIGHBOUR_GREY, linewidths=0.6, zorder=1)
-    outlines(
-        ax,
-        base.communities.geometry.values,
-        colors=COMMUNITY_DARK,
-        linewidths=1.0,
-        linestyles="dashdot",
-        zorder=1.2,
-    )
-    draw_streets(ax, base.streets, layout, detailed=True)
-    for row in base.grids.itertuples():
-        if row.code != sheet.code:
-            at = shapely.point_on_surface(row.geom)
-            label(ax, (at.x, at.y), row.name, 6.5, color="#8a8a8a", zorder=3, path_effects=[])
-    outlines(
-        ax,
-        sheet.units.geometry.values,
-        colors=UNIT_BLUE,
-        linewidths=0.7,
-        linestyles=[UNIT_DASH],
-        zorder=5,
-    )
-    for code, at in zip(
-        sheet.units["code"], shapely.point_on_surface(sheet.units.geometry.values), strict=True
-    ):
-        label(ax, (at.x, at.y), code[-3:], 7.5, color=UNIT_BLUE, zorder=6.5)
-    outlines(ax, [sheet.geometry], colors=GRID_RED, linewidths=2.0, zorder=5.5)
-    _draw_key_places(ax, sheet)
-    for station in base.stations:
-        station_marker(ax, station)
+def _draw_map(ax: Axes, sheet: GridSheet, base: BaseMap, layout: PageLayout) -> list[str]:
+    """Draw the map of a sheet (see sheetmap); returns the codes labelled nowhere on it."""
+    draw_layers(ax, sheet, base, layout.extent)
     scale_bar(ax, layout)
     north_arrow(ax, layout)
-
-
-def _draw_key_places(ax: Axes, sheet: GridSheet) -> None:
-    for category, (marker, color, size) in KEY_PLACE_STYLE.items():
-        places = sheet.key_places[sheet.key_places["category"] == category]
-        if len(places):
-            ax.scatter(
-                places.geometry.x,
-                places.geometry.y,
-                s=size,
-                marker=marker,
-                c=color,
-                edgecolors="white",
-                linewidths=0.4,
-                zorder=7,
-            )
+    board = LabelBoard(ax, layout.scale)
+    for area in furniture_areas(layout):
+        board.block(area)
+    block_symbols(board, sheet, base.stations)
+    label_stations(board, base.stations)
+    trial = board.copy()
+    placed, missing = unit_places(trial, sheet.units)
+    if missing:
+        missing = add_inset(ax, board, sheet, base, layout, missing)
+        missing = [code for code in missing if not leader_label(board, sheet.units, code)]
+    else:  # the trial is the placement: keep it
+        board = trial
+        draw_unit_codes(ax, placed)
+    label_streets(board, base.streets, layout)
+    label_neighbours(board, base, sheet.code)
+    return missing
 
 
 def _people(contacts: list[Contact], limit: int = 3) -> str:
@@ -146,7 +116,7 @@ def _draw_title(page: Page, box: Box, sheet: GridSheet, layout: PageLayout, page
     page.line([box.x, right], [box.y, box.y], linewidth=0.8, color="black")
 
 
-def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet) -> None:
+def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet, unlabelled: list[str]) -> None:
     legend, table, notes = _panel_boxes(layout)
     draw_legend(page, legend, SHEET_LINES, key_places=True)
     rows = [
@@ -165,7 +135,20 @@ def _draw_panel(page: Page, layout: PageLayout, sheet: GridSheet) -> None:
     places = [f"重点场所 {sheet.key_place_total} 处（按上报位置计）"]
     if len(sheet.key_places) < sheet.key_place_total:
         places.append(f"图上仅标最近上报的 {len(sheet.key_places)} 处")
+    places += _unlabelled_key(unlabelled)
     draw_notes(page, notes, layout, sheet.epsg, extra=places)
+
+
+def _unlabelled_key(codes: list[str]) -> list[str]:
+    """Notes lines naming the codes neither the map nor an inset could hold (last resort)."""
+    if not codes:
+        return []
+    short = [code[-3:] for code in codes]
+    shown = short[: KEY_PER_LINE * KEY_LINES]
+    lines = ["、".join(shown[i : i + KEY_PER_LINE]) for i in range(0, len(shown), KEY_PER_LINE)]
+    if len(short) > len(shown):  # the notes box has room for so many lines only
+        lines[-1] += f" 等 {len(short)} 个"
+    return [KEY_TITLE, *lines]
 
 
 def _panel_boxes(layout: PageLayout) -> tuple[Box, Box, Box]:

@@ -9,7 +9,8 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-from geogrid.prints.draw import PT_MM, label, line_parts
+from geogrid.prints.draw import PT_MM, line_parts
+from geogrid.prints.labels import LabelBoard
 from geogrid.prints.layout import PageLayout
 
 # Line width in points by kind (路 roads, 街 streets, 巷 alleys); other kinds as 街.
@@ -18,10 +19,11 @@ CASING = "#7a7a7a"
 FILL = "#fff0a8"  # pale yellow: visible on white and on the grey shading
 LABEL_PT = 6.0
 INSET_MM = 5.0  # labels keep clear of the frame
+ALONG = (0.5, 0.35, 0.65, 0.2, 0.8)  # where along its line a name is tried, in this order
 
 
-def draw_streets(ax: Axes, streets: gpd.GeoDataFrame, layout: PageLayout, detailed: bool) -> None:
-    """Streets: cased by kind and named when `detailed`, else thin grey lines (overviews)."""
+def draw_streets(ax: Axes, streets: gpd.GeoDataFrame, detailed: bool = True) -> None:
+    """Streets: cased by kind when `detailed` (names: label_streets), else thin grey lines."""
     if not detailed:
         lines = LineCollection(
             line_parts(streets.geometry.values), colors="#b0b0b0", linewidths=0.4, zorder=2.0
@@ -36,11 +38,11 @@ def draw_streets(ax: Axes, streets: gpd.GeoDataFrame, layout: PageLayout, detail
                 parts, colors=color, linewidths=width + extra, capstyle="round", zorder=zorder
             )
             ax.add_collection(lines, autolim=False)
-    label_streets(ax, streets, layout)
 
 
-def label_streets(ax: Axes, streets: gpd.GeoDataFrame, layout: PageLayout) -> int:
-    """Name each street once, along its longest visible piece if the name fits; the count."""
+def label_streets(board: LabelBoard, streets: gpd.GeoDataFrame, layout: PageLayout) -> int:
+    """Name each street once along its longest visible piece, where the name fits and is
+    free of other labels and symbols (middle first, then further along); the count named."""
     per_mm = layout.scale / 1000
     minx, miny, maxx, maxy = layout.extent
     inset = INSET_MM * per_mm
@@ -58,18 +60,21 @@ def label_streets(ax: Axes, streets: gpd.GeoDataFrame, layout: PageLayout) -> in
         span = len(name) * LABEL_PT * PT_MM * 1.15 * per_mm
         if part.length < span:
             continue
-        xy, angle = _anchor(part, span)
-        label(
-            ax,
-            xy,
-            name,
-            LABEL_PT,
-            rotation=angle,
-            rotation_mode="anchor",
-            color="#222222",
-            zorder=4,
-        )
-        placed += 1
+        for at in ALONG:
+            xy, angle = _anchor(part, span, at)
+            drawn = board.place(
+                name,
+                [xy],
+                LABEL_PT,
+                rotation=angle,
+                rotation_mode="anchor",
+                color="#222222",
+                zorder=4,
+                gid="street",
+            )
+            if drawn is not None:
+                placed += 1
+                break
     return placed
 
 
@@ -77,9 +82,12 @@ def _length(line: shapely.LineString | None) -> float:
     return 0.0 if line is None else line.length
 
 
-def _anchor(line: shapely.LineString, span: float) -> tuple[tuple[float, float], float]:
-    """The middle of the line and the direction of the chord the label covers, kept upright."""
-    middle = line.length / 2
+def _anchor(
+    line: shapely.LineString, span: float, at: float = 0.5
+) -> tuple[tuple[float, float], float]:
+    """A point `at` along the line (kept a half label from its ends) and the direction of
+    the chord the label covers there, kept upright."""
+    middle = min(max(line.length * at, span / 2), line.length - span / 2)
     a, b = line.interpolate(middle - span / 2), line.interpolate(middle + span / 2)
     angle = math.degrees(math.atan2(b.y - a.y, b.x - a.x))
     if angle > 90:
