@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
 
 from geogrid.errors import InputError
-from geogrid.reports.kpis import Kpis, kpis_by_key
+from geogrid.reports.kpis import Kpis, kpis_by_key, without_jit
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
 from geogrid.storage.duty import on_duty_during
@@ -205,6 +205,7 @@ def _keyed(base, by: str):
 
 def _figures(conn: Connection, keyed, now: datetime) -> dict[str | None, Figures]:
     """Aggregate a keyed subquery into Figures per key, the loop's KPIs included."""
+    without_jit(conn)
     k = keyed.c
     hours = extract("epoch", k.resolved_at - k.received_at) / 3600.0
     dispute = k.category.in_(DISPUTE_CATEGORIES)
