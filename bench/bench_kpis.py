@@ -4,10 +4,10 @@ Generates reports with loop histories in bulk in SQL (one month, spread over the
 units and categories; about a tenth refused, duplicate or waiting, a tenth open past the
 deadline or in rework, the rest accepted, dispatched, handled and verified, some late, some
 reworked, some extended), then times `monthly_stats(..., "county")` (every monthly figure,
-the KPIs included) and the KPIs alone. Generated reports are kept (reporter 'bench-kpis')
-so a rerun with the same count measures at once.
+the KPIs included) and the KPIs alone. Generated reports are kept (reporter
+'bench-kpis/<months>') so a rerun with the same count and months measures at once.
 
-    .venv/bin/python bench/bench_kpis.py --reports 100000 [--scale town]
+    .venv/bin/python bench/bench_kpis.py --reports 1000000 --months 12 [--scale town]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from common import median_seconds, verdict
 from county_db import full_county_engine
 from sqlalchemy import Engine, text
 
-MONTH, START, END = "2026-11", "2026-11-01T00:00:00+08:00", "2026-12-01T00:00:00+08:00"
+MONTH, END = "2026-11", "2026-12-01T00:00:00+08:00"  # the month measured, and its end
 LIMIT_S = 2.0
 
 _UNITS = """
@@ -41,15 +41,15 @@ where u.level = 3"""
 _REPORTS = """
 create temp table bench_cases as
 select i, i % 20 as b, gen_random_uuid() as id,
-       cast(:start as timestamptz) + (cast(:end as timestamptz) - cast(:start as timestamptz))
-         * (((i::bigint * 7919) % :n)::float8 / :n) as t
+       cast(:end as timestamptz) - :months * interval '1 month'
+         + :months * interval '1 month' * (((i::bigint * 7919) % :n)::float8 / :n) as t
 from generate_series(1, :n) as i;
 insert into reports (id, category_id, received_crs, reported_at, received_at, reporter, text,
   version_id, level1_id, level2_id, level3_id, leader_id, officer_id, route, station_id,
   assignment_method, status, due_at, rework_count)
 select c.id, (select id from report_categories order by id
               offset c.i % (select count(*) from report_categories) limit 1),
-       'EPSG:4326', c.t, c.t, 'bench-kpis', '', u.version_id, u.l1, u.l2, u.unit_id,
+       'EPSG:4326', c.t, c.t, :tag, '', u.version_id, u.l1, u.l2, u.unit_id,
        u.leader, u.officer, 'station', u.station_id, 'inside',
        case c.b when 0 then 'rejected' when 1 then 'duplicate' when 2 then 'received'
          when 3 then 'dispatched' when 4 then 'rework' else 'closed' end,
@@ -98,7 +98,7 @@ def main() -> None:
     """Generate the month's reports if needed, then time the county's KPIs."""
     args = _arguments()
     engine = full_county_engine(args.scale)
-    _generate(engine, args.reports)
+    _generate(engine, args.reports, args.months)
     from geogrid.reports.kpis import kpis_by_key
     from geogrid.reports.queries import ReportScope
     from geogrid.reports.stats import _keyed, _month_reports, monthly_stats
@@ -126,13 +126,15 @@ def _now():
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--months", type=int, default=1, help="months the reports span")
     parser.add_argument("--scale", default="full", help="bench county: full or town")
     return parser.parse_args()
 
 
-def _generate(engine: Engine, count: int) -> None:
+def _generate(engine: Engine, count: int, months: int) -> None:
+    tag = f"bench-kpis/{months}"
     with engine.connect() as conn:
-        have = conn.execute(text("select count(*) from reports where reporter = 'bench-kpis'"))
+        have = conn.execute(text("select count(*) from reports where reporter = :t"), {"t": tag})
         if have.scalar() == count:
             return
     from geogrid.reports.categories import seed_categories
@@ -140,10 +142,10 @@ def _generate(engine: Engine, count: int) -> None:
     started = time.perf_counter()
     with engine.begin() as conn:
         seed_categories(conn)
-        conn.execute(text("delete from reports where reporter = 'bench-kpis'"))
+        conn.execute(text("delete from reports where reporter like 'bench-kpis%'"))
         conn.execute(text(_UNITS))
         for statement in _REPORTS.split(";"):
-            conn.execute(text(statement), {"start": START, "end": END, "n": count})
+            conn.execute(text(statement), {"end": END, "n": count, "months": months, "tag": tag})
         for statement in _EVENTS.split(";"):
             conn.execute(text(statement))
     with engine.connect() as conn:
