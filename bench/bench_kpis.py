@@ -1,9 +1,10 @@
 """Benchmark: the month's case-loop KPIs for the whole county (target <= 2 s).
 
-Generates reports with loop histories in bulk in SQL (spread evenly over the last `--months`
-months up to November 2026, the month measured, and over the county's units and categories; about a tenth refused, duplicate or waiting, a tenth open past the
-deadline or in rework, the rest accepted, dispatched, handled and verified, some late, some
-reworked, some extended), then times `monthly_stats(..., "county")` (every monthly figure,
+Generates reports with loop histories in bulk in SQL, spread evenly over the last
+`--months` months up to November 2026 (the month measured) and over the county's units and
+categories: about a tenth refused, duplicate or waiting, a tenth open past the deadline or
+in rework, the rest accepted, dispatched, handled and verified, some late, some reworked,
+some extended; then times `monthly_stats(..., "county")` (every monthly figure,
 the KPIs included) and the KPIs alone. Generated reports are kept (reporter
 'bench-kpis/<months>') so a rerun with the same count and months measures at once.
 
