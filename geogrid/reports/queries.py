@@ -184,18 +184,20 @@ def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
 PUBLIC_STEPS = ("accept", "refuse", "handle", "verify")
 
 
-def last_events(conn: Connection, ids: list) -> dict:
-    """For each report id: (time of its newest event, the newest non-empty note of a public
-    step or None)."""
+def last_events(conn: Connection, ids: list, *, public: bool = False) -> dict:
+    """For each report id: (time of its newest event, its newest non-empty note or None;
+    with `public`, the newest note of a public step)."""
     if not ids:
         return {}
     E = ReportEvent.__table__
-    public = or_(
-        and_(E.c.step.in_(PUBLIC_STEPS), func.coalesce(E.c.to_status, "") != "rework"),
-        and_(E.c.step.is_(None), E.c.kind == "status"),
-    )
+    shown = true()
+    if public:
+        shown = or_(
+            and_(E.c.step.in_(PUBLIC_STEPS), func.coalesce(E.c.to_status, "") != "rework"),
+            and_(E.c.step.is_(None), E.c.kind == "status"),
+        )
     note = func.array_agg(aggregate_order_by(E.c.note, E.c.at.desc(), E.c.id.desc()))
-    note = note.filter(E.c.note != "", public)
+    note = note.filter(E.c.note != "", shown)
     rows = conn.execute(
         select(E.c.report_id, func.max(E.c.at), note[1]).where(E.c.report_id.in_(ids))
         .group_by(E.c.report_id)

@@ -179,7 +179,7 @@ def one_request(
 
 
 def _as_requests(conn, rows: list[dict], root: str) -> list[ServiceRequest]:
-    latest = last_events(conn, [r["id"] for r in rows])
+    latest = last_events(conn, [r["id"] for r in rows], public=True)
     # The first photo of the report itself; a redacted report's photos go with its details.
     photos = first_photos(conn, [r["id"] for r in rows if not r["redacted"]])
     out = []
