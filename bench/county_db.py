@@ -18,27 +18,29 @@ BENCH_HOME = Path(os.environ.get("GEOGRID_BENCH_HOME", "/tmp/geogrid-bench"))
 GEOGRID = str(Path(sys.executable).parent / "geogrid")
 
 
-def full_county_engine() -> Engine:
-    """An engine on the bench database, preparing the full county first when needed."""
-    os.environ["GEOGRID_HOME"] = str(BENCH_HOME)
+def full_county_engine(scale: str = "full") -> Engine:
+    """An engine on the bench database, preparing the county first when needed (another
+    scale than full, e.g. town, gets its own home next to BENCH_HOME)."""
+    home = BENCH_HOME if scale == "full" else BENCH_HOME.with_name(f"{BENCH_HOME.name}-{scale}")
+    os.environ["GEOGRID_HOME"] = str(home)
     os.environ.pop("GEOGRID_DATABASE_URL", None)
     from geogrid.settings import Settings
     from geogrid.storage.database import make_engine
     from geogrid.storage.schema import ensure_schema
 
-    engine = make_engine(Settings(home=BENCH_HOME, db_fsync=True))
+    engine = make_engine(Settings(home=home, db_fsync=True))
     ensure_schema(engine, migrate=True)
     with engine.connect() as conn:
         ready = conn.execute(text("select count(*) from grid_versions where status = 'active'"))
         if not ready.scalar():
-            _prepare()
+            _prepare(home, scale)
     return engine
 
 
-def _prepare() -> None:
-    gpkg = BENCH_HOME / "full.gpkg"
+def _prepare(home: Path, scale: str) -> None:
+    gpkg = home / f"{scale}.gpkg"
     day = (date.today() - timedelta(days=400)).isoformat()  # on duty for a year of reports
-    steps = [["sample", "--scale", "full", "--out", str(gpkg)], ["load", str(gpkg), "--commit"],
+    steps = [["sample", "--scale", scale, "--out", str(gpkg)], ["load", str(gpkg), "--commit"],
              ["build", "--activate"], ["staff", "auto", "--from", day]]  # fmt: skip
     for step in steps:
         print("preparing the bench county: geogrid", " ".join(step), flush=True)

@@ -24,7 +24,13 @@ ASSESSMENT_COLUMNS = (
     ("disputes", "矛盾纠纷"), ("disputes_mediated", "化解纠纷"),
     ("cases_assisted", "协助案件"), ("resolved", "已办结"), ("open", "未办结"),
     ("median_hours_to_resolve", "办结时长中位数(小时)"),
+    ("acceptance_on_time_rate", "受理及时率"), ("handling_on_time_rate", "按期处置率"),
+    ("rework_rate", "返工率"), ("extension_rate", "延期率"), ("closure_rate", "结案率"),
+    ("median_hours_to_close", "结案时长中位数(小时)"),
+    ("p90_hours_to_close", "结案时长90分位(小时)"), ("valid_report_rate", "有效上报率"),
+    ("verifications_on_time", "按时核查"), ("open_overdue", "超期未处置"),
 )  # fmt: skip
+KPI_COLUMNS = tuple(en for en, _ in ASSESSMENT_COLUMNS[13:])  # read from Figures.kpis
 
 
 def _text(value) -> str:
@@ -80,6 +86,6 @@ def assessment_csv(rows: list[AssessmentRow]) -> str:
             "disputes_mediated": f.disputes_mediated, "cases_assisted": f.cases_assisted,
             "resolved": f.resolved, "open": f.open,
             "median_hours_to_resolve": f.median_hours_to_resolve,
-        }  # fmt: skip
+        } | {name: getattr(f.kpis, name) for name in KPI_COLUMNS}  # fmt: skip
         lines.append(_csv_line(values[en] for en, _ in ASSESSMENT_COLUMNS))
     return "".join(lines)

@@ -178,8 +178,11 @@ def take_step(conn: Connection, report_id: str, step: str, body: StepInput, acto
         raise TransitionError(f"report {report_id} is {case['status']}: {step} is taken from "
                               f"{allowed}", field="status")  # fmt: skip
     _check_body(body)
+    # The deadline in force before the step (accepting: the acceptance limit) is kept on
+    # the event, so the KPIs judge "within the limit" without a second calendar.
+    before = accept_due(calendar, case) if step in ("accept", "refuse") else case["due_at"]
     change = loop_steps.APPLY[step](conn, case, body, actor, calendar, now)
-    return _record(conn, case, step, change, body, actor, now)
+    return _record(conn, case, step, change, body, actor, now, before)
 
 
 def _check_body(body: StepInput) -> None:
@@ -213,16 +216,17 @@ def locked_case(conn: Connection, report_id: str) -> dict:
     return case
 
 
-def _record(conn, case, step, change: loop_steps.Change, body, actor, now) -> StepResult:
+def _record(conn, case, step, change: loop_steps.Change, body, actor, now,
+            before) -> StepResult:  # fmt: skip
     kind = {"extension": "extension", "extension_decide": "extension",
             "supervise": "supervision"}.get(step, "status")  # fmt: skip
     event_id = conn.execute(
         text("insert into report_events (report_id, at, actor, kind, from_status, to_status, "
-             "note, step, due_at, photo_ids) values (:id, :at, :actor, :kind, :f, :t, :note, "
-             ":step, :due, :photos) returning id"),
+             "note, step, due_at, photo_ids, due_before) values (:id, :at, :actor, :kind, :f, "
+             ":t, :note, :step, :due, :photos, :before) returning id"),
         {"id": case["id"], "at": now, "actor": actor.name, "kind": kind, "f": case["status"],
          "t": change.to_status, "note": change.note, "step": step, "due": change.due_at,
-         "photos": list(body.photo_ids)},
+         "photos": list(body.photo_ids), "before": before},
     ).scalar_one()  # fmt: skip
     return StepResult(step, case["status"], change.to_status, now, actor.name, change.note,
                       change.due_at, list(body.photo_ids), event_id)  # fmt: skip

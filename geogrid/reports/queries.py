@@ -187,13 +187,27 @@ def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
     return dict(row)
 
 
-def last_events(conn: Connection, ids: list) -> dict:
-    """For each report id: (time of its newest event, its newest non-empty note or None)."""
+# The steps whose notes the public may read (Open311 status_notes): the desk's acceptance and
+# refusal reason, the handled note and the verification's; a plain status change from
+# before the loop too. Dispatch instructions, extensions, supervision and a failed
+# verification's findings stay internal.
+PUBLIC_STEPS = ("accept", "refuse", "handle", "verify")
+
+
+def last_events(conn: Connection, ids: list, *, public: bool = False) -> dict:
+    """For each report id: (time of its newest event, its newest non-empty note or None;
+    with `public`, the newest note of a public step)."""
     if not ids:
         return {}
     E = ReportEvent.__table__
+    shown = true()
+    if public:
+        shown = or_(
+            and_(E.c.step.in_(PUBLIC_STEPS), func.coalesce(E.c.to_status, "") != "rework"),
+            and_(E.c.step.is_(None), E.c.kind == "status"),
+        )
     note = func.array_agg(aggregate_order_by(E.c.note, E.c.at.desc(), E.c.id.desc()))
-    note = note.filter(E.c.note != "")
+    note = note.filter(E.c.note != "", shown)
     rows = conn.execute(
         select(E.c.report_id, func.max(E.c.at), note[1]).where(E.c.report_id.in_(ids))
         .group_by(E.c.report_id)

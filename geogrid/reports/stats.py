@@ -9,7 +9,8 @@ A month is a calendar month in China Standard Time, by when the report was made
 - cases assisted: public-security incident reports (security, heat_group 'incident'),
   disputes excepted, that went to the police;
 - resolved, the median and mean hours from received to the first `resolved`, and open;
-- unassigned backlog: reports outside every grid still open (the county triage queue).
+- unassigned backlog: reports outside every grid still open (the county triage queue);
+- the case loop's KPIs (reports/kpis.py): on-time rates, rework, extensions, closure.
 
 The assessment table (the basis of the assistants' performance subsidy) has a row for every
 grid leader and information officer on duty during the month, with the same figures for
@@ -25,10 +26,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
 
 from geogrid.errors import InputError
+from geogrid.reports.kpis import Kpis, kpis_by_key, without_jit
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
 from geogrid.storage.duty import on_duty_during
 from geogrid.storage.models import (
+    Department,
     Grid,
     GridAssignment,
     Person,
@@ -36,9 +39,9 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
-from geogrid.vocabulary import CHINA_TZ, china_day
+from geogrid.vocabulary import CHINA_TZ, china_day, china_now
 
-GROUPS = ("county", "station", "grid", "assistant", "category")
+GROUPS = ("county", "station", "grid", "assistant", "department", "category")
 DISPUTE_CATEGORIES = ("dispute",)
 ASSISTANT_ROLES = ("grid_leader", "information_officer")
 NO_GROUP = "无 (none)"  # the name of the group of reports without a grid, station or person
@@ -62,6 +65,7 @@ class Figures:
     unassigned_backlog: int = 0
     median_hours_to_resolve: float | None = None
     mean_hours_to_resolve: float | None = None
+    kpis: Kpis = field(default_factory=Kpis)
 
 
 @dataclass
@@ -93,15 +97,17 @@ def month_range(month: str) -> tuple[datetime, datetime]:
 
 
 def monthly_stats(
-    conn: Connection, month: str, by: str, scope: ReportScope
+    conn: Connection, month: str, by: str, scope: ReportScope, now: datetime | None = None
 ) -> tuple[Figures, list[Figures]]:
-    """The scope's totals for the month and one row per group (`by`: one of GROUPS)."""
+    """The scope's totals for the month and one row per group (`by`: one of GROUPS);
+    `now` is the clock the KPIs judge open cases by."""
     if by not in GROUPS:
         raise InputError(f"unknown grouping {by!r}: use {', '.join(GROUPS)}", field="by")
+    now = now or china_now()
     base = _month_reports(month, scope)
     totals = _figures(conn, select(literal("total").label("key"), literal("").label("name"),
-                                   *base.c).subquery())  # fmt: skip
-    rows = _figures(conn, _keyed(base, by))
+                                   *base.c).subquery(), now)  # fmt: skip
+    rows = _figures(conn, _keyed(base, by), now)
     return totals.get("total", Figures("total", "")), sorted(rows.values(), key=_order)
 
 
@@ -112,13 +118,14 @@ def assessment(
     *,
     area: tuple[str, ...] | None = None,
     person_id: int | None = None,
+    now: datetime | None = None,
 ) -> list[AssessmentRow]:
     """The assessment table: every assistant on duty in the month within `area` (code
     prefixes; None for the county) or only `person_id`, with their figures."""
     start, end = month_range(month)
     people = _assistants(conn, start, end, area, person_id)
     base = _month_reports(month, scope)
-    figures = _figures(conn, _keyed(base, "assistant"))
+    figures = _figures(conn, _keyed(base, "assistant"), now or china_now())
     rows = []
     for p in people:
         mine = figures.get(p["person_no"]) or Figures(p["person_no"], p["name"])
@@ -147,9 +154,12 @@ def _month_reports(month: str, scope: ReportScope):
             C.c.is_security,
             R.c.status,
             R.c.received_at,
+            R.c.reported_at,
+            R.c.due_at,
             R.c.assignment_method,
             R.c.level2_id,
             R.c.station_id,
+            R.c.department_id,
             R.c.leader_id,
             R.c.officer_id,
             resolved_at.label("resolved_at"),
@@ -181,6 +191,10 @@ def _keyed(base, by: str):
         table = Grid.__table__
         key, name, joined = table.c.code, table.c.name, base.outerjoin(
             table, table.c.id == base.c.level2_id)  # fmt: skip
+    elif by == "department":
+        table = Department.__table__
+        key, name, joined = table.c.code, table.c.name_zh, base.outerjoin(
+            table, table.c.id == base.c.department_id)  # fmt: skip
     elif by == "category":
         key, name = base.c.category, base.c.category
         joined = base
@@ -189,8 +203,9 @@ def _keyed(base, by: str):
     return select(key.label("key"), name.label("name"), *base.c).select_from(joined).subquery()
 
 
-def _figures(conn: Connection, keyed) -> dict[str | None, Figures]:
-    """Aggregate a keyed subquery into Figures per key."""
+def _figures(conn: Connection, keyed, now: datetime) -> dict[str | None, Figures]:
+    """Aggregate a keyed subquery into Figures per key, the loop's KPIs included."""
+    without_jit(conn)
     k = keyed.c
     hours = extract("epoch", k.resolved_at - k.received_at) / 3600.0
     dispute = k.category.in_(DISPUTE_CATEGORIES)
@@ -220,6 +235,8 @@ def _figures(conn: Connection, keyed) -> dict[str | None, Figures]:
     per_category = select(k.key, k.category, func.count()).group_by(k.key, k.category)
     for key, category, count in conn.execute(per_category):
         found[key].by_category[category] = count
+    for key, kpis in kpis_by_key(conn, keyed, now).items():
+        found[key].kpis = kpis
     return found
 
 

@@ -302,7 +302,11 @@ class ReportEvent(Base):
     """One entry in a report's audit trail: a status change, note or instruction."""
 
     __tablename__ = "report_events"
-    __table_args__ = (CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),
+        Index("ix_report_events_report_id_step", "report_id", "step",
+              postgresql_where=sql_text("step is not null")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     report_id: Mapped[uuid.UUID] = mapped_column(
@@ -316,6 +320,8 @@ class ReportEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     step: Mapped[str | None] = mapped_column(String(16))  # the loop step (vocabulary.LOOP_STEPS)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # deadline it set
+    # the deadline in force when the step was taken: the KPIs' "within the limit"
+    due_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     photo_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list,
                                                  server_default="{}")  # fmt: skip
 

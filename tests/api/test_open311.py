@@ -82,3 +82,49 @@ def test_errors_are_open311_error_lists(client, county, users, reports):
     assert anonymous.status_code == 401 and anonymous.json()[0]["code"] == 401
     assert client.get(f"/open311/v2/requests/{uuid.uuid4()}.json",
                       headers=auth(users.admin)).status_code == 404  # fmt: skip
+
+
+def test_the_case_loop_states_and_public_notes(client, county, users, reports):
+    from sqlalchemy import text
+
+    from geogrid.reports.deadlines import load_calendar
+    from geogrid.reports.loop import StepInput, take_step
+    from tests.reports.test_loop import Who
+
+    form = {"service_code": "dispute", "lat": county.p01.lat, "long": county.p01.lon}
+    made = client.post("/open311/v2/requests.json", data=form, headers=auth(users.admin))
+    case_id = made.json()[0]["service_request_id"]
+    refused_id = client.post("/open311/v2/requests.json", data=form,
+                             headers=auth(users.admin)).json()[0]["service_request_id"]  # fmt: skip
+    with county.engine.connect() as conn:
+        leader = conn.execute(
+            text(
+                "select p.id, p.person_no from reports r join people p on "
+                "p.id = r.leader_id where r.id = :i"
+            ),
+            {"i": case_id},
+        ).one()
+    county_desk, handler = Who("县局", "county_admin"), Who("网格长", "grid_staff",
+                                                         person_id=leader.id)  # fmt: skip
+
+    def take(report_id: str, step: str, who, **body) -> dict:
+        with county.engine.begin() as conn:
+            take_step(conn, report_id, step, StepInput(**body), who, calendar=load_calendar())
+        answer = client.get(f"/open311/v2/requests/{report_id}.json", headers=auth(users.admin))
+        return answer.json()[0]
+
+    seen = [take(case_id, "accept", county_desk, note="已受理")]
+    seen.append(take(case_id, "dispatch", county_desk, note="内部: 带执法记录仪",
+                     handler_person=leader.person_no))  # fmt: skip
+    seen.append(take(case_id, "supervise", county_desk, note="县局督办"))
+    seen.append(take(case_id, "handle", handler, note="已调解"))
+    seen.append(take(case_id, "verify", county_desk, passed=False, note="内部: 仍有争执"))
+    seen.append(take(case_id, "handle", handler, note="双方签字"))
+    seen.append(take(case_id, "verify", county_desk, passed=True))
+    assert [(r["status"], r["status_notes"]) for r in seen] == [
+        ("open", "已受理"), ("open", "已受理"), ("open", "已受理"),  # accepted, dispatched
+        ("closed", "已调解"), ("open", "已调解"),  # handled, then rework
+        ("closed", "双方签字"), ("closed", "双方签字"),  # handled again, verified and closed
+    ]  # fmt: skip
+    refused = take(refused_id, "refuse", county_desk, note="不属于本辖区")
+    assert (refused["status"], refused["status_notes"]) == ("closed", "不属于本辖区")

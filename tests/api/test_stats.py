@@ -80,6 +80,8 @@ def test_the_assessment_as_csv_opens_in_excel(client, county, users, month_repor
     assert answer.headers["content-type"].startswith("text/csv")
     assert answer.text.startswith("\ufeff人员编号 person_no,姓名 name")
     rows = list(csv.reader(io.StringIO(answer.text)))
+    for kpi in ("受理及时率", "按期处置率", "返工率", "延期率", "结案率", "有效上报率"):
+        assert any(title.startswith(kpi + " ") for title in rows[0]), kpi
     assert len(rows) == 1 + len(client.get("/v1/stats/assessment", params={"month": STATS_MONTH},
                                            headers=auth(users.p01)).json()["rows"])  # fmt: skip
 

@@ -1,8 +1,12 @@
 """Open311 GeoReport v2 (JSON), so existing Open311 clients can submit and read reports.
 
-Services are our categories; requests are our reports, `open` while received, assigned,
-dispatched or in progress, `closed` after. The token goes in `api_key` (query or form) or
-the Authorization header; the same scopes apply as everywhere else.
+Services are our categories; requests are our reports, `open` while the case loop has them
+open (received, assigned, accepted, dispatched, in progress, rework: reports.lifecycle
+OPEN_STATUSES), `closed` once handled (resolved, waiting for verification), closed, refused
+or a duplicate. `status_notes` is the note of the last public step (a refusal's reason, a
+handled or verified note; reports.queries.PUBLIC_STEPS), never an internal instruction.
+The token goes in `api_key` (query or form) or the Authorization header; the same scopes
+apply as everywhere else.
 """
 
 from __future__ import annotations
@@ -175,7 +179,7 @@ def one_request(
 
 
 def _as_requests(conn, rows: list[dict], root: str) -> list[ServiceRequest]:
-    latest = last_events(conn, [r["id"] for r in rows])
+    latest = last_events(conn, [r["id"] for r in rows], public=True)
     # The first photo of the report itself; a redacted report's photos go with its details.
     photos = first_photos(conn, [r["id"] for r in rows if not r["redacted"]])
     out = []

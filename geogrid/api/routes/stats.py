@@ -26,15 +26,16 @@ Month = Annotated[str, Query(pattern=f"^{MONTH_PATTERN}$", description="YYYY-MM 
 @router.get("/monthly", response_model=MonthlyStatsOut, summary="Monthly statistics")
 def monthly(
     month: Month, caller: CallerDep, conn: ConnDep,
-    by: Annotated[Literal["county", "station", "grid", "assistant", "category"], Query()]
-    = "station",
+    by: Annotated[Literal["county", "station", "grid", "assistant", "department",
+                          "category"], Query()] = "station",
 ) -> MonthlyStatsOut:  # fmt: skip
     """Reports of the month (by when they were made, China time) in the caller's scope:
     reports per category; hazards found (categories of the hazard heatmap); disputes and
     disputes mediated (reached resolved); cases assisted (public-security incidents sent to
     the police, disputes excepted); resolved, and hours from received to resolved (median,
-    mean); still open; and the unassigned backlog (outside every grid, still open). An
-    assistant's row counts the reports of their grid (leader) or unit (officer)."""
+    mean); still open; the unassigned backlog (outside every grid, still open); and the
+    case loop's KPIs (受理及时率, 按期处置率, 返工率, 延期率, 结案率, hours to close, 有效上报率).
+    An assistant's row counts the reports of their grid (leader) or unit (officer)."""
     caller.require("stats.read")
     totals, rows = monthly_stats(conn, month, by, caller.report_scope())
     return MonthlyStatsOut(

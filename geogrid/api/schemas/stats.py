@@ -5,6 +5,34 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class KpisOut(BaseModel):
+    """The case loop's KPIs of one group's month (formulas: README "KPIs and the monthly
+    assessment"); a rate is null when its denominator is 0."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    accepted: int
+    accepted_on_time: int
+    acceptance_on_time_rate: float | None = Field(description="受理及时率")
+    handled_or_overdue: int
+    handled_on_time: int
+    open_overdue: int
+    handling_on_time_rate: float | None = Field(description="按期处置率")
+    verified: int
+    reworked: int
+    rework_rate: float | None = Field(description="返工率")
+    dispatched: int
+    extended: int
+    extension_rate: float | None = Field(description="延期率")
+    cases: int
+    closed: int
+    closure_rate: float | None = Field(description="结案率")
+    median_hours_to_close: float | None
+    p90_hours_to_close: float | None
+    valid_report_rate: float | None = Field(description="有效上报率")
+    verifications_on_time: int
+
+
 class FiguresOut(BaseModel):
     """One group's month (see GET /v1/stats/monthly for what each figure counts)."""
 
@@ -24,6 +52,7 @@ class FiguresOut(BaseModel):
     unassigned_backlog: int
     median_hours_to_resolve: float | None
     mean_hours_to_resolve: float | None
+    kpis: KpisOut
 
 
 class MonthlyStatsOut(BaseModel):
