@@ -52,6 +52,7 @@ class Histories:
     month: str | None = None
     example: str | None = None  # a closed case with a photo, for showing its trail
     station: str | None = None  # the station code of the example
+    station_id: int | None = None
 
 
 def walk_histories(
@@ -79,18 +80,21 @@ def walk_histories(
         months[case["received_at"].astimezone(CHINA_TZ).strftime("%Y-%m")] += 1
         if photo and kind == "closed_on_time" and done.example is None:
             done.example, done.station = str(case["id"]), case["station_code"]
+            done.station_id = case["station_id"]
     done.month = months.most_common(1)[0][0] if months else None
     return done
 
 
 def _candidates(conn: Connection, now: datetime, limit: int, seed: int) -> list[dict]:
-    # Police cases with a grid leader, not yet accepted, in a fixed pseudo-random order.
+    # Police cases with a grid leader, not yet accepted, in a fixed pseudo-random order,
+    # by their report time: ingesting the sample stamps receipt with today's date.
     rows = conn.execute(
-        text("select r.id, r.received_at, r.station_id, r.leader_id, p.person_no, "
+        text("select r.id, r.reported_at as received_at, r.station_id, r.leader_id, "
+             "p.person_no, "
              "s.code as station_code from reports r join people p on p.id = r.leader_id "
              "join stations s on s.id = r.station_id "
              "where r.route = 'station' and r.status in ('received', 'assigned') "
-             "and r.received_at between :old and :recent "
+             "and r.reported_at between :old and :recent "
              "order by md5(r.id::text || :seed) limit :limit"),
         {"old": now - SETTLED - timedelta(days=60), "recent": now - SETTLED,
          "seed": str(seed), "limit": limit},
@@ -101,6 +105,10 @@ def _candidates(conn: Connection, now: datetime, limit: int, seed: int) -> list[
 def _walk(conn: Connection, case: dict, kind: str, photo: str | None, calendar) -> None:
     desk = Walker("派出所值班", "station", station_id=case["station_id"])
     leader = Walker("网格长", "grid_staff", person_id=case["leader_id"])
+    # The sample stands for a year received as it happened: receipt is backdated to the
+    # report's time, so the loop's deadlines run from then, not from the ingest.
+    conn.execute(text("update reports set received_at = :at where id = :id"),
+                 {"at": case["received_at"], "id": case["id"]})  # fmt: skip
     t = case["received_at"] + timedelta(minutes=20)
 
     def step(what: str, who: Walker, at: datetime, **body):
