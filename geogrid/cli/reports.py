@@ -149,6 +149,8 @@ def print_histories(done) -> None:
     kinds = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in sorted(done.kinds.items()))
     console.print(f"histories: {sum(done.kinds.values())} cases walked through the loop "
                   f"({kinds}); {done.photos} with a photo")  # fmt: skip
+    for line in done.skipped[:MAX_ERRORS_SHOWN]:
+        console.print(f"  not walked: {line}", soft_wrap=True)
 
 
 def print_inbox(station: str, items: list) -> None:

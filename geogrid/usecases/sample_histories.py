@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from PIL import Image
 from sqlalchemy import Connection, Engine, text
 
+from geogrid.errors import GeogridError
 from geogrid.media.store import MediaStore
 from geogrid.reports.deadlines import WorkCalendar
 from geogrid.reports.loop import StepInput
@@ -49,6 +50,7 @@ class Histories:
 
     kinds: Counter = field(default_factory=Counter)
     photos: int = 0
+    skipped: list[str] = field(default_factory=list)  # cases the loop refused, with why
     month: str | None = None
     example: str | None = None  # a closed case with a photo, for showing its trail
     station: str | None = None  # the station code of the example
@@ -73,8 +75,12 @@ def walk_histories(
     for n, case in enumerate(cases):
         kind = KINDS[CYCLE[n % len(CYCLE)]]
         photo = _photo(engine, store, n) if n % PHOTO_EVERY == 0 else None
-        with engine.begin() as conn:  # one case, one transaction: a failure costs only it
-            _walk(conn, case, kind, photo, calendar)
+        try:
+            with engine.begin() as conn:  # one case, one transaction: a refusal costs only it
+                _walk(conn, case, kind, photo, calendar)
+        except GeogridError as exc:  # the loop refusing a step (4xx errors, Forbidden too)
+            done.skipped.append(f"{case['id']}: {exc}")
+            continue
         done.kinds[kind] += 1
         done.photos += photo is not None
         months[case["received_at"].astimezone(CHINA_TZ).strftime("%Y-%m")] += 1

@@ -38,7 +38,7 @@ def test_the_histories_give_every_kind(reports_engine: Engine, county_index, tmp
     done = walk_histories(reports_engine, store, load_calendar(), limit=10, now=NOW)
     assert dict(done.kinds) == {"closed_on_time": 6, "overdue": 1, "reworked": 1,
                                 "extended": 1, "supervised": 1}  # fmt: skip
-    assert done.photos == 4 and done.month == "2026-02" and done.example
+    assert done.photos == 4 and done.month == "2026-02" and done.example and not done.skipped
     with reports_engine.connect() as conn:
         statuses = dict(conn.execute(text("select status, count(*) from reports group by 1")).all())
         supervised = conn.execute(text("select count(*) from reports "
