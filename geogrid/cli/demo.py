@@ -27,6 +27,8 @@ from geogrid.storage.database import database_url
 from geogrid.vocabulary import china_midnight, china_today
 
 REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
+HISTORIES = {"tiny": 150, "town": 300, "full": 300}  # cases walked through the loop
+INBOX_SHOWN = 10
 MAPS = Path("maps")
 
 
@@ -44,6 +46,7 @@ def demo(
     path = _sample_file(scale)
     _load_build_staff(path, scale)
     _reports(path, scale)
+    _case_loop(scale)
     station = _maps_and_prints()
     if serve:
         _serve(station)
@@ -93,15 +96,42 @@ def _reports(county: Path, scale: str) -> None:
     category_commands.print_categories(category_commands.seeded_categories())
 
 
+def _case_loop(scale: str) -> None:
+    from geogrid.media.store import DiskStore
+    from geogrid.reports.deadlines import calendar_of
+    from geogrid.reports.inbox import inbox
+    from geogrid.reports.lifecycle import events_of
+    from geogrid.reports.queries import ReportScope
+    from geogrid.reports.stats import monthly_stats
+    from geogrid.usecases.photos import report_photos
+    from geogrid.usecases.sample_histories import Walker, walk_histories
+
+    console.rule("[bold]7. the case loop: sample histories, a station's inbox, a trail, KPIs")
+    calendar = calendar_of(settings().holidays_file)
+    done = walk_histories(engine(), DiskStore(settings().media_path), calendar,
+                          limit=HISTORIES[scale])  # fmt: skip
+    report_commands.print_histories(done)
+    if done.example is None or done.month is None:
+        return  # too few police cases old enough to walk: nothing more to show
+    desk = Walker("demo", "station", station_id=done.station_id)
+    with engine().connect() as conn:
+        waiting = inbox(conn, desk, calendar=calendar, limit=INBOX_SHOWN)
+        trail, photos = events_of(conn, done.example), report_photos(conn, done.example)
+        _, stations = monthly_stats(conn, done.month, "station", ReportScope(everything=True))
+    report_commands.print_inbox(done.station or "", waiting)
+    report_commands.print_trail(done.example, trail, photos)
+    report_commands.print_station_kpis(done.month, stations)
+
+
 def _maps_and_prints() -> str:
     from geogrid.storage.places import smallest_station
 
     with engine().connect() as conn:
         station = smallest_station(conn)
-    console.rule(f"[bold]7. air-gapped web maps: county and station {station}")
+    console.rule(f"[bold]8. air-gapped web maps: county and station {station}")
     written = map_commands.write_maps(map_commands.MapOptions(stations=(station,), out=MAPS))
     map_commands.print_maps(written)
-    console.rule(f"[bold]8. printed patrol maps: the atlas of station {station}")
+    console.rule(f"[bold]9. printed patrol maps: the atlas of station {station}")
     print_commands.write_prints(print_commands.PrintOptions(station=station))
     return station
 
@@ -109,7 +139,7 @@ def _maps_and_prints() -> str:
 def _serve(station: str) -> None:
     from geogrid.access.users import add_user, remove_users
 
-    console.rule("[bold]9. the API, with the county map and a station map")
+    console.rule("[bold]10. the API, with the county map and a station map")
     names = {"demo-county": ("county_admin", None), f"demo-{station}": ("station", station)}
     with engine().begin() as conn:  # fresh demo tokens on every run (only digests are kept)
         remove_users(conn, list(names))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from geogrid.cli.common import console, engine
 from geogrid.usecases.ingest import IngestOptions, IngestSummary
-from geogrid.vocabulary import ASSIGNMENT_METHODS, GPS_TOLERANCE_M, ROUTES
+from geogrid.vocabulary import ASSIGNMENT_METHODS, CHINA_TZ, GPS_TOLERANCE_M, ROUTES
 
 app = typer.Typer(help="One report: status, notes, instructions.", no_args_is_help=True)
 MAX_ERRORS_SHOWN = 20
@@ -142,6 +142,62 @@ def show(report_id: str = typer.Argument(...)) -> None:
             console.print(
                 f"{event.at:%Y-%m-%d %H:%M} {event.actor}: {event.kind} {change}{event.note}"
             )
+
+
+def print_histories(done) -> None:
+    """What the sample histories walk did (usecases.sample_histories.Histories)."""
+    kinds = ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in sorted(done.kinds.items()))
+    console.print(f"histories: {sum(done.kinds.values())} cases walked through the loop "
+                  f"({kinds}); {done.photos} with a photo")  # fmt: skip
+    for line in done.skipped[:MAX_ERRORS_SHOWN]:
+        console.print(f"  not walked: {line}", soft_wrap=True)
+
+
+def print_inbox(station: str, items: list) -> None:
+    """A station's inbox (reports.inbox.InboxItem): supervised first, then by deadline."""
+    table = Table(title=f"inbox of station {station} (first {len(items)})")
+    for column in ("waiting", "status", "category", "due (China time)", "time left", "督办"):
+        table.add_column(column)
+    for item in items:
+        due = f"{item.due_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}" if item.due_at else ""
+        hours = item.hours_left
+        left = "" if hours is None else f"{abs(hours):.1f} h"
+        table.add_row(item.waiting, item.status, item.category, due,
+                      f"overdue by {left}" if item.overdue else left,
+                      "yes" if item.supervised else "")  # fmt: skip
+    console.print(table)
+
+
+def print_trail(report_id: str, events: list, photos: list[dict]) -> None:
+    """One case's trail, each step with its photo ids, and the case's photos."""
+    console.print(f"trail of case {report_id}:")
+    for event in events:
+        what = event.step or event.kind
+        shots = f" photos: {', '.join(p[:12] for p in event.photo_ids)}" if event.photo_ids else ""
+        console.print(f"  {event.at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M} {event.actor}: "
+                      f"{what} -> {event.to_status or ''} {event.note}{shots}")  # fmt: skip
+    for photo in photos:
+        flag = f" flagged: {photo['flag']}" if photo["flag"] else ""
+        console.print(f"  photo {photo['photo_id'][:12]} ({photo['mime']}, {photo['width']}x"
+                      f"{photo['height']}) on step {photo['step']}{flag}")  # fmt: skip
+
+
+def print_station_kpis(month: str, rows: list) -> None:
+    """The month's KPIs per station (reports.stats.Figures rows)."""
+    table = Table(title=f"KPIs per station, {month}")
+    for column in ("station", "cases", "closed", "结案率", "按期处置率", "返工率", "延期率",
+                   "open overdue"):  # fmt: skip
+        table.add_column(column)
+    for row in rows:
+        k = row.kpis
+        table.add_row(row.key or "-", str(k.cases), str(k.closed), _pct(k.closure_rate),
+                      _pct(k.handling_on_time_rate), _pct(k.rework_rate),
+                      _pct(k.extension_rate), str(k.open_overdue))  # fmt: skip
+    console.print(table)
+
+
+def _pct(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
 
 
 def _bar() -> Progress:

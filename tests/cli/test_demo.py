@@ -21,6 +21,23 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
                  "web maps", "atlas"):  # fmt: skip
         assert step in out, step
     assert "stored" in out and "inside" in out and "station" in out
+    # The case loop: histories of every kind, a station's inbox, a trail with its photo, KPIs.
+    loop = (
+        "histories:",
+        "closed on time",
+        "overdue",
+        "reworked",
+        "extended",
+        "supervised",
+        "inbox of station",
+        "overdue by",
+        "trail of case",
+        "KPIs per station",
+    )
+    for line in loop:
+        assert line in out, line
+    assert "handle -> resolved" in out and "photos:" in out and "on step handled" in out
+    assert "verify -> closed" in out and "结案率" in out
     maps = tmp_path / "maps"
     county = (maps / "county.html").read_text(encoding="utf-8")
     assert external_urls(county) == [] and "二级网格" in county

@@ -1,0 +1,154 @@
+"""Realistic case histories for the sample reports: a share of the ingested police cases
+walked through the loop with the loop's own steps, a fixed seed and clocks in the past.
+
+Each case gets one kind: closed on time (six in ten), overdue (left open past its deadline),
+reworked, extended, or supervised; one case in three gets a generated photo on its
+handled step, kept through the photos use case. Every step goes through
+`take_case_step`, so the trail, deadlines and KPIs are the loop's own.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from PIL import Image
+from sqlalchemy import Connection, Engine, text
+
+from geogrid.errors import GeogridError
+from geogrid.media.store import MediaStore
+from geogrid.reports.deadlines import WorkCalendar
+from geogrid.reports.loop import StepInput
+from geogrid.usecases.cases import take_case_step
+from geogrid.usecases.photos import upload_photos
+from geogrid.vocabulary import CHINA_TZ, china_now
+
+KINDS = ("closed_on_time", "overdue", "reworked", "extended", "supervised")
+# Every ten cases: six closed on time, one of each other kind (as in a working station);
+# a cycle rather than draws, so even a handful of cases shows every kind.
+CYCLE = (0, 1, 0, 2, 0, 3, 0, 4, 0, 0)
+PHOTO_EVERY = 3  # one case in three gets a photo on its handled step
+SETTLED = timedelta(days=20)  # cases this old have room for every step before the clock
+
+
+@dataclass(frozen=True)
+class Walker:
+    """Who takes the steps (the loop's Actor): a station desk or a grid leader."""
+
+    name: str
+    role: str
+    station_id: int | None = None
+    department_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass
+class Histories:
+    """What the walk did: cases per kind, photos stored, the month most cases fall in."""
+
+    kinds: Counter = field(default_factory=Counter)
+    photos: int = 0
+    skipped: list[str] = field(default_factory=list)  # cases the loop refused, with why
+    month: str | None = None
+    example: str | None = None  # a closed case with a photo, for showing its trail
+    station: str | None = None  # the station code of the example
+    station_id: int | None = None
+
+
+def walk_histories(
+    engine: Engine,
+    store: MediaStore,
+    calendar: WorkCalendar,
+    *,
+    limit: int = 150,
+    seed: int = 16,
+    now: datetime | None = None,
+) -> Histories:
+    """Walk up to `limit` police cases received 20 to 80 days before `now` through the loop."""
+    now = now or china_now()
+    done = Histories()
+    months: Counter = Counter()
+    with engine.begin() as conn:
+        cases = _candidates(conn, now, limit, seed)
+    for n, case in enumerate(cases):
+        kind = KINDS[CYCLE[n % len(CYCLE)]]
+        photo = _photo(engine, store, n) if n % PHOTO_EVERY == 0 else None
+        try:
+            with engine.begin() as conn:  # one case, one transaction: a refusal costs only it
+                _walk(conn, case, kind, photo, calendar)
+        except GeogridError as exc:  # the loop refusing a step (4xx errors, Forbidden too)
+            done.skipped.append(f"{case['id']}: {exc}")
+            continue
+        done.kinds[kind] += 1
+        done.photos += photo is not None
+        months[case["received_at"].astimezone(CHINA_TZ).strftime("%Y-%m")] += 1
+        if photo and kind == "closed_on_time" and done.example is None:
+            done.example, done.station = str(case["id"]), case["station_code"]
+            done.station_id = case["station_id"]
+    done.month = months.most_common(1)[0][0] if months else None
+    return done
+
+
+def _candidates(conn: Connection, now: datetime, limit: int, seed: int) -> list[dict]:
+    # Police cases with a grid leader, not yet accepted, in a fixed pseudo-random order,
+    # by their report time: ingesting the sample stamps receipt with today's date.
+    rows = conn.execute(
+        text("select r.id, r.reported_at as received_at, r.station_id, r.leader_id, "
+             "p.person_no, "
+             "s.code as station_code from reports r join people p on p.id = r.leader_id "
+             "join stations s on s.id = r.station_id "
+             "where r.route = 'station' and r.status in ('received', 'assigned') "
+             "and r.reported_at between :old and :recent "
+             "order by md5(r.id::text || :seed) limit :limit"),
+        {"old": now - SETTLED - timedelta(days=60), "recent": now - SETTLED,
+         "seed": str(seed), "limit": limit},
+    ).mappings()  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+def _walk(conn: Connection, case: dict, kind: str, photo: str | None, calendar) -> None:
+    desk = Walker("派出所值班", "station", station_id=case["station_id"])
+    leader = Walker("网格长", "grid_staff", person_id=case["leader_id"])
+    # The sample stands for a year received as it happened: receipt is backdated to the
+    # report's time, so the loop's deadlines run from then, not from the ingest.
+    conn.execute(text("update reports set received_at = :at where id = :id"),
+                 {"at": case["received_at"], "id": case["id"]})  # fmt: skip
+    t = case["received_at"] + timedelta(minutes=20)
+
+    def step(what: str, who: Walker, at: datetime, **body):
+        return take_case_step(conn, str(case["id"]), what, StepInput(**body), who,
+                              calendar=calendar, now=at)  # fmt: skip
+
+    step("accept", desk, t)
+    if kind == "supervised":
+        step("supervise", desk, t, note="所长督办: 尽快处置")
+    due = step("dispatch", desk, t + timedelta(minutes=20), note="请网格长现场处置",
+               handler_person=case["person_no"]).due_at  # fmt: skip
+    step("start", leader, t + timedelta(minutes=40))
+    at = max(t + timedelta(hours=1), t + (due - t) / 2)  # handled well inside the limit
+    if kind == "overdue":
+        return  # left in hand past its deadline: the inbox shows it overdue
+    if kind == "extended":
+        later = due + timedelta(days=3)
+        step("extension", leader, at, note="需协调相关单位", due_at=later)
+        step("extension_decide", desk, at + timedelta(hours=1), approve=True, note="同意延期")
+        at = due + timedelta(days=1)
+    photos = (photo,) if photo else ()
+    step("handle", leader, at, note="已现场处置", photo_ids=photos)
+    if kind == "reworked":
+        step("verify", leader, at + timedelta(hours=1), passed=False, note="现场仍有隐患")
+        at += timedelta(hours=2)
+        step("handle", leader, at, note="已整改完毕")
+    step("verify", leader, at + timedelta(hours=1), passed=True, note="核查通过")
+
+
+def _photo(engine: Engine, store: MediaStore, n: int) -> str:
+    # A small generated JPEG, different per case (content-addressed: equal bytes, one photo).
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40 + n % 200, 120, 200 - n % 150)).save(out, "JPEG")
+    kept = upload_photos(engine, store, [(f"sample_{n}.jpg", out.getvalue())], "sample")[0]
+    if kept.id is None:
+        raise ValueError(f"the generated photo sample_{n}.jpg was rejected: {kept.message}")
+    return kept.id
