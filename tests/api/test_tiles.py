@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pyogrio
@@ -11,17 +10,10 @@ from sqlalchemy import text
 from geogrid.storage import grids as stored_grids
 from geogrid.storage.versions import active_version
 from tests.api.conftest import auth
+from tests.api.places import tile_of
 
 TMS = "/v1/tiles/WebMercatorQuad"
 LEVELS = {"communities": 1, "grids": 2, "units": 3}
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    """The WebMercatorQuad column and row holding a point."""
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
 
 
 def county_centre(engine) -> tuple[float, float]:
