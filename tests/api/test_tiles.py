@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyogrio
@@ -112,19 +113,31 @@ def test_cached_with_an_etag_and_activation_changes_the_tile(client, county, use
     assert again.status_code == 304 and "private" in first.headers["cache-control"]
     with county.engine.connect() as conn:
         old = active_version(conn)
-    new = _copy_communities(county.engine, old)
+    new = _copy_version(county.engine, old)
     try:
         stored_grids.activate(county.engine, new)
-        after = client.get(url, headers=auth(users.admin))
-        assert after.headers["etag"] != first.headers["etag"]
+        after = _changed(client, url, users.admin, first.headers["etag"])
         names = pyogrio.read_dataframe(_written(after.content, tmp_path), layer="communities")
         assert names["name"].str.endswith("·新").all() and names["version"].eq(new).all()
     finally:
         stored_grids.activate(county.engine, old)
         with county.engine.begin() as conn:
             conn.execute(text("delete from grid_versions where id = :v"), {"v": new})
-    back = client.get(url, headers=auth(users.admin))
+    back = _changed(client, url, users.admin, after.headers["etag"])
     assert back.headers["etag"] == first.headers["etag"] and back.content == first.content
+
+
+def _changed(client, url: str, token: str, etag: str):
+    """The tile once its ETag differs from `etag`: the API's index refresher picks up an
+    activation within a second or two (index_refresh_seconds)."""
+    deadline = time.monotonic() + 10
+    while True:
+        got = client.get(url, headers=auth(token))
+        fresh = got.status_code == 200 and got.headers["etag"] != etag
+        if fresh or time.monotonic() > deadline:
+            assert fresh, f"the tile did not change with the version: {got.status_code}"
+            return got
+        time.sleep(0.1)
 
 
 def _written(body: bytes, folder: Path) -> Path:
@@ -133,17 +146,21 @@ def _written(body: bytes, folder: Path) -> Path:
     return path
 
 
-def _copy_communities(engine, old: int) -> int:
-    """A new draft version holding the old one's communities, renamed."""
+def _copy_version(engine, old: int) -> int:
+    """A new draft version holding the old one's grids, the communities renamed."""
     copy = (
-        "insert into grids (version_id, level, code, name, kind, geom, area_m2, households) "
-        "select :new, level, code, name || '·新', kind, geom, area_m2, households "
-        "from grids where version_id = :old and level = 1"
+        "insert into grids (version_id, level, code, name, parent_id, kind, geom, area_m2, "
+        "households) select :new, g.level, g.code, g.name || case when g.level = 1 "
+        "then '·新' else '' end, np.id, g.kind, g.geom, g.area_m2, g.households "
+        "from grids g left join grids p on p.id = g.parent_id left join grids np "
+        "on np.version_id = :new and np.code = p.code "
+        "where g.version_id = :old and g.level = :level"
     )
     with engine.begin() as conn:
         new = conn.execute(
             text("insert into grid_versions (status, source, note) "
                  "values ('draft', 'test', 'tiles') returning id")
         ).scalar_one()  # fmt: skip
-        conn.execute(text(copy), {"new": new, "old": old})
+        for level in (1, 2, 3):
+            conn.execute(text(copy), {"new": new, "old": old, "level": level})
     return new
