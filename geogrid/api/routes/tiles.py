@@ -42,7 +42,11 @@ LayersQuery = Annotated[
     str | None,
     Query(max_length=40, description="Comma-separated layers (default: all three)."),
 ]
-TILE_RESPONSES = {200: {"content": {MVT: {}}}, 204: {"description": "No grid in this tile."}}
+TILE_RESPONSES = {
+    200: {"content": {MVT: {}}},
+    204: {"description": "No grid in this tile."},
+    304: {"description": "Not modified: `If-None-Match` names the tile's ETag."},
+}
 
 
 @router.get(f"/v1/tiles/{TMS}", summary="Tileset metadata of the grid levels")
