@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from geogrid.api.auth import Authenticator
 from geogrid.api.settings import ApiSettings
+from geogrid.api.tilecache import TileCache
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.media.store import DiskStore
@@ -39,6 +40,7 @@ class AppState:
     lookups: PointLookup | None = None  # None until a grid version is active
     writer: ReportWriter = field(init=False)
     media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
+    tiles: TileCache = field(default_factory=TileCache)  # vector tiles, keyed by version
 
     def __post_init__(self) -> None:
         self.media = DiskStore(self.settings.media_path)

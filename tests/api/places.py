@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -168,3 +169,11 @@ def make_month_of_reports(engine: Engine, index: AssignmentIndex, a: Place, b: P
         for resolved in (ids[0], ids[2]):
             change_status(conn, resolved, "resolved", actor="apitest-stats")
     return ids
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The WebMercatorQuad column and row holding a point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y

@@ -15,7 +15,7 @@ import pytest
 
 from geogrid.media.evidence import attach_photos
 from tests.api.conftest import auth
-from tests.api.places import MONTH, WHEN
+from tests.api.places import MONTH, WHEN, tile_of
 from tests.media.photos import jpeg, png
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
@@ -66,6 +66,12 @@ def loop_cases(closed: str) -> list[Case]:
     ] + [Case("GET", "/v1/inbox", "/v1/inbox", statuses(200, ROLES))]  # fmt: skip
 
 
+def _tile(place, prefix: str) -> str:
+    """The path of the zoom-18 tile holding a place."""
+    x, y = tile_of(place.lon, place.lat, 18)
+    return f"{prefix or '/v1'}/tiles/WebMercatorQuad/18/{y}/{x}"
+
+
 def cases(county, reports, version: int, photo: str) -> list[Case]:
     """Every non-public operation of the API, aimed at P01's objects."""
     place, unit, grid = county.p01, county.p01.unit, county.p01.grid
@@ -86,6 +92,14 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
         Case("GET", "/v1/collections/{collection_id}/items/{code}",
              f"/v1/collections/units/items/{unit}", statuses(200, own, others)),
         Case("GET", "/v1/grids/{code}", f"/v1/grids/{grid}", statuses(200, own, others)),
+        Case("GET", "/v1/tiles/WebMercatorQuad", "/v1/tiles/WebMercatorQuad",
+             statuses(200, FIELD)),
+        # A tile deep in P01's unit: drawn for who sees it, empty (204) for the other station.
+        Case("GET", "/v1/tiles/WebMercatorQuad/{z}/{y}/{x}", _tile(place, ""),
+             statuses(200, own) | dict.fromkeys(others, 204)),
+        Case("GET", "/v1/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}",
+             _tile(place, "/v1/collections/units"),
+             statuses(200, own) | dict.fromkeys(others, 204)),
         Case("GET", "/v1/grid-versions", "/v1/grid-versions",
              statuses(200, ("admin", "p01", "p02"))),
         Case("GET", "/v1/grid-versions/diff", f"/v1/grid-versions/diff?old={version}&new="

@@ -27,6 +27,7 @@ ROUTER_MODULES = (
     "open311",
     "stats",
     "maps",
+    "tiles",
 )
 
 

@@ -1,0 +1,122 @@
+"""Vector tiles of the grid levels (OGC API - Tiles style, WebMercatorQuad, MVT).
+
+A tile is read from storage (geogrid.storage.tiles) for the active version within the
+caller's area, and cached per version, area and tile (geogrid.api.tilecache): activating a
+version changes the key. The version is the one the lookups assign with (the index the
+refresher swaps in within `index_refresh_seconds` of an activation), so a cached tile costs
+no database round trip and no thread hop. An empty tile answers 204 No Content, as OGC
+API - Tiles allows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from geogrid.api.deps import CallerDep, SingleValues, StateDep
+from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.errors import InputError
+from geogrid.storage.tiles import (
+    LAYER_LEVELS,
+    MAX_ZOOM,
+    MIN_ZOOM,
+    TileQuery,
+    check_tile,
+    grid_tile,
+)
+
+router = APIRouter(tags=["tiles"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues])
+MVT = "application/vnd.mapbox-vector-tile"
+TMS = "WebMercatorQuad"
+TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+# Private: a tile is scoped by the caller's role; a minute, then revalidated by its ETag.
+CACHE_CONTROL = "private, max-age=60"
+Z = Annotated[int, Path(description="Zoom (tile matrix), 0..24.")]
+Y = Annotated[int, Path(description="Tile row, from the north.")]
+X = Annotated[int, Path(description="Tile column, from the west.")]
+LayerId = Annotated[Literal["communities", "grids", "units"], Path(description="Grid level.")]
+LayersQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Comma-separated layers (default: all three)."),
+]
+TILE_RESPONSES = {
+    200: {"content": {MVT: {}}},
+    204: {"description": "No grid in this tile."},
+    304: {"description": "Not modified: `If-None-Match` names the tile's ETag."},
+}
+
+
+@router.get(f"/v1/tiles/{TMS}", summary="Tileset metadata of the grid levels")
+def tileset(request: Request, caller: CallerDep) -> dict:
+    """The tileset (OGC API - Tiles, with TileJSON's `tiles`): URL template and layers."""
+    caller.require("grids.read")
+    base = str(request.base_url).rstrip("/")
+    template = f"{base}/v1/tiles/{TMS}/{{z}}/{{y}}/{{x}}"
+    layers = [{"id": name, "minzoom": MIN_ZOOM[name], "maxzoom": MAX_ZOOM,
+               "fields": {"code": "String", "name": "String", "level": "Integer"}}
+              for name in LAYER_LEVELS]  # fmt: skip
+    return {
+        "title": "geogrid grid levels", "dataType": "vector", "crs": TMS_URI,
+        "tileMatrixSetURI": TMS_URI, "tilejson": "3.0.0", "tiles": [template],
+        "minzoom": 0, "maxzoom": MAX_ZOOM, "vector_layers": layers, "layers": layers,
+        "links": [{"href": template, "rel": "item", "type": MVT, "templated": True,
+                   "title": "a tile of the three grid levels"}],
+    }  # fmt: skip
+
+
+@router.get(f"/v1/tiles/{TMS}/{{z}}/{{y}}/{{x}}", response_class=Response,
+            responses=TILE_RESPONSES, summary="A vector tile of the grid levels")  # fmt: skip
+async def tile(
+    request: Request, z: Z, y: Y, x: X, caller: CallerDep, state: StateDep,
+    layers: LayersQuery = None,
+) -> Response:  # fmt: skip
+    """The grid levels in tile z/y/x (MVT), one layer per level; `units` from zoom 13."""
+    return await _tile(request, caller, state, (z, x, y), _layers(layers))
+
+
+@router.get(f"/v1/collections/{{collection_id}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+            response_class=Response, responses=TILE_RESPONSES,
+            summary="A vector tile of one grid level")  # fmt: skip
+async def collection_tile(
+    request: Request, collection_id: LayerId, z: Z, y: Y, x: X, caller: CallerDep,
+    state: StateDep,
+) -> Response:  # fmt: skip
+    """One grid level in tile z/y/x (MVT)."""
+    return await _tile(request, caller, state, (z, x, y), (collection_id,))
+
+
+def _layers(asked: str | None) -> tuple[str, ...]:
+    if asked is None:
+        return tuple(LAYER_LEVELS)
+    names = tuple(sorted({part.strip() for part in asked.split(",") if part.strip()}))
+    unknown = [name for name in names if name not in LAYER_LEVELS]
+    if unknown or not names:
+        raise InputError(f"unknown layer(s) {unknown or asked!r}: use communities, grids, "
+                         "units", field="layers")  # fmt: skip
+    return names
+
+
+async def _tile(request: Request, caller, state, zxy: tuple[int, int, int], layers) -> Response:
+    caller.require("grids.read")
+    version = state.point_lookup().index.version_id  # 409 while no version is active
+    z, x, y = zxy
+    check_tile(z, x, y)
+    key = (version, caller.area_codes(), z, x, y, layers)
+    cached = state.tiles.get(key)
+    if cached is None:
+        query = TileQuery(version, z, x, y, layers, caller.area_codes())
+        cached = state.tiles.put(key, await run_in_threadpool(_read, state.engine, query))
+    headers = {"ETag": cached.etag, "Cache-Control": CACHE_CONTROL}
+    if request.headers.get("if-none-match") == cached.etag:
+        return Response(status_code=304, headers=headers)
+    if not cached.body:
+        return Response(status_code=204, headers=headers)
+    return Response(cached.body, media_type=MVT, headers=headers)
+
+
+def _read(engine, query: TileQuery) -> bytes:
+    with engine.connect() as conn:
+        return grid_tile(conn, query)

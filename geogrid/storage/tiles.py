@@ -1,0 +1,86 @@
+"""Vector tiles of the grid levels, made by PostGIS (ST_AsMVT) in the WebMercatorQuad set.
+
+One layer per level, named as its OGC collection. A layer is clipped to the tile (with a
+buffer so outlines do not show seams), simplified by the tile's resolution (one pixel of a
+4096-unit tile) and scoped to the caller's area by code prefix. Tiles carry no personal data
+(no responsible person or phone): they are cached and may be kept by a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from geogrid.errors import NotFoundError
+
+LAYER_LEVELS = {"communities": 1, "grids": 2, "units": 3}
+MIN_ZOOM = {"communities": 0, "grids": 0, "units": 13}  # units are a smear below zoom 13
+MAX_ZOOM = 24  # the WebMercatorQuad tile matrix set's deepest matrix
+EXTENT = 4096  # MVT units across a tile
+BUFFER = 64  # MVT units drawn beyond each edge
+WORLD_M = 40_075_016.685_578_5  # the width of the Web Mercator world in metres
+
+
+@dataclass(frozen=True)
+class TileQuery:
+    """One tile of some layers of a version, within an area (code prefixes; None: all)."""
+
+    version: int
+    z: int
+    x: int
+    y: int
+    layers: tuple[str, ...]
+    area: tuple[str, ...] | None = None
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    """NotFoundError naming the coordinate that lies outside WebMercatorQuad."""
+    if not 0 <= z <= MAX_ZOOM:
+        raise NotFoundError(f"zoom {z} is outside 0..{MAX_ZOOM} (WebMercatorQuad)", field="z")
+    top = 2**z - 1
+    for name, value in (("x", x), ("y", y)):
+        if not 0 <= value <= top:
+            raise NotFoundError(f"tile {name}={value} is outside 0..{top} at zoom {z}", field=name)
+
+
+def shown_layers(layers: tuple[str, ...], z: int) -> tuple[str, ...]:
+    """The asked-for layers that are drawn at zoom z, in level order."""
+    return tuple(name for name in LAYER_LEVELS if name in layers and z >= MIN_ZOOM[name])
+
+
+def grid_tile(conn: Connection, query: TileQuery) -> bytes:
+    """The tile as MVT bytes; empty bytes when no grid of the layers touches it."""
+    check_tile(query.z, query.x, query.y)
+    tolerance = WORLD_M / 2**query.z / EXTENT  # one MVT unit in metres
+    params = {
+        "v": query.version, "z": query.z, "x": query.x, "y": query.y, "tol": tolerance,
+        "area": None if query.area is None else list(query.area),
+        "margin": BUFFER / EXTENT,
+    }  # fmt: skip
+    tile = b""
+    for name in shown_layers(query.layers, query.z):
+        part = conn.execute(text(_LAYER_SQL), params | {"level": LAYER_LEVELS[name], "name": name})
+        tile += bytes(part.scalar_one() or b"")
+    return tile
+
+
+_LAYER_SQL = f"""
+with bounds as (
+  select st_tileenvelope(:z, :x, :y) as tile,
+         st_transform(st_tileenvelope(:z, :x, :y, margin => :margin), 4326) as near
+)
+select st_asmvt(t, :name, {EXTENT}, 'geom') from (
+  select g.code, g.name, g.level, g.kind, p.code as parent, left(g.code, 12) as community,
+         g.households, g.version_id as version,
+         st_asmvtgeom(st_simplifypreservetopology(st_transform(g.geom, 3857), :tol),
+                      b.tile, {EXTENT}, {BUFFER}, true) as geom
+  from grids g cross join bounds b
+  left join grids p on p.id = g.parent_id
+  where g.version_id = :v and g.level = :level and g.geom && b.near
+    and st_intersects(g.geom, b.near)
+    and (cast(:area as text[]) is null or exists (
+         select 1 from unnest(cast(:area as text[])) a(prefix)
+         where starts_with(g.code, a.prefix)))
+) t where t.geom is not null
+"""
