@@ -10,7 +10,7 @@ API - Tiles allows.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from geogrid.api.deps import CallerDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
-from geogrid.errors import InputError
+from geogrid.errors import InputError, NotFoundError
 from geogrid.storage.tiles import (
     LAYER_LEVELS,
     MAX_ZOOM,
@@ -37,7 +37,11 @@ CACHE_CONTROL = "private, max-age=60"
 Z = Annotated[int, Path(description="Zoom (tile matrix), 0..24.")]
 Y = Annotated[int, Path(description="Tile row, from the north.")]
 X = Annotated[int, Path(description="Tile column, from the west.")]
-LayerId = Annotated[Literal["communities", "grids", "units"], Path(description="Grid level.")]
+# Any collection id, as /v1/collections/{collection_id}/items takes: one without tiles
+# (reports, or none of that name) is a 404 naming it, not a 422 for a path the items allow.
+CollectionId = Annotated[
+    str, Path(max_length=64, description="A grid level's collection: communities, grids, units.")
+]
 LayersQuery = Annotated[
     str | None,
     Query(max_length=40, description="Comma-separated layers (default: all three)."),
@@ -81,10 +85,13 @@ async def tile(
             response_class=Response, responses=TILE_RESPONSES,
             summary="A vector tile of one grid level")  # fmt: skip
 async def collection_tile(
-    request: Request, collection_id: LayerId, z: Z, y: Y, x: X, caller: CallerDep,
+    request: Request, collection_id: CollectionId, z: Z, y: Y, x: X, caller: CallerDep,
     state: StateDep,
 ) -> Response:  # fmt: skip
-    """One grid level in tile z/y/x (MVT)."""
+    """One grid level in tile z/y/x (MVT); 404 for a collection without tiles."""
+    if collection_id not in LAYER_LEVELS:
+        raise NotFoundError(f"collection {collection_id!r} has no tiles: use communities, "
+                            "grids or units", field="collection_id")  # fmt: skip
     return await _tile(request, caller, state, (z, x, y), (collection_id,))
 
 
