@@ -11,31 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.maps.test_browser import Problems, browser  # noqa: F401  (the Chromium fixture)
+from tests.maps.test_browser import browser, open_offline  # noqa: F401  (the Chromium fixture)
 
 SUMMARIES = ("Landing page", "Reports as GeoJSON points", "Submit one report")
 
 
 def _open(browser, site: str, path: str):  # noqa: F811
     """Load one page with everything off-site blocked; the page and what went wrong."""
-    problems = Problems()
-    page = browser.new_page()
-
-    def only_local(route) -> None:
-        problems.requested.append(route.request.url)
-        if route.request.url.startswith(site + "/"):
-            route.continue_()
-        else:
-            problems.blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.on("requestfailed", lambda request: problems.failed.append(request.url))
-    page.on("response", lambda r: r.status >= 400 and problems.failed.append(f"{r.status} {r.url}"))
-    page.on("console", lambda m: m.type == "error" and problems.console.append(m.text))
-    page.on("pageerror", lambda error: problems.console.append(str(error)))
-    page.goto(f"{site}{path}", wait_until="networkidle")
-    return page, problems
+    return open_offline(browser, site, path)
 
 
 @pytest.mark.parametrize(

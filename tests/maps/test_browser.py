@@ -94,8 +94,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         context.close()
 
 
-def _open(browser, site: str, name: str):
-    """Load one page with everything off-site blocked; the page and what went wrong."""
+def open_offline(browser, site: str, path: str):
+    """Load one page of `site` with everything off-site blocked; the page and what went
+    wrong (blocked and failed requests, console errors). The docs test uses it too."""
     problems = Problems()
     page = browser.new_page()
 
@@ -112,7 +113,13 @@ def _open(browser, site: str, name: str):
     page.on("response", lambda r: r.status >= 400 and problems.failed.append(f"{r.status} {r.url}"))
     page.on("console", lambda m: m.type == "error" and problems.console.append(m.text))
     page.on("pageerror", lambda error: problems.console.append(str(error)))
-    page.goto(f"{site}/{name}.html", wait_until="networkidle")
+    page.goto(f"{site}{path}", wait_until="networkidle")
+    return page, problems
+
+
+def _open(browser, site: str, name: str):
+    """A map page loaded offline, its layers control and heat layer drawn."""
+    page, problems = open_offline(browser, site, f"/{name}.html")
     page.wait_for_selector(".leaflet-control-layers-overlays label")
     page.wait_for_timeout(500)  # the heat layer and the labels draw after the load event
     return page, problems
