@@ -10,6 +10,7 @@ outside address inside ReDoc's bundle (its maker's logo) is pointed at our favic
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -29,8 +30,9 @@ ASSET_PACKAGE = "fastapi_offline"
 FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
 # No validator badge: Swagger UI would fetch it from validator.swagger.io.
 SWAGGER_PARAMETERS = {"validatorUrl": None, "persistAuthorization": True}
-# ReDoc draws its maker's logo from their CDN whatever its options say: ours stands in.
-REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+# ReDoc draws its maker's logo from an outside host whatever its options say: any absolute
+# image address in the bundle is pointed at our favicon, so no host's name is kept here.
+OUTSIDE_IMAGE = re.compile(rb"https?://[^\"' )]+\.svg")
 
 
 def asset_folder() -> Path:
@@ -91,6 +93,6 @@ def install_docs(app: FastAPI) -> None:
 
 
 def _redoc_script(folder: Path) -> bytes:
-    """The ReDoc bundle with its one outside address (the logo) pointing at our favicon."""
+    """The ReDoc bundle with its outside image addresses (its logo) pointing at our favicon."""
     script = (folder / "redoc.standalone.js").read_bytes()
-    return script.replace(REDOC_LOGO.encode(), f"{ASSET_BASE}/favicon.png".encode())
+    return OUTSIDE_IMAGE.sub(f"{ASSET_BASE}/favicon.png".encode(), script)
