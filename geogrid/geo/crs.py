@@ -235,43 +235,36 @@ def _parse(text: str | int) -> CrsSpec:
     return CrsSpec(f"EPSG:{epsg}" if epsg else crs.name[:NAME_MAX], None, crs)
 
 
-@lru_cache(maxsize=32)
-def _transformer(crs: pyproj.CRS) -> pyproj.Transformer:
-    """A cached transformer to WGS-84 lon/lat (pyproj >= 3.1 makes them thread-safe)."""
-    return pyproj.Transformer.from_crs(crs, WGS84_EPSG, always_xy=True)
+_FROM_WGS84 = {"gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09}
+
+
+@lru_cache(maxsize=64)
+def _transformer(crs: pyproj.CRS, *, to_wgs84: bool) -> pyproj.Transformer:
+    """A cached transformer between crs and WGS-84 lon/lat, either way (pyproj >= 3.1 makes
+    them thread-safe)."""
+    pair = (crs, WGS84_EPSG) if to_wgs84 else (WGS84_EPSG, crs)
+    return pyproj.Transformer.from_crs(*pair, always_xy=True)
+
+
+def _convert(x: ArrayLike, y: ArrayLike, crs: CrsSpec | str | int, *, to_wgs84: bool) -> Pair:
+    spec = crs if isinstance(crs, CrsSpec) else parse_crs(crs)
+    if spec.offset is not None:
+        u, v = (_TO_WGS84 if to_wgs84 else _FROM_WGS84)[spec.offset](x, y)
+    else:
+        u, v = _transformer(spec.pyproj_crs, to_wgs84=to_wgs84).transform(
+            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        )
+    return np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
 
 
 def to_wgs84(x: ArrayLike, y: ArrayLike, crs: CrsSpec | str | int) -> Pair:
     """Coordinates in crs to WGS-84 lon/lat arrays (x is easting or longitude)."""
-    spec = crs if isinstance(crs, CrsSpec) else parse_crs(crs)
-    if spec.offset is not None:
-        lon, lat = _TO_WGS84[spec.offset](x, y)
-    else:
-        lon, lat = _transformer(spec.pyproj_crs).transform(
-            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-        )
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-
-
-_FROM_WGS84 = {"gcj02": wgs84_to_gcj02, "bd09": wgs84_to_bd09}
-
-
-@lru_cache(maxsize=32)
-def _transformer_from_wgs84(crs: pyproj.CRS) -> pyproj.Transformer:
-    """A cached transformer from WGS-84 lon/lat, the other way from _transformer."""
-    return pyproj.Transformer.from_crs(WGS84_EPSG, crs, always_xy=True)
+    return _convert(x, y, crs, to_wgs84=True)
 
 
 def from_wgs84(lon: ArrayLike, lat: ArrayLike, crs: CrsSpec | str | int) -> Pair:
     """WGS-84 lon/lat to coordinates in crs (x is easting or longitude): to_wgs84's inverse."""
-    spec = crs if isinstance(crs, CrsSpec) else parse_crs(crs)
-    if spec.offset is not None:
-        x, y = _FROM_WGS84[spec.offset](lon, lat)
-    else:
-        x, y = _transformer_from_wgs84(spec.pyproj_crs).transform(
-            np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-        )
-    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    return _convert(lon, lat, crs, to_wgs84=False)
 
 
 def geometries_to_wgs84(geoms: ArrayLike, crs: CrsSpec | str | int) -> NDArray[np.object_]:
