@@ -29,6 +29,9 @@ VETTING_STATUSES = ("passed", "pending", "failed")
 
 # API users.
 API_ROLES = ("county_admin", "station", "grid_staff", "department")
+# A signed-in browser or phone: the station console (a cookie) or a device running the
+# assistants' app (a bearer secret kept on the phone); both stand for an API user.
+SESSION_KINDS = ("console", "device")
 
 # Reports: where they fall, where they go, how far along they are.
 ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")

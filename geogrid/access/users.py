@@ -127,14 +127,23 @@ def remove_users(conn: Connection, names: list[str]) -> int:
 
 def caller_for_token(conn: Connection, token: str, today: date) -> Caller | None:
     """The active user holding this token, with its scope as of `today`; None if none."""
+    return _caller(conn, "u.token_hash = :h", {"h": hash_token(token)}, today)
+
+
+def caller_for_user(conn: Connection, user_id: int, today: date) -> Caller | None:
+    """The active user with this id (a session's user), scoped as of `today`; None if none."""
+    return _caller(conn, "u.id = :id", {"id": user_id}, today)
+
+
+def _caller(conn: Connection, where: str, params: dict, today: date) -> Caller | None:
     row = conn.execute(
         text("select u.id, u.name, u.role, u.station_id, s.code, u.department_id, d.code, "
              "u.person_id, p.person_no from api_users u "
              "left join stations s on s.id = u.station_id "
              "left join departments d on d.id = u.department_id "
              "left join people p on p.id = u.person_id "
-             "where u.token_hash = :h and u.active"),
-        {"h": hash_token(token)},
+             f"where {where} and u.active"),
+        params,
     ).first()  # fmt: skip
     if row is None:
         return None

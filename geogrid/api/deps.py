@@ -15,11 +15,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from geogrid.access.errors import Unauthenticated
+from geogrid.access.errors import Forbidden, Unauthenticated
 from geogrid.access.roles import Caller
+from geogrid.access.sessions import SessionState, session_caller
 from geogrid.api.state import AppState
 from geogrid.errors import InputError
-from geogrid.vocabulary import as_china_time
+from geogrid.vocabulary import as_china_time, china_now, china_today
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_OFFSET = 10_000_000  # beyond any county's reports; keeps OFFSET inside a bigint
@@ -71,9 +72,42 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
+SESSION_COOKIE = "geogrid_session"  # the console's session (HttpOnly, SameSite=Strict)
+CSRF_HEADER = "x-csrf-token"  # what the console's scripts send with a change
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def current_caller(request: Request) -> Caller:
-    """The authenticated caller; 401 without a valid token."""
-    return await caller_of_token(request, bearer_token(request))
+    """The authenticated caller: by bearer token (a user's token or a phone's device
+    session), else by the console's session cookie; 401 without either."""
+    token = bearer_token(request)
+    if token is None and SESSION_COOKIE in request.cookies:
+        caller, _ = await console_session(request)
+        return caller
+    return await caller_of_token(request, token)
+
+
+async def console_session(request: Request) -> tuple[Caller, SessionState]:
+    """The caller and session of the console's cookie, asked of the database at every
+    request (a sign-out or revocation takes effect at once); 401 when it has ended. A
+    change (not GET/HEAD/OPTIONS) must carry the session's CSRF token in the X-CSRF-Token
+    header (a form's field is checked by the console itself): 403 otherwise."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        raise Unauthenticated("sign in to the console first")
+    found = await run_in_threadpool(_console_session, request.app.state.geogrid.engine, secret)
+    if found is None:
+        raise Unauthenticated("the console session has ended: sign in again")
+    if request.method not in SAFE_METHODS and not found[1].csrf_matches(
+        request.headers.get(CSRF_HEADER)
+    ):
+        raise Forbidden("a change from the console needs its CSRF token (X-CSRF-Token)")
+    return found
+
+
+def _console_session(engine, secret: str) -> tuple[Caller, SessionState] | None:
+    with engine.begin() as conn:
+        return session_caller(conn, secret, "console", now=china_now(), today=china_today())
 
 
 async def caller_of_token(request: Request, token: str | None) -> Caller:

@@ -52,6 +52,14 @@ class ApiSettings(BaseSettings):
     )  # fmt: skip
     db_pool_size: int = Field(default=10, ge=1, description="Database connections kept open.")
     docs: bool = Field(default=True, description="Serve /docs and /redoc.")
+    console_session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts (the "
+        "session cookie), from sign-in: a working day and a half.",
+    )  # fmt: skip
+    device_session_days: float = Field(
+        default=180.0, gt=0, le=3660, description="How long a phone's sign-in lasts before "
+        "the assistant signs in again (revoked at once from the console or CLI).",
+    )  # fmt: skip
     gc_freeze: bool = Field(
         default=True, description="After startup, exempt what exists (modules, the index) from "
         "the garbage collector's full scans, which otherwise pause requests for tens of ms.",

@@ -72,6 +72,19 @@ def _tile(place, prefix: str) -> str:
     return f"{prefix or '/v1'}/tiles/WebMercatorQuad/18/{y}/{x}"
 
 
+def device_cases(device: int) -> list[Case]:
+    """The phones' device sessions: a sign-in with a wrong token is 401 for everyone (the
+    token is in the body); a device session of staff01 is ended by staff01 or the admin
+    and is nobody else's to see (404)."""
+    return [
+        Case("POST", "/v1/devices", "/v1/devices", dict.fromkeys(ROLES, 401),
+             json={"token": "not-a-token", "device_name": "matrix"}),
+        Case("GET", "/v1/devices", "/v1/devices", statuses(200, ROLES)),
+        Case("DELETE", "/v1/devices/{session_id}", f"/v1/devices/{device}",
+             statuses(204, ("admin", "staff01"), ROLES)),
+    ]  # fmt: skip
+
+
 def cases(county, reports, version: int, photo: str) -> list[Case]:
     """Every non-public operation of the API, aimed at P01's objects."""
     place, unit, grid = county.p01, county.p01.unit, county.p01.grid
@@ -176,7 +189,11 @@ def matrix(client, county, reports, users) -> list[Case]:
     with county.engine.begin() as conn:
         attach_photos(conn, reports.p01_security, [photo_id], actor="apitest-matrix")
     active = next(v["id"] for v in versions if v["status"] == "active")
-    return cases(county, reports, active, photo_id) + loop_cases(closed)
+    device = client.post("/v1/devices", json={"token": users.staff01,
+                                              "device_name": "matrix phone"})  # fmt: skip
+    assert device.status_code == 201, device.text
+    return (cases(county, reports, active, photo_id) + loop_cases(closed)
+            + device_cases(device.json()["id"]))  # fmt: skip
 
 
 def call(client, case: Case, token: str | None):

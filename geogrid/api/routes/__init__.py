@@ -19,6 +19,7 @@ from geogrid.api.lean import LeanRoute
 ROUTER_MODULES = (
     "lookup",
     "meta",
+    "sessions",
     "features",
     "grids",
     "reports",
