@@ -1,0 +1,45 @@
+"""Rendering a console page: one Jinja2 environment and the headers every page carries.
+
+Every page is sent with a Content-Security-Policy that allows only this server (no inline
+script, no outside host), is never cached (it holds a person's data), and may not be
+framed. Templates extend `base.html`, which gives the navigation and the CSRF token that
+the page's forms and scripts send back.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+CONSOLE = "/console"
+STATIC = "/console/static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "font-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'; object-src 'none'")  # fmt: skip
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The console's templates (autoescaped), loaded once."""
+    env = Environment(loader=PackageLoader("geogrid.console", "templates"),
+                      autoescape=select_autoescape(("html", "xml")), auto_reload=False)  # fmt: skip
+    env.globals.update(console=CONSOLE, static=STATIC)
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A console page from `template` with the console's headers; `context` names what the
+    template shows (`caller` and `csrf_token` for the navigation and forms)."""
+    html = environment().get_template(template).render(request=request, **context)
+    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
