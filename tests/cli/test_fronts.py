@@ -11,7 +11,7 @@ import typer
 from geogrid.cli import app
 
 PACKAGE = Path(__file__).parents[2] / "geogrid"
-FRONTS = (PACKAGE / "api" / "routes", PACKAGE / "cli")
+FRONTS = (PACKAGE / "api" / "routes", PACKAGE / "cli", PACKAGE / "console")
 
 # The rule: a command or group NAME lives in geogrid/cli/NAME.py or NAMEs.py ("-" as "_").
 # The exceptions: commands that belong with a group's verbs rather than in a file of their own.
