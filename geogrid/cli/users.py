@@ -53,3 +53,36 @@ def revoke(name: str = typer.Argument(..., help="The user whose token stops work
     with engine().begin() as conn:
         revoke_user(conn, name)
     console.print(f"user {name} revoked")
+
+
+@app.command("sessions")
+def sessions(
+    name: str | None = typer.Argument(None, help="Only this user's sessions."),
+) -> None:
+    """The live sign-ins: consoles (browsers) and devices (phones), never their secrets."""
+    from geogrid.access.sessions import list_sessions
+    from geogrid.vocabulary import china_now
+
+    with engine().begin() as conn:
+        rows = [r for r in list_sessions(conn, live_at=china_now())
+                if name is None or r.user_name == name]  # fmt: skip
+    table = Table(title="Live sessions", title_justify="left")
+    for column in ("id", "user", "kind", "device", "last seen", "expires"):
+        table.add_column(column)
+    for r in rows:
+        seen, expires = f"{r.last_seen_at:%Y-%m-%d %H:%M}", f"{r.expires_at:%Y-%m-%d %H:%M}"
+        table.add_row(str(r.id), r.user_name, r.kind, r.device_name or "", seen, expires)
+    console.print(table)
+
+
+@app.command("end-session")
+def end_session(
+    session_id: int = typer.Argument(..., help="The id `users sessions` shows."),
+) -> None:
+    """Sign a console or a phone out at once (a lost phone, say)."""
+    from geogrid.access.sessions import revoke_session
+    from geogrid.vocabulary import china_now
+
+    with engine().begin() as conn:
+        revoke_session(conn, session_id, now=china_now())
+    console.print(f"session {session_id} ended")

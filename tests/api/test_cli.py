@@ -52,6 +52,19 @@ def test_users_add_list_revoke(database_url, users):
     assert "revoked" in run("users", "list").output
 
 
+def test_users_sessions_lists_and_ends_a_phone(database_url, users, client):
+    phone = client.post("/v1/devices", json={"token": users.staff02, "device_name": "cli 手机"})
+    assert phone.status_code == 201, phone.text
+    session_id = str(phone.json()["id"])
+    listed = run("users", "sessions", USER_PREFIX + "staff02")
+    assert session_id in listed.output and "cli 手机" in listed.output
+    assert phone.json()["secret"] not in listed.output
+    assert run("users", "end-session", session_id).exit_code == 0
+    assert session_id not in run("users", "sessions").output.split()
+    gone = client.get("/v1/me", headers={"Authorization": f"Bearer {phone.json()['secret']}"})
+    assert gone.status_code == 401
+
+
 @pytest.mark.parametrize(
     "args, message",
     [(["--role", "station"], "needs --station"), (["--role", "boss"], "unknown role"),
