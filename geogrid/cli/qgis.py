@@ -1,0 +1,42 @@
+"""`geogrid qgis`: a QGIS project with the grids, streets, stations and reports, styled."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+
+from geogrid.cli.common import console, engine
+
+
+def qgis(
+    out: Path = typer.Option(Path("maps/qgis"), help="Folder for the project and its data."),
+    version: int | None = typer.Option(None, help="Grid version (default: the active one)."),
+    api_url: str | None = typer.Option(
+        None, help="Add the API's vector tiles, e.g. http://geogrid.local:8000."
+    ),
+    authcfg: str | None = typer.Option(
+        None, help="Id of the QGIS authentication configuration holding your API token."
+    ),
+) -> None:
+    """Write maps/qgis/geogrid.qgs and its GeoPackages: open it in QGIS (3.22 or later)."""
+    from geogrid.qgis.project import QgisOptions
+
+    options = QgisOptions(out, version, api_url, authcfg, actor=f"cli:{getpass.getuser()}")
+    print_project(write_project(options))
+
+
+def write_project(options):
+    """Write the project the options ask for (the demo calls this too)."""
+    from geogrid.qgis.project import write_project as write
+
+    return write(engine(), options)
+
+
+def print_project(project) -> None:
+    """Say where the project is, its CRS and each layer's features."""
+    console.print(f"QGIS project: {project.path} (EPSG:{project.epsg})")
+    for name, count in project.layers.items():
+        shown = "drawn from the reports or the API" if count is None else f"{count:,} features"
+        console.print(f"  {name}: {shown}")
