@@ -40,3 +40,14 @@ def print_project(project) -> None:
     for name, count in project.layers.items():
         shown = "drawn from the reports or the API" if count is None else f"{count:,} features"
         console.print(f"  {name}: {shown}")
+
+
+def print_addresses(base: str) -> None:
+    """The addresses a GIS client starts from: OGC landing page, docs, tile templates."""
+    console.print(f"OGC API - Features landing page: {base}/v1/", soft_wrap=True)
+    console.print(f"API docs: {base}/docs and {base}/redoc (offline)", soft_wrap=True)
+    console.print(f"vector tiles (grid levels): {base}/v1/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}",
+                  soft_wrap=True)  # fmt: skip
+    console.print("report density tiles: "
+                  f"{base}/v1/collections/reports/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}",
+                  soft_wrap=True)  # fmt: skip

@@ -13,7 +13,6 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pyogrio
 import pyproj
@@ -22,11 +21,10 @@ from sqlalchemy import Engine
 
 from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
-from geogrid.maps.styles import LEVELS
 from geogrid.qgis.layers import LEVEL_FILES, DataFile, write_data
-from geogrid.qgis.styles import ID_PREFIX, MM_PER_PX, project_layers, rgba
+from geogrid.qgis.styles import project_layers
+from geogrid.qgis.tiles import density_tiles, grid_tiles
 from geogrid.storage.categories import category_rows
-from geogrid.storage.tiles import LAYER_LEVELS, MIN_ZOOM
 from geogrid.storage.versions import known_version
 from geogrid.vocabulary import HEAT_GROUPS
 
@@ -69,10 +67,11 @@ def write_project(engine: Engine, options: QgisOptions) -> QgisProject:
     lon, lat = _centre(options.folder, data[LEVEL_FILES[1]])
     epsg = projected_crs_for(lon, lat)
     layers = project_layers(data, groups, lat)
-    for layer in layers:
-        layer["crs"] = crs_xml(DATA_CRS)
     if api_url:
-        layers.insert(2, tile_layer(api_url, options.authcfg))
+        layers[2:2] = [density_tiles(api_url, options.authcfg),
+                       grid_tiles(api_url, options.authcfg)]  # fmt: skip
+    for layer in layers:
+        layer["crs"] = crs_xml(TILE_CRS if layer["provider"] == "vectortile" else DATA_CRS)
     text = render(f"geogrid 网格 v{version}", crs_xml(epsg), layers)
     path = options.folder / PROJECT_FILE
     partial = path.with_name(f".{path.name}.part")
@@ -99,25 +98,6 @@ def crs_xml(epsg: int) -> dict:
     return {"wkt": crs.to_wkt(), "proj4": proj4, "srid": epsg,
             "authid": f"EPSG:{epsg}", "description": crs.name,
             "geographic": crs.is_geographic}  # fmt: skip
-
-
-def tile_layer(api_url: str, authcfg: str | None) -> dict:
-    """The API's vector tiles of the three levels, drawn in the levels' colours."""
-    template = f"{api_url}/v1/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}"
-    source = f"type=xyz&url={quote(template, safe=':/')}&zmin=0&zmax=18"
-    if authcfg:
-        source += f"&authcfg={authcfg}"
-    styles = []
-    for name, level in LAYER_LEVELS.items():
-        color, weight = LEVELS[level][1]["color"], LEVELS[level][1]["weight"]
-        symbol = {"type": "fill", "class": "SimpleFill", "props": {
-            "color": rgba(color, 0), "outline_color": rgba(color),
-            "outline_width": f"{weight * MM_PER_PX:.2f}", "outline_width_unit": "MM"}}  # fmt: skip
-        styles.append({"name": LEVELS[level][0], "layer": name, "symbol": symbol,
-                       "min_zoom": MIN_ZOOM[name] or -1})  # fmt: skip
-    return {"id": f"{ID_PREFIX}api_tiles", "name": "网格矢量瓦片（API）",
-            "provider": "vectortile", "source": source, "crs": crs_xml(TILE_CRS),
-            "styles": styles, "visible": False}  # fmt: skip
 
 
 def _checked(options: QgisOptions) -> str | None:

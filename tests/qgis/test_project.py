@@ -87,7 +87,7 @@ def test_every_layer_opens_in_gdal_with_the_database_counts(project, reports_eng
         expected = counts.get(layer_id.removeprefix("geogrid_"), counts[name])
         assert opened(written.path.parent, layer) == expected, layer_id
     tree = [node.get("id") for node in root.iter("layer-tree-layer")]
-    assert sorted(tree) == sorted(layers) and len(tree) == 9
+    assert sorted(tree) == sorted(layers) and len(tree) == 10
     # QGIS 3.22 renames a layer whose id is shorter than 10 characters: the tree loses it.
     assert min(len(layer_id) for layer_id in tree) >= 10
 
@@ -129,9 +129,13 @@ def test_no_personal_data_and_no_token_in_the_files(project):
     for level in (1, 2, 3):
         fields = pyogrio.read_info(written.path.parent / f"grids_level{level}.gpkg")["fields"]
         assert "leader_tel" not in fields and "officer_tl" not in fields
-    tiles = next(m for m in root.iter("maplayer") if m.get("type") == "vector-tile")
-    source = tiles.findtext("datasource")
-    assert source.startswith(f"type=xyz&url={API}/v1/tiles/") and source.endswith("authcfg=gg12345")
+    tiles = [m.findtext("datasource") for m in root.iter("maplayer")
+             if m.get("type") == "vector-tile"]  # fmt: skip
+    assert [source.split("&")[1] for source in tiles] == [
+        f"url={API}/v1/tiles/WebMercatorQuad/%7Bz%7D/%7By%7D/%7Bx%7D",
+        f"url={API}/v1/collections/reports/tiles/WebMercatorQuad/%7Bz%7D/%7By%7D/%7Bx%7D",
+    ]
+    assert all(source.endswith("&authcfg=gg12345") for source in tiles)
     assert "token" not in written.path.read_text(encoding="utf-8").lower()
 
 
