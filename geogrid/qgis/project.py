@@ -10,6 +10,7 @@ own authentication store, named by `authcfg`, never in the project file.
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from geogrid.storage.versions import known_version
 from geogrid.vocabulary import HEAT_GROUPS
 
 PROJECT_FILE = "geogrid.qgs"
+STAGE = ".geogrid-qgis.part"  # where a run writes its data before moving it in
 DATA_CRS = 4326  # the GeoPackages keep the database's WGS-84 lon/lat
 TILE_CRS = 3857
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,7 +65,7 @@ def write_project(engine: Engine, options: QgisOptions) -> QgisProject:
         version = known_version(conn, options.version)
         groups = {group: [r.code for r in category_rows(conn) if r.heat_group == group]
                   for group in HEAT_GROUPS}  # fmt: skip
-    data = write_data(engine, options.folder, version, options.actor)
+    data = _write_staged(engine, options, version)
     lon, lat = _centre(options.folder, data[LEVEL_FILES[1]])
     epsg = projected_crs_for(lon, lat)
     layers = project_layers(data, groups, lat)
@@ -98,6 +100,20 @@ def crs_xml(epsg: int) -> dict:
     return {"wkt": crs.to_wkt(), "proj4": proj4, "srid": epsg,
             "authid": f"EPSG:{epsg}", "description": crs.name,
             "geographic": crs.is_geographic}  # fmt: skip
+
+
+def _write_staged(engine: Engine, options: QgisOptions, version: int) -> dict[str, DataFile]:
+    """Write the data into a folder beside the old files, and move them in once all are
+    written: a failed run leaves the previous project and its data whole."""
+    stage = options.folder / STAGE
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        data = write_data(engine, stage, version, options.actor)
+        for written in data.values():
+            os.replace(stage / written.file, options.folder / written.file)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return data
 
 
 def _checked(options: QgisOptions) -> str | None:

@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 from sqlalchemy import text
 
-from geogrid.errors import InputError
+from geogrid.errors import InputError, VersionError
 from geogrid.maps.styles import CJK_FONTS, GROUP_COLORS, LEVELS
 from geogrid.qgis.project import QgisOptions, write_project
 from geogrid.qgis.styles import rgba
@@ -137,6 +137,22 @@ def test_no_personal_data_and_no_token_in_the_files(project):
     ]
     assert all(source.endswith("&authcfg=gg12345") for source in tiles)
     assert "token" not in written.path.read_text(encoding="utf-8").lower()
+
+
+def test_a_failed_run_leaves_the_previous_project_whole(project, reports_engine):
+    written, _ = project
+    before = {p.name: p.read_bytes() for p in written.path.parent.iterdir()}
+    with reports_engine.begin() as conn:  # a version without grids: the first export fails
+        empty = conn.execute(text("insert into grid_versions (status, source, note) values "
+                                  "('draft', 'test', '') returning id")).scalar_one()  # fmt: skip
+    try:
+        with pytest.raises(VersionError, match="no level-1 grids"):
+            write_project(reports_engine, QgisOptions(written.path.parent, version=empty))
+    finally:
+        with reports_engine.begin() as conn:
+            conn.execute(text("delete from grid_versions where id = :v"), {"v": empty})
+    after = {p.name: p.read_bytes() for p in written.path.parent.iterdir()}
+    assert after == before and len(before) == 7
 
 
 def test_bad_options_are_named(reports_engine, tmp_path):
