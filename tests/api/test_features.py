@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pyproj
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tests.api.conftest import auth
 
@@ -148,3 +148,22 @@ def test_a_report_outside_the_scope_or_malformed_is_a_404(client, users, reports
     assert other.status_code == 404
     assert client.get("/v1/collections/reports/items/security",
                       headers=auth(users.p02)).status_code == 404  # fmt: skip
+
+
+def test_items_requests_read_the_county_zone_once(client, county, users):
+    url = "/v1/collections/units/items?limit=1"
+    assert client.get(url, headers=auth(users.admin)).status_code == 200  # the zone is known
+    extents: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "st_extent" in statement.lower():
+            extents.append(statement)
+
+    event.listen(county.engine, "before_cursor_execute", watch)
+    try:
+        for crs in (None, ZONE, CGCS2000):
+            got = client.get(url, params={"crs": crs} if crs else {}, headers=auth(users.admin))
+            assert got.status_code == 200, got.text
+    finally:
+        event.remove(county.engine, "before_cursor_execute", watch)
+    assert extents == []
