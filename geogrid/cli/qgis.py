@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from geogrid.cli.common import console, engine
+
+if TYPE_CHECKING:  # the project's modules are imported when the command runs
+    from geogrid.qgis.project import QgisOptions, QgisProject
 
 
 def qgis(
@@ -27,14 +31,14 @@ def qgis(
     print_project(write_project(options))
 
 
-def write_project(options):
+def write_project(options: QgisOptions) -> QgisProject:
     """Write the project the options ask for (the demo calls this too)."""
     from geogrid.qgis.project import write_project as write
 
     return write(engine(), options)
 
 
-def print_project(project) -> None:
+def print_project(project: QgisProject) -> None:
     """Say where the project is, its CRS and each layer's features."""
     console.print(f"QGIS project: {project.path} (EPSG:{project.epsg})")
     for name, count in project.layers.items():
