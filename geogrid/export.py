@@ -21,6 +21,8 @@ KIND_ZH = {"community": "社区", "rural_village": "自然村网格", "urban_blo
 CHINESE_TWINS = {"code": "编码", "name": "名称", "households": "户数", "leader": "网格长",
                  "officer": "信息员", "police": "民警", "station": "派出所"}  # fmt: skip
 
+PHONE_COLUMNS = ("leader_tel", "officer_tl")
+
 _SQL = """
 select g.code, g.name, g.level, coalesce(p.code, '') as parent, g.kind, g.households,
        round(g.area_m2::numeric, 1)::float as area_m2,
@@ -42,9 +44,12 @@ group by g.id, p.code order by g.code
 
 
 def export_grids(
-    engine: Engine, *, level: int, version: int, fmt: str, path: Path, encoding: str | None = None
-) -> int:
-    """Write one level of a version to a file; returns the number of grids written."""
+    engine: Engine, *, level: int, version: int, fmt: str, path: Path, encoding: str | None = None,
+    phones: bool = True,
+) -> int:  # fmt: skip
+    """Write one level of a version to a file; returns the number of grids written.
+
+    `phones=False` leaves out the people's phone numbers (a file meant to be passed on)."""
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
     if level not in (1, 2, 3):
@@ -56,6 +61,8 @@ def export_grids(
         )  # fmt: skip
     if frame.empty:
         raise VersionError(f"grid version {version} has no level-{level} grids")
+    if not phones:
+        frame = frame.drop(columns=list(PHONE_COLUMNS))
     frame["kind_zh"] = frame["kind"].map(KIND_ZH)
     for english, chinese in CHINESE_TWINS.items():
         frame[chinese] = frame[english]

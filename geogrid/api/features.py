@@ -17,6 +17,7 @@ from geogrid.storage.duty import on_duty_sql
 from geogrid.vocabulary import CODE_LENGTH, LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
 
 COLLECTIONS = {"communities": 1, "grids": 2, "units": 3}
+_CENTRES: dict[tuple[str, int], float | None] = {}  # (database, version) -> centre lon
 METRES_PER_DEGREE = 111_320.0  # simplification is for display: a degree of latitude is enough
 
 
@@ -78,8 +79,14 @@ def level_extent(conn: Connection, level: int, version: int) -> list[float] | No
 
 def offered_crs(conn: Connection, version: int) -> list[OutputCrs]:
     """The output CRSs of the county of a version (its zone from its communities' centre)."""
-    box = level_extent(conn, 1, version)
-    return county_crs_list(None if box is None else (box[0] + box[2]) / 2)
+    # A version's grids are written once and its id never reused, so its centre is read
+    # once per database and version, not on every items request (an st_extent over the
+    # communities' polygons). A few versions a year: the dict stays small.
+    key = (conn.engine.url.render_as_string(hide_password=True), version)
+    if key not in _CENTRES:
+        box = level_extent(conn, 1, version)
+        _CENTRES[key] = None if box is None else (box[0] + box[2]) / 2
+    return county_crs_list(_CENTRES[key])
 
 
 def instructions_for(conn: Connection, code: str) -> list[dict]:

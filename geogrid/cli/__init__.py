@@ -16,6 +16,7 @@ from geogrid.cli import (
     load,
     maps,
     prints,
+    qgis,
     reports,
     sample,
     serve,
@@ -47,6 +48,7 @@ app.add_typer(reports.app, name="report")
 app.add_typer(categories.app, name="categories")
 app.command("maps")(maps.maps)
 app.command("print")(prints.print_)
+app.command("qgis")(qgis.qgis)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 

@@ -17,6 +17,7 @@ from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
 from geogrid.cli import maps as map_commands
 from geogrid.cli import prints as print_commands
+from geogrid.cli import qgis as qgis_commands
 from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
 from geogrid.cli import serve as serve_commands
@@ -48,6 +49,7 @@ def demo(
     _reports(path, scale)
     _case_loop(scale)
     station = _maps_and_prints()
+    _gis_analyst()
     if serve:
         _serve(station)
     console.print(
@@ -134,6 +136,17 @@ def _maps_and_prints() -> str:
     console.rule(f"[bold]9. printed patrol maps: the atlas of station {station}")
     print_commands.write_prints(print_commands.PrintOptions(station=station))
     return station
+
+
+def _gis_analyst() -> None:
+    from geogrid.qgis.project import QgisOptions
+
+    served = serve_commands.ServeOptions()
+    base = f"http://{served.host}:{served.port}"
+    console.rule("[bold]9b. for the GIS analyst: a QGIS project, the OGC API, vector tiles")
+    project = qgis_commands.write_project(QgisOptions(MAPS / "qgis", api_url=base))
+    qgis_commands.print_project(project)
+    qgis_commands.print_addresses(base)
 
 
 def _serve(station: str) -> None:

@@ -14,6 +14,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
 from geogrid.maps.encode import script_json
+from geogrid.maps.styles import OUTLINE_STYLE, STREET_STYLE
 
 GEOGRID_JS = [("geogrid_js", "geogrid/geogrid-map.js")]
 GEOGRID_CSS = [("geogrid_css", "geogrid/geogrid-map.css")]
@@ -78,20 +79,10 @@ class BaseMap(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=overlay, control=True, show=True)
         self._name = "BaseMap"
         self.outlines, self.streets = outlines, streets
-        self.outline_style = script_json(
-            {
-                "style": {
-                    "color": "#8c7b6b",
-                    "weight": 3,
-                    "opacity": 0.5,
-                    "fill": False,
-                    "interactive": False,
-                }
-            }
-        )
-        self.street_style = script_json(
-            {"style": {"color": "#b09f8a", "weight": 2.5, "opacity": 0.9}}
-        )
+        # Outlines never take a click: the grid layers above them answer it.
+        outline = OUTLINE_STYLE | {"fill": False, "interactive": False}
+        self.outline_style = script_json({"style": outline})
+        self.street_style = script_json({"style": STREET_STYLE})
 
 
 class ChoroplethLayer(JSCSSMixin, Layer):

@@ -8,6 +8,7 @@ reads in the audit trail.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,6 +152,25 @@ def iter_reports(
     query = query.order_by(R.c.reported_at.desc(), R.c.id.desc()).limit(limit)
     for row in conn.execution_options(yield_per=2000).execute(query).mappings():
         yield dict(row)
+
+
+def report_extent(
+    conn: Connection, scope: ReportScope
+) -> tuple[list[float] | None, list[datetime] | None]:
+    """The lon/lat box and the first and last report time of the reports in scope (None,
+    None when it holds none): a collection's extent."""
+    row = conn.execute(
+        select(func.ST_XMin(func.ST_Extent(R.c.geom)), func.ST_YMin(func.ST_Extent(R.c.geom)),
+               func.ST_XMax(func.ST_Extent(R.c.geom)), func.ST_YMax(func.ST_Extent(R.c.geom)),
+               func.min(R.c.reported_at), func.max(R.c.reported_at))
+        .where(scope.condition())
+    ).one()  # fmt: skip
+    # Rounded outward to 6 decimals (~0.1 m): the box still holds every report.
+    box = None if row[0] is None else [
+        math.floor(row[0] * 1e6) / 1e6, math.floor(row[1] * 1e6) / 1e6,
+        math.ceil(row[2] * 1e6) / 1e6, math.ceil(row[3] * 1e6) / 1e6,
+    ]  # fmt: skip
+    return box, None if row[4] is None else [row[4], row[5]]
 
 
 def count_sensitive(conn: Connection, filters: ReportFilter, scope: ReportScope) -> int:

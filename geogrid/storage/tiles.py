@@ -1,18 +1,26 @@
-"""Vector tiles of the grid levels, made by PostGIS (ST_AsMVT) in the WebMercatorQuad set.
+"""Vector tiles of the grid levels and of report density, made by PostGIS (ST_AsMVT) in the
+WebMercatorQuad set.
 
 One layer per level, named as its OGC collection. A layer is clipped to the tile (with a
 buffer so outlines do not show seams), simplified by the tile's resolution (one pixel of a
 4096-unit tile) and scoped to the caller's area by code prefix. Tiles carry no personal data
 (no responsible person or phone): they are cached and may be kept by a browser.
+
+Report density (layer "reports") counts the reports of a scope in square bins, 16 across a
+tile, so the bins halve with every zoom: each bin is a square with its count and its counts
+per heat group. The scope is the condition on the reports table that every report read uses
+(`ReportScope.condition()`), handed in by the caller; no report's details are in a bin.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, select, text
 
 from geogrid.errors import NotFoundError
+from geogrid.storage.models import Report, ReportCategory
+from geogrid.vocabulary import HEAT_GROUPS
 
 LAYER_LEVELS = {"communities": 1, "grids": 2, "units": 3}
 MIN_ZOOM = {"communities": 0, "grids": 0, "units": 13}  # units are a smear below zoom 13
@@ -20,6 +28,8 @@ MAX_ZOOM = 24  # the WebMercatorQuad tile matrix set's deepest matrix
 EXTENT = 4096  # MVT units across a tile
 BUFFER = 64  # MVT units drawn beyond each edge
 WORLD_M = 40_075_016.685_578_5  # the width of the Web Mercator world in metres
+DENSITY_LAYER = "reports"
+DENSITY_BINS = 16  # bins across a tile: 256 MVT units each
 
 
 @dataclass(frozen=True)
@@ -84,3 +94,35 @@ select st_asmvt(t, :name, {EXTENT}, 'geom') from (
          where starts_with(g.code, a.prefix)))
 ) t where t.geom is not null
 """
+
+
+def density_tile(conn: Connection, z: int, x: int, y: int, scope: ColumnElement[bool]) -> bytes:
+    """Reports within `scope` counted per square bin of tile z/x/y (MVT layer "reports",
+    properties count, hazard, incident, other); empty bytes when the tile holds none."""
+    check_tile(z, x, y)
+    size = WORLD_M / 2**z
+    cell, left, top = size / DENSITY_BINS, -WORLD_M / 2 + x * size, WORLD_M / 2 - y * size
+    r, c = Report.__table__, ReportCategory.__table__
+    point = func.ST_Transform(r.c.geom, 3857)
+    near = func.ST_Transform(func.ST_TileEnvelope(z, x, y), 4326)
+    binned = (
+        select(func.floor((func.ST_X(point) - left) / cell).label("ix"),
+               func.floor((top - func.ST_Y(point)) / cell).label("iy"), c.c.heat_group)
+        .select_from(r.join(c, c.c.id == r.c.category_id))
+        .where(r.c.geom.op("&&")(near), scope)
+    ).subquery("binned")  # fmt: skip
+    ix, iy, group = binned.c.ix, binned.c.iy, binned.c.heat_group
+    square = func.ST_MakeEnvelope(left + ix * cell, top - (iy + 1) * cell,
+                                  left + (ix + 1) * cell, top - iy * cell, 3857)  # fmt: skip
+    bins = (
+        select(func.count().label("count"),
+               *[func.count().filter(group == name).label(name) for name in HEAT_GROUPS],
+               func.count().filter(group.is_(None)).label("other"),
+               func.ST_AsMVTGeom(square, func.ST_TileEnvelope(z, x, y), EXTENT, 0, False)
+               .label("geom"))
+        # A point on the tile's east or south edge belongs to the next tile (half-open bins).
+        .where(and_(ix.between(0, DENSITY_BINS - 1), iy.between(0, DENSITY_BINS - 1)))
+        .group_by(ix, iy)
+    ).subquery("t")  # fmt: skip
+    tile = select(func.ST_AsMVT(literal_column("t"), DENSITY_LAYER, EXTENT, "geom"))
+    return bytes(conn.execute(tile.select_from(bins)).scalar_one() or b"")

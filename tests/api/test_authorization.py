@@ -113,6 +113,11 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
         Case("GET", "/v1/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}",
              _tile(place, "/v1/collections/units"),
              statuses(200, own) | dict.fromkeys(others, 204)),
+        # Report density there: drawn for who reads a report of that place (the fire brigade
+        # its fire hazard), empty (204) for the rest who read reports.
+        Case("GET", "/v1/collections/{collection_id}/tiles/WebMercatorQuad/{z}/{y}/{x}",
+             _tile(place, "/v1/collections/reports"),
+             dict.fromkeys(ROLES, 204) | dict.fromkeys((*own, "fire"), 200)),
         Case("GET", "/v1/grid-versions", "/v1/grid-versions",
              statuses(200, ("admin", "p01", "p02"))),
         Case("GET", "/v1/grid-versions/diff", f"/v1/grid-versions/diff?old={version}&new="

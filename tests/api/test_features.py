@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pyproj
 import pytest
+from sqlalchemy import event, text
 
 from tests.api.conftest import auth
 
@@ -48,6 +51,34 @@ def test_report_collection_is_scoped_as_the_report_list(client, users, reports):
     ids = {f["id"] for f in mine["features"]}
     assert reports.p02_security in ids and reports.p01_security not in ids
     assert {f["properties"]["station"] for f in mine["features"]} == {"370782P02"}
+
+
+def test_report_collection_extent_is_where_and_when_the_callers_reports_are(
+    client, county, users, reports
+):
+    with county.engine.connect() as conn:
+        later = conn.execute(
+            text(
+                "update reports set reported_at = reported_at + interval '3 days' "
+                "where id = :i returning reported_at"
+            ),
+            {"i": reports.p02_security},
+        ).scalar_one()
+        conn.commit()  # fmt: skip
+    try:
+        every = client.get("/v1/collections/reports", headers=auth(users.admin)).json()
+        station = client.get("/v1/collections/reports", headers=auth(users.p01)).json()
+    finally:
+        with county.engine.begin() as conn:
+            conn.execute(text("update reports set reported_at = reported_at - interval "
+                              "'3 days' where id = :i"), {"i": reports.p02_security})  # fmt: skip
+    first, last = (datetime.fromisoformat(t) for t in every["extent"]["temporal"]["interval"][0])
+    assert last == later and first < last  # the county's last report is P02's, moved later
+    ((_, end),) = station["extent"]["temporal"]["interval"]
+    assert datetime.fromisoformat(end) < later  # P01 does not see P02's report
+    minx, miny, maxx, maxy = station["extent"]["spatial"]["bbox"][0]
+    assert minx <= county.p01.lon <= maxx and miny <= county.p01.lat <= maxy
+    assert not minx <= county.p02.lon <= maxx or not miny <= county.p02.lat <= maxy
 
 
 def test_report_items_page_with_next_links_and_number_matched(client, users, reports):
@@ -117,3 +148,22 @@ def test_a_report_outside_the_scope_or_malformed_is_a_404(client, users, reports
     assert other.status_code == 404
     assert client.get("/v1/collections/reports/items/security",
                       headers=auth(users.p02)).status_code == 404  # fmt: skip
+
+
+def test_items_requests_read_the_county_zone_once(client, county, users):
+    url = "/v1/collections/units/items?limit=1"
+    assert client.get(url, headers=auth(users.admin)).status_code == 200  # the zone is known
+    extents: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "st_extent" in statement.lower():
+            extents.append(statement)
+
+    event.listen(county.engine, "before_cursor_execute", watch)
+    try:
+        for crs in (None, ZONE, CGCS2000):
+            got = client.get(url, params={"crs": crs} if crs else {}, headers=auth(users.admin))
+            assert got.status_code == 200, got.text
+    finally:
+        event.remove(county.engine, "before_cursor_execute", watch)
+    assert extents == []

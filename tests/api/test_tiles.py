@@ -86,10 +86,10 @@ def test_bad_tile_coordinates_and_layers_are_named(client, users):
     got = client.get(f"{TMS}/3/0/0?layers=roads", headers=auth(users.admin))
     assert got.status_code == 400 and "roads" in got.text
     assert client.get(f"{TMS}/3/0/0").status_code == 401
-    # A collection the items path takes but that has no tiles: 404 naming it, not a 422.
-    reports = client.get("/v1/collections/reports/tiles/WebMercatorQuad/3/0/0",
-                         headers=auth(users.admin))  # fmt: skip
-    assert reports.status_code == 404 and reports.json()["field"] == "collection_id"
+    # A collection without tiles (reports have density tiles now): 404 naming it, not a 422.
+    roads = client.get("/v1/collections/roads/tiles/WebMercatorQuad/3/0/0",
+                       headers=auth(users.admin))  # fmt: skip
+    assert roads.status_code == 404 and roads.json()["field"] == "collection_id"
 
 
 def test_a_station_sees_only_its_own_grids(client, county, users, tmp_path):

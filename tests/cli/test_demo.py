@@ -42,3 +42,10 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
     county = (maps / "county.html").read_text(encoding="utf-8")
     assert external_urls(county) == [] and "二级网格" in county
     assert list(maps.glob("station_*.html")) and list(maps.glob("atlas_*.pdf"))
+    # The GIS analyst's way in: the QGIS project and the addresses a client starts from.
+    assert f"QGIS project: {Path('maps/qgis/geogrid.qgs')}" in out
+    assert (maps / "qgis" / "geogrid.qgs").exists() and (maps / "qgis" / "reports.gpkg").exists()
+    tiles = "tiles/WebMercatorQuad/{z}/{y}/{x}"
+    for address in ("landing page: http", "/v1/\n", "/docs", f"/v1/{tiles}",
+                    f"/v1/collections/reports/{tiles}"):  # fmt: skip
+        assert address in out, address

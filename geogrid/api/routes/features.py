@@ -35,8 +35,15 @@ from geogrid.api.schemas.grids import (
     Extent,
     LandingPage,
     SpatialExtent,
+    TemporalExtent,
 )
-from geogrid.reports.queries import ReportFilter, count_reports, get_report, list_reports
+from geogrid.reports.queries import (
+    ReportFilter,
+    count_reports,
+    get_report,
+    list_reports,
+    report_extent,
+)
 from geogrid.storage.versions import known_version
 
 router = APIRouter(tags=["features"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues])
@@ -96,7 +103,7 @@ def collections(request: Request, caller: CallerDep, conn: ConnDep) -> Collectio
         caller.require("grids.read")  # the role reads nothing here: say so as a 403
     version = known_version(conn, None)
     offered = offered_crs(conn, version)
-    found = [_collection(request, conn, cid, version, offered) for cid in wanted]
+    found = [_collection(request, conn, caller, cid, version, offered) for cid in wanted]
     self = Link(href=str(request.url), rel="self", type="application/json")
     return Collections(collections=found, links=[self])
 
@@ -109,7 +116,7 @@ def collection(
     """A grid level of the active version, or the reports."""
     caller.require(_permission(collection_id))
     version = known_version(conn, None)
-    return _collection(request, conn, collection_id, version, offered_crs(conn, version))
+    return _collection(request, conn, caller, collection_id, version, offered_crs(conn, version))
 
 
 @router.get(
@@ -163,7 +170,7 @@ def _permission(collection_id: str) -> str:
 
 
 def _collection(
-    request: Request, conn, cid: str, version: int, offered: list[OutputCrs]
+    request: Request, conn, caller, cid: str, version: int, offered: list[OutputCrs]
 ) -> Collection:
     base = str(request.base_url).rstrip("/")
     title, description = TITLES[cid]
@@ -171,8 +178,13 @@ def _collection(
         Link(href=f"{base}/v1/collections/{cid}", rel="self", type="application/json"),
         Link(href=f"{base}/v1/collections/{cid}/items", rel="items", type=GEOJSON),
     ]
-    bbox = level_extent(conn, COLLECTIONS[cid], version) if cid in COLLECTIONS else None
-    extent = Extent(spatial=SpatialExtent(bbox=[bbox])) if bbox else None
+    when = None
+    if cid in COLLECTIONS:
+        bbox = level_extent(conn, COLLECTIONS[cid], version)
+    else:  # the reports the caller may read: where and when (OGC temporal extent)
+        bbox, span = report_extent(conn, caller.report_scope())
+        when = TemporalExtent(interval=[span]) if span else None
+    extent = Extent(spatial=SpatialExtent(bbox=[bbox]), temporal=when) if bbox else None
     return Collection(id=cid, title=title, description=description, extent=extent,
                       links=links, crs=[c.uri for c in offered])  # fmt: skip
 

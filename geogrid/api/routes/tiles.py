@@ -6,10 +6,14 @@ version changes the key. The version is the one the lookups assign with (the ind
 refresher swaps in within `index_refresh_seconds` of an activation), so a cached tile costs
 no database round trip and no thread hop. An empty tile answers 204 No Content, as OGC
 API - Tiles allows.
+
+The reports collection's tiles are report density (storage.tiles.density_tile) in the
+caller's report scope, read fresh each time (reports arrive all day), with an ETag.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -20,11 +24,13 @@ from geogrid.api.deps import CallerDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.errors import InputError, NotFoundError
 from geogrid.storage.tiles import (
+    DENSITY_LAYER,
     LAYER_LEVELS,
     MAX_ZOOM,
     MIN_ZOOM,
     TileQuery,
     check_tile,
+    density_tile,
     grid_tile,
 )
 
@@ -40,7 +46,12 @@ X = Annotated[int, Path(description="Tile column, from the west.")]
 # Any collection id, as /v1/collections/{collection_id}/items takes: one without tiles
 # (reports, or none of that name) is a 404 naming it, not a 422 for a path the items allow.
 CollectionId = Annotated[
-    str, Path(max_length=64, description="A grid level's collection: communities, grids, units.")
+    str,
+    Path(
+        max_length=64,
+        description="A grid level's collection (communities, grids, units), or reports "
+        "(report density in square bins, 16 across a tile).",
+    ),
 ]
 LayersQuery = Annotated[
     str | None,
@@ -88,10 +99,13 @@ async def collection_tile(
     request: Request, collection_id: CollectionId, z: Z, y: Y, x: X, caller: CallerDep,
     state: StateDep,
 ) -> Response:  # fmt: skip
-    """One grid level in tile z/y/x (MVT); 404 for a collection without tiles."""
+    """One grid level in tile z/y/x (MVT), or the density of the reports the caller may
+    read; 404 for a collection without tiles."""
+    if collection_id == DENSITY_LAYER:
+        return await _density(request, caller, state, (z, x, y))
     if collection_id not in LAYER_LEVELS:
         raise NotFoundError(f"collection {collection_id!r} has no tiles: use communities, "
-                            "grids or units", field="collection_id")  # fmt: skip
+                            "grids, units or reports", field="collection_id")  # fmt: skip
     return await _tile(request, caller, state, (z, x, y), (collection_id,))
 
 
@@ -122,6 +136,26 @@ async def _tile(request: Request, caller, state, zxy: tuple[int, int, int], laye
     if not cached.body:
         return Response(status_code=204, headers=headers)
     return Response(cached.body, media_type=MVT, headers=headers)
+
+
+async def _density(request: Request, caller, state, zxy: tuple[int, int, int]) -> Response:
+    caller.require("reports.read")
+    z, x, y = zxy
+    check_tile(z, x, y)
+    scope = caller.report_scope().condition()
+    body = await run_in_threadpool(_read_density, state.engine, zxy, scope)
+    etag = f'"d-{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    if not body:
+        return Response(status_code=204, headers=headers)
+    return Response(body, media_type=MVT, headers=headers)
+
+
+def _read_density(engine, zxy: tuple[int, int, int], scope) -> bytes:
+    with engine.connect() as conn:
+        return density_tile(conn, *zxy, scope)
 
 
 def _read(engine, query: TileQuery) -> bytes:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from geogrid.api.schemas.common import Link, StorableStr
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 
 class LandingPage(BaseModel):
@@ -33,10 +34,18 @@ class SpatialExtent(BaseModel):
     crs: str = CRS84
 
 
+class TemporalExtent(BaseModel):
+    """When the items of a collection happened: [first, last] (reports: when reported)."""
+
+    interval: list[list[datetime | None]]
+    trs: str = GREGORIAN
+
+
 class Extent(BaseModel):
-    """A collection's extent."""
+    """A collection's extent: where, and for reports when."""
 
     spatial: SpatialExtent
+    temporal: TemporalExtent | None = None
 
 
 class Collection(BaseModel):

@@ -1,0 +1,1 @@
+"""A QGIS project of the grids, streets, stations and reports (`geogrid qgis`)."""
