@@ -6,6 +6,8 @@ cannot reach its database fails (the fixture raises); nothing here skips.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +17,13 @@ from sqlalchemy.orm import Session
 from geogrid.settings import Settings
 from geogrid.storage import embedded, schema
 from geogrid.storage.database import make_engine
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test touches the real data directory: whatever reads GEOGRID_HOME from the
+    environment (the CLI, a served API, a bench) gets an empty folder of this session's
+    instead of ~/.local/share/geogrid, whose leftover photos or cluster would leak in."""
+    os.environ["GEOGRID_HOME"] = tempfile.mkdtemp(prefix="geogrid-test-home-")
 
 
 @pytest.fixture(scope="session")
