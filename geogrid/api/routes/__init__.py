@@ -29,6 +29,8 @@ ROUTER_MODULES = (
     "stats",
     "maps",
     "tiles",
+    "console",
+    "console_cases",
 )
 
 

@@ -1,0 +1,89 @@
+"""The case list of a desk: reports of a filter in the reader's scope, by deadline, paged;
+and which loop steps a reader may take on one case now.
+
+Beyond the reports' filter (reports.queries.ReportFilter) a desk asks for overdue cases,
+supervised ones, and words of the text. Open cases come first, soonest deadline first (a
+case not yet accepted by its acceptance limit from receipt), then the finished ones, newest
+first. The text of a sensitive category is searched only for a reader who may see it, so a
+search never reveals what a redacted row hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, case, func, literal, not_, select
+
+from geogrid.errors import InputError
+from geogrid.reports.loop import OPEN, RULES, may_take
+from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _report_select, _uuid
+
+MAX_TEXT = 100
+FINISHED_LAST = case((R.c.status.in_(OPEN), 0), else_=1)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A desk's question: the reports' filter, and the case list's own conditions."""
+
+    filters: ReportFilter = field(default_factory=ReportFilter)
+    overdue: bool = False
+    supervised: bool = False
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_TEXT:
+            raise InputError(f"the search text is at most {MAX_TEXT} characters", field="q")
+
+    def conditions(self, scope: ReportScope, now: datetime) -> list:
+        """The question as conditions on the reports and categories tables."""
+        where = [*self.filters.conditions(), scope.condition()]
+        if self.overdue:
+            where += [R.c.status.in_(OPEN), R.c.due_at < now]
+        if self.supervised:
+            where.append(R.c.supervised_at.is_not(None))
+        if self.text:
+            escaped = self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            pattern = f"%{escaped}%"
+            readable = literal(True) if scope.details else not_(C.c.sensitive)
+            where.append(and_(readable, R.c.text.ilike(pattern, escape="\\")))
+        return where
+
+
+def deadline_order() -> tuple:
+    """Open cases first by deadline (stored, else acceptance from receipt), then the rest."""
+    deadline = func.coalesce(
+        R.c.due_at, R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
+    )
+    return FINISHED_LAST, case((R.c.status.in_(OPEN), deadline)), R.c.reported_at.desc(), R.c.id
+
+
+def list_cases(
+    conn: Connection, query: CaseQuery, scope: ReportScope, *, now: datetime, limit: int,
+    offset: int = 0,
+) -> tuple[list[dict], int]:  # fmt: skip
+    """One page of the cases asked for, in deadline order, and how many match in all."""
+    where = query.conditions(scope, now)
+    rows = conn.execute(
+        _report_select(scope).where(*where).order_by(*deadline_order()).limit(limit).offset(offset)
+    ).mappings()  # fmt: skip
+    total = conn.execute(
+        select(func.count()).select_from(R.join(C, C.c.id == R.c.category_id)).where(*where)
+    ).scalar_one()  # fmt: skip
+    return [dict(r) for r in rows], total
+
+
+def open_steps(conn: Connection, report_id: str, actor) -> list[str]:
+    """The loop steps `actor` may take on the case now (its relation and the case's status
+    allow them), in the loop's order; the case must already be in the actor's sight."""
+    row = conn.execute(
+        select(R.c.id, R.c.status, R.c.route, R.c.station_id, R.c.department_id, R.c.leader_id,
+               R.c.officer_id, R.c.handler_person_id, R.c.handler_department_id,
+               R.c.dispatcher_role).where(R.c.id == _uuid(report_id))
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        return []
+    case_ = dict(row)
+    return [step for step, rule in RULES.items()
+            if case_["status"] in rule.from_statuses and may_take(step, case_, actor)]  # fmt: skip
