@@ -38,6 +38,8 @@ from geogrid.vocabulary import (
     china_now,
 )
 
+# Fixed paths before the parameterised ones: a path's 405 guard (api/methods.py) stands
+# before its first route.
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 CASES = f"{CONSOLE}/cases"
 PAGE_SIZE = 50
@@ -97,20 +99,6 @@ def _page_number(text: str) -> int:
     return int(text)
 
 
-@router.get(CASES + "/{report_id}")
-def case_page(
-    request: Request, report_id: str, page: PageDep, state: StateDep, conn: ConnDep
-) -> Response:  # fmt: skip
-    """A case: details, position, photos, trail and the forms of the steps open to the
-    caller; another station's case is the 404 page."""
-    page.caller.require("reports.read")
-    calendar = calendar_of(state.settings.holidays_file)
-    view = read_case(conn, page.caller, report_id, calendar=calendar, now=china_now())
-    return render(request, "case.html", **page_context(
-        page, view=view, case=view.report, done=request.query_params.get("done"),
-        departments=department_rows(conn), **WORDS))  # fmt: skip
-
-
 @router.post(CASES + "/bulk")
 def bulk(request: Request, form: FormDep, state: StateDep, conn: ConnDep) -> Response:
     """Accept or dispatch the ticked cases, each on its own: one that may not be taken
@@ -134,6 +122,20 @@ def bulk(request: Request, form: FormDep, state: StateDep, conn: ConnDep) -> Res
                                                        **WORDS))  # fmt: skip
 
 
+@router.get(CASES + "/{report_id}")
+def case_page(
+    request: Request, report_id: str, page: PageDep, state: StateDep, conn: ConnDep
+) -> Response:  # fmt: skip
+    """A case: details, position, photos, trail and the forms of the steps open to the
+    caller; another station's case is the 404 page."""
+    page.caller.require("reports.read")
+    calendar = calendar_of(state.settings.holidays_file)
+    view = read_case(conn, page.caller, report_id, calendar=calendar, now=china_now())
+    return render(request, "case.html", **page_context(
+        page, view=view, case=view.report, done=request.query_params.get("done"),
+        departments=department_rows(conn), **WORDS))  # fmt: skip
+
+
 @router.post(CASES + "/{report_id}/{step}")
 def take(report_id: str, step: str, form: FormDep, state: StateDep, conn: ConnDep) -> Response:
     """Take one step on the case with the form's note, handler, deadline and photos; back
@@ -143,8 +145,7 @@ def take(report_id: str, step: str, form: FormDep, state: StateDep, conn: ConnDe
     caller = form.page.caller
     caller.require("reports.update")
     photo_ids: tuple[str, ...] = ()
-    if form.files:
-        caller.require("reports.create")  # who may upload photos through the API
+    if form.files:  # the step's evidence: whoever may take the step may bring its photos
         results = upload_photos(state.engine, state.media, form.files, caller.name)
         bad = next((r for r in results if not r.id), None)
         if bad is not None:
