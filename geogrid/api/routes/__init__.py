@@ -31,6 +31,8 @@ ROUTER_MODULES = (
     "tiles",
     "console",
     "console_cases",
+    "console_grids",
+    "console_reports",
 )
 
 
