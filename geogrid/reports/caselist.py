@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, case, func, literal, not_, select
 from geogrid.errors import InputError
 from geogrid.reports.loop import OPEN, RULES, may_take
 from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _report_select, _uuid
+from geogrid.storage.loop_tables import ReportExtension
 
 MAX_TEXT = 100
 FINISHED_LAST = case((R.c.status.in_(OPEN), 0), else_=1)
@@ -85,5 +86,14 @@ def open_steps(conn: Connection, report_id: str, actor) -> list[str]:
     if row is None:
         return []
     case_ = dict(row)
-    return [step for step, rule in RULES.items()
-            if case_["status"] in rule.from_statuses and may_take(step, case_, actor)]  # fmt: skip
+    steps = [step for step, rule in RULES.items()
+             if case_["status"] in rule.from_statuses and may_take(step, case_, actor)]  # fmt: skip
+    if "extension_decide" in steps and not _extension_pending(conn, case_["id"]):
+        steps.remove("extension_decide")  # nothing to decide until the handler asks
+    return steps
+
+
+def _extension_pending(conn: Connection, report_id) -> bool:
+    X = ReportExtension.__table__
+    pending = select(X.c.id).where(X.c.report_id == report_id, X.c.status == "pending")
+    return conn.execute(pending.limit(1)).first() is not None

@@ -34,6 +34,7 @@ def test_a_case_goes_round_the_loop_through_the_forms(browser_for, users, report
     desk, fire, staff = (browser_for(t) for t in (users.p01, users.fire, users.staff01))
     page = desk.get(f"/console/cases/{case}")
     assert page.status_code == 200 and 'id="step-accept"' in page.text
+    assert "2026-06-01 10:00" in page.text  # reported at 10:00 China time, shown so
     assert 'id="step-dispatch"' not in page.text  # not accepted yet
     token = _form(page.text)
     desk.post(f"/console/cases/{case}/accept", data={"csrf_token": token, "note": "受理"})
@@ -41,6 +42,8 @@ def test_a_case_goes_round_the_loop_through_the_forms(browser_for, users, report
         "csrf_token": token, "note": "请消防核查", "handler_department": "fire"})  # fmt: skip
     assert sent.status_code == 303 and sent.headers["location"].endswith("?done=dispatch")
     assert case in fire.get("/console/cases").text
+    # No extension asked: nothing to decide, so no such form.
+    assert 'id="step-extension_decide"' not in desk.get(f"/console/cases/{case}").text
     fire_page = fire.get(f"/console/cases/{case}")
     assert (
         'id="step-handle"' in fire_page.text and 'enctype="multipart/form-data"' in fire_page.text
