@@ -3,19 +3,20 @@ without their person, the people with their vetting state and grids, and moving 
 to another grid from a day on.
 
 A move ends the person's open assignments in the role the day before and starts one on the
-new grid; a grid that already has someone of that role on duty that day is a conflict
-naming them (end theirs first), so a grid never gets two leaders by a slip.
+new grid (storage/duty.py, where periods are written); a grid that already has someone of
+that role on duty that day is a conflict naming them (end theirs first), so a grid never
+gets two leaders by a slip.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Connection, text
 
 from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError, NotFoundError
-from geogrid.storage.duty import on_duty_sql
+from geogrid.storage.duty import move_assignment, on_duty_sql
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
 
@@ -80,23 +81,8 @@ def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str
     if holder is not None:
         raise ConflictError(f"grid {grid_code} has {holder} as {role} on {day}: end that "
                             "first", field="grid_code")  # fmt: skip
-    params = {"p": person, "r": role, "day": day, "before": day - timedelta(days=1)}
-    for sql in (_DROP_LATER, _END_CURRENT, _START_NEW):
-        conn.execute(text(sql), params | {"g": grid_code})
+    move_assignment(conn, person, role, grid_code, day)
     return role
-
-
-# A move: periods that would start on or after the day go, the current one ends the day
-# before, and the new one starts on the day.
-_DROP_LATER = (
-    "delete from grid_assignments where person_id = :p and role = :r and valid_from >= :day"
-)
-_END_CURRENT = ("update grid_assignments set valid_to = :before where person_id = :p and role = :r"
-                " and (valid_to is null or valid_to >= :day)")  # fmt: skip
-_START_NEW = (
-    "insert into grid_assignments (person_id, grid_code, role, valid_from) "
-    "values (:p, :g, :r, :day)"
-)
 
 
 def _person(conn: Connection, caller: Caller, person_no: str, day: date) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import text
+
 from tests.console.conftest import CSRF
 from tests.media.photos import jpeg
 
@@ -27,6 +29,16 @@ def test_the_list_filters_and_keeps_to_the_station(browser_for, users, reports):
     bad = desk.get("/console/cases/list", params={"grid": "12x"})
     assert bad.status_code == 400 and "grid" in bad.text
     assert desk.get("/console/cases/list", params={"period": "June"}).status_code == 400
+
+
+def test_a_list_showing_sensitive_details_is_audited(browser_for, users, reports, county):
+    desk = browser_for(users.p01)
+    assert "张三" in desk.get("/console/cases/list", params={"category": "population"}).text
+    with county.engine.connect() as conn:
+        logged = conn.execute(text(
+            "select detail->'ids' from audit_log where user_name = 'apitest-p01' and "
+            "action = 'list' order by id desc limit 1")).scalar_one()  # fmt: skip
+    assert logged == [reports.p01_population]
 
 
 def test_a_case_goes_round_the_loop_through_the_forms(browser_for, users, reports):

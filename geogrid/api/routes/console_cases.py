@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from geogrid.access import audit
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
 from geogrid.console.render import CONSOLE, render
@@ -65,6 +66,7 @@ def list_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     now = china_now()
     rows, total = list_cases(conn, query, page.caller.report_scope(), now=now,
                              limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)  # fmt: skip
+    audit.record_report_reads(conn, page.caller, rows, "list")  # sensitive texts shown
     calendar = calendar_of(state.settings.holidays_file)
     for row in rows:
         row["clock"] = case_timing(calendar, row, now) if row["status"] in OPEN else None
