@@ -18,7 +18,7 @@ from geogrid.api.deps import ConnDep, StateDep
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
 from geogrid.console.render import CONSOLE, render
 from geogrid.errors import GeogridError, InputError
-from geogrid.reports.caselist import CaseQuery, list_cases
+from geogrid.reports.caselist import MAX_COUNTED, CaseQuery, list_cases
 from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.inbox import case_timing
 from geogrid.reports.inbox import inbox as inbox_of
@@ -73,6 +73,7 @@ def list_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     shown = {k: v for k, v in asked.items() if k != "page" and v}
     return render(request, "case_list.html", **page_context(
         page, rows=rows, total=total, number=number, pages=max(1, -(-total // PAGE_SIZE)),
+        more=total > MAX_COUNTED,
         asked=asked, query_of=lambda n: urlencode(shown | {"page": n}),
         categories=category_rows(conn), all_statuses=REPORT_STATUSES, all_routes=ROUTES,
         departments=department_rows(conn), **WORDS))  # fmt: skip
