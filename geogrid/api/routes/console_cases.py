@@ -54,7 +54,8 @@ def inbox_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) 
     page.caller.require("reports.read")
     items = inbox_of(conn, page.caller, calendar=calendar_of(state.settings.holidays_file),
                      limit=200)  # fmt: skip
-    return render(request, "inbox.html", **page_context(page, items=items, **WORDS))
+    names = {c.code: c.name_zh for c in category_rows(conn)}
+    return render(request, "inbox.html", **page_context(page, items=items, names=names, **WORDS))
 
 
 @router.get(CASES + "/list")
