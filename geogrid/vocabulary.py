@@ -66,6 +66,16 @@ LOOP_STEPS = (
     "supervise",
 )
 EXTENSION_STATUSES = ("pending", "approved", "refused")
+# The words the pages show for them (the console and the phone app alike).
+STATUS_NAMES_ZH = {"received": "上报（待分流）", "assigned": "上报", "accepted": "已受理",
+                   "dispatched": "已派遣", "in_progress": "处置中", "resolved": "处置完毕",
+                   "rework": "返工", "closed": "结案", "rejected": "不予受理",
+                   "duplicate": "重复"}  # fmt: skip
+STEP_NAMES_ZH = {"accept": "受理", "refuse": "不予受理", "return": "退回", "dispatch": "派遣",
+                 "start": "开始处置", "handle": "处置完毕", "verify": "核查",
+                 "extension": "申请延期", "extension_decide": "审批延期",
+                 "supervise": "督办"}  # fmt: skip
+ROUTE_NAMES_ZH = {"station": "派出所", "department": "责任单位", "triage": "县级分流"}
 EVENT_KINDS = ("status", "note", "instruction", "assignment", "extension", "supervision")
 MAX_PHOTOS_PER_STEP = 9
 

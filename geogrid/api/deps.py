@@ -61,13 +61,14 @@ def _base_url(scheme: str, server: tuple | None, root_path: str, app_root_path: 
 
 
 def bearer_token(request: Request) -> str | None:
-    """`Authorization: Bearer <token>`, or `api_key=` under /open311/ (as its clients send)
-    and /maps/ (a map page opened from a link in a browser)."""
+    """`Authorization: Bearer <token>`, or `api_key=` under /open311/ (as its clients send).
+    Nowhere else is a token taken from a URL (history, logs, Referer headers keep URLs):
+    a browser opens the map pages with the console's session cookie."""
     for name, value in request.scope["headers"]:  # the raw list: cheaper than request.headers
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() or None if scheme.lower() == "bearer" else None
-    if request.url.path.startswith(("/open311/", "/maps/")):
+    if request.url.path.startswith("/open311/"):
         return request.query_params.get("api_key") or None
     return None
 

@@ -74,18 +74,42 @@ def _json_value(value):
     return _text(value)
 
 
+def assessment_values(row: AssessmentRow) -> dict:
+    """One assistant's row of the table: column name (ASSESSMENT_COLUMNS) -> value."""
+    f = row.figures
+    return {
+        "person_no": row.person_no, "name": row.name, "roles": " ".join(row.roles),
+        "grids": " ".join(row.grids), "station": row.station, "reports": f.reports,
+        "hazards": f.hazards, "disputes": f.disputes,
+        "disputes_mediated": f.disputes_mediated, "cases_assisted": f.cases_assisted,
+        "resolved": f.resolved, "open": f.open,
+        "median_hours_to_resolve": f.median_hours_to_resolve,
+    } | {name: getattr(f.kpis, name) for name in KPI_COLUMNS}  # fmt: skip
+
+
 def assessment_csv(rows: list[AssessmentRow]) -> str:
     """The assessment table as CSV with Chinese and English headers."""
     lines = [BOM + _csv_line([f"{zh} {en}" for en, zh in ASSESSMENT_COLUMNS])]
     for row in rows:
-        f = row.figures
-        values = {
-            "person_no": row.person_no, "name": row.name, "roles": " ".join(row.roles),
-            "grids": " ".join(row.grids), "station": row.station, "reports": f.reports,
-            "hazards": f.hazards, "disputes": f.disputes,
-            "disputes_mediated": f.disputes_mediated, "cases_assisted": f.cases_assisted,
-            "resolved": f.resolved, "open": f.open,
-            "median_hours_to_resolve": f.median_hours_to_resolve,
-        } | {name: getattr(f.kpis, name) for name in KPI_COLUMNS}  # fmt: skip
+        values = assessment_values(row)
         lines.append(_csv_line(values[en] for en, _ in ASSESSMENT_COLUMNS))
     return "".join(lines)
+
+
+def assessment_xlsx(rows: list[AssessmentRow], month: str) -> bytes:
+    """The assessment table as an Excel workbook (one sheet, the CSV's columns)."""
+    from openpyxl import Workbook  # only when a workbook is asked for
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"考核 {month}")
+    sheet.append([f"{zh} {en}" for en, zh in ASSESSMENT_COLUMNS])
+    for row in rows:
+        values = assessment_values(row)
+        sheet.append([_cell(values[en]) for en, _ in ASSESSMENT_COLUMNS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    return value if value is None or isinstance(value, int | float | str) else _text(value)

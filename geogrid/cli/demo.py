@@ -159,9 +159,7 @@ def _serve(station: str) -> None:
         tokens = {n: add_user(conn, n, role, station=code) for n, (role, code) in names.items()}
     base = "http://127.0.0.1:8000"
     admin, desk = tokens["demo-county"], tokens[f"demo-{station}"]
-    console.print(f"county map:  {base}/maps/county.html?api_key={admin}", soft_wrap=True)
-    console.print(f"station map: {base}/maps/stations/{station}.html?api_key={desk}",
-                  soft_wrap=True)  # fmt: skip
+    _console_signin(base, station, admin, desk)
     console.print(f"API docs:    {base}/docs  and  {base}/redoc  (work offline)", soft_wrap=True)
     console.print(f"OGC API - Features landing page: {base}/v1/  (QGIS: add a WFS / OGC API "
                   f"- Features connection to {base}/v1 with the header "
@@ -169,6 +167,16 @@ def _serve(station: str) -> None:
     console.print(f'try: curl -H "Authorization: Bearer {admin}" '
                   f'"{base}/v1/lookup?lon=119.40&lat=36.00"', soft_wrap=True)  # fmt: skip
     serve_commands.run_server(serve_commands.ServeOptions(log_level="warning"))
+
+
+def _console_signin(base: str, station: str, admin: str, desk: str) -> None:
+    """The station console's address and a token to sign in with (typed into its form
+    once, never put in a URL); the map pages open from a signed-in console."""
+    console.print(f"station console: {base}/console/  sign in with the token of", soft_wrap=True)
+    console.print(f"  station {station}:     {desk}", soft_wrap=True)
+    console.print(f"  county office (综治中心): {admin}", soft_wrap=True)
+    console.print(f"maps once signed in: {base}/maps/county.html (county), "
+                  f"{base}/maps/stations/{station}.html", soft_wrap=True)  # fmt: skip
 
 
 def _sample_file(scale: str) -> Path:

@@ -8,12 +8,15 @@ the page's forms and scripts send back.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from geogrid.vocabulary import as_china_time
 
 CONSOLE = "/console"
 STATIC = "/console/static"
@@ -35,7 +38,13 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("geogrid.console", "templates"),
                       autoescape=select_autoescape(("html", "xml")), auto_reload=False)  # fmt: skip
     env.globals.update(console=CONSOLE, static=STATIC)
+    env.filters["cn"] = china_time_text
     return env
+
+
+def china_time_text(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as China's clocks show it (the database's are UTC); "" for none."""
+    return "" if moment is None else as_china_time(moment).strftime(pattern)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -21,3 +21,8 @@ def category_rows(conn: Connection) -> list[Row]:
         .order_by(c.sort_order, c.code)
     )  # fmt: skip
     return list(conn.execute(query))
+
+
+def department_rows(conn: Connection) -> list[Row]:
+    """Every department (code, name_zh), by code: where a desk may dispatch a case."""
+    return list(conn.execute(select(Department.code, Department.name_zh).order_by(Department.code)))

@@ -8,7 +8,7 @@ the expressions, the hand-written SQL of exports, features and prints takes the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     ARRAY,
@@ -119,3 +119,18 @@ def assignment_periods(conn: Connection) -> list[Row]:
         .where(Person.active)
     )
     return list(conn.execute(query))
+
+
+def move_assignment(conn: Connection, person_id: int, role: str, grid_code: str, day: date) -> None:
+    """A person holds `grid_code` in `role` from `day` on: periods of that role that would
+    start on or after the day go, the current one ends the day before, a new one starts."""
+    c = ASSIGNMENTS.c
+    mine = and_(c.person_id == person_id, c.role == role)
+    conn.execute(ASSIGNMENTS.delete().where(mine, c.valid_from >= day))
+    conn.execute(
+        ASSIGNMENTS.update()
+        .where(mine, or_(c.valid_to.is_(None), c.valid_to >= day))
+        .values(valid_to=day - timedelta(days=1))
+    )
+    conn.execute(ASSIGNMENTS.insert().values(person_id=person_id, grid_code=grid_code, role=role,
+                                             valid_from=day))  # fmt: skip

@@ -148,3 +148,24 @@ def _scope(conn: Connection, options: ReportExportOptions) -> ReportScope:
         raise InputError(f"--station {options.station!r} is not a station's code",
                          field="station")  # fmt: skip
     return ReportScope(station_id=found, details=details)
+
+
+def export_for_caller(
+    engine: Engine, caller: Caller, filters: ReportFilter, path: Path, fmt: str,
+    limit: int | None = None,
+) -> ReportExportResult:  # fmt: skip
+    """Write the reports of a filter in the caller's scope to one file (the console's
+    download): sensitive details only as the caller's role may see them, such a read
+    entered in the audit trail under the caller's name before any row is written."""
+    path = output_path(path, fmt)
+    crs = output_crs("EPSG:4326")
+    scope = caller.report_scope()
+    with engine.connect() as conn:
+        _check_categories(conn, filters.categories)
+        shown = count_sensitive(conn, filters, scope) if scope.details else 0
+        if shown:
+            audit.record(conn, caller, "export", "report", "",
+                         {"sensitive": shown, "format": fmt, "file": path.name})  # fmt: skip
+            conn.commit()
+        count = write_reports(iter_reports(conn, filters, scope, limit=limit), path, fmt, crs)
+    return ReportExportResult(path, count, shown, crs.epsg)

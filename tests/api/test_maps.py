@@ -16,9 +16,9 @@ def test_the_county_page_loads_its_assets_from_this_server(client, users) -> Non
     assert script.status_code == 200 and "Leaflet" in script.text[:2000]
 
 
-def test_a_station_sees_its_own_map_by_link_and_not_the_others(client, users, county) -> None:
+def test_a_station_sees_its_own_map_and_not_the_others(client, users, county) -> None:
     own = county.p01.station
-    page = client.get(f"/maps/stations/{own}.html?api_key={users.p01}")
+    page = client.get(f"/maps/stations/{own}.html", headers=auth(users.p01))
     assert page.status_code == 200 and "派出所" in page.text
     other = client.get(f"/maps/stations/{own}.html", headers=auth(users.p02))
     assert other.status_code == 404

@@ -29,6 +29,10 @@ ROUTER_MODULES = (
     "stats",
     "maps",
     "tiles",
+    "console",
+    "console_cases",
+    "console_grids",
+    "console_reports",
 )
 
 

@@ -2,7 +2,8 @@
 
 Pages are built on request from PostGIS (about a second for the county over a million
 reports) and load their scripts, styles and font only from /static/maps on this server.
-A browser can pass its token as `api_key=` in the page URL, as Open311 clients do.
+A browser opens them signed in to the console (its session cookie); a token never goes in
+their URL.
 """
 
 from __future__ import annotations

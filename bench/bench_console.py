@@ -1,0 +1,162 @@
+"""Benchmark: every station console page's latency p99 at 8 clients (issue 17: <= 100 ms
+with 1,000,000 reports in the database).
+
+Each page is loaded by wrk (8 connections, one thread) with a signed-in console session's
+cookie, as a station officer's browser sends it, against uvicorn as `geogrid serve` runs
+it. wrk's latency is measured at the client over loopback: the server's time plus a few
+tens of microseconds, so an upper bound of the server time the target names.
+
+Needs wrk (Debian: apt-get install wrk) and a private GEOGRID_HOME holding a county loaded,
+built, active and staffed, with its reports, made as for bench_api.py with a million:
+
+    geogrid sample --scale full --out /tmp/full.gpkg
+    export GEOGRID_HOME=/tmp/gg-console
+    geogrid load /tmp/full.gpkg --commit && geogrid build --activate && geogrid staff auto
+    geogrid sample-reports --count 1000000 --county /tmp/full.gpkg --out /tmp/full.csv
+    geogrid ingest /tmp/full.csv
+    .venv/bin/python bench/bench_console.py --home /tmp/gg-console
+
+The station is the one with the most reports. The benchmark adds a user (and its session)
+and removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bench_api import _start_server, _wait_until_up, _wrk
+from sqlalchemy import Engine, text
+
+P99_MS = 100.0
+
+
+def main() -> None:
+    """Sign a station user in, load every console page with wrk, print p99s and verdicts."""
+    args = _arguments()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    from geogrid.settings import Settings
+    from geogrid.storage.database import make_engine
+
+    engine = make_engine(Settings(home=args.home))
+    name, token, facts = _bench_user(engine)
+    folder = Path(tempfile.mkdtemp(prefix="gg-bench-console-"))
+    server = _start_server(args, folder)
+    try:
+        _wait_until_up(args.port, server)
+        script = folder / "cookie.lua"
+        script.write_text('wrk.headers["Cookie"] = "geogrid_session=" .. os.getenv("SESSION")\n')
+        env = os.environ | {"SESSION": _sign_in(args.port, token)}
+        print(f"station {facts['station']}: {facts['reports']:,} reports in its jurisdiction, "
+              f"{facts['all']:,} in the county; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+        _report({path: [_wrk(args.port, path, args.duration, args.connections, script, env,
+                             server.pid) for _ in range(args.repeats)]
+                 for path in _pages(facts)}, args)  # fmt: skip
+    except (RuntimeError, subprocess.CalledProcessError):
+        print((folder / "server.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
+            server.wait(timeout=30)
+        _clean_up(engine, name)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--home",
+        type=Path,
+        required=True,
+        help="A private GEOGRID_HOME holding a staffed county with reports",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--repeats", type=int, default=3)
+    return parser.parse_args()  # fmt: skip
+
+
+def _bench_user(engine: Engine) -> tuple[str, str, dict]:
+    """A station user of the busiest station; its name, token, and what the pages ask for
+    (the station, one of its cases, its reports' latest month)."""
+    from geogrid.access.users import add_user
+
+    with engine.begin() as conn:
+        row = conn.execute(text(
+            "select s.code, count(*) as n, max(r.id::text) as case_id, "
+            "to_char(max(r.reported_at) at time zone 'Asia/Shanghai', 'YYYY-MM') as month "
+            "from reports r join stations s on s.id = r.station_id group by s.code "
+            "order by n desc limit 1")).one()  # fmt: skip
+        everything = conn.execute(text("select count(*) from reports")).scalar_one()
+        name = f"bench-console-{secrets.token_hex(4)}"
+        token = add_user(conn, name, "station", station=row.code)
+    facts = {"station": row.code, "reports": row.n, "all": everything, "case": row.case_id,
+             "month": row.month}  # fmt: skip
+    return name, token, facts
+
+
+def _sign_in(port: int, token: str) -> str:
+    """The session cookie's value from the sign-in form (its redirect not followed)."""
+
+    class Keep(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    body = urllib.parse.urlencode({"token": token}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/console/signin", data=body)
+    try:
+        urllib.request.build_opener(Keep).open(request, timeout=10)
+    except urllib.error.HTTPError as answer:  # the 303 to the inbox
+        cookie = answer.headers["set-cookie"]
+        return cookie.split(";", 1)[0].split("=", 1)[1]
+    raise RuntimeError("the sign-in did not redirect")
+
+
+def _pages(facts: dict) -> list[str]:
+    """Every console page a desk opens all day, with the list's heavier filters."""
+    return ["/console/cases", "/console/cases/list", "/console/cases/list?overdue=1",
+            "/console/cases/list?status=closed&page=5", "/console/cases/list?q=%E7%BA%A0%E7%BA%B7",
+            f"/console/cases/{facts['case']}", "/console/grids",
+            f"/console/assessment?month={facts['month']}", "/console/export"]  # fmt: skip
+
+
+def _report(runs: dict[str, list[dict]], args) -> None:
+    load = os.getloadavg()[0]
+    print(f"wrk -t1 -c{args.connections}, {args.duration} s per run, {args.repeats} runs per "
+          f"page; uvicorn {args.workers} worker(s); load average {load:.2f}")  # fmt: skip
+    worst = 0.0
+    for path, each in runs.items():
+        p99 = statistics.median(r["p99"] for r in each)
+        rps = statistics.median(r["rps"] for r in each)
+        errors = sum(r["errors"] for r in each)
+        worst = max(worst, p99)
+        print(f"{path:48s} p99 {p99:7.1f} ms  {rps:7.0f} req/s  non-2xx {errors}")
+    verdict = "ok" if worst <= P99_MS else "MISSED"
+    print(f"slowest page p99 {worst:.1f} ms (target <= {P99_MS:.0f} ms): {verdict}")
+
+
+def _clean_up(engine: Engine, name: str) -> None:
+    """Remove the benchmark's user, its sessions and its audit entries."""
+    with engine.begin() as conn:
+        conn.execute(text("delete from web_sessions where user_id in "
+                          "(select id from api_users where name = :n)"), {"n": name})  # fmt: skip
+        conn.execute(text("delete from audit_log where user_name = :n"), {"n": name})
+        conn.execute(text("delete from api_users where name = :n"), {"n": name})
+
+
+if __name__ == "__main__":
+    main()

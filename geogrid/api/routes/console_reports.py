@@ -1,0 +1,96 @@
+"""The console's assessment (the month's table per assistant, sortable, as CSV and XLSX)
+and export (the reports of a filter as CSV, GeoJSON or GeoPackage) pages."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from geogrid.api.deps import ConnDep, StateDep
+from geogrid.api.exports import (
+    ASSESSMENT_COLUMNS,
+    assessment_csv,
+    assessment_values,
+    assessment_xlsx,
+)
+from geogrid.api.routes.console_cases import case_query
+from geogrid.console.pages import ConsoleRoute, PageDep, page_context
+from geogrid.console.render import CONSOLE, render
+from geogrid.errors import InputError
+from geogrid.reports.stats import month_range
+from geogrid.storage.categories import category_rows
+from geogrid.usecases.assessment import assessment_for
+from geogrid.usecases.reports_export import export_for_caller
+from geogrid.vocabulary import REPORT_STATUSES, ROUTE_NAMES_ZH, ROUTES, STATUS_NAMES_ZH, china_today
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+COLUMN_NAMES = dict(ASSESSMENT_COLUMNS)
+EXPORT_FORMATS = {"csv": "CSV", "geojson": "GeoJSON", "gpkg": "GeoPackage"}
+MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
+         "gpkg": "application/geopackage+sqlite3"}  # fmt: skip
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(CONSOLE + "/assessment")
+def assessment_page(request: Request, page: PageDep, conn: ConnDep, month: str = "",
+                    sort: str = "person_no", desc: bool = False) -> Response:  # fmt: skip
+    """The month's table per assistant, sorted by any column."""
+    month = month or china_today().strftime("%Y-%m")
+    month_range(month)  # InputError naming `month` before any work
+    if sort not in COLUMN_NAMES:
+        raise InputError(f"sort {sort!r} is not a column of the table", field="sort")
+    rows = [assessment_values(r) for r in assessment_for(conn, page.caller, month)]
+    rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0),
+              reverse=desc)  # fmt: skip
+    context = page_context(page, month=month, rows=rows, columns=ASSESSMENT_COLUMNS, sort=sort,
+                           desc=desc)  # fmt: skip
+    return render(request, "assessment.html", **context)
+
+
+@router.get(CONSOLE + "/assessment/file")
+def assessment_file(page: PageDep, conn: ConnDep, month: str, format: str = "csv") -> Response:
+    """The month's table as a CSV or Excel download."""
+    rows = assessment_for(conn, page.caller, month)
+    if format not in ("csv", "xlsx"):
+        raise InputError(f"format {format!r} is not csv or xlsx", field="format")
+    headers = {"Content-Disposition": f'attachment; filename="assessment-{month}.{format}"'}
+    if format == "xlsx":
+        return Response(assessment_xlsx(rows, month), media_type=XLSX, headers=headers)
+    return Response(assessment_csv(rows), media_type=MEDIA["csv"], headers=headers)
+
+
+@router.get(CONSOLE + "/export")
+def export_page(request: Request, page: PageDep, conn: ConnDep) -> Response:
+    """The export form: the list's filters and a format."""
+    page.caller.require("reports.read")
+    return render(request, "export.html", **page_context(
+        page, categories=category_rows(conn), all_statuses=REPORT_STATUSES, all_routes=ROUTES,
+        statuses=STATUS_NAMES_ZH, routes=ROUTE_NAMES_ZH, formats=EXPORT_FORMATS))  # fmt: skip
+
+
+@router.get(CONSOLE + "/export/file")
+def export_file(request: Request, page: PageDep, state: StateDep) -> Response:
+    """The reports of the filter in the caller's scope as one file (at most the API's
+    export limit), removed from the server once sent."""
+    page.caller.require("reports.read")
+    asked = dict(request.query_params)
+    fmt = asked.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}",
+                         field="format")  # fmt: skip
+    query = case_query(asked)
+    folder = Path(tempfile.mkdtemp(prefix="geogrid-export-"))
+    try:
+        result = export_for_caller(state.engine, page.caller, query.filters, folder / "reports",
+                                   fmt, limit=state.api.max_export_rows)  # fmt: skip
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    cleanup = BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+    return FileResponse(result.path, media_type=MEDIA[fmt], filename=result.path.name,
+                        background=cleanup)  # fmt: skip

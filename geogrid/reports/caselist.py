@@ -1,0 +1,123 @@
+"""The case list of a desk: reports of a filter in the reader's scope, by deadline, paged;
+and which loop steps a reader may take on one case now.
+
+Beyond the reports' filter (reports.queries.ReportFilter) a desk asks for overdue cases,
+supervised ones, and words of the text. Open cases come first, soonest deadline first (a
+case not yet accepted by its acceptance limit from receipt), then the finished ones, newest
+first. The text of a sensitive category is searched only for a reader who may see it, so a
+search never reveals what a redacted row hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Select, and_, case, false, func, literal, not_, null, select
+
+from geogrid.errors import InputError
+from geogrid.reports.loop import OPEN, RULES, may_take
+from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _uuid
+from geogrid.storage.loop_tables import ReportExtension
+from geogrid.storage.models import Grid
+
+MAX_TEXT = 100
+MAX_COUNTED = 10_000  # "more than 10,000" is all a desk needs; counting a million is not free
+FINISHED_LAST = case((R.c.status.in_(OPEN), 0), else_=1)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A desk's question: the reports' filter, and the case list's own conditions."""
+
+    filters: ReportFilter = field(default_factory=ReportFilter)
+    overdue: bool = False
+    supervised: bool = False
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_TEXT:
+            raise InputError(f"the search text is at most {MAX_TEXT} characters", field="q")
+
+    def conditions(self, scope: ReportScope, now: datetime) -> list:
+        """The question as conditions on the reports and categories tables."""
+        where = [*self.filters.conditions(), scope.condition()]
+        if self.overdue:
+            where += [R.c.status.in_(OPEN), R.c.due_at < now]
+        if self.supervised:
+            where.append(R.c.supervised_at.is_not(None))
+        if self.text:
+            escaped = self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            pattern = f"%{escaped}%"
+            readable = literal(True) if scope.details else not_(C.c.sensitive)
+            where.append(and_(readable, R.c.text.ilike(pattern, escape="\\")))
+        return where
+
+
+def deadline_order() -> tuple:
+    """Open cases first by deadline (stored, else acceptance from receipt), then the rest."""
+    deadline = func.coalesce(
+        R.c.due_at, R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
+    )
+    return FINISHED_LAST, case((R.c.status.in_(OPEN), deadline)), R.c.reported_at.desc(), R.c.id
+
+
+def list_cases(
+    conn: Connection, query: CaseQuery, scope: ReportScope, *, now: datetime, limit: int,
+    offset: int = 0,
+) -> tuple[list[dict], int]:  # fmt: skip
+    """One page of the cases asked for, in deadline order, and how many match in all (at
+    most MAX_COUNTED + 1: "more than MAX_COUNTED")."""
+    where = query.conditions(scope, now)
+    rows = conn.execute(
+        _list_select(scope).where(*where).order_by(*deadline_order()).limit(limit).offset(offset)
+    ).mappings()  # fmt: skip
+    matching = select(R.c.id).select_from(R.join(C, C.c.id == R.c.category_id)).where(*where)
+    total = conn.execute(
+        select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())
+    ).scalar_one()  # fmt: skip
+    return [dict(r) for r in rows], total
+
+
+def _list_select(scope: ReportScope) -> Select:
+    """What a row of the list shows and its clock needs: fewer joins than a report's page
+    (the planner's time grows with each)."""
+    grid, community = Grid.__table__.alias("grid"), Grid.__table__.alias("community")
+    hidden = and_(C.c.sensitive, false() if scope.details else literal(True))
+    columns = [
+        R.c.id, C.c.code.label("category"), C.c.name_zh.label("category_name"), C.c.sensitive,
+        R.c.status, R.c.reported_at, R.c.received_at, R.c.due_at, R.c.urgent, R.c.supervised_at,
+        R.c.rework_count, R.c.route, C.c.accept_hours, C.c.handle_days, C.c.verify_days,
+        case((hidden, null()), else_=R.c.text).label("text"), hidden.label("redacted"),
+        grid.c.name.label("grid_name"), community.c.name.label("community_name"),
+    ]  # fmt: skip
+    joined = (
+        R.join(C, C.c.id == R.c.category_id)
+        .outerjoin(grid, grid.c.id == R.c.level2_id)
+        .outerjoin(community, community.c.id == R.c.level1_id)
+    )
+    return select(*columns).select_from(joined)
+
+
+def open_steps(conn: Connection, report_id: str, actor) -> list[str]:
+    """The loop steps `actor` may take on the case now (its relation and the case's status
+    allow them), in the loop's order; the case must already be in the actor's sight."""
+    row = conn.execute(
+        select(R.c.id, R.c.status, R.c.route, R.c.station_id, R.c.department_id, R.c.leader_id,
+               R.c.officer_id, R.c.handler_person_id, R.c.handler_department_id,
+               R.c.dispatcher_role).where(R.c.id == _uuid(report_id))
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        return []
+    case_ = dict(row)
+    steps = [step for step, rule in RULES.items()
+             if case_["status"] in rule.from_statuses and may_take(step, case_, actor)]  # fmt: skip
+    if "extension_decide" in steps and not _extension_pending(conn, case_["id"]):
+        steps.remove("extension_decide")  # nothing to decide until the handler asks
+    return steps
+
+
+def _extension_pending(conn: Connection, report_id) -> bool:
+    X = ReportExtension.__table__
+    pending = select(X.c.id).where(X.c.report_id == report_id, X.c.status == "pending")
+    return conn.execute(pending.limit(1)).first() is not None

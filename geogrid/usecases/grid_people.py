@@ -1,0 +1,98 @@
+"""Grids and the people on them, as a desk sees its part of the county: the grids still
+without their person, the people with their vetting state and grids, and moving a person
+to another grid from a day on.
+
+A move ends the person's open assignments in the role the day before and starts one on the
+new grid (storage/duty.py, where periods are written); a grid that already has someone of
+that role on duty that day is a conflict naming them (end theirs first), so a grid never
+gets two leaders by a slip.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, text
+
+from geogrid.access.roles import Caller
+from geogrid.errors import ConflictError, InputError, NotFoundError
+from geogrid.storage.duty import move_assignment, on_duty_sql
+from geogrid.storage.versions import active_version_or_none
+from geogrid.vocabulary import LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
+
+_ON_DUTY = on_duty_sql("a")
+# Codes nest by prefix: a community's 12 digits start its grids' and units' codes.
+_IN_AREA = ("(cast(:area as text[]) is null or {code} like any(array("
+            "select x || '%' from unnest(cast(:area as text[])) x)))")  # fmt: skip
+
+
+def _area(caller: Caller) -> list[str] | None:
+    codes = caller.area_codes()
+    return None if codes is None else list(codes)
+
+
+def unstaffed_grids(conn: Connection, caller: Caller, day: date, limit: int = 500) -> list[dict]:
+    """Grids of the active version in the caller's area without their person on `day`
+    (level 2: a grid leader, level 3: an information officer), by code."""
+    version = active_version_or_none(conn)
+    if version is None:
+        return []
+    rows = conn.execute(text(
+        "select g.level, g.code, g.name, g.households from grids g where g.version_id = :v "
+        "and g.level in (2, 3) and " + _IN_AREA.format(code="g.code") + " and not exists "
+        "(select 1 from grid_assignments a where a.grid_code = g.code and a.role = "
+        "case g.level when 2 then 'grid_leader' else 'information_officer' end and "
+        f"{_ON_DUTY}) order by g.code limit :limit"
+    ), {"v": version, "area": _area(caller), "day": day, "limit": limit}).mappings()  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+def people_of_area(conn: Connection, caller: Caller, day: date, limit: int = 1000) -> list[dict]:
+    """Active people of the caller's area (their station, or a grid of it they hold) with
+    their vetting state and the grids they hold on `day`."""
+    station = caller.station_id if caller.role == "station" else None
+    rows = conn.execute(text(
+        "select p.person_no, p.name, p.phone, p.roles, p.vetting_status, "
+        "coalesce(array_agg(a.grid_code order by a.grid_code) filter (where a.id is not null), "
+        "'{}') as grids from people p left join grid_assignments a on a.person_id = p.id "
+        f"and {_ON_DUTY} where p.active and (cast(:all as boolean) or p.station_id = :s or "
+        "exists (select 1 from grid_assignments b where b.person_id = p.id and "
+        + _IN_AREA.format(code="b.grid_code") + ")) group by p.id order by p.person_no "
+        "limit :limit"
+    ), {"day": day, "all": caller.sees_all, "s": station, "area": _area(caller),
+        "limit": limit}).mappings()  # fmt: skip
+    return [dict(r) for r in rows]
+
+
+def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str,
+                day: date) -> str:  # fmt: skip
+    """Move a person to a grid from `day` in the role of the grid's level; the role."""
+    level = LEVEL_OF_CODE_LENGTH.get(len(grid_code)) if grid_code.isdigit() else None
+    if level not in (2, 3):
+        raise InputError(f"grid {grid_code!r} is not a 15 or 18 digit code", field="grid_code")
+    if not caller.covers(grid_code):
+        raise NotFoundError(f"no grid {grid_code}", field="grid_code")
+    role = ROLE_BY_LEVEL[level]
+    person = _person(conn, caller, person_no, day)
+    holder = conn.execute(text(
+        "select p.name from grid_assignments a join people p on p.id = a.person_id where "
+        f"a.grid_code = :g and a.role = :r and a.person_id <> :p and {_ON_DUTY}"
+    ), {"g": grid_code, "r": role, "p": person, "day": day}).scalar()  # fmt: skip
+    if holder is not None:
+        raise ConflictError(f"grid {grid_code} has {holder} as {role} on {day}: end that "
+                            "first", field="grid_code")  # fmt: skip
+    move_assignment(conn, person, role, grid_code, day)
+    return role
+
+
+def _person(conn: Connection, caller: Caller, person_no: str, day: date) -> int:
+    """The id of an active person the caller may move (its own, for a station)."""
+    found = [r for r in people_of_area(conn, caller, day) if r["person_no"] == person_no]
+    if not found:
+        raise NotFoundError(f"no active person {person_no}", field="person_no")
+    row = conn.execute(text("select id, vetting_status from people where person_no = :n"),
+                       {"n": person_no}).one()  # fmt: skip
+    if row.vetting_status == "failed":
+        raise ConflictError(f"{person_no} failed vetting and is never assigned",
+                            field="person_no")  # fmt: skip
+    return row.id

@@ -1,0 +1,45 @@
+"""The console on the tiny county: the API's fixtures, and a browser-like client per user
+that signs in through the form and keeps its own cookie."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import api_settings, client, county, reports, served, users  # noqa: F401
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser(TestClient):
+    """A TestClient with its own cookie jar, like one browser signed in to the console."""
+
+    def sign_in(self, token: str) -> None:
+        """Sign in through the form; the session cookie is kept."""
+        answer = self.post("/console/signin", data={"token": token}, follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+
+    def csrf(self, path: str = "/console/cases") -> str:
+        """The CSRF token of the forms on a page."""
+        page = self.get(path)
+        assert page.status_code == 200, page.text
+        return CSRF.search(page.text).group(1)
+
+
+@pytest.fixture
+def browser_for(client):  # noqa: F811
+    """A fresh signed-in client for a user's token (no cookie shared with the API tests)."""
+    made = []
+
+    def make(token: str | None = None, base_url: str = "http://testserver") -> Browser:
+        one = Browser(client.app, base_url=base_url, raise_server_exceptions=False)
+        made.append(one)
+        if token is not None:
+            one.sign_in(token)
+        return one
+
+    yield make
+    for one in made:
+        one.close()

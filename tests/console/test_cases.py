@@ -1,0 +1,118 @@
+"""The console's case pages over HTTP: the list's filters and scope, a case round the loop
+through the forms (dispatch to a department, handled with a photo, verified by the grid's
+assistant), bulk accept, CSRF refusal, another station's case as the 404 page."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+from tests.console.conftest import CSRF
+from tests.media.photos import jpeg
+
+
+def _form(page_text: str) -> str:
+    return CSRF.search(page_text).group(1)
+
+
+def test_the_list_filters_and_keeps_to_the_station(browser_for, users, reports):
+    desk = browser_for(users.p01)
+    listed = desk.get("/console/cases/list", params={"category": "public_security"})
+    assert listed.status_code == 200
+    assert reports.p01_security in listed.text and reports.p02_security not in listed.text
+    assert reports.p01_fire not in listed.text  # another category
+    found = desk.get("/console/cases/list", params={"q": "打架"})
+    assert reports.p01_security in found.text and reports.p01_fire not in found.text
+    none = desk.get("/console/cases/list", params={"q": "打架", "status": "closed"})
+    assert re.search(r'id="total">0<', none.text)
+    bad = desk.get("/console/cases/list", params={"grid": "12x"})
+    assert bad.status_code == 400 and "grid" in bad.text
+    assert desk.get("/console/cases/list", params={"period": "June"}).status_code == 400
+
+
+def test_a_list_showing_sensitive_details_is_audited(browser_for, users, reports, county):
+    desk = browser_for(users.p01)
+    assert "张三" in desk.get("/console/cases/list", params={"category": "population"}).text
+    with county.engine.connect() as conn:
+        logged = conn.execute(text(
+            "select detail->'ids' from audit_log where user_name = 'apitest-p01' and "
+            "action = 'list' order by id desc limit 1")).scalar_one()  # fmt: skip
+    assert logged == [reports.p01_population]
+
+
+def test_a_case_goes_round_the_loop_through_the_forms(browser_for, users, reports):
+    case = reports.p01_security
+    desk, fire, staff = (browser_for(t) for t in (users.p01, users.fire, users.staff01))
+    page = desk.get(f"/console/cases/{case}")
+    assert page.status_code == 200 and 'id="step-accept"' in page.text
+    assert "2026-06-01 10:00" in page.text  # reported at 10:00 China time, shown so
+    assert 'id="step-dispatch"' not in page.text  # not accepted yet
+    token = _form(page.text)
+    desk.post(f"/console/cases/{case}/accept", data={"csrf_token": token, "note": "受理"})
+    sent = desk.post(f"/console/cases/{case}/dispatch", follow_redirects=False, data={
+        "csrf_token": token, "note": "请消防核查", "handler_department": "fire"})  # fmt: skip
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?done=dispatch")
+    assert case in fire.get("/console/cases").text
+    # No extension asked: nothing to decide, so no such form.
+    assert 'id="step-extension_decide"' not in desk.get(f"/console/cases/{case}").text
+    fire_page = fire.get(f"/console/cases/{case}")
+    assert (
+        'id="step-handle"' in fire_page.text and 'enctype="multipart/form-data"' in fire_page.text
+    )
+    photo = {"files": ("site.jpg", jpeg(color=(9, 90, 9)), "image/jpeg")}
+    handled = fire.post(f"/console/cases/{case}/handle", files=photo,
+                        data={"csrf_token": _form(fire_page.text), "note": "已处置"})  # fmt: skip
+    assert handled.status_code == 200 and "已处置完毕" in handled.text
+    thumbnail = re.search(r'src="(/v1/photos/[0-9a-f]{64}/thumbnail)"', handled.text).group(1)
+    image = fire.get(thumbnail)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    staff_page = staff.get(f"/console/cases/{case}")
+    assert 'id="step-verify"' in staff_page.text
+    closed = staff.post(f"/console/cases/{case}/verify",
+                        data={"csrf_token": _form(staff_page.text), "passed": "yes"})  # fmt: skip
+    assert closed.status_code == 200 and "结案" in closed.text
+    trail = desk.get(f"/console/cases/{case}").text
+    for word in ("受理", "派遣", "处置完毕", "核查", "请消防核查"):
+        assert word in trail, word
+
+
+def test_a_step_the_case_does_not_allow_is_a_clear_page_and_changes_nothing(
+    browser_for, users, reports
+):
+    desk = browser_for(users.p02)
+    token = desk.csrf()
+    answer = desk.post(f"/console/cases/{reports.p02_environment}/accept",
+                       data={"csrf_token": token})  # fmt: skip
+    assert answer.status_code in (403, 404)
+    dispatch = {"csrf_token": token, "note": "x", "handler_department": "fire"}
+    early = desk.post(f"/console/cases/{reports.p02_security}/dispatch", data=dispatch)
+    assert early.status_code == 409 and "accepted" in early.text
+
+
+def test_a_form_without_the_csrf_token_is_refused(browser_for, users, reports):
+    desk = browser_for(users.p01)
+    for data in ({}, {"csrf_token": "forged"}):
+        answer = desk.post(f"/console/cases/{reports.p01_fire}/supervise", data=data)
+        assert answer.status_code == 403 and "CSRF" in answer.text
+    assert "督办</b>" not in desk.get(f"/console/cases/{reports.p01_fire}").text
+
+
+def test_bulk_accept_takes_the_good_ones_and_names_the_bad(browser_for, users, reports):
+    county = browser_for(users.admin)
+    data = {"csrf_token": county.csrf(), "step": "accept",
+            "ids": [reports.triage, "not-a-case", reports.triage]}  # fmt: skip
+    answer = county.post("/console/cases/bulk", data=data)
+    assert answer.status_code == 200, answer.text
+    rows = re.findall(r'<tr class="(ok|late)">', answer.text)
+    assert rows == ["ok", "late", "late"], answer.text
+    assert "no report not-a-case" in answer.text and "is accepted" in answer.text
+    assert 'id="step-dispatch"' in county.get(f"/console/cases/{reports.triage}").text
+
+
+def test_another_stations_case_by_url_is_the_404_page(browser_for, users, reports):
+    other = browser_for(users.p02)
+    for path in (f"/console/cases/{reports.p01_security}", "/console/cases/not-a-uuid"):
+        answer = other.get(path)
+        assert answer.status_code == 404 and "未找到" in answer.text, path
+        assert "打架" not in answer.text
