@@ -14,6 +14,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
 from geogrid.maps.encode import script_json
+from geogrid.maps.style import OUTLINE_STYLE, STREET_STYLE
 
 GEOGRID_JS = [("geogrid_js", "geogrid/geogrid-map.js")]
 GEOGRID_CSS = [("geogrid_css", "geogrid/geogrid-map.css")]
@@ -78,20 +79,8 @@ class BaseMap(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=overlay, control=True, show=True)
         self._name = "BaseMap"
         self.outlines, self.streets = outlines, streets
-        self.outline_style = script_json(
-            {
-                "style": {
-                    "color": "#8c7b6b",
-                    "weight": 3,
-                    "opacity": 0.5,
-                    "fill": False,
-                    "interactive": False,
-                }
-            }
-        )
-        self.street_style = script_json(
-            {"style": {"color": "#b09f8a", "weight": 2.5, "opacity": 0.9}}
-        )
+        self.outline_style = script_json({"style": OUTLINE_STYLE})
+        self.street_style = script_json({"style": STREET_STYLE})
 
 
 class ChoroplethLayer(JSCSSMixin, Layer):
@@ -126,10 +115,8 @@ class CellHeatMap(HeatMap):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.heatLayer(
-                geogrid.heatCells({{ this.cells_json }}),
-                {{ this.options|tojavascript }}
-            );
+            var {{ this.get_name() }} = geogrid.heatLayer(
+                {{ this.cells_json }}, {{ this.options|tojavascript }});
         {% endmacro %}
         """
     )

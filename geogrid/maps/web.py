@@ -31,29 +31,21 @@ from geogrid.maps.elements import (
     PageData,
     ReportCluster,
 )
-from geogrid.maps.encode import PeopleIndex, grid_rows, street_rows
-from geogrid.maps.reports import REPORT_GROUPS, HeatCells, ReportFilter
+from geogrid.maps.encode import PeopleIndex, grid_rows, heat_cells, street_rows
+from geogrid.maps.reports import REPORT_GROUPS, ReportFilter
+from geogrid.maps.style import (
+    GROUP_COLORS,
+    GROUP_NAMES,
+    HEAT_LAYERS,
+    HEAT_OPTIONS,
+    LEVELS,
+    STATUS_NAMES,
+)
 from geogrid.vocabulary import CHINA_TZ
 
 ASSET_BASE = re.compile(r"[A-Za-z0-9_./~-]*")  # a folder or a path on geogrid's own server
 MAX_ZOOM = 19  # Leaflet needs a maxZoom without tiles, or MarkerCluster throws
-GROUP_NAMES = {"hazard": "隐患", "incident": "治安", "other": "其他"}
-GROUP_COLORS = {"hazard": "#e8590c", "incident": "#5f3dc4", "other": "#1c7ed6"}
-HEAT_LAYERS = {
-    "hazard": ("隐患热力图（安全隐患、危险物品…）", {0.3: "#fff3bf", 0.6: "#ffa94d", 1: "#c92a2a"}),
-    "incident": ("治安热力图（治安、矛盾纠纷…）", {0.3: "#d0ebff", 0.6: "#9775fa", 1: "#5f3dc4"}),
-}
-STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "accepted": "已受理",
-                "dispatched": "已派发", "in_progress": "处理中", "resolved": "已办结",
-                "rework": "返工", "closed": "已关闭", "rejected": "不予受理",
-                "duplicate": "重复"}  # fmt: skip
 CHOROPLETH_COLORS = ["#f8f9fa", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
-LEVELS = {
-    1: ("一级网格（社区）", {"color": "#7048e8", "weight": 2.5, "fillOpacity": 0}, 11),
-    2: ("二级网格", {"color": "#1971c2", "weight": 1.6, "fillOpacity": 0.03}, 14),
-    3: ("三级网格（单元）", {"color": "#2b8a3e", "weight": 0.8, "fillOpacity": 0.02,
-                        "dashArray": "4 3"}, 16),
-}  # fmt: skip
 
 
 def map_html(
@@ -157,8 +149,9 @@ def _add_report_layers(fmap: folium.Map, data: MapData, level2: PageData) -> Non
     for group, cells in data.heat.items():
         name, gradient = HEAT_LAYERS[group]
         fmap.add_child(CellHeatMap(
-            heat_cells(cells), name=name, show=group == "hazard", radius=18, blur=14,
-            min_opacity=0.35, max_zoom=16, gradient=gradient,
+            heat_cells(cells), name=name, show=group == "hazard", radius=HEAT_OPTIONS["radius"],
+            blur=HEAT_OPTIONS["blur"], min_opacity=HEAT_OPTIONS["minOpacity"],
+            max_zoom=HEAT_OPTIONS["maxZoom"], gradient=gradient,
         ))  # fmt: skip
     if data.filters.marker_limit:
         fmap.add_child(ReportCluster(report_rows(data), f"上报（最新 {len(data.reports):,} 条）"))
@@ -171,17 +164,6 @@ def _add_report_layers(fmap: folium.Map, data: MapData, level2: PageData) -> Non
     fmap.add_child(ChoroplethLayer(
         level2, counts, f"{month}各二级网格上报量", options, legend_html(month, breaks),
     ))  # fmt: skip
-
-
-def heat_cells(cells: HeatCells) -> dict:
-    """Heat cells as integers relative to their corner; counts capped at the 99th percentile
-    so one busy square does not wash out the rest of the map."""
-    if len(cells.count) == 0:
-        return {"x0": 0, "y0": 0, "dx": cells.dx, "dy": cells.dy, "cells": []}
-    x0, y0 = int(cells.ix.min()), int(cells.iy.min())
-    cap = max(1, int(np.percentile(cells.count, 99)))
-    flat = np.column_stack([cells.ix - x0, cells.iy - y0, np.minimum(cells.count, cap)])
-    return {"x0": x0, "y0": y0, "dx": cells.dx, "dy": cells.dy, "cells": flat.ravel().tolist()}
 
 
 def report_rows(data: MapData) -> dict:

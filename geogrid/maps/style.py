@@ -1,0 +1,48 @@
+"""How the web maps draw: one table of layer names, colours and styles for both fronts.
+
+The exported Folium pages (maps/web.py) and the console's live map (console-map.js, which
+gets these from its page) draw the grid levels, streets, heatmaps and report markers with
+the same styles and the same functions of geogrid-map.js. Light: no folium import here.
+"""
+
+from __future__ import annotations
+
+GROUP_NAMES = {"hazard": "隐患", "incident": "治安", "other": "其他"}
+GROUP_COLORS = {"hazard": "#e8590c", "incident": "#5f3dc4", "other": "#1c7ed6"}
+HEAT_LAYERS = {
+    "hazard": ("隐患热力图（安全隐患、危险物品…）", {0.3: "#fff3bf", 0.6: "#ffa94d", 1: "#c92a2a"}),
+    "incident": ("治安热力图（治安、矛盾纠纷…）", {0.3: "#d0ebff", 0.6: "#9775fa", 1: "#5f3dc4"}),
+}
+HEAT_OPTIONS = {"radius": 18, "blur": 14, "minOpacity": 0.35, "maxZoom": 16}
+STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "accepted": "已受理",
+                "dispatched": "已派发", "in_progress": "处理中", "resolved": "已办结",
+                "rework": "返工", "closed": "已关闭", "rejected": "不予受理",
+                "duplicate": "重复"}  # fmt: skip
+# Markers by state on the console: waiting (warm), being worked (blue), done (grey-green).
+STATUS_COLORS = {"received": "#f08c00", "assigned": "#f08c00", "accepted": "#1c7ed6",
+                 "dispatched": "#1c7ed6", "in_progress": "#1c7ed6", "rework": "#ae3ec9",
+                 "resolved": "#2f9e44", "closed": "#868e96", "rejected": "#adb5bd",
+                 "duplicate": "#adb5bd"}  # fmt: skip
+OVERDUE_COLOR = "#e03131"
+# level -> (layer name, Leaflet path style, zoom from which labels are drawn)
+LEVELS = {
+    1: ("一级网格（社区）", {"color": "#7048e8", "weight": 2.5, "fillOpacity": 0}, 11),
+    2: ("二级网格", {"color": "#1971c2", "weight": 1.6, "fillOpacity": 0.03}, 14),
+    3: ("三级网格（单元）", {"color": "#2b8a3e", "weight": 0.8, "fillOpacity": 0.02,
+                        "dashArray": "4 3"}, 16),
+}  # fmt: skip
+OUTLINE_STYLE = {"color": "#8c7b6b", "weight": 3, "opacity": 0.5, "fill": False,
+                 "interactive": False}  # fmt: skip
+STREET_STYLE = {"color": "#b09f8a", "weight": 2.5, "opacity": 0.9}
+
+
+def console_styles() -> dict:
+    """Everything the console's map script needs to draw as the Folium pages do."""
+    return {
+        "levels": {level: {"name": name, "style": style, "labelZoom": zoom}
+                   for level, (name, style, zoom) in LEVELS.items()},
+        "heat": {group: {"name": name, "gradient": gradient, **HEAT_OPTIONS}
+                 for group, (name, gradient) in HEAT_LAYERS.items()},
+        "street": STREET_STYLE, "statusColors": STATUS_COLORS, "overdueColor": OVERDUE_COLOR,
+        "statusNames": STATUS_NAMES,
+    }  # fmt: skip
