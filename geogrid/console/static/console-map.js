@@ -51,6 +51,7 @@
     levels[level] = viewLayer(styles.levels[level].name, true);
   });
   var fetched = {};  // layer -> {box, zoom} of the last fetch
+  map.ggLayers = {levels: levels, streets: streets};
 
   function boxParam(box) {
     return [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
@@ -70,6 +71,7 @@
       holder.clearLayers();
       holder.addLayer(draw(data));
       map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
+      map.ggLoaded[key + "At"] = performance.now();  // ms since navigation: first render
     });
   }
 
@@ -110,7 +112,8 @@
     });
     if (map.hasLayer(streets) && needed("streets", view, zoom)) {
       jobs.push(refill("streets", streets, cfg.base + "/streets.json?x=1", function (data) {
-        return geogrid.lineLayer(data, {style: styles.street});
+        // Streets take no clicks here: a click anywhere in a grid opens the grid's panel.
+        return geogrid.lineLayer(data, {style: Object.assign({interactive: false}, styles.street)});
       }, view, zoom));
     }
     if (!jobs.length) return;
