@@ -116,6 +116,7 @@ def test_county_map_levels_panel_and_heat(browser, site, county, users, reports,
     page.wait_for_selector(".cm-grid", timeout=15_000)
     panel = page.locator("#cm-panel").inner_text()
     assert _leader(county, place.grid) in panel and "考核指标" in panel
+    assert place.unit in panel and "网格信息员" in panel  # the unit, drawn over its grid
     page.screenshot(path=str(shots / "console-map-panel.png"))
     assert problems.all() == [], problems.all()
     page.close()

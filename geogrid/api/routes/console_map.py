@@ -30,7 +30,7 @@ from geogrid.console.render import CONSOLE, render
 from geogrid.errors import InputError, NotFoundError
 from geogrid.maps import live
 from geogrid.maps.panel import grid_panel
-from geogrid.maps.style import console_styles
+from geogrid.maps.style import STATUS_NAMES, console_styles
 from geogrid.storage.versions import existing_version
 from geogrid.vocabulary import china_now, china_today
 
@@ -141,7 +141,7 @@ def panel(request: Request, code: StorableStr, caller: CallerDep, conn: ConnDep)
                        phones=caller.sees_details)  # fmt: skip
     if found.shows_phones:
         audit.record(conn, caller, "read", "grid_contacts", code)
-    return render(request, "map_panel.html", grid=found, caller=caller)
+    return render(request, "map_panel.html", grid=found, caller=caller, status_names=STATUS_NAMES)
 
 
 @router.get(DATA + "/grids/{code}/sheet.pdf")

@@ -70,8 +70,17 @@
     return getJSON(url + "&bbox=" + boxParam(box) + "&zoom=" + zoom).then(function (data) {
       holder.clearLayers();
       holder.addLayer(draw(data));
+      raise();
       map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
       map.ggLoaded[key + "At"] = performance.now();  // ms since navigation: first render
+    });
+  }
+
+  // One canvas draws every level: the finer levels on top, whichever arrived last, so a
+  // click lands on the unit, else the grid, else the community.
+  function raise() {
+    [2, 3].forEach(function (level) {
+      levels[level].eachLayer(function (group) { group.bringToFront(); });
     });
   }
 
