@@ -132,3 +132,29 @@ def test_the_patrol_sheet_is_a_pdf_for_the_grids_station_only(client, county, us
     community = county.p01.community
     assert client.get(f"/console/map/grids/{community}/sheet.pdf",
                       headers=auth(users.p01)).status_code == 404  # fmt: skip
+
+
+def test_every_map_route_for_every_role(client, county, users):
+    """The console map's own authorization matrix (its routes are not in the OpenAPI
+    document, so tests/api/test_authorization.py does not walk them): desk roles 200, the
+    other station 404 for p01's grid, the rest 403, no token 401."""
+    unit = county.p01.unit
+    roles = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
+    paths = {
+        f"/console/map/grids.json?level=1&bbox={COUNTY_BOX}&zoom=10": ("admin", "p01", "p02"),
+        f"/console/map/streets.json?bbox={COUNTY_BOX}&zoom=12": ("admin", "p01", "p02"),
+        "/console/map/stations.json": ("admin", "p01", "p02"),
+        "/console/map/reports.json?from=2026-06-01&to=2026-06-02": ("admin", "p01", "p02"),
+        "/console/map/changed.json?version=1&codes=": ("admin", "p01", "p02"),
+        f"/console/map/grids/{unit}": ("admin", "p01"),
+    }
+    tokens = users.by_name()
+    for path, allowed in paths.items():
+        assert client.get(path).status_code == 401, path
+        for role in roles:
+            got = client.get(path, headers=auth(tokens[role])).status_code
+            want = 200 if role in allowed else 404 if role == "p02" else 403
+            assert got == want, (path, role, got)
+    for role in ("p02", "staff01", "fire"):
+        got = client.get(f"/console/map/grids/{unit}/sheet.pdf", headers=auth(tokens[role]))
+        assert got.status_code == (404 if role == "p02" else 403), role
