@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import text
 
+from geogrid.api.routes.console_map import csp_with_tiles
 from geogrid.console.render import CSP
 from tests.api.conftest import auth
 from tests.api.places import person_on
@@ -158,3 +159,25 @@ def test_every_map_route_for_every_role(client, county, users):
     for role in ("p02", "staff01", "fire"):
         got = client.get(f"/console/map/grids/{unit}/sheet.pdf", headers=auth(tokens[role]))
         assert got.status_code == (404 if role == "p02" else 403), role
+
+
+def test_an_intranet_tile_server_is_the_one_other_image_source():
+    assert csp_with_tiles(None) == CSP
+    assert csp_with_tiles("/tiles/{z}/{x}/{y}.png") == CSP
+    policy = csp_with_tiles("http://10.1.2.3:8080/osm/{z}/{x}/{y}.png")
+    assert "img-src 'self' http://10.1.2.3:8080 data: blob:" in policy
+    assert "script-src 'self';" in policy and "connect-src 'self';" in policy
+
+
+def test_a_diff_draws_the_changed_grids_within_the_callers_area(client, county, users):
+    with county.engine.connect() as conn:
+        version = conn.scalar(text("select id from grid_versions where status = 'active'"))
+    codes = f"{county.p01.grid},{county.p02.grid}"
+    url = f"/console/map/changed.json?version={version}&codes={codes}"
+    mine = client.get(url, headers=auth(users.p01)).json()["rows"]
+    assert [row[0] for row in mine] == [county.p01.grid]
+    every = client.get(url, headers=auth(users.admin)).json()["rows"]
+    assert sorted(row[0] for row in every) == sorted(codes.split(","))
+    missing = client.get(url.replace(f"version={version}", "version=99999"),
+                         headers=auth(users.admin))  # fmt: skip
+    assert missing.status_code == 404 and "version" in missing.text

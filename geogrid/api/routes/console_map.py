@@ -10,6 +10,7 @@ a station sees its jurisdiction, and a grid of another station is a 404, as unde
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from geogrid.access.errors import Unauthenticated
 from geogrid.access.roles import Caller
 from geogrid.api.deps import BboxDep, CallerDep, ConnDep, StateDep, console_session
 from geogrid.api.schemas.common import IsoDate, StorableStr
-from geogrid.console.render import CONSOLE, render
+from geogrid.console.render import CONSOLE, CSP, render
 from geogrid.errors import InputError, NotFoundError
 from geogrid.maps import live
 from geogrid.maps.panel import grid_panel
@@ -72,7 +73,18 @@ async def map_page(
     data = {"bounds": json.dumps(bounds), "styles": json.dumps(console_styles()),
             "tiles": state.settings.map_tile_url or "", "base": DATA, "from": first.isoformat(),
             "to": last.isoformat(), "diff": diff or "", "cases": f"{CONSOLE}/cases/"}  # fmt: skip
-    return render(request, "map.html", data=data, period=(first, last), **context)
+    page = render(request, "map.html", data=data, period=(first, last), **context)
+    page.headers["Content-Security-Policy"] = csp_with_tiles(state.settings.map_tile_url)
+    return page
+
+
+def csp_with_tiles(tile_url: str | None) -> str:
+    """The console's policy, letting images come from the intranet tile server as well
+    when one is configured on another host (a relative URL is this server already)."""
+    found = re.match(r"https?://[^/{}]+", tile_url or "")
+    if not found:
+        return CSP
+    return CSP.replace("img-src 'self'", f"img-src 'self' {found.group(0)}", 1)
 
 
 def _bounds(engine, area: tuple[str, ...] | None) -> tuple[float, ...]:
