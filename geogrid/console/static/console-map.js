@@ -71,6 +71,7 @@
       holder.clearLayers();
       holder.addLayer(draw(data));
       raise();
+      geogrid.refreshLabels(map);
       map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
       map.ggLoaded[key + "At"] = performance.now();  // ms since navigation: first render
     });

@@ -96,6 +96,7 @@
     }
     map.on("zoomend moveend overlayadd overlayremove", refresh);
     map.whenReady(refresh);
+    registry.refresh = refresh;
     map.ggLabels = registry;
     return registry;
   }
@@ -107,6 +108,11 @@
     if (key) registry.entries = registry.entries.filter(function (e) { return e.key !== key; });
     registry.entries.push({group: group, level: level, minZoom: minZoom, key: key});
     registry.entries.sort(function (a, b) { return a.level - b.level; });
+  };
+
+  // Labels again after a layer's content changed without the map moving (a fetch arrived).
+  geogrid.refreshLabels = function (map) {
+    if (map.ggLabels) map.ggLabels.refresh();
   };
 
   // Each grid level drawn the same on every map; `style` comes from geogrid/maps/style.py.
