@@ -126,9 +126,9 @@
         return geogrid.lineLayer(data, {style: Object.assign({interactive: false}, styles.street)});
       }, view, zoom));
     }
-    if (!jobs.length) return;
+    if (!jobs.length) return Promise.resolve();
     say("正在读取地图 …");
-    Promise.all(jobs).then(function () {
+    return Promise.all(jobs).then(function () {
       say(zoom < 14 ? "放大到 14 级以上显示三级网格（单元）" : "");
     }).catch(function (error) { say("地图读取失败：" + error.message); });
   }
@@ -150,7 +150,13 @@
     return "from=" + encodeURIComponent(cfg.from) + "&to=" + encodeURIComponent(cfg.to);
   }
 
-  getJSON(cfg.base + "/reports.json?" + period()).then(function (data) {
+  // After the grids have been drawn: over a million reports the period's aggregation is
+  // the heavier read, and the first sight of the map should not wait behind it.
+  function loadReports() {
+    return getJSON(cfg.base + "/reports.json?" + period()).then(drawReports);
+  }
+
+  function drawReports(data) {
     ["hazard", "incident"].forEach(function (group) {
       var heat = styles.heat[group];
       var layer = geogrid.heatLayer(data.heat[group], heat);
@@ -167,7 +173,8 @@
     control.addOverlay(cluster, "上报（" + cfg.from + " 至 " + cfg.to + "，" +
       (shown < data.total ? "最新 " + shown + " 条，共 " + data.total + " 条" : shown + " 条") + "）");
     map.ggLoaded.reports = shown;
-  });
+    map.ggLoaded.reportsAt = performance.now();
+  }
 
   if (cfg.diff) drawDiff(cfg.diff.split(","));
 
@@ -192,6 +199,6 @@
     }).catch(function (error) { say("版本差异读取失败：" + error.message); });
   }
 
-  map.whenReady(refresh);
+  map.whenReady(function () { refresh().then(loadReports); });
   window.consoleMap = map;
 })();
