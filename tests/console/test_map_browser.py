@@ -135,3 +135,15 @@ def test_a_station_sees_only_its_own_grids(browser, site, county, users, shots):
     page.screenshot(path=str(shots / "console-map-station.png"))
     assert problems.all() == [], problems.all()
     page.close()
+
+
+def test_a_version_diff_is_drawn_without_errors(browser, site, county, users):  # noqa: F811
+    with county.engine.connect() as conn:
+        version = conn.scalar(text("select id from grid_versions where status = 'active'"))
+    page, problems = _open_map(browser, site, county, users.p01, f"?diff={version},{version}")
+    page.wait_for_function("() => consoleMap.ggLoaded.diff !== undefined", timeout=30_000)
+    assert page.evaluate("consoleMap.ggLoaded.diff") == 0  # a version against itself
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="变化的网格")
+    assert label.count() == 1
+    assert problems.all() == [], problems.all()
+    page.close()
