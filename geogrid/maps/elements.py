@@ -79,9 +79,7 @@ class BaseMap(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=overlay, control=True, show=True)
         self._name = "BaseMap"
         self.outlines, self.streets = outlines, streets
-        # Outlines never take a click: the grid layers above them answer it.
-        outline = OUTLINE_STYLE | {"fill": False, "interactive": False}
-        self.outline_style = script_json({"style": outline})
+        self.outline_style = script_json({"style": OUTLINE_STYLE})
         self.street_style = script_json({"style": STREET_STYLE})
 
 
@@ -117,10 +115,8 @@ class CellHeatMap(HeatMap):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.heatLayer(
-                geogrid.heatCells({{ this.cells_json }}),
-                {{ this.options|tojavascript }}
-            );
+            var {{ this.get_name() }} = geogrid.heatLayer(
+                {{ this.cells_json }}, {{ this.options|tojavascript }});
         {% endmacro %}
         """
     )

@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from geogrid.maps.data import DutyPerson, GridShape, StreetLine
+from geogrid.maps.reports import HeatCells
 
 SCALE = 100_000  # 1e-5 degrees: about a metre, finer than the ~2 m simplification
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
@@ -123,3 +124,14 @@ def street_rows(streets: list[StreetLine]) -> dict:
     """Streets for geogrid.lineLayer: [name, lines]."""
     rows = [[street.name, encode_lines(street.geometry)] for street in streets]
     return {"scale": SCALE, "rows": [row for row in rows if row[1]]}
+
+
+def heat_cells(cells: HeatCells) -> dict:
+    """Heat cells as integers relative to their corner; counts capped at the 99th percentile
+    so one busy square does not wash out the rest of the map."""
+    if len(cells.count) == 0:
+        return {"x0": 0, "y0": 0, "dx": cells.dx, "dy": cells.dy, "cells": []}
+    x0, y0 = int(cells.ix.min()), int(cells.iy.min())
+    cap = max(1, int(np.percentile(cells.count, 99)))
+    flat = np.column_stack([cells.ix - x0, cells.iy - y0, np.minimum(cells.count, cap)])
+    return {"x0": x0, "y0": y0, "dx": cells.dx, "dy": cells.dy, "cells": flat.ravel().tolist()}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, Integer, Select, func, select
+from sqlalchemy import Connection, Integer, Select, Text, cast, func, select
 
 from geogrid.errors import InputError
 from geogrid.storage.models import Grid, Report, ReportCategory
@@ -81,6 +81,8 @@ class ReportPoint:
     status: str
     grid: str
     text: str
+    id: str | None = None  # the console links a marker to its case page
+    due_at: datetime | None = None  # and rings it when overdue
 
 
 @dataclass
@@ -201,6 +203,8 @@ def read_newest_reports(conn: Connection, area: Area, filters: ReportFilter) -> 
             Report.status,
             func.coalesce(Grid.name, ""),
             Report.text,
+            cast(Report.id, Text),
+            Report.due_at,
         )
     ).outerjoin(Grid, Grid.id == Report.level2_id)
     query = query.where(*_report_conditions(conn, area, filters))

@@ -31,17 +31,20 @@ from geogrid.maps.elements import (
     PageData,
     ReportCluster,
 )
-from geogrid.maps.encode import PeopleIndex, grid_rows, street_rows
-from geogrid.maps.reports import REPORT_GROUPS, HeatCells, ReportFilter
-from geogrid.maps.styles import GROUP_COLORS, GROUP_NAMES, HEAT_LAYERS, LEVELS
+from geogrid.maps.encode import PeopleIndex, grid_rows, heat_cells, street_rows
+from geogrid.maps.reports import REPORT_GROUPS, ReportFilter
+from geogrid.maps.styles import (
+    GROUP_COLORS,
+    GROUP_NAMES,
+    HEAT_LAYERS,
+    HEAT_OPTIONS,
+    LEVELS,
+    STATUS_NAMES,
+)
 from geogrid.vocabulary import CHINA_TZ
 
 ASSET_BASE = re.compile(r"[A-Za-z0-9_./~-]*")  # a folder or a path on geogrid's own server
 MAX_ZOOM = 19  # Leaflet needs a maxZoom without tiles, or MarkerCluster throws
-STATUS_NAMES = {"received": "已接收", "assigned": "已分派", "accepted": "已受理",
-                "dispatched": "已派发", "in_progress": "处理中", "resolved": "已办结",
-                "rework": "返工", "closed": "已关闭", "rejected": "不予受理",
-                "duplicate": "重复"}  # fmt: skip
 CHOROPLETH_COLORS = ["#f8f9fa", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 
 
@@ -146,8 +149,9 @@ def _add_report_layers(fmap: folium.Map, data: MapData, level2: PageData) -> Non
     for group, cells in data.heat.items():
         name, gradient = HEAT_LAYERS[group]
         fmap.add_child(CellHeatMap(
-            heat_cells(cells), name=name, show=group == "hazard", radius=18, blur=14,
-            min_opacity=0.35, max_zoom=16, gradient=gradient,
+            heat_cells(cells), name=name, show=group == "hazard", radius=HEAT_OPTIONS["radius"],
+            blur=HEAT_OPTIONS["blur"], min_opacity=HEAT_OPTIONS["minOpacity"],
+            max_zoom=HEAT_OPTIONS["maxZoom"], gradient=gradient,
         ))  # fmt: skip
     if data.filters.marker_limit:
         fmap.add_child(ReportCluster(report_rows(data), f"上报（最新 {len(data.reports):,} 条）"))
@@ -160,17 +164,6 @@ def _add_report_layers(fmap: folium.Map, data: MapData, level2: PageData) -> Non
     fmap.add_child(ChoroplethLayer(
         level2, counts, f"{month}各二级网格上报量", options, legend_html(month, breaks),
     ))  # fmt: skip
-
-
-def heat_cells(cells: HeatCells) -> dict:
-    """Heat cells as integers relative to their corner; counts capped at the 99th percentile
-    so one busy square does not wash out the rest of the map."""
-    if len(cells.count) == 0:
-        return {"x0": 0, "y0": 0, "dx": cells.dx, "dy": cells.dy, "cells": []}
-    x0, y0 = int(cells.ix.min()), int(cells.iy.min())
-    cap = max(1, int(np.percentile(cells.count, 99)))
-    flat = np.column_stack([cells.ix - x0, cells.iy - y0, np.minimum(cells.count, cap)])
-    return {"x0": x0, "y0": y0, "dx": cells.dx, "dy": cells.dy, "cells": flat.ravel().tolist()}
 
 
 def report_rows(data: MapData) -> dict:

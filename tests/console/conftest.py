@@ -1,13 +1,19 @@
-"""The console on the tiny county: the API's fixtures, and a browser-like client per user
-that signs in through the form and keeps its own cookie."""
+"""The console on the tiny county: the API's fixtures (the county, its users, a TestClient
+and a served geogrid), a browser-like client per user that signs in through the form and
+keeps its own cookie, and console sessions made directly (the cookie signing in sets)."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from geogrid.access.sessions import open_session
+from geogrid.api.deps import SESSION_COOKIE
+from geogrid.vocabulary import china_now
 from tests.api.conftest import api_settings, client, county, reports, served, users  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -43,3 +49,15 @@ def browser_for(client):  # noqa: F811
     yield make
     for one in made:
         one.close()
+
+
+def console_cookie(engine: Engine, token: str) -> str:
+    """The secret of a new console session of the token's user (as signing in sets it)."""
+    with engine.begin() as conn:
+        opened = open_session(conn, token, "console", now=china_now(), lifetime=timedelta(hours=1))
+    return opened.secret
+
+
+def cookie_header(engine: Engine, token: str) -> dict[str, str]:
+    """A Cookie header carrying a new console session of the token's user."""
+    return {"Cookie": f"{SESSION_COOKIE}={console_cookie(engine, token)}"}

@@ -33,6 +33,7 @@ ROUTER_MODULES = (
     "console_cases",
     "console_grids",
     "console_reports",
+    "console_map",
 )
 
 

@@ -22,6 +22,7 @@ from geogrid.errors import NotFoundError
 ASSET_BASE = "/static/maps"
 router = APIRouter(tags=["maps"], responses=PROBLEM_RESPONSES, dependencies=[SingleValues])
 _copy_lock = threading.Lock()
+_checked: set = set()  # asset folders brought up to date by this process
 Day = Annotated[IsoDate | None, Query(description="YYYY-MM-DD (China time).")]
 Groups = Annotated[
     list[Literal["hazard", "incident", "other"]] | None,
@@ -68,9 +69,11 @@ def asset(path: StorableStr, state: StateDep) -> FileResponse:
     from geogrid.maps import assets, fonts
 
     folder = (state.settings.home / "map-assets").resolve()
-    with _copy_lock:  # the font is made once (~20 s), the rest copied once per release
-        if not (folder / "leaflet").exists() or (path == fonts.FONT_FILE):
+    with _copy_lock:  # the font is made once (~20 s), the rest checked once per process
+        # (a folder copied by an older release is brought up to date, not served stale)
+        if folder not in _checked or path == fonts.FONT_FILE:
             assets.copy_assets(folder, cjk_font=path == fonts.FONT_FILE)
+            _checked.add(folder)
     target = (folder / path).resolve()
     if not target.is_file() or not target.is_relative_to(folder):
         raise NotFoundError(f"no map asset {path}", field="path")

@@ -96,27 +96,46 @@
     }
     map.on("zoomend moveend overlayadd overlayremove", refresh);
     map.whenReady(refresh);
+    registry.refresh = refresh;
     map.ggLabels = registry;
     return registry;
   }
 
-  geogrid.viewLabels = function (map, group, level, minZoom) {
+  // `key` names a layer that is redrawn (the console's, fetched per view): its new group
+  // takes the place of the old one among the labelled groups.
+  geogrid.viewLabels = function (map, group, level, minZoom, key) {
     var registry = labelRegistry(map);
-    registry.entries.push({group: group, level: level, minZoom: minZoom});
+    if (key) registry.entries = registry.entries.filter(function (e) { return e.key !== key; });
+    registry.entries.push({group: group, level: level, minZoom: minZoom, key: key});
     registry.entries.sort(function (a, b) { return a.level - b.level; });
+  };
+
+  // Labels again after a layer's content changed without the map moving (a fetch arrived).
+  geogrid.refreshLabels = function (map) {
+    if (map.ggLabels) map.ggLabels.refresh();
+  };
+
+  // Each grid level drawn the same on every map; `style` comes from geogrid/maps/style.py.
+  geogrid.gridPolygon = function (row, scale, style) {
+    var polygon = L.polygon(decodePolygons(row[6], scale), style);
+    polygon.ggRow = row;
+    return polygon;
   };
 
   geogrid.gridLayer = function (map, data, people, options) {
     var group = L.featureGroup();
     data.rows.forEach(function (row) {
-      var polygon = L.polygon(decodePolygons(row[6], data.scale), options.style);
-      polygon.ggRow = row;
-      group.addLayer(polygon);
+      group.addLayer(geogrid.gridPolygon(row, data.scale, options.style));
     });
     group.bindTooltip(function (layer) { return esc(layer.ggRow[1]); }, {sticky: true});
-    group.bindPopup(function (layer) { return gridPopup(layer.ggRow, people, options.title); });
+    if (options.onClick) {
+      // The console opens its side panel (read from the server) instead of a popup.
+      group.on("click", function (event) { options.onClick(event.layer.ggRow, data.level); });
+    } else {
+      group.bindPopup(function (layer) { return gridPopup(layer.ggRow, people, options.title); });
+    }
     if (options.labelZoom !== null && options.labelZoom !== undefined) {
-      geogrid.viewLabels(map, group, data.level, options.labelZoom);
+      geogrid.viewLabels(map, group, data.level, options.labelZoom, options.key);
     }
     return group;
   };
@@ -168,20 +187,37 @@
     return group;
   };
 
-  // Report rows: [lat, lon, category index, time, status, grid name, text].
+  // Report rows: [lat, lon, category index, time, status, grid name, text] and, on the
+  // console (data.byStatus), [..., report id, status key, overdue]: coloured by state, an
+  // overdue case ringed in red, the popup linking to the case page (data.caseUrl + id).
+  function markerStyle(row, category, data) {
+    var style = {radius: 6, weight: 1, color: "#333", fillOpacity: 0.9,
+      fillColor: data.colors[category[1]] || "#777"};
+    if (data.byStatus) {
+      style.fillColor = data.byStatus[row[8]] || "#777";
+      if (row[9]) {
+        style.color = data.overdueColor;
+        style.weight = 3;
+      }
+    }
+    return style;
+  }
+
+  function reportPopup(row, category, data) {
+    var lines = "<tr><th>状态</th><td>" + esc(row[4]) + (row[9] ? " <b class=\"gg-overdue\">已超期</b>" : "") +
+      "</td></tr><tr><th>网格</th><td>" + esc(row[5]) + "</td></tr>";
+    var link = data.caseUrl && row[7] ?
+      "<p><a href=\"" + esc(data.caseUrl + row[7]) + "\">查看案件</a></p>" : "";
+    return "<div class=\"gg-popup\"><div class=\"gg-popup-kind\">" + esc(category[0]) +
+      "</div><b>" + esc(row[3]) + "</b><table>" + lines + "</table>" +
+      (row[6] ? "<p>" + esc(row[6]) + "</p>" : "") + link + "</div>";
+  }
+
   geogrid.reportMarkers = function (cluster, data) {
     var markers = data.rows.map(function (row) {
       var category = data.categories[row[2]];
-      var marker = L.circleMarker([row[0], row[1]], {
-        radius: 6, weight: 1, color: "#333", fillOpacity: 0.9,
-        fillColor: data.colors[category[1]] || "#777"
-      });
-      marker.bindPopup(function () {
-        return "<div class=\"gg-popup\"><div class=\"gg-popup-kind\">" + esc(category[0]) +
-          "</div><b>" + esc(row[3]) + "</b><table><tr><th>状态</th><td>" + esc(row[4]) +
-          "</td></tr><tr><th>网格</th><td>" + esc(row[5]) + "</td></tr></table>" +
-          (row[6] ? "<p>" + esc(row[6]) + "</p>" : "") + "</div>";
-      });
+      var marker = L.circleMarker([row[0], row[1]], markerStyle(row, category, data));
+      marker.bindPopup(function () { return reportPopup(row, category, data); });
       return marker;
     });
     cluster.addLayers(markers);
@@ -197,6 +233,26 @@
         (data.x0 + data.cells[i] + 0.5) * data.dx, data.cells[i + 2]]);
     }
     return out;
+  };
+
+  // A heatmap of cells (Leaflet.heat), the same on the exported and the console's maps.
+  geogrid.heatLayer = function (data, options) {
+    return L.heatLayer(geogrid.heatCells(data), options);
+  };
+
+  // Stations as labelled dots: [code, name, phone, lat, lon].
+  geogrid.stationLayer = function (rows) {
+    var group = L.featureGroup();
+    rows.forEach(function (row) {
+      var marker = L.circleMarker([row[3], row[4]], {radius: 7, weight: 2, color: "#fff",
+        fillColor: "#c92a2a", fillOpacity: 1});
+      marker.bindTooltip(esc(row[1]), {permanent: true, direction: "right",
+        className: "gg-label gg-label-station"});
+      marker.bindPopup("<div class=\"gg-popup\"><div class=\"gg-popup-kind\">派出所</div><b>" +
+        esc(row[1]) + "</b><br>" + esc(row[0]) + (row[2] ? "<br>" + esc(row[2]) : "") + "</div>");
+      group.addLayer(marker);
+    });
+    return group;
   };
 
   // A box on the map with text written in Python (already escaped there).

@@ -1,0 +1,138 @@
+"""One grid as the console's map panel shows it: who is responsible, open cases, the month.
+
+Scoped like /v1/grids/{code}: the route checks `caller.covers(code)` first, and the cases
+and figures here are those of the caller's report scope inside the grid. Phones are left
+out unless asked for (the roles that see personal details); the route audits the read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Connection, Text, and_, cast, func, select
+
+from geogrid.errors import NotFoundError
+from geogrid.maps.data import DutyPerson
+from geogrid.reports.kpis import Kpis
+from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.loop import WORKING
+from geogrid.reports.queries import ReportScope
+from geogrid.reports.stats import monthly_stats
+from geogrid.storage.duty import people_on_duty
+from geogrid.storage.models import Grid, Report, ReportCategory
+from geogrid.storage.versions import active_version
+
+OPEN_SHOWN = 8  # the panel lists the cases due first; the rest are counted
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """An open case in the grid, as the panel lists it."""
+
+    id: str
+    category: str
+    status: str
+    reported_at: datetime
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass
+class GridPanel:
+    """What the panel shows of one grid (any level)."""
+
+    level: int
+    code: str
+    name: str
+    households: int
+    leaders: list[DutyPerson] = field(default_factory=list)
+    officers: list[DutyPerson] = field(default_factory=list)
+    police: list[DutyPerson] = field(default_factory=list)
+    open_cases: list[OpenCase] = field(default_factory=list)
+    open_total: int = 0
+    month: str = ""
+    month_reports: int = 0
+    kpis: Kpis = field(default_factory=Kpis)
+
+    @property
+    def sheet_code(self) -> str | None:
+        """The level-2 grid whose patrol sheet covers this grid (none for a community)."""
+        return self.code[:15] if self.level >= 2 else None
+
+    @property
+    def shows_phones(self) -> bool:
+        """Whether any phone number is shown (a read of personal data to audit)."""
+        return any(p.phone for p in (*self.leaders, *self.officers, *self.police))
+
+
+@dataclass(frozen=True)
+class _WithinGrid:
+    """A report scope narrowed to one grid (what monthly_stats asks of a scope)."""
+
+    scope: ReportScope
+    grid: ColumnElement[bool]
+
+    def condition(self) -> ColumnElement[bool]:
+        return and_(self.scope.condition(), self.grid)
+
+
+def grid_panel(
+    conn: Connection, code: str, scope: ReportScope, *, day: date, now: datetime, phones: bool
+) -> GridPanel:
+    """The panel of the active grid `code`; NotFoundError when there is none."""
+    row = conn.execute(
+        select(Grid.level, Grid.code, Grid.name, Grid.households)
+        .where(Grid.version_id == active_version(conn), Grid.code == code)
+    ).first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"no grid {code}", field="code")
+    panel = GridPanel(row.level, row.code, row.name, row.households or 0)
+    _add_people(conn, panel, day, phones)
+    in_grid = _reports_in_grid(panel.level, code)
+    _add_open_cases(conn, panel, and_(scope.condition(), in_grid), now)
+    panel.month = now.strftime("%Y-%m")
+    totals, _ = monthly_stats(conn, panel.month, "county", _WithinGrid(scope, in_grid), now)
+    panel.month_reports, panel.kpis = totals.reports, totals.kpis
+    return panel
+
+
+def _add_people(conn: Connection, panel: GridPanel, day: date, phones: bool) -> None:
+    """Leaders of the level-2 grid, officers of the unit, the community's police."""
+    code = panel.code
+    wanted = {(code[:15], "grid_leader"): panel.leaders, (code, "information_officer"):
+              panel.officers, (code[:12], "community_police"): panel.police}  # fmt: skip
+    if panel.level < 2:
+        del wanted[code[:15], "grid_leader"]
+    if panel.level < 3:
+        wanted.pop((code, "information_officer"), None)
+    codes = sorted({grid for grid, _ in wanted})
+    for person in people_on_duty(conn, day, codes=codes, by_name=True):
+        found = wanted.get((person.grid_code, person.role))
+        if found is not None:
+            found.append(DutyPerson(person.name, (person.phone or "") if phones else ""))
+
+
+def _reports_in_grid(level: int, code: str) -> ColumnElement[bool]:
+    """Reports assigned to the grid by code (so reports of older versions count too)."""
+    column = {1: Report.level1_id, 2: Report.level2_id, 3: Report.level3_id}[level]
+    return column.in_(select(Grid.id).where(Grid.code == code))
+
+
+def _add_open_cases(conn: Connection, panel: GridPanel, where, now: datetime) -> None:
+    """The open cases due first (those without a deadline last) and how many there are."""
+    is_open = Report.status.in_(OPEN_STATUSES)
+    panel.open_total = conn.scalar(select(func.count()).select_from(Report).where(where, is_open))
+    rows = conn.execute(
+        select(cast(Report.id, Text), ReportCategory.name_zh,
+               Report.status, Report.reported_at, Report.due_at)
+        .join(ReportCategory, ReportCategory.id == Report.category_id)
+        .where(where, is_open)
+        .order_by(Report.due_at.asc().nulls_last(), Report.reported_at)
+        .limit(OPEN_SHOWN)
+    ).all()  # fmt: skip
+    panel.open_cases = [
+        OpenCase(str(r[0]), r[1], r[2], r[3], r[4],
+                 r[2] in WORKING and r[4] is not None and r[4] < now)
+        for r in rows
+    ]  # fmt: skip

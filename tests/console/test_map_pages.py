@@ -1,0 +1,183 @@
+"""The console's map page and its data routes through a TestClient: the sign-in redirect,
+the page's headers, and the scope of the panel, layers and patrol sheet."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+
+from geogrid.api.routes.console_map import csp_with_tiles
+from geogrid.console.render import CSP
+from tests.api.conftest import auth
+from tests.api.places import person_on
+from tests.console.conftest import cookie_header
+
+# A box around the whole tiny county (lon/lat), at county zoom.
+COUNTY_BOX = "119.0,35.7,119.9,36.3"
+
+
+def _leader_name(county, grid: str) -> str:
+    person_id, _ = person_on(county.engine, grid, "grid_leader")
+    with county.engine.connect() as conn:
+        return conn.scalar(text("select name from people where id = :i"), {"i": person_id})
+
+
+def test_without_a_session_the_map_page_sends_the_browser_to_sign_in(client):
+    answer = client.get("/console/map", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/console/signin")
+    ended = client.get("/console/map", follow_redirects=False,
+                       headers={"Cookie": "geogrid_session=not-a-session"})  # fmt: skip
+    assert ended.status_code == 303
+
+
+def test_the_map_page_allows_only_this_server_and_has_no_inline_script(client, county, users):
+    answer = client.get("/console/map", headers=cookie_header(county.engine, users.p01))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-security-policy"] == CSP
+    assert answer.headers["cache-control"] == "no-store"
+    page = answer.text
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all("src=" in attributes for attributes in scripts)
+    assert " style=" not in page and "<style" not in page
+    assert 'id="cm-map"' in page and "data-bounds=" in page
+    assert (
+        "/static/maps/geogrid/geogrid-map.js" in page and "/console/static/console-map.js" in page
+    )
+    assert client.get("/console/static/console-map.js").status_code == 200
+
+
+def test_the_map_is_for_the_desk_roles(client, county, users):
+    answer = client.get("/console/map", headers=cookie_header(county.engine, users.staff01))
+    assert answer.status_code == 403
+    assert "cm-map" not in answer.text
+    grids = client.get(f"/console/map/grids.json?level=2&bbox={COUNTY_BOX}&zoom=10",
+                       headers=auth(users.fire))  # fmt: skip
+    assert grids.status_code == 403
+
+
+def test_the_panel_is_scoped_like_the_grid_endpoint(client, county, users):
+    grid, unit = county.p01.grid, county.p01.unit
+    leader = _leader_name(county, grid)
+    for token in (users.p01, users.admin):
+        answer = client.get(f"/console/map/grids/{unit}", headers=auth(token))
+        assert answer.status_code == 200, answer.text
+        assert leader in answer.text and unit in answer.text
+        assert f"/console/map/grids/{grid}/sheet.pdf" in answer.text
+    for code in (unit, grid, county.p01.community):
+        assert client.get(f"/console/map/grids/{code}", headers=auth(users.p02)).status_code == 404
+        # The same rule as /v1/grids/{code}.
+        assert client.get(f"/v1/grids/{code}", headers=auth(users.p02)).status_code == 404
+    assert (
+        client.get("/console/map/grids/370782999999999", headers=auth(users.admin)).status_code
+        == 404
+    )
+    assert client.get(f"/console/map/grids/{unit}").status_code == 401
+
+
+def test_a_panel_showing_phones_is_audited(client, county, users):
+    unit = county.p01.unit
+    with county.engine.connect() as conn:
+        phone = conn.scalar(text(
+            "select p.phone from grid_assignments a join people p on p.id = a.person_id "
+            "where a.grid_code = :g and a.role = 'grid_leader' and p.phone <> '' limit 1"),
+            {"g": unit[:15]})  # fmt: skip
+    answer = client.get(f"/console/map/grids/{unit}", headers=auth(users.p01))
+    assert phone and phone in answer.text
+    with county.engine.connect() as conn:
+        found = conn.scalar(text(
+            "select count(*) from audit_log where user_name = 'apitest-p01' "
+            "and object_type = 'grid_contacts' and object_id = :c"), {"c": unit})  # fmt: skip
+    assert found >= 1
+
+
+def test_layers_come_by_box_within_the_callers_area(client, county, users):
+    url = f"/console/map/grids.json?level=2&bbox={COUNTY_BOX}&zoom=10"
+    mine = client.get(url, headers=auth(users.p01)).json()["rows"]
+    every = client.get(url, headers=auth(users.admin)).json()["rows"]
+    codes = {row[0] for row in mine}
+    assert county.p01.grid in codes and county.p02.grid not in codes
+    assert codes < {row[0] for row in every}
+    assert all(row[3:6] == [[], [], []] for row in every)  # no people in a layer
+    far = client.get("/console/map/grids.json?level=2&bbox=100,20,100.1,20.1&zoom=10",
+                     headers=auth(users.admin))  # fmt: skip
+    assert far.json()["rows"] == []
+    units = client.get(f"/console/map/grids.json?level=3&bbox={COUNTY_BOX}&zoom=10",
+                       headers=auth(users.admin))  # fmt: skip
+    assert units.status_code == 400 and "zoom" in units.text
+
+
+def test_markers_carry_state_and_no_report_text(client, county, users, reports):
+    answer = client.get("/console/map/reports.json?from=2026-05-01&to=2026-06-30",
+                        headers=auth(users.p01))  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    ids = {row[7] for row in data["markers"]["rows"]}
+    assert reports.p01_security in ids and reports.p02_security not in ids
+    assert all(row[6] == "" for row in data["markers"]["rows"])
+    assert "张三" not in answer.text
+    assert set(data["heat"]) == {"hazard", "incident"}
+
+
+def test_the_patrol_sheet_is_a_pdf_for_the_grids_station_only(client, county, users):
+    unit = county.p01.unit
+    answer = client.get(f"/console/map/grids/{unit}/sheet.pdf", headers=auth(users.p01))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert (
+        client.get(f"/console/map/grids/{unit}/sheet.pdf", headers=auth(users.p02)).status_code
+        == 404
+    )
+    community = county.p01.community
+    assert client.get(f"/console/map/grids/{community}/sheet.pdf",
+                      headers=auth(users.p01)).status_code == 404  # fmt: skip
+
+
+def test_every_map_route_for_every_role(client, county, users):
+    """The console map's own authorization matrix (its routes are not in the OpenAPI
+    document, so tests/api/test_authorization.py does not walk them): desk roles 200, the
+    other station 404 for p01's grid, the rest 403, no token 401."""
+    unit = county.p01.unit
+    roles = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
+    paths = {
+        f"/console/map/grids.json?level=1&bbox={COUNTY_BOX}&zoom=10": ("admin", "p01", "p02"),
+        f"/console/map/streets.json?bbox={COUNTY_BOX}&zoom=12": ("admin", "p01", "p02"),
+        "/console/map/stations.json": ("admin", "p01", "p02"),
+        "/console/map/reports.json?from=2026-06-01&to=2026-06-02": ("admin", "p01", "p02"),
+        "/console/map/changed.json?version=1&codes=": ("admin", "p01", "p02"),
+        f"/console/map/grids/{unit}": ("admin", "p01"),
+    }
+    tokens = users.by_name()
+    for path, allowed in paths.items():
+        assert client.get(path).status_code == 401, path
+        for role in roles:
+            got = client.get(path, headers=auth(tokens[role])).status_code
+            want = 200 if role in allowed else 404 if role == "p02" else 403
+            assert got == want, (path, role, got)
+    for role in ("p02", "staff01", "fire"):
+        got = client.get(f"/console/map/grids/{unit}/sheet.pdf", headers=auth(tokens[role]))
+        assert got.status_code == (404 if role == "p02" else 403), role
+
+
+def test_an_intranet_tile_server_is_the_one_other_image_source():
+    assert csp_with_tiles(None) == CSP
+    assert csp_with_tiles("/tiles/{z}/{x}/{y}.png") == CSP
+    policy = csp_with_tiles("http://10.1.2.3:8080/osm/{z}/{x}/{y}.png")
+    assert "img-src 'self' http://10.1.2.3:8080 data: blob:" in policy
+    assert "script-src 'self';" in policy and "connect-src 'self';" in policy
+
+
+def test_a_diff_draws_the_changed_grids_within_the_callers_area(client, county, users):
+    with county.engine.connect() as conn:
+        version = conn.scalar(text("select id from grid_versions where status = 'active'"))
+    codes = f"{county.p01.grid},{county.p02.grid}"
+    url = f"/console/map/changed.json?version={version}&codes={codes}"
+    mine = client.get(url, headers=auth(users.p01)).json()["rows"]
+    assert [row[0] for row in mine] == [county.p01.grid]
+    every = client.get(url, headers=auth(users.admin)).json()["rows"]
+    assert sorted(row[0] for row in every) == sorted(codes.split(","))
+    missing = client.get(url.replace(f"version={version}", "version=99999"),
+                         headers=auth(users.admin))  # fmt: skip
+    assert missing.status_code == 404 and "version" in missing.text
