@@ -304,6 +304,7 @@ class NewReports:
             "received_y": items.received_y, "received_crs": items.received_crs,
             "reported_at": items.reported_at, "reporter": items.reporter, "text": items.text,
             **assignment.columns(), "status": status, "duplicate_of": duplicate_of,
+            "urgent": items.urgent,
         }  # fmt: skip
 
 

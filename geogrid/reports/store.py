@@ -24,7 +24,7 @@ COLUMNS = (
     "id", "client_request_id", "body_hash", "category_id", "geom", "received_x", "received_y",
     "received_crs", "reported_at", "reporter", "text", "version_id", "level1_id", "level2_id",
     "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
-    "assignment_method", "distance_m", "status", "duplicate_of",
+    "assignment_method", "distance_m", "status", "duplicate_of", "urgent",
 )  # fmt: skip
 COPY_TEXT_SQL = f"copy reports ({', '.join(COLUMNS)}) from stdin"
 EWKB_POINT_4326 = "0101000020E6100000"  # little-endian point with SRID 4326, then x, y
@@ -85,6 +85,8 @@ def _arrow_table(rows: dict[str, np.ndarray]) -> pa.Table:
         if name == "reported_at":
             micros = pd.DatetimeIndex(values).as_unit("us").asi8
             columns[name] = pa.array(micros).cast(pa.timestamp("us", tz="UTC"))
+        elif values.dtype.kind == "b":
+            columns[name] = pa.array(values)
         elif values.dtype.kind in "iu":
             columns[name] = pa.array(values, mask=values < 0)
         elif values.dtype.kind == "f":
@@ -135,6 +137,8 @@ def _text_values(values: np.ndarray, name: str) -> list[str]:
         stamps = values if isinstance(values, pd.DatetimeIndex) else pd.DatetimeIndex(values)
         micros = stamps.as_unit("us").asi8.tolist()
         return [(EPOCH + timedelta(microseconds=m)).isoformat() for m in micros]
+    if values.dtype.kind == "b":
+        return ["t" if v else "f" for v in values.tolist()]
     if values.dtype.kind in "iu":
         return [str(v) if v >= 0 else NULL for v in values.tolist()]
     if values.dtype.kind == "f":
