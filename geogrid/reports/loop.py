@@ -31,7 +31,7 @@ from geogrid.reports.lifecycle import is_report_id
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import MAX_PHOTOS_PER_STEP, china_now
 
-__all__ = ["RULES", "StepInput", "StepResult", "accept_due", "locked_case", "take_step"]
+__all__ = ["RULES", "StepInput", "StepResult", "accept_due", "in_sight", "locked_case", "take_step"]
 WORKING = ("dispatched", "in_progress", "rework")
 OPEN = ("received", "assigned", "accepted", *WORKING, "resolved")
 
@@ -114,7 +114,7 @@ RELATIONS = {"desk": _desk, "router": _router, "handler": _handler, "verifier": 
              "dispatcher": _dispatcher, "supervisor": _supervisor}  # fmt: skip
 
 
-def _in_sight(case: dict, a: Actor) -> bool:
+def in_sight(case: dict, a: Actor) -> bool:
     """The reports a role reads (as reports.queries.ReportScope, plus cases handed to it)."""
     if a.role == "county_admin":
         return True
@@ -168,7 +168,7 @@ def take_step(conn: Connection, report_id: str, step: str, body: StepInput, acto
         raise InputError(f"unknown step {step!r}: use {', '.join(RULES)}", field="step")
     now = now or china_now()
     case = locked_case(conn, report_id)
-    if not _in_sight(case, actor):
+    if not in_sight(case, actor):
         raise NotFoundError(f"no report {report_id}", field="id")
     if not may_take(step, case, actor):
         raise Forbidden(f"the role {actor.role} may not {step.replace('_', ' ')} report "
