@@ -306,6 +306,10 @@ class ReportEvent(Base):
         CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),
         Index("ix_report_events_report_id_step", "report_id", "step",
               postgresql_where=sql_text("step is not null")),
+        # The monthly statistics' per-report read of the trail, index-only (migration 0014).
+        Index("ix_report_events_trail", "report_id",
+              postgresql_include=["step", "to_status", "at", "due_before"],
+              postgresql_where=sql_text("step is not null or to_status is not null")),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
