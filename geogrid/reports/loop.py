@@ -89,8 +89,12 @@ def _handler(case: dict, a: Actor) -> bool:
 def _verifier(case: dict, a: Actor) -> bool:
     if a.role in ("county_admin", "station"):
         return _supervisor(case, a)
+    # On site, by the grid's leader or information officer, but never by the person who
+    # handled it: a leader dispatched to handle their own grid's case leaves its check to the
+    # officer, the station or the county.
     grid_staff = (case["leader_id"], case["officer_id"])
-    return a.role == "grid_staff" and a.person_id is not None and a.person_id in grid_staff
+    return (a.role == "grid_staff" and a.person_id is not None and a.person_id in grid_staff
+            and a.person_id != case["handler_person_id"])  # fmt: skip
 
 
 def _dispatcher(case: dict, a: Actor) -> bool:
@@ -171,8 +175,11 @@ def take_step(conn: Connection, report_id: str, step: str, body: StepInput, acto
     if not in_sight(case, actor):
         raise NotFoundError(f"no report {report_id}", field="id")
     if not may_take(step, case, actor):
+        own = step == "verify" and actor.person_id == case["handler_person_id"] is not None
+        why = "who handled it may not verify it" if own else \
+            f"it needs the case's {RULES[step].relation}"  # fmt: skip
         raise Forbidden(f"the role {actor.role} may not {step.replace('_', ' ')} report "
-                        f"{report_id} (it needs the case's {RULES[step].relation})")  # fmt: skip
+                        f"{report_id} ({why})")  # fmt: skip
     if case["status"] not in RULES[step].from_statuses:
         allowed = ", ".join(RULES[step].from_statuses)
         raise TransitionError(f"report {report_id} is {case['status']}: {step} is taken from "
