@@ -32,7 +32,9 @@ def ingest(
     says how many were already stored (rows without client_request_id are known by their
     content).
     """
-    summary = ingest_with_progress(path, IngestOptions(crs, tolerance, chunk_size))
+    summary = ingest_with_progress(
+        path, IngestOptions(crs, tolerance, chunk_size, settings().holidays_file)
+    )
     print_ingest(path, summary)
     if summary.errors:
         raise typer.Exit(1)

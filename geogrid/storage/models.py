@@ -252,6 +252,11 @@ class Report(Base):
         # The inboxes sort open cases by deadline and find a handler's cases.
         Index("ix_reports_open_due", "due_at", postgresql_where=sql_text(
             one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+        # A station's inbox in its own order (supervised first, then by deadline), so the
+        # first hundred are read off the index rather than sorted (migration 0014).
+        Index("ix_reports_open_station_inbox", "station_id", sql_text("(supervised_at is null)"),
+              "due_at", "id", postgresql_where=sql_text(
+                  one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
         Index("ix_reports_handler_person_id", "handler_person_id",
               postgresql_where=sql_text("handler_person_id is not null")),
         Index("ix_reports_handler_department_id", "handler_department_id",

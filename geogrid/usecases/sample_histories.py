@@ -136,8 +136,9 @@ def _people(case: dict) -> tuple[Walker, Walker, Walker, dict]:
 def _walk(conn: Connection, case: dict, kind: str, photo: str | None, calendar) -> None:
     desk, hand, checker, handler = _people(case)
     # The sample stands for a year received as it happened: receipt is backdated to the
-    # report's time, so the loop's deadlines run from then, not from the ingest.
-    conn.execute(text("update reports set received_at = :at where id = :id"),
+    # report's time and the acceptance deadline the intake stored is dropped, so the loop's
+    # deadlines run from then (counted from receipt), not from the ingest.
+    conn.execute(text("update reports set received_at = :at, due_at = null where id = :id"),
                  {"at": case["received_at"], "id": case["id"]})  # fmt: skip
     t = case["received_at"] + timedelta(minutes=20)
 

@@ -217,3 +217,7 @@ def test_a_files_urgent_column_is_read_and_a_bad_cell_named(reports_engine, coun
     with reports_engine.connect() as conn:
         flags = dict(conn.execute(text("select text, urgent from reports")).all())
     assert flags == {"0": True, "1": False, "2": False, "3": True}
+    with reports_engine.connect() as conn:
+        # The acceptance deadline is stored at intake (fire hazard: 2 working hours; urgent 1).
+        hours = dict(conn.execute(text("select text, due_at - received_at from reports")).all())
+    assert hours["0"] <= hours["1"] and all(h.total_seconds() > 0 for h in hours.values())

@@ -29,7 +29,8 @@ def _case(engine: Engine, index) -> str:
                                     "reported_at": "2026-03-02T09:00:00+08:00"},
                            index=index)  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(text("update reports set received_at = reported_at where id = :i"),
+        conn.execute(text("update reports set received_at = reported_at, due_at = null "
+                          "where id = :i"),
                      {"i": report_id})  # fmt: skip
     return report_id
 

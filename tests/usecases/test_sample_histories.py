@@ -28,7 +28,7 @@ def _cases(engine: Engine, index, count: int) -> list[str]:
                                        "reported_at": f"2026-02-{2 + n:02d}T09:00:00+08:00"},
                               index=index))  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(text("update reports set received_at = reported_at"))
+        conn.execute(text("update reports set received_at = reported_at, due_at = null"))
     return ids
 
 

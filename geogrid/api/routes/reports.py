@@ -213,7 +213,8 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     if taken:
         frame = items_frame([batch.items[n].intake_item(caller.name) for n in taken])
         options = IntakeOptions(default_crs=batch.crs or "EPSG:4326",
-                                tolerance_m=state.api.tolerance_m)  # fmt: skip
+                                tolerance_m=state.api.tolerance_m,
+                                calendar=calendar_of(state.settings.holidays_file))  # fmt: skip
         result = await run_in_threadpool(submit_reports, state.engine, frame, options,
                                          index=state.index)  # fmt: skip
         results += _item_results(taken, result.outcomes())
