@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import math
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
 
 from geogrid.errors import InputError
 from geogrid.vocabulary import (
@@ -79,10 +78,12 @@ class WorkCalendar:
         """Working days from begin up to (not including) end."""
         if end <= begin:
             return 0
-        weekdays = int(np.busday_count(begin, end))
-        off = sum(1 for d in self.off if begin <= d < end and d.weekday() < 5)
-        work = sum(1 for d in self.work if begin <= d < end and d.weekday() >= 5)
-        return weekdays - off + work
+        full, rest = divmod((end - begin).days, 7)
+        first = begin.weekday()
+        weekdays = full * 5 + sum((first + i) % 7 < 5 for i in range(rest))
+        off, work = _exceptions(self.off, self.work)
+        return (weekdays - (bisect_left(off, end) - bisect_left(off, begin))
+                + bisect_left(work, end) - bisect_left(work, begin))  # fmt: skip
 
     def _part(self, day: date, start: datetime, end: datetime) -> timedelta:
         """The working time of one day that lies between start and end."""
@@ -90,6 +91,12 @@ class WorkCalendar:
             return timedelta()
         opens, closes = _window(day)
         return max(timedelta(), min(closes, end) - max(opens, start))
+
+
+@lru_cache(maxsize=8)
+def _exceptions(off: frozenset[date], work: frozenset[date]) -> tuple[list[date], list[date]]:
+    """The holidays that fall on weekdays and the weekend days worked, each sorted."""
+    return sorted(d for d in off if d.weekday() < 5), sorted(d for d in work if d.weekday() >= 5)
 
 
 def _window(day: date) -> tuple[datetime, datetime]:
