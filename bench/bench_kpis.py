@@ -54,7 +54,8 @@ select c.id, (select id from report_categories order by id
        u.leader, u.officer, 'station', u.station_id, 'inside',
        case c.b when 0 then 'rejected' when 1 then 'duplicate' when 2 then 'received'
          when 3 then 'dispatched' when 4 then 'rework' else 'closed' end,
-       case when c.b in (3, 4) then c.t + interval '3 days' end,
+       case when c.b in (3, 4) then c.t + interval '3 days'
+         when c.b = 2 then c.t + interval '1 hour' end,
        case when c.b in (4, 5) then 1 else 0 end
 from bench_cases c
 join bench_units u on u.n = 1 + c.i % (select count(*) from bench_units)"""

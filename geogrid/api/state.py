@@ -17,6 +17,7 @@ from geogrid.api.tilecache import TileCache
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.media.store import DiskStore
+from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
 from geogrid.reports.lookup import PointLookup
@@ -60,7 +61,7 @@ class AppState:
 
     def intake_options(self) -> IntakeOptions:
         """How the API's reports are assigned."""
-        return intake_options(self.api)
+        return intake_options(self.api, self.settings)
 
     async def refresh_index(self) -> None:
         """Reload the index if the active version or roster changed (off the event loop)."""
@@ -102,9 +103,11 @@ class AppState:
                 log.exception("cannot restart the embedded database server")
 
 
-def intake_options(api: ApiSettings) -> IntakeOptions:
-    """How the API's reports are assigned (the GPS tolerance is an API setting)."""
-    return IntakeOptions(tolerance_m=api.tolerance_m)
+def intake_options(api: ApiSettings, settings: Settings | None = None) -> IntakeOptions:
+    """How the API's reports are assigned (the GPS tolerance is an API setting) and which
+    working-day calendar their acceptance deadlines follow."""
+    holidays = None if settings is None else settings.holidays_file
+    return IntakeOptions(tolerance_m=api.tolerance_m, calendar=calendar_of(holidays))
 
 
 def make_state(settings: Settings, api: ApiSettings, engine: Engine) -> AppState:

@@ -28,7 +28,7 @@ from geogrid.storage.database import database_url
 from geogrid.vocabulary import china_midnight, china_today
 
 REPORTS = {"tiny": 5_000, "town": 30_000, "full": 100_000}
-HISTORIES = {"tiny": 150, "town": 300, "full": 300}  # cases walked through the loop
+HISTORIES = {"tiny": 600, "town": 3_000, "full": 7_000}  # last month's cases walked: most of them
 INBOX_SHOWN = 10
 MAPS = Path("maps")
 
@@ -93,7 +93,9 @@ def _reports(county: Path, scale: str) -> None:
     console.rule(f"[bold]6. a year of sample reports -> assignment and routing ({reports})")
     start = china_midnight(china_today())
     sample_commands.write_sample_reports(county, REPORTS[scale], 2026, reports, start)
-    summary = report_commands.ingest_with_progress(reports, IngestOptions())
+    summary = report_commands.ingest_with_progress(
+        reports, IngestOptions(holidays_file=settings().holidays_file)
+    )
     report_commands.print_ingest(reports, summary)  # the sample's few bad rows: listed, not fatal
     category_commands.print_categories(category_commands.seeded_categories())
 

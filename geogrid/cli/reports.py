@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from geogrid.cli.common import console, engine
+from geogrid.cli.common import console, engine, settings
 from geogrid.usecases.ingest import IngestOptions, IngestSummary
 from geogrid.vocabulary import ASSIGNMENT_METHODS, CHINA_TZ, GPS_TOLERANCE_M, ROUTES
 
@@ -32,7 +32,9 @@ def ingest(
     says how many were already stored (rows without client_request_id are known by their
     content).
     """
-    summary = ingest_with_progress(path, IngestOptions(crs, tolerance, chunk_size))
+    summary = ingest_with_progress(
+        path, IngestOptions(crs, tolerance, chunk_size, settings().holidays_file)
+    )
     print_ingest(path, summary)
     if summary.errors:
         raise typer.Exit(1)
@@ -104,15 +106,23 @@ def reassign(
 @app.command("status")
 def status(
     report_id: str = typer.Argument(..., help="The report's id."),
-    to: str = typer.Argument(..., help="New status (dispatched, in_progress, resolved ...)."),
-    actor: str = typer.Option(..., help="Who makes the change."),
-    note: str = typer.Option("", help="Why."),
+    to: str = typer.Argument(
+        ...,
+        help="accepted, rejected, in_progress, resolved, closed, "
+        "rework or duplicate (taken as the case loop's step).",
+    ),
+    actor: str = typer.Option(..., help="Who makes the change (as the county)."),
+    note: str = typer.Option("", help="Why (a refusal and a handling need one)."),
 ) -> None:
-    """Move a report along its lifecycle."""
-    from geogrid.reports.lifecycle import change_status
+    """Move a report along the case loop as the county desk, by the status a step reaches."""
+    from geogrid.access.roles import Caller
+    from geogrid.reports.deadlines import calendar_of
+    from geogrid.usecases.cases import change_case_status
 
+    county = Caller(id=0, name=actor, role="county_admin")
     with engine().begin() as conn:
-        event = change_status(conn, report_id, to, actor=actor, note=note)
+        event = change_case_status(conn, report_id, to, county, note=note,
+                                   calendar=calendar_of(settings().holidays_file))  # fmt: skip
     console.print(f"{report_id}: {event.from_status} -> {event.to_status} by {actor}")
 
 

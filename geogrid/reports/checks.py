@@ -1,7 +1,7 @@
 """Checking incoming report items, vectorised: one reason per rejected item, naming its field.
 
 An item is a mapping with `category`, `lon`/`lat` (or `x`/`y` in a projected CRS) and
-optionally `client_request_id`, `crs`, `reported_at`, `reporter`, `text`. All three intake
+optionally `client_request_id`, `crs`, `reported_at`, `reporter`, `text`, `urgent`. All three intake
 doors (one report, a batch, a file) turn their items into a DataFrame and come here.
 """
 
@@ -31,7 +31,22 @@ LENGTH_LIMITS = {"client_request_id": MAX_ID, "reporter": MAX_REPORTER, "text": 
                  "crs": 64}  # fmt: skip
 COLUMN_ALIASES = {"x": "lon", "y": "lat", "longitude": "lon", "latitude": "lat", "lng": "lon",
                   "经度": "lon", "纬度": "lat", "类别": "category", "时间": "reported_at",
-                  "上报人": "reporter", "内容": "text"}  # fmt: skip
+                  "上报人": "reporter", "内容": "text", "紧急": "urgent"}  # fmt: skip
+# What a file's urgent column may hold (case ignored); blank is not urgent.
+URGENT_WORDS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "y": True,
+    "是": True,
+    "紧急": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "n": False,
+    "否": False,
+    "": False,
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,7 @@ class CheckedItems:
     reported_at: pd.DatetimeIndex  # UTC, in microseconds ("us")
     reporter: np.ndarray
     text: np.ndarray
+    urgent: np.ndarray  # bool: the reporter's urgent flag (shortens every time limit)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -114,14 +130,15 @@ def check_items(
     y = _number_column(frame, "lat", error)
     lon, lat, crs_names = _to_wgs84(x, y, crs, error)
     reported_at = _timestamps(frame, error, now)
+    urgent = _urgent_column(frame, error)
     rows = np.flatnonzero(error == None)  # noqa: E711 (elementwise on an object array)
     ids = text_of["client_request_id"].astype(object)
     ids[ids == ""] = None
-    hashes = _body_hashes(rows, ids, category, x, y, crs_names, reported_at, text_of)
+    hashes = _body_hashes(rows, ids, category, x, y, crs_names, reported_at, text_of, urgent)
     checked = CheckedItems(
         rows, ids[rows], hashes, category[rows].astype(object), lon[rows], lat[rows],
         x[rows], y[rows], crs_names[rows], reported_at[rows],
-        text_of["reporter"][rows], text_of["text"][rows],
+        text_of["reporter"][rows], text_of["text"][rows], urgent[rows],
     )  # fmt: skip
     problems = [ItemError(int(i), *error[i]) for i in np.flatnonzero(error != None)]  # noqa: E711
     return checked, problems
@@ -163,6 +180,28 @@ def _number_column(frame: pd.DataFrame, name: str, error: np.ndarray) -> np.ndar
     _flag(error, blank, name, "missing or NaN" if raw.dtype.kind == "f" else "missing")
     _flag(error, ~np.isfinite(values), name, lambda i: f"not a number: {raw.iloc[i]!r}")
     return values
+
+
+def _urgent_column(frame: pd.DataFrame, error: np.ndarray) -> np.ndarray:
+    """The urgent flags: a JSON true/false, or a file's word for yes or no (URGENT_WORDS)."""
+    if "urgent" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    raw = frame["urgent"].astype(object)
+    flags = np.array([urgent_value(v) for v in raw.tolist()], dtype=object)
+    _flag(error, flags == None, "urgent",  # noqa: E711 (elementwise on an object array)
+          lambda i: f"{raw.iloc[i]!r} is not a yes or no (true/false, 1/0, 是/否)")  # fmt: skip
+    return np.array([bool(f) for f in flags], dtype=bool)
+
+
+def urgent_value(value) -> bool | None:
+    """One urgent flag as read from JSON or a file cell; None when it is neither yes nor no."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        if value != value:  # NaN: an empty cell of a numeric column
+            return False
+        return {0: False, 1: True}.get(value)
+    return URGENT_WORDS.get(str(value).strip().lower())
 
 
 def _to_wgs84(x, y, crs, error) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -231,14 +270,14 @@ def _timestamps(frame: pd.DataFrame, error: np.ndarray, now: datetime | None) ->
     return values.fillna(now_ts)
 
 
-def _body_hashes(rows, ids, category, x, y, crs, reported_at, text_of) -> np.ndarray:
+def _body_hashes(rows, ids, category, x, y, crs, reported_at, text_of, urgent) -> np.ndarray:
     """The body hash of each accepted item with a client request id (None for the rest)."""
     out = np.full(len(rows), None, dtype=object)
     has_id = np.flatnonzero(ids[rows] != None)  # noqa: E711 (elementwise on an object array)
     at = rows[has_id]
     micros = reported_at.asi8[at]  # microseconds: the index is in "us"
     columns = (category[at], x[at], y[at], crs[at], micros, text_of["reporter"][at],
-               text_of["text"][at])  # fmt: skip
+               text_of["text"][at], urgent[at])  # fmt: skip
     out[has_id] = [
         body_hash(*fields) for fields in zip(*(c.tolist() for c in columns), strict=True)
     ]
@@ -246,9 +285,11 @@ def _body_hashes(rows, ids, category, x, y, crs, reported_at, text_of) -> np.nda
 
 
 def body_hash(category: str, x: float, y: float, crs: str, micros: int, reporter: str,
-              text: str) -> str:  # fmt: skip
+              text: str, urgent: bool = False) -> str:  # fmt: skip
     """A 64-bit fingerprint of an item's content (16 hex digits), to tell a retry from a
     conflict: BLAKE2b of the normalised fields (the CRS's name, the time in microseconds
     since 1970 UTC), so it depends on no library's hashing and both checking paths agree."""
-    body = "\x1f".join((category, repr(x), repr(y), crs, str(micros), reporter, text))
+    fields = (category, repr(x), repr(y), crs, str(micros), reporter, text)
+    # Only a true flag is hashed: items from before the flag keep their hashes.
+    body = "\x1f".join((*fields, "urgent") if urgent else fields)
     return hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()

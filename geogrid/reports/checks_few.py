@@ -90,12 +90,13 @@ def _check(items, categories, default_crs, now: datetime):
     y = _numbers(items, "lat", error)
     lon, lat, crs_names = _to_wgs84(x, y, crs, error)
     stamps = _timestamps(items, error, now)
+    urgent = [_flag(item.get("urgent")) for item in items]
     rows = [i for i in range(n) if error[i] is None]
     ids = [value or None for value in text_of["client_request_id"]]
     reporter, text = text_of["reporter"], text_of["text"]
     hashes = [None if ids[i] is None else
               body_hash(category[i], x[i], y[i], crs_names[i], _micros(stamps[i]), reporter[i],
-                        text[i]) for i in rows]  # fmt: skip
+                        text[i], urgent[i]) for i in rows]  # fmt: skip
     checked = CheckedItems(
         np.array(rows, dtype=np.int64), _objects(ids[i] for i in rows), _objects(hashes),
         _objects(category[i] for i in rows), np.array([lon[i] for i in rows]),
@@ -104,6 +105,7 @@ def _check(items, categories, default_crs, now: datetime):
         pd.DatetimeIndex(np.array([_micros(stamps[i]) for i in rows], dtype="datetime64[us]"),
                          tz=UTC),
         _objects(reporter[i] for i in rows), _objects(text[i] for i in rows),
+        np.array([urgent[i] for i in rows], dtype=bool),
     )  # fmt: skip
     problems = [ItemError(i, *e) for i, e in enumerate(error) if e is not None]
     return checked, problems
@@ -113,6 +115,16 @@ def _text(value) -> str:
     if value is None:
         return ""
     if type(value) is not str:
+        raise NotPlain
+    return value
+
+
+def _flag(value) -> bool:
+    """The urgent flag of a JSON body (absent or null: not urgent); any other type is read
+    by the vectorised path, which names the field when it is no yes or no."""
+    if value is None:
+        return False
+    if type(value) is not bool:
         raise NotPlain
     return value
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items
+from geogrid.reports.deadlines import WorkCalendar
 from geogrid.reports.file_rows import FileRows
 from geogrid.reports.files import ReportChunk, read_report_file
 from geogrid.reports.index import AssignmentIndex
@@ -44,6 +45,7 @@ def ingest_file(
     chunk_size: int = 200_000,
     crs: str | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
+    calendar: WorkCalendar | None = None,
 ) -> Iterator[ChunkOutcome]:
     """Store a file's reports; yields each chunk's outcome once it is committed. `crs`
     is the CRS of rows without one (else the file's own, else WGS-84)."""
@@ -57,7 +59,7 @@ def ingest_file(
         if chunk is None:
             return None
         options = IntakeOptions(default_crs=crs or chunk.crs or DEFAULT_CRS,
-                                tolerance_m=tolerance_m)  # fmt: skip
+                                tolerance_m=tolerance_m, calendar=calendar)  # fmt: skip
         checked, errors = check_items(chunk.items, codes, default_crs=options.default_crs)
         _give_ids(checked, *rows.ids(chunk.items))
         return chunk, options, checked, errors

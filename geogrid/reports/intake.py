@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.assignment import Assignment
 from geogrid.reports.checks import DEFAULT_CRS, CheckedItems, ItemError, check_items, items_frame
 from geogrid.reports.checks_few import check_few
+from geogrid.reports.deadlines import Limits, WorkCalendar, calendar_of, due_at
 from geogrid.reports.duplicates import earliest_repeated, open_reports_near
 from geogrid.reports.index import AssignmentIndex, IndexCache, load_index
 from geogrid.reports.routing import CategoryCache, CategoryTable, read_categories
@@ -49,6 +50,9 @@ class IntakeOptions:
     duplicate_distance_m: float = DUPLICATE_DISTANCE_M
     duplicate_window_hours: float = DUPLICATE_WINDOW_HOURS
     now: datetime | None = None
+    # The working-day calendar of the acceptance deadline each new report is given
+    # (None: the shipped one; the fronts pass the one of GEOGRID_HOLIDAYS_FILE).
+    calendar: WorkCalendar | None = None
 
 
 @dataclass
@@ -297,6 +301,7 @@ class NewReports:
         result.routes.update(assignment.routes.names())
         result.duplicates = int(sum(d is not None for d in duplicate_of))
         status = np.where(assignment.assigned, "assigned", "received").astype(object)
+        received = datetime.now(UTC)
         return {
             "id": ids, "client_request_id": items.client_request_id,
             "body_hash": items.body_hash, "category_id": self.probes["category_id"],
@@ -304,7 +309,21 @@ class NewReports:
             "received_y": items.received_y, "received_crs": items.received_crs,
             "reported_at": items.reported_at, "reporter": items.reporter, "text": items.text,
             **assignment.columns(), "status": status, "duplicate_of": duplicate_of,
+            "urgent": items.urgent, "received_at": np.full(len(ids), received),
+            "due_at": self.accept_deadlines(received),
         }  # fmt: skip
+
+    def accept_deadlines(self, received: datetime) -> np.ndarray:
+        """Each new report's acceptance deadline, stored at intake so every open case has
+        its deadline in the row (the inbox reads them in index order): one working-time
+        sum per category and urgency, as a batch is received at one moment."""
+        calendar = self.options.calendar or calendar_of()
+        hours = self.table.accept_hours[self.table.positions(self.items.category)]
+        out = np.empty(len(hours), dtype=object)
+        for limit, urgent in set(zip(hours.tolist(), self.items.urgent.tolist(), strict=True)):
+            due = due_at(calendar, received, Limits(limit, 1, 1), "accept", urgent=urgent)
+            out[(hours == limit) & (self.items.urgent == urgent)] = due
+        return out
 
 
 def open_reports_near_any(checked: CheckedItems, table: CategoryTable,

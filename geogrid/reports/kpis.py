@@ -20,10 +20,10 @@ A rate is None when its denominator is 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, extract, func, or_, select, text, true
+from sqlalchemy import Connection, and_, extract, func, or_, select, text
 
 from geogrid.reports.loop import WORKING
 from geogrid.storage.loop_tables import ReportExtension
@@ -73,8 +73,10 @@ def _late(step: str):
     return and_(E.c.step == step, E.c.at > E.c.due_before)
 
 
-def _per_case(keyed):
-    """What each report's trail says, as a lateral subquery (one index scan per report)."""
+def trail_of(reports):
+    """What the trail of each of `reports` (a table or subquery with `id`) says, as a
+    lateral subquery (one index-only scan per report on `ix_report_events_trail`): the
+    KPIs' flags and the first `resolved`."""
     return (
         select(
             func.bool_or(E.c.step == "accept").label("accepted"),
@@ -86,50 +88,52 @@ def _per_case(keyed):
             func.bool_or(and_(E.c.step == "verify", E.c.to_status == "rework")).label("reworked"),
             func.bool_or(E.c.step == "dispatch").label("dispatched"),
             func.min(E.c.at).filter(E.c.to_status == "closed").label("closed_at"),
+            func.min(E.c.at).filter(E.c.to_status == "resolved").label("resolved_at"),
         )
-        .where(E.c.report_id == keyed.c.id)
+        .where(E.c.report_id == reports.c.id, or_(E.c.step.is_not(None),
+                                                E.c.to_status.is_not(None)))
         .lateral("trail")
-    )
+    )  # fmt: skip
 
 
-def kpis_by_key(conn: Connection, keyed, now: datetime) -> dict[str | None, Kpis]:
-    """The KPIs per `key` of a keyed subquery of reports (columns key, id, status,
-    reported_at, due_at)."""
-    without_jit(conn)
-    k, t = keyed.c, _per_case(keyed)
+def kpi_columns(k, now: datetime) -> list:
+    """The aggregates behind the KPIs, labelled as Kpis' counts (and `reports`), over the
+    columns `k` of reports (id, status, reported_at, due_at) and their `trail_of`."""
     overdue = and_(k.status.in_(WORKING), k.due_at < now)
     # A hashed semi-join: one scan of the extensions, not one look-up per report.
     extended = k.id.in_(select(X.c.report_id).where(X.c.status == "approved"))
     case = k.status.not_in(EXCLUDED)
-    closed = or_(k.status == "closed", t.c.closed_at.is_not(None))
-    hours = extract("epoch", t.c.closed_at - k.reported_at) / 3600.0
+    closed = or_(k.status == "closed", k.closed_at.is_not(None))
+    hours = extract("epoch", k.closed_at - k.reported_at) / 3600.0
     count = func.count
-    query = (
-        select(
-            k.key,
-            count().label("reports"),
-            count().filter(t.c.accepted).label("accepted"),
-            count().filter(t.c.accepted, ~func.coalesce(t.c.accept_late, False))
-            .label("accepted_on_time"),
-            count().filter(or_(t.c.handled, overdue)).label("handled_or_overdue"),
-            count().filter(t.c.handled, ~overdue, ~func.coalesce(t.c.handle_late, False))
-            .label("handled_on_time"),
-            count().filter(overdue).label("open_overdue"),
-            count().filter(t.c.verified).label("verified"),
-            count().filter(t.c.reworked).label("reworked"),
-            count().filter(t.c.verified, ~func.coalesce(t.c.verify_late, False))
-            .label("verifications_on_time"),
-            count().filter(t.c.dispatched).label("dispatched"),
-            count().filter(t.c.dispatched, extended).label("extended"),
-            count().filter(case).label("cases"),
-            count().filter(case, closed).label("closed"),
-            func.percentile_cont(0.5).within_group(hours).label("median_hours_to_close"),
-            func.percentile_cont(0.9).within_group(hours).label("p90_hours_to_close"),
-        )
-        .select_from(keyed.join(t, true()))
-        .group_by(k.key)
-    )  # fmt: skip
-    return {row["key"]: _kpis(dict(row)) for row in conn.execute(query).mappings()}
+    return [
+        count().label("reports"),
+        count().filter(k.accepted).label("accepted"),
+        count().filter(k.accepted, ~func.coalesce(k.accept_late, False))
+        .label("accepted_on_time"),
+        count().filter(or_(k.handled, overdue)).label("handled_or_overdue"),
+        count().filter(k.handled, ~overdue, ~func.coalesce(k.handle_late, False))
+        .label("handled_on_time"),
+        count().filter(overdue).label("open_overdue"),
+        count().filter(k.verified).label("verified"),
+        count().filter(k.reworked).label("reworked"),
+        count().filter(k.verified, ~func.coalesce(k.verify_late, False))
+        .label("verifications_on_time"),
+        count().filter(k.dispatched).label("dispatched"),
+        count().filter(k.dispatched, extended).label("extended"),
+        count().filter(case).label("cases"),
+        count().filter(case, closed).label("closed"),
+        func.percentile_cont(0.5).within_group(hours).label("median_hours_to_close"),
+        func.percentile_cont(0.9).within_group(hours).label("p90_hours_to_close"),
+    ]  # fmt: skip
+
+
+def kpis_by_key(conn: Connection, keyed, now: datetime) -> dict[str | None, Kpis]:
+    """The KPIs per `key` of a keyed subquery of reports with their trails' columns
+    (key, id, status, reported_at, due_at and those of `trail_of`)."""
+    without_jit(conn)
+    query = select(keyed.c.key, *kpi_columns(keyed.c, now)).group_by(keyed.c.key)
+    return {row["key"]: kpis_of(dict(row)) for row in conn.execute(query).mappings()}
 
 
 def without_jit(conn: Connection) -> None:
@@ -138,16 +142,19 @@ def without_jit(conn: Connection) -> None:
     conn.execute(text("set local jit = off"))
 
 
-def _kpis(row: dict) -> Kpis:
-    reports = row.pop("reports")
-    row.pop("key")
+KPI_COUNTS = tuple(f.name for f in fields(Kpis) if not f.name.endswith("_rate"))
+
+
+def kpis_of(row: dict) -> Kpis:
+    """The Kpis of a row holding kpi_columns' labels (other keys are left alone)."""
+    values = {name: row[name] for name in KPI_COUNTS if name in row}
     for name in ("median_hours_to_close", "p90_hours_to_close"):
-        if row[name] is not None:
-            row[name] = round(float(row[name]), 2)
-    kpis = Kpis(**row)
+        if values[name] is not None:
+            values[name] = round(float(values[name]), 2)
+    kpis = Kpis(**values)
     for rate, (part, whole) in RATES.items():
         setattr(kpis, rate, _rate(getattr(kpis, part), getattr(kpis, whole)))
-    kpis.valid_report_rate = _rate(kpis.accepted, reports)
+    kpis.valid_report_rate = _rate(kpis.accepted, row["reports"])
     return kpis
 
 

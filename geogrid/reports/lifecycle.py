@@ -3,8 +3,9 @@
     received -> assigned -> dispatched -> in_progress -> resolved -> closed
     (and from any open status: rejected, duplicate)
 
-This is the desk's plain status change (POST /v1/reports/{id}/status, deprecated): the case
-loop's steps, with their roles, deadlines and events, are in reports/loop.py. A report
+This is the plain status change under the case loop: the fronts reach it only through
+reports/loop_status.py (the deprecated POST /v1/reports/{id}/status), which takes a loop
+step instead wherever one reaches the status; the steps are in reports/loop.py. A report
 received outside every grid waits in `received` (county triage) until someone
 assigns it by hand or a redraw puts it in a grid. Closed, rejected and duplicate are final.
 """

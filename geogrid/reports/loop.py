@@ -31,7 +31,7 @@ from geogrid.reports.lifecycle import is_report_id
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import MAX_PHOTOS_PER_STEP, china_now
 
-__all__ = ["RULES", "StepInput", "StepResult", "accept_due", "locked_case", "take_step"]
+__all__ = ["RULES", "StepInput", "StepResult", "accept_due", "in_sight", "locked_case", "take_step"]
 WORKING = ("dispatched", "in_progress", "rework")
 OPEN = ("received", "assigned", "accepted", *WORKING, "resolved")
 
@@ -89,8 +89,12 @@ def _handler(case: dict, a: Actor) -> bool:
 def _verifier(case: dict, a: Actor) -> bool:
     if a.role in ("county_admin", "station"):
         return _supervisor(case, a)
+    # On site, by the grid's leader or information officer, but never by the person who
+    # handled it: a leader dispatched to handle their own grid's case leaves its check to the
+    # officer, the station or the county.
     grid_staff = (case["leader_id"], case["officer_id"])
-    return a.role == "grid_staff" and a.person_id is not None and a.person_id in grid_staff
+    return (a.role == "grid_staff" and a.person_id is not None and a.person_id in grid_staff
+            and a.person_id != case["handler_person_id"])  # fmt: skip
 
 
 def _dispatcher(case: dict, a: Actor) -> bool:
@@ -114,7 +118,7 @@ RELATIONS = {"desk": _desk, "router": _router, "handler": _handler, "verifier": 
              "dispatcher": _dispatcher, "supervisor": _supervisor}  # fmt: skip
 
 
-def _in_sight(case: dict, a: Actor) -> bool:
+def in_sight(case: dict, a: Actor) -> bool:
     """The reports a role reads (as reports.queries.ReportScope, plus cases handed to it)."""
     if a.role == "county_admin":
         return True
@@ -168,11 +172,14 @@ def take_step(conn: Connection, report_id: str, step: str, body: StepInput, acto
         raise InputError(f"unknown step {step!r}: use {', '.join(RULES)}", field="step")
     now = now or china_now()
     case = locked_case(conn, report_id)
-    if not _in_sight(case, actor):
+    if not in_sight(case, actor):
         raise NotFoundError(f"no report {report_id}", field="id")
     if not may_take(step, case, actor):
+        own = step == "verify" and actor.person_id == case["handler_person_id"] is not None
+        why = "who handled it may not verify it" if own else \
+            f"it needs the case's {RULES[step].relation}"  # fmt: skip
         raise Forbidden(f"the role {actor.role} may not {step.replace('_', ' ')} report "
-                        f"{report_id} (it needs the case's {RULES[step].relation})")  # fmt: skip
+                        f"{report_id} ({why})")  # fmt: skip
     if case["status"] not in RULES[step].from_statuses:
         allowed = ", ".join(RULES[step].from_statuses)
         raise TransitionError(f"report {report_id} is {case['status']}: {step} is taken from "

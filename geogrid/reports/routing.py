@@ -34,6 +34,7 @@ class CategoryTable:
     heat_group: np.ndarray  # object: 'hazard', 'incident' or None
     sensitive: np.ndarray
     dynamic: np.ndarray
+    accept_hours: np.ndarray  # the acceptance limit (working hours) a new report is given
 
     def positions(self, codes: np.ndarray) -> np.ndarray:
         """Category index of each code (codes must be known)."""
@@ -45,15 +46,15 @@ def read_categories(conn: Connection) -> CategoryTable:
     """The category table as stored (seed it with `seed_categories` first)."""
     rows = [
         (r.code, r.id, r.is_security, -1 if r.department_id is None else r.department_id,
-         r.heat_group, r.sensitive, r.kind == "dynamic")
+         r.heat_group, r.sensitive, r.kind == "dynamic", r.accept_hours)
         for r in category_rows(conn)
     ]  # fmt: skip
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     return CategoryTable(
         np.array(columns[0], dtype=object), np.array(columns[1], dtype=np.int64),
         np.array(columns[2], dtype=bool), np.array(columns[3], dtype=np.int64),
         np.array(columns[4], dtype=object), np.array(columns[5], dtype=bool),
-        np.array(columns[6], dtype=bool),
+        np.array(columns[6], dtype=bool), np.array(columns[7], dtype=np.int64),
     )  # fmt: skip
 
 

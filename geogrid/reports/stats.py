@@ -23,10 +23,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Connection,
+    and_,
+    extract,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 
 from geogrid.errors import InputError
-from geogrid.reports.kpis import Kpis, kpis_by_key, without_jit
+from geogrid.reports.kpis import Kpis, kpi_columns, kpis_of, trail_of, without_jit
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
 from geogrid.storage.duty import on_duty_during
@@ -35,7 +47,6 @@ from geogrid.storage.models import (
     Grid,
     GridAssignment,
     Person,
-    ReportEvent,
     Station,
     StationCommunity,
 )
@@ -45,7 +56,7 @@ GROUPS = ("county", "station", "grid", "assistant", "department", "category")
 DISPUTE_CATEGORIES = ("dispute",)
 ASSISTANT_ROLES = ("grid_leader", "information_officer")
 NO_GROUP = "无 (none)"  # the name of the group of reports without a grid, station or person
-E = ReportEvent.__table__
+TOTAL = ("total",)  # the key of the totals' row in _figures (no group's key is a tuple)
 
 
 @dataclass
@@ -105,10 +116,11 @@ def monthly_stats(
         raise InputError(f"unknown grouping {by!r}: use {', '.join(GROUPS)}", field="by")
     now = now or china_now()
     base = _month_reports(month, scope)
-    totals = _figures(conn, select(literal("total").label("key"), literal("").label("name"),
-                                   *base.c).subquery(), now)  # fmt: skip
-    rows = _figures(conn, _keyed(base, by), now)
-    return totals.get("total", Figures("total", "")), sorted(rows.values(), key=_order)
+    rows = _figures(conn, _keyed(base, by, totals=True), now, totals=True)
+    totals = rows.pop(TOTAL, None)
+    if totals is not None:
+        totals.key, totals.name = "total", ""
+    return totals or Figures("total", ""), sorted(rows.values(), key=_order)
 
 
 def assessment(
@@ -139,13 +151,11 @@ def _order(figures: Figures) -> tuple:
 
 
 def _month_reports(month: str, scope: ReportScope):
-    """The month's reports in scope with what the figures need, as a subquery."""
+    """The month's reports in scope with what the figures need and what their trails say
+    (kpis.trail_of), as a common table expression: the assistants' rows read it twice, and
+    PostgreSQL then reads each report's trail once."""
     start, end = month_range(month)
-    resolved_at = (
-        select(func.min(E.c.at))
-        .where(E.c.report_id == R.c.id, E.c.to_status == "resolved")
-        .scalar_subquery()
-    )
+    trail = trail_of(R)
     return (
         select(
             R.c.id,
@@ -162,26 +172,31 @@ def _month_reports(month: str, scope: ReportScope):
             R.c.department_id,
             R.c.leader_id,
             R.c.officer_id,
-            resolved_at.label("resolved_at"),
+            *trail.c,
         )
-        .select_from(R.join(C, C.c.id == R.c.category_id))
+        .select_from(R.join(C, C.c.id == R.c.category_id).join(trail, true()))
         .where(R.c.reported_at >= start, R.c.reported_at < end, scope.condition())
-        .subquery("month_reports")
+        .cte("month_reports")
     )
 
 
-def _keyed(base, by: str):
+def _keyed(base, by: str, *, totals: bool = False):
     """The month's reports with the key and name of their group (an assistant's report
-    counts for its grid leader and for its information officer)."""
+    counts for its grid leader and for its information officer; with `totals`, once more
+    in a part marked `whole`, as the totals cannot be a grouping set of the doubled rows)."""
     if by == "assistant":
         parts = []
         for column in (base.c.leader_id, base.c.officer_id):
             person = Person.__table__.alias()
             parts.append(
-                select(person.c.person_no.label("key"), person.c.name.label("name"), *base.c)
+                select(person.c.person_no.label("key"), person.c.name.label("name"),
+                       *_whole(totals, False), *base.c)
                 .select_from(base.outerjoin(person, person.c.id == column))
                 .where(column.is_not(None))
-            )
+            )  # fmt: skip
+        if totals:
+            parts.append(select(literal("total").label("key"), literal("").label("name"),
+                                *_whole(totals, True), *base.c))  # fmt: skip
         return union_all(*parts).subquery()
     if by == "station":
         table = Station.__table__
@@ -203,41 +218,71 @@ def _keyed(base, by: str):
     return select(key.label("key"), name.label("name"), *base.c).select_from(joined).subquery()
 
 
-def _figures(conn: Connection, keyed, now: datetime) -> dict[str | None, Figures]:
-    """Aggregate a keyed subquery into Figures per key, the loop's KPIs included."""
+def _whole(totals: bool, value: bool) -> list:
+    return [literal(value).label("whole")] if totals else []
+
+
+def _figures(conn: Connection, keyed, now: datetime, *, totals: bool = False
+             ) -> dict[str | tuple | None, Figures]:  # fmt: skip
+    """Aggregate a keyed subquery into Figures per key, the loop's KPIs included, in one
+    pass over the reports and their trails; with `totals`, also the row of all (key TOTAL)."""
     without_jit(conn)
     k = keyed.c
-    hours = extract("epoch", k.resolved_at - k.received_at) / 3600.0
-    dispute = k.category.in_(DISPUTE_CATEGORIES)
-    is_open = k.status.in_(OPEN_STATUSES)
-    query = select(
-        k.key, func.min(k.name).label("name"), func.count().label("reports"),
-        func.count().filter(k.heat_group == "hazard").label("hazards"),
-        func.count().filter(dispute).label("disputes"),
-        func.count().filter(and_(dispute, k.resolved_at.is_not(None))).label("disputes_mediated"),
-        func.count().filter(and_(k.is_security, k.heat_group == "incident", ~dispute))
-        .label("cases_assisted"),
-        func.count().filter(k.resolved_at.is_not(None)).label("resolved"),
-        func.count().filter(is_open).label("open"),
-        func.count().filter(and_(is_open, k.assignment_method == "unassigned"))
-        .label("unassigned_backlog"),
-        func.percentile_cont(0.5).within_group(hours).label("median_hours_to_resolve"),
-        func.avg(hours).label("mean_hours_to_resolve"),
-    ).group_by(k.key)  # fmt: skip
-    found: dict[str | None, Figures] = {}
+    if "whole" in k:  # the assistants' rows: the totals are their own part
+        groups, whole = (k.whole, k.key), k.whole
+    elif totals:  # the rest: the totals are a grouping set of the same rows
+        groups, whole = (func.grouping_sets(k.key, tuple_()),), func.grouping(k.key) == 1
+    else:
+        groups, whole = (k.key,), literal(False)
+    # One count per category in the same pass: a query of its own would read every
+    # report's trail again.
+    codes = conn.execute(select(C.c.code).order_by(C.c.code)).scalars().all()
+    per_category = [func.count().filter(k.category == code).label(f"category_{n}")
+                    for n, code in enumerate(codes)]  # fmt: skip
+    query = (
+        select(k.key, whole.label("whole"), func.min(k.name).label("name"),
+               *_figure_columns(k), *kpi_columns(k, now), *per_category)
+        .group_by(*groups)
+    )  # fmt: skip
+    found: dict[str | tuple | None, Figures] = {}
     for row in conn.execute(query).mappings():
-        values = dict(row)
-        values["name"] = NO_GROUP if row["key"] is None else values["name"] or ""
+        key = TOTAL if row["whole"] else row["key"]
+        values = {name: row[name] for name in FIGURE_NAMES}
+        values["name"] = NO_GROUP if key is None else row["name"] or ""
         for name in ("median_hours_to_resolve", "mean_hours_to_resolve"):
             if values[name] is not None:
                 values[name] = round(float(values[name]), 2)
-        found[row["key"]] = Figures(**values)
-    per_category = select(k.key, k.category, func.count()).group_by(k.key, k.category)
-    for key, category, count in conn.execute(per_category):
-        found[key].by_category[category] = count
-    for key, kpis in kpis_by_key(conn, keyed, now).items():
-        found[key].kpis = kpis
+        counts = (row[f"category_{n}"] for n in range(len(codes)))
+        by_category = {code: n for code, n in zip(codes, counts, strict=True) if n}
+        found[key] = Figures(key=key, kpis=kpis_of(dict(row)), by_category=by_category, **values)
     return found
+
+
+FIGURE_NAMES = ("reports", "hazards", "disputes", "disputes_mediated", "cases_assisted",
+                "resolved", "open", "unassigned_backlog", "median_hours_to_resolve",
+                "mean_hours_to_resolve")  # fmt: skip
+
+
+def _figure_columns(k) -> list:
+    """The monthly figures' aggregates over keyed reports with their trails' columns `k`
+    (`reports` comes with the KPIs' columns)."""
+    hours = extract("epoch", k.resolved_at - k.received_at) / 3600.0
+    dispute = k.category.in_(DISPUTE_CATEGORIES)
+    is_open = k.status.in_(OPEN_STATUSES)
+    count = func.count
+    return [
+        count().filter(k.heat_group == "hazard").label("hazards"),
+        count().filter(dispute).label("disputes"),
+        count().filter(and_(dispute, k.resolved_at.is_not(None))).label("disputes_mediated"),
+        count().filter(and_(k.is_security, k.heat_group == "incident", ~dispute))
+        .label("cases_assisted"),
+        count().filter(k.resolved_at.is_not(None)).label("resolved"),
+        count().filter(is_open).label("open"),
+        count().filter(and_(is_open, k.assignment_method == "unassigned"))
+        .label("unassigned_backlog"),
+        func.percentile_cont(0.5).within_group(hours).label("median_hours_to_resolve"),
+        func.avg(hours).label("mean_hours_to_resolve"),
+    ]  # fmt: skip
 
 
 def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[dict]:

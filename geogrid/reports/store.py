@@ -24,8 +24,10 @@ COLUMNS = (
     "id", "client_request_id", "body_hash", "category_id", "geom", "received_x", "received_y",
     "received_crs", "reported_at", "reporter", "text", "version_id", "level1_id", "level2_id",
     "level3_id", "leader_id", "officer_id", "police_id", "station_id", "department_id", "route",
-    "assignment_method", "distance_m", "status", "duplicate_of",
+    "assignment_method", "distance_m", "status", "duplicate_of", "urgent", "received_at",
+    "due_at",
 )  # fmt: skip
+TIMES = ("reported_at", "received_at", "due_at")  # timestamps with time zone
 COPY_TEXT_SQL = f"copy reports ({', '.join(COLUMNS)}) from stdin"
 EWKB_POINT_4326 = "0101000020E6100000"  # little-endian point with SRID 4326, then x, y
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -82,9 +84,10 @@ def _arrow_table(rows: dict[str, np.ndarray]) -> pa.Table:
             columns[name] = pa.array(ewkb_points(rows["lon"], rows["lat"]), pa.string())
             continue
         values = rows[name]
-        if name == "reported_at":
-            micros = pd.DatetimeIndex(values).as_unit("us").asi8
-            columns[name] = pa.array(micros).cast(pa.timestamp("us", tz="UTC"))
+        if name in TIMES:
+            columns[name] = pa.array(_micros(values)).cast(pa.timestamp("us", tz="UTC"))
+        elif values.dtype.kind == "b":
+            columns[name] = pa.array(values)
         elif values.dtype.kind in "iu":
             columns[name] = pa.array(values, mask=values < 0)
         elif values.dtype.kind == "f":
@@ -131,15 +134,22 @@ def copy_text(rows: dict[str, np.ndarray]) -> str:
 
 def _text_values(values: np.ndarray, name: str) -> list[str]:
     """One column in COPY's text format (None, a negative id, NaN: null)."""
-    if name == "reported_at":
-        stamps = values if isinstance(values, pd.DatetimeIndex) else pd.DatetimeIndex(values)
-        micros = stamps.as_unit("us").asi8.tolist()
-        return [(EPOCH + timedelta(microseconds=m)).isoformat() for m in micros]
+    if name in TIMES:
+        return [(EPOCH + timedelta(microseconds=m)).isoformat() for m in _micros(values).tolist()]
+    if values.dtype.kind == "b":
+        return ["t" if v else "f" for v in values.tolist()]
     if values.dtype.kind in "iu":
         return [str(v) if v >= 0 else NULL for v in values.tolist()]
     if values.dtype.kind == "f":
         return [NULL if v != v else repr(v) for v in values.tolist()]
     return [NULL if v is None else _escaped(str(v)) for v in values.tolist()]
+
+
+def _micros(values) -> np.ndarray:
+    """Microseconds since 1970 of times (a DatetimeIndex or an array of aware datetimes)."""
+    stamps = values if isinstance(values, pd.DatetimeIndex) else pd.DatetimeIndex(
+        pd.to_datetime(values, utc=True))  # fmt: skip
+    return stamps.as_unit("us").asi8
 
 
 def _escaped(value: str) -> str:

@@ -11,12 +11,13 @@ def category_rows(conn: Connection) -> list[Row]:
     """Every category in display order (sort order, then code), with its department.
 
     Columns: code, id, name_zh, name_en, kind, is_security, sensitive, heat_group,
-    department_id (None: the police) and department_name (None likewise).
+    department_id (None: the police), department_name (None likewise) and accept_hours.
     """
     c, d = ReportCategory, Department
     query = (
         select(c.code, c.id, c.name_zh, c.name_en, c.kind, c.is_security, c.sensitive,
-               c.heat_group, c.department_id, d.name_zh.label("department_name"))
+               c.heat_group, c.department_id, d.name_zh.label("department_name"),
+               c.accept_hours)
         .outerjoin(d, d.id == c.department_id)
         .order_by(c.sort_order, c.code)
     )  # fmt: skip

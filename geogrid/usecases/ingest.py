@@ -24,6 +24,7 @@ class IngestOptions:
     crs: str | None = None
     tolerance_m: float = GPS_TOLERANCE_M
     chunk_size: int = 200_000
+    holidays_file: Path | None = None  # extra working-day calendar (GEOGRID_HOLIDAYS_FILE)
 
 
 @dataclass
@@ -46,6 +47,7 @@ def ingest_reports(
 ) -> IngestSummary:
     """Store every report of the file; `progress` hears how many rows each chunk held."""
     from geogrid.reports.categories import seed_categories
+    from geogrid.reports.deadlines import calendar_of
     from geogrid.reports.file_intake import ingest_file
     from geogrid.reports.index import load_index
 
@@ -55,7 +57,8 @@ def ingest_reports(
     started = time.perf_counter()  # the rate counts the rows' work, not the index's reading
     summary = IngestSummary()
     stored = ingest_file(engine, path, index, chunk_size=options.chunk_size, crs=options.crs,
-                         tolerance_m=options.tolerance_m)  # fmt: skip
+                         tolerance_m=options.tolerance_m,
+                         calendar=calendar_of(options.holidays_file))  # fmt: skip
     for chunk, result in ((done.chunk, done.result) for done in stored):
         summary.outcomes.update(result.outcome.tolist())
         summary.methods.update(result.methods)

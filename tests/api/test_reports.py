@@ -128,9 +128,10 @@ def test_sensitive_details_are_hidden_from_grid_staff_and_audited_for_the_statio
 
 def test_status_changes_and_notes_form_the_trail(client, county, users, reports):
     path = f"/v1/reports/{reports.p02_security}"
-    moved = client.post(f"{path}/status", json={"status": "dispatched", "note": "派警"},
+    moved = client.post(f"{path}/status", json={"status": "accepted", "note": "受理"},
                         headers=auth(users.p02))  # fmt: skip
-    assert moved.status_code == 200 and moved.json()["to_status"] == "dispatched"
+    assert moved.status_code == 200 and moved.json()["to_status"] == "accepted"
+    assert moved.json()["step"] == "accept", "the deprecated endpoint takes the loop's step"
     wrong = client.post(f"{path}/status", json={"status": "closed"}, headers=auth(users.p02))
     assert wrong.status_code == 409 and wrong.json()["field"] == "status"
     assert client.post(f"{path}/notes", json={"text": "请核实", "instruction": True},
@@ -142,6 +143,30 @@ def test_status_changes_and_notes_form_the_trail(client, county, users, reports)
     events = client.get(path, headers=auth(users.p02)).json()["events"]
     assert [e["kind"] for e in events] == ["status", "instruction", "note"]
     assert client.get(path, headers=auth(users.p01)).status_code == 404
+
+
+def test_the_deprecated_status_endpoint_keeps_a_case_inside_the_loop(
+    client, county, users, reports
+):
+    case = client.post("/v1/reports", json=item(county.p01, category="public_security"),
+                       headers=auth(users.staff01)).json()["id"]  # fmt: skip
+    path = f"/v1/reports/{case}/status"
+
+    def to(status: str, token: str, **body):
+        return client.post(path, json={"status": status, **body}, headers=auth(token))
+
+    dispatched = to("dispatched", users.p01)
+    assert dispatched.status_code == 409 and dispatched.json()["field"] == "status"
+    assert "/dispatch" in dispatched.json()["detail"], "it names the step endpoint to use"
+    assert to("resolved", users.staff01, note="已处置").status_code == 403, "not the handler"
+    assert to("accepted", users.staff01).status_code == 403, "the grid's staff is no desk"
+    assert to("accepted", users.p02).status_code == 404
+    assert to("rejected", users.p01).json()["field"] == "note", "a refusal needs its reason"
+    assert to("accepted", users.p01).json()["due_at"] is not None, "the acceptance limit"
+    assert to("closed", users.p01).status_code == 409, "not handled yet"
+    shown = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()
+    assert shown["status"] == "accepted"
+    assert [e["step"] for e in shown["events"]] == ["accept"]
 
 
 def test_marking_a_duplicate_points_at_the_original(client, county, users, reports):

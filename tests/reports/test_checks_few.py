@@ -43,6 +43,7 @@ item = st.fixed_dictionaries(
                                 "no such crs", "z" * 65]),
         "reported_at": time, "reporter": text, "text": text,
         "client_request_id": st.sampled_from([None, "", "a", "b", "c" * 129, "d", "e", "f\x00"]),
+        "urgent": st.sampled_from([None, True, False, "是", 1]),
     },
 )  # fmt: skip
 

@@ -199,3 +199,25 @@ def test_every_door_assigns_staffs_and_routes_alike(reports_engine, county_index
         rows = [stored(reports_engine, r) for r in (alone[k], batch[k], many.report_id[k])]
         assert len({tuple(row[c] for c in columns) for row in rows}) == 1, items[k]["category"]
     assert len(many.report_id) > intake.ASK_TOGETHER, "the file-sized path was taken"
+
+
+def test_a_files_urgent_column_is_read_and_a_bad_cell_named(reports_engine, county_index,
+                                                            tmp_path) -> None:  # fmt: skip
+    from geogrid.usecases.ingest import IngestOptions, ingest_reports
+
+    lon, lat = inside_point(county_index, 2)
+    path = tmp_path / "reports.csv"
+    rows = [f"fire_hazard,{lon},{lat},2026-06-01T10:00,{n},{flag}"
+            for n, flag in enumerate(("是", "否", "", "TRUE", "maybe"))]  # fmt: skip
+    path.write_text("类别,经度,纬度,时间,内容,紧急\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = ingest_reports(reports_engine, path, IngestOptions())
+    assert summary.outcomes["accepted"] == 4 and summary.outcomes["rejected"] == 1
+    [(_, row, error)] = summary.errors  # row: the line of the file, its header line 1
+    assert (row, error.field) == (6, "urgent") and "'maybe'" in error.message
+    with reports_engine.connect() as conn:
+        flags = dict(conn.execute(text("select text, urgent from reports")).all())
+    assert flags == {"0": True, "1": False, "2": False, "3": True}
+    with reports_engine.connect() as conn:
+        # The acceptance deadline is stored at intake (fire hazard: 2 working hours; urgent 1).
+        hours = dict(conn.execute(text("select text, due_at - received_at from reports")).all())
+    assert hours["0"] <= hours["1"] and all(h.total_seconds() > 0 for h in hours.values())

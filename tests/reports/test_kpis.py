@@ -29,7 +29,8 @@ def _case(engine: Engine, index) -> str:
                                     "reported_at": "2026-03-02T09:00:00+08:00"},
                            index=index)  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(text("update reports set received_at = reported_at where id = :i"),
+        conn.execute(text("update reports set received_at = reported_at, due_at = null "
+                          "where id = :i"),
                      {"i": report_id})  # fmt: skip
     return report_id
 
@@ -55,7 +56,7 @@ def month(reports_engine: Engine, county_index) -> dict[str, str]:
     walk("A", ("2026-03-02T09:30", "accept", desk, {}),
          ("2026-03-02T10:00", "dispatch", desk, go),  # due Thu 5 March 10:00
          ("2026-03-03T10:00", "handle", hand, {"note": "已处置"}),
-         ("2026-03-03T11:00", "verify", hand, {"passed": True}))  # fmt: skip
+         ("2026-03-03T11:00", "verify", desk, {"passed": True}))  # fmt: skip
     # B: accepted late (limit 10:00), extended, handled in time, reworked once, closed
     # 8 days 2 h (194 h) after it was reported.
     walk("B", ("2026-03-02T11:00", "accept", desk, {}),
@@ -64,9 +65,9 @@ def month(reports_engine: Engine, county_index) -> dict[str, str]:
                                                   "due_at": at("2026-03-10T17:00")}),
          ("2026-03-04T11:00", "extension_decide", desk, {"approve": True}),
          ("2026-03-09T10:00", "handle", hand, {"note": "已处置"}),
-         ("2026-03-09T11:00", "verify", hand, {"passed": False, "note": "仍有杂物"}),
+         ("2026-03-09T11:00", "verify", desk, {"passed": False, "note": "仍有杂物"}),
          ("2026-03-10T10:00", "handle", hand, {"note": "已清理"}),
-         ("2026-03-10T11:00", "verify", hand, {"passed": True}))  # fmt: skip
+         ("2026-03-10T11:00", "verify", desk, {"passed": True}))  # fmt: skip
     # C: dispatched, still being handled on the 20th, long past its deadline: a failure.
     walk("C", ("2026-03-02T09:30", "accept", desk, {}),
          ("2026-03-02T10:00", "dispatch", desk, go),
@@ -80,7 +81,7 @@ def month(reports_engine: Engine, county_index) -> dict[str, str]:
     walk("F", ("2026-03-02T09:30", "accept", desk, {}),
          ("2026-03-02T10:00", "dispatch", desk, go),
          ("2026-03-06T10:00", "handle", hand, {"note": "已处置"}),
-         ("2026-03-09T16:00", "verify", hand, {"passed": True}))  # fmt: skip
+         ("2026-03-09T16:00", "verify", desk, {"passed": True}))  # fmt: skip
     return ids | {"leader": row.person_no}
 
 

@@ -95,6 +95,12 @@ def test_who_may_take_each_step(step: str, shape: str) -> None:
     assert allowed == expected
 
 
+def test_the_handler_never_verifies_their_own_handling() -> None:
+    own_grid = POLICE_CASE | {"handler_person_id": 10}  # dispatched to the grid's leader
+    verifiers = {n for n, a in ACTORS.items() if may_take("verify", own_grid, a)}
+    assert verifiers == {"admin", "station_own", "officer"}
+
+
 def test_a_handling_department_never_decides_its_own_extension() -> None:
     handed_on = DEPARTMENT_CASE | {"handler_department_id": 6}
     deciders = {n for n, a in ACTORS.items() if may_take("extension_decide", handed_on, a)}
@@ -169,11 +175,13 @@ def test_a_case_walks_the_loop_with_deadlines_in_working_time(reports_engine, ca
     decided = step(e, c.id, "extension_decide", c.station, at("2026-02-14T11:00"), approve=True)
     assert decided.due_at == at("2026-02-27T17:00")
     step(e, c.id, "handle", c.leader, at("2026-02-24T10:00"), note="已处置", photo_ids=("a1",))
-    failed = step(e, c.id, "verify", c.leader, at("2026-02-24T11:00"), passed=False,
+    with pytest.raises(Forbidden, match="who handled it may not verify it"):
+        step(e, c.id, "verify", c.leader, at("2026-02-24T11:00"), passed=True)
+    failed = step(e, c.id, "verify", c.station, at("2026-02-24T11:00"), passed=False,
                   note="仍有杂物", photo_ids=("b1", "b2"))  # fmt: skip
     assert failed.to_status == "rework"
     step(e, c.id, "handle", c.leader, at("2026-02-25T10:00"), note="已清理")
-    closed = step(e, c.id, "verify", c.leader, at("2026-02-25T11:00"), passed=True)
+    closed = step(e, c.id, "verify", c.station, at("2026-02-25T11:00"), passed=True)
     assert closed.to_status == "closed" and closed.due_at is None
     with e.connect() as conn:
         trail = [ev for ev in events_of(conn, c.id) if ev.step]

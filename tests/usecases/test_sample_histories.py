@@ -28,7 +28,7 @@ def _cases(engine: Engine, index, count: int) -> list[str]:
                                        "reported_at": f"2026-02-{2 + n:02d}T09:00:00+08:00"},
                               index=index))  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(text("update reports set received_at = reported_at"))
+        conn.execute(text("update reports set received_at = reported_at, due_at = null"))
     return ids
 
 
@@ -55,3 +55,33 @@ def test_the_histories_give_every_kind(reports_engine: Engine, county_index, tmp
     k = totals.kpis
     assert (k.closed, k.open_overdue, k.reworked, k.extended) == (9, 1, 1, 1)
     assert k.handled_on_time == 9 and k.accepted_on_time == k.accepted == 10
+
+
+def test_department_cases_refusals_and_returns_go_round_too(reports_engine: Engine, county_index,
+                                                            tmp_path: Path):  # fmt: skip
+    for n in range(20):  # every other case a fire hazard: the fire brigade's to handle
+        lon, lat = inside_point(county_index, n % 3)
+        category = "fire_hazard" if n % 2 else "public_security"
+        submit_one(reports_engine, {"category": category, "lon": lon, "lat": lat,
+                                    "reported_at": f"2026-02-{2 + n:02d}T09:00:00+08:00"},
+                   index=county_index)  # fmt: skip
+    done = walk_histories(reports_engine, DiskStore(tmp_path / "media"), load_calendar(),
+                          limit=20, now=NOW)  # fmt: skip
+    assert not done.skipped and sum(done.kinds.values()) == 20
+    assert done.kinds["refused"] == done.kinds["returned"] == 1
+    with reports_engine.connect() as conn:
+        rows = conn.execute(text(
+            "select r.route, r.status, array_agg(e.step order by e.at, e.id) as steps, "
+            "array_agg(e.actor order by e.at, e.id) as actors from reports r "
+            "join report_events e on e.report_id = r.id group by r.id")).all()  # fmt: skip
+        totals, _ = monthly_stats(conn, "2026-02", "county", ReportScope(everything=True),
+                                  now=NOW)  # fmt: skip
+    department = [r for r in rows if "责任单位" in r.actors]
+    assert department and all(r.actors[r.steps.index("handle")] == "责任单位" for r in department
+                              if "handle" in r.steps)  # fmt: skip
+    assert any(r.steps[:2] == ["return", "accept"] and r.actors[1] == "县级分流" for r in rows)
+    assert sum(r.status == "rejected" for r in rows) == 1
+    for r in rows:  # whoever handled a case never verified it
+        handlers = {a for a, s in zip(r.actors, r.steps, strict=True) if s == "handle"}
+        assert not handlers & {a for a, s in zip(r.actors, r.steps, strict=True) if s == "verify"}
+    assert totals.kpis.closure_rate >= 0.8, "most of the month's cases are closed"

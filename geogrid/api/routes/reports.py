@@ -64,6 +64,7 @@ from geogrid.reports.queries import (
     list_reports,
     scoped_report,
 )
+from geogrid.usecases.cases import change_case_status
 from geogrid.usecases.photos import (
     attach_report_photos,
     check_files,
@@ -212,7 +213,8 @@ async def create_batch(batch: ReportBatch, caller: CallerDep, state: StateDep) -
     if taken:
         frame = items_frame([batch.items[n].intake_item(caller.name) for n in taken])
         options = IntakeOptions(default_crs=batch.crs or "EPSG:4326",
-                                tolerance_m=state.api.tolerance_m)  # fmt: skip
+                                tolerance_m=state.api.tolerance_m,
+                                calendar=calendar_of(state.settings.holidays_file))  # fmt: skip
         result = await run_in_threadpool(submit_reports, state.engine, frame, options,
                                          index=state.index)  # fmt: skip
         results += _item_results(taken, result.outcomes())
@@ -333,20 +335,24 @@ def get_one(
 @router.post("/{report_id}/status", response_model=EventOut, summary="Change status (deprecated)",
              deprecated=True)  # fmt: skip
 def change_status(
-    report_id: uuid.UUID, body: StatusChange, caller: CallerDep, conn: ConnDep
+    report_id: uuid.UUID, body: StatusChange, caller: CallerDep, state: StateDep, conn: ConnDep
 ) -> EventOut:
-    """Move a report along received -> assigned -> dispatched -> in_progress -> resolved ->
-    closed (or to rejected / duplicate); 409 when the lifecycle does not allow it.
-    Deprecated: the case loop's steps (accept, dispatch, ... verify) check roles and set
-    deadlines; this stays for marking duplicates and for older clients."""
+    """Deprecated: use the case loop's steps (POST /v1/reports/{id}/accept ... /verify).
+    A status a step reaches is taken as that step, with its rules: accepted (accept),
+    rejected (refuse, the reason as the note), in_progress (start), resolved (handle, a
+    note), closed or rework (verify, passed or failed); duplicate with `duplicate_of` is the
+    case's desk's, before dispatch. Received, assigned and dispatched are a 409 naming the
+    step endpoint; 403 and 409 as the step's."""
     caller.require("reports.update")
     scope = caller.report_scope()
     scoped_report(conn, str(report_id), scope)
     duplicate_of = None
     if body.duplicate_of is not None:
         duplicate_of = str(scoped_report(conn, str(body.duplicate_of), scope)["id"])
-    event = lifecycle.change_status(conn, str(report_id), body.status, actor=caller.name,
-                                    note=body.note, duplicate_of=duplicate_of)  # fmt: skip
+    event = change_case_status(
+        conn, str(report_id), body.status, caller, note=body.note, duplicate_of=duplicate_of,
+        calendar=calendar_of(state.settings.holidays_file),
+    )  # fmt: skip
     return EventOut.model_validate(event)
 
 

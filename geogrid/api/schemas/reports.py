@@ -48,6 +48,10 @@ class ReportItem(BaseModel):
         default=None, min_length=1, max_length=128,
         description="Makes retries safe: the same id and body give the first result.",
     )  # fmt: skip
+    urgent: bool | None = Field(
+        default=None, description="Urgent (紧急): every time limit of the case is halved "
+        "(README \"Deadlines\"). Default: not urgent.",
+    )  # fmt: skip
     photo_ids: list[PhotoId] | None = Field(
         default=None, max_length=9, description="Evidence photos uploaded first "
         "(POST /v1/photos), by id: at most 9.",
