@@ -253,7 +253,7 @@ class Report(Base):
         Index("ix_reports_open_due", "due_at", postgresql_where=sql_text(
             one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
         # A station's inbox in its own order (supervised first, then by deadline), so the
-        # first hundred are read off the index rather than sorted (migration 0014).
+        # first hundred are read off the index rather than sorted (migration 0010).
         Index("ix_reports_open_station_inbox", "station_id", sql_text("(supervised_at is null)"),
               "due_at", "id", postgresql_where=sql_text(
                   one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
@@ -311,7 +311,7 @@ class ReportEvent(Base):
         CheckConstraint(one_of("kind", EVENT_KINDS), name="kind"),
         Index("ix_report_events_report_id_step", "report_id", "step",
               postgresql_where=sql_text("step is not null")),
-        # The monthly statistics' per-report read of the trail, index-only (migration 0014).
+        # The monthly statistics' per-report read of the trail, index-only (migration 0010).
         Index("ix_report_events_trail", "report_id",
               postgresql_include=["step", "to_status", "at", "due_before"],
               postgresql_where=sql_text("step is not null or to_status is not null")),

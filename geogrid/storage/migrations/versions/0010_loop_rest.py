@@ -12,8 +12,8 @@ open case keeps its deadline in the row: the intake now stores the acceptance de
 new report, and reports received before it that wait for acceptance get theirs here, in
 calendar hours from receipt (as 0006 did for the open cases then; an urgent one half).
 
-Revision ID: 0014
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 05:40:00
 """
 
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
