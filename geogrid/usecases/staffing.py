@@ -13,9 +13,11 @@ from datetime import date
 from sqlalchemy import Engine, text
 
 from geogrid.storage.duty import on_duty_sql
+from geogrid.storage.selection import qualified_sql
 from geogrid.vocabulary import ROLE_BY_LEVEL, china_today
 
 _OPEN = on_duty_sql("a")
+_QUALIFIED = qualified_sql("p")
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,9 @@ class StaffReport:
 def auto_assign(engine: Engine, version_id: int, day: date | None = None) -> dict[int, int]:
     """Give every unstaffed grid of the version a free person of the right role.
 
-    People are taken from the grid's own community first (by register number), vetted
-    people before pending ones; people who failed vetting are never assigned.
+    People are taken from the grid's own community first (by register number); an
+    assistant who has not passed every stage of selection (storage/selection.py) is never
+    assigned.
     """
     day = day or china_today()
     made = {}
@@ -83,7 +86,7 @@ with grids_open as (
          row_number() over (partition by p.community_code
                             order by (p.vetting_status <> 'passed'), p.person_no) as n
   from people p
-  where p.active and :role = any(p.roles) and p.vetting_status <> 'failed'
+  where p.active and :role = any(p.roles) and {_QUALIFIED}
     and not exists (select 1 from grid_assignments a where a.person_id = p.id and {_OPEN})
 ), local as (
   select g.code, f.id from grids_open g join people_free f
