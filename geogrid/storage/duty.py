@@ -77,6 +77,12 @@ def on_duty_sql(alias: str = "a", day: str = ":day") -> str:
     )
 
 
+def on_duty_during_sql(alias: str = "a", first: str = ":first", last: str = ":last") -> str:
+    """`on_duty_during` as a SQL condition on assignments `alias` for bound parameters."""
+    open_or_later = f"({alias}.valid_to is null or {alias}.valid_to >= {first})"
+    return f"{alias}.valid_from <= {last} and {open_or_later}"
+
+
 def people_on_duty(
     conn: Connection,
     day: date,

@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
-from geogrid.errors import InputError, NotFoundError
+from geogrid.errors import InputError, LockedError, NotFoundError
+from geogrid.team.assessment import person_month_locked
 from geogrid.team.people import PersonRef
 from geogrid.vocabulary import TEAM_ACTIONS
 
@@ -45,6 +46,9 @@ def record_action(conn: Connection, person: PersonRef, action: ActionIn) -> Reco
     report = _report(conn, action)
     if not action.reason.strip():
         raise InputError(f"a {action.kind} of {person.label()} needs a reason", field="reason")
+    if person_month_locked(conn, person.id, f"{action.on_day:%Y-%m}"):
+        raise LockedError(f"the month {action.on_day:%Y-%m} of {person.label()} is confirmed: "
+                          "date the record in an open month", field="on_day")  # fmt: skip
     new_id = conn.execute(text(
         "insert into team_actions (person_id, kind, on_day, reason, amount, report_id,"
         " decided_by) values (:p, :k, :d, :r, :a, :rep, :by) returning id"),
