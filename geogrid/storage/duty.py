@@ -139,6 +139,19 @@ def grids_held(conn: Connection, person_id: int, day: date) -> tuple[str, ...]:
     return tuple(conn.execute(select(found.c.grid_code).order_by(found.c.grid_code)).scalars())
 
 
+def end_duty(conn: Connection, person_id: int, day: date) -> list[str]:
+    """End a person's assignments so they are off duty from `day` on (a dismissal): those
+    begun earlier end the day before, those not yet begun are dropped. The grid codes."""
+    a = ASSIGNMENTS.c
+    held = and_(a.person_id == person_id, or_(a.valid_to.is_(None), a.valid_to >= day))
+    ended = conn.execute(
+        ASSIGNMENTS.update().where(held, a.valid_from < day).values(valid_to=day - ONE_DAY)
+        .returning(a.grid_code)).scalars().all()  # fmt: skip
+    dropped = conn.execute(ASSIGNMENTS.delete().where(held, a.valid_from >= day)
+                           .returning(a.grid_code)).scalars().all()  # fmt: skip
+    return sorted({*ended, *dropped})
+
+
 class Period(NamedTuple):
     """One person on duty for one grid in one role from first_day through last_day (None:
     open)."""

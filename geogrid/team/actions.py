@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, LockedError, NotFoundError
+from geogrid.storage.duty import end_duty
 from geogrid.team.assessment import person_month_locked
 from geogrid.team.people import PersonRef
 from geogrid.vocabulary import TEAM_ACTIONS
 
 REWARDS = ("case_reward", "deed_reward")
-ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def record_action(conn: Connection, person: PersonRef, action: ActionIn) -> Reco
         " decided_by) values (:p, :k, :d, :r, :a, :rep, :by) returning id"),
         {"p": person.id, "k": action.kind, "d": action.on_day, "r": action.reason, "a": amount,
          "rep": report, "by": action.decided_by}).scalar_one()  # fmt: skip
-    ended = end_assignments(conn, person.id, action.on_day) if action.kind == "dismissal" else []
+    ended = end_duty(conn, person.id, action.on_day) if action.kind == "dismissal" else []
     return Recorded(new_id, ended)
 
 
@@ -86,19 +86,6 @@ def _report(conn: Connection, action: ActionIn) -> uuid.UUID | None:
     if conn.execute(text("select 1 from reports where id = :i"), {"i": report}).first() is None:
         raise NotFoundError(f"no report {report}", field="report_id")
     return report
-
-
-def end_assignments(conn: Connection, person_id: int, day: date) -> list[str]:
-    """End a person's assignments so they are off duty from `day` on: those begun earlier
-    end the day before, those not yet begun are dropped. Returns the grid codes."""
-    ended = conn.execute(text(
-        "update grid_assignments set valid_to = :last where person_id = :p and valid_from < :d"
-        " and (valid_to is null or valid_to >= :d) returning grid_code"),
-        {"p": person_id, "d": day, "last": day - ONE_DAY}).scalars().all()  # fmt: skip
-    dropped = conn.execute(text(
-        "delete from grid_assignments where person_id = :p and valid_from >= :d"
-        " returning grid_code"), {"p": person_id, "d": day}).scalars().all()  # fmt: skip
-    return sorted({*ended, *dropped})
 
 
 @dataclass(frozen=True)
