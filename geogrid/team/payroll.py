@@ -58,6 +58,18 @@ def payroll_rows(lines: list[Line], plan: PhonePlan) -> dict[str, list[tuple]]:
     return towns
 
 
+def payroll_csv(lines: list[Line], plan: PhonePlan) -> str:
+    """Every town's rows (each town with its total) as one CSV text, with a BOM for Excel."""
+    import io
+
+    handle = io.StringIO()
+    writer = csv.writer(handle)
+    writer.writerow(HEADERS)
+    for rows in payroll_rows(lines, plan).values():
+        writer.writerows(rows)
+    return "\ufeff" + handle.getvalue()
+
+
 def write_payroll(lines: list[Line], month: str, plan: PhonePlan, out: Path) -> list[Path]:
     """Write payroll-<month>-<town>.xlsx and .csv for each town into `out`; the paths."""
     from openpyxl import Workbook

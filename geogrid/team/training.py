@@ -123,3 +123,12 @@ def reply_to_request(conn: Connection, request_id: int, reply: str, replied_by: 
     conn.execute(text("update station_requests set reply = :r, replied_by = :by,"
                       " replied_at = :at where id = :i"),
                  {"r": reply, "by": replied_by, "at": china_now(), "i": request_id})  # fmt: skip
+
+
+def request_person(conn: Connection, request_id: int) -> int:
+    """The id of the person who wrote a request (NotFoundError naming it)."""
+    found = conn.execute(text("select person_id from station_requests where id = :i"),
+                         {"i": request_id}).scalar()  # fmt: skip
+    if found is None:
+        raise NotFoundError(f"no request {request_id}", field="request_id")
+    return found

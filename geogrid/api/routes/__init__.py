@@ -28,6 +28,8 @@ ROUTER_MODULES = (
     "stats",
     "maps",
     "tiles",
+    "team",
+    "team_month",
 )
 
 

@@ -1,0 +1,159 @@
+"""The assistants' team, month by month: training, meetings (例会), requests to the station
+(请示报告), the monthly assessment and subsidy, its confirmation by the station head, appeals,
+and the payroll sheet."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from geogrid.access.audit import record
+from geogrid.access.errors import Forbidden
+from geogrid.access.roles import Caller
+from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
+from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.routes.team import person_in_scope
+from geogrid.api.schemas.team import (
+    AppealIn,
+    AssessmentOut,
+    AttendanceOut,
+    CreatedOut,
+    LineOut,
+    MeetingIn,
+    ReplyIn,
+    RequestIn,
+    TrainingIn,
+)
+from geogrid.errors import NotFoundError
+from geogrid.reports.stats import MONTH_PATTERN
+from geogrid.storage.places import station_id
+from geogrid.team import assessment, training
+from geogrid.team.metrics import default_sources
+from geogrid.team.payroll import PhonePlan, payroll_csv
+from geogrid.team.people import person_by_id
+from geogrid.team.scoring import load_scheme
+
+router = APIRouter(prefix="/v1/team", tags=["team"], responses=PROBLEM_RESPONSES,
+                   dependencies=[SingleValues])  # fmt: skip
+Month = Annotated[str, Query(pattern=f"^{MONTH_PATTERN}$", description="YYYY-MM (China time).",
+                             examples=["2026-05"])]  # fmt: skip
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's id.")]
+
+
+def _own_station(conn, caller: Caller, code: str | None) -> int | None:
+    """The station a desk acts for: a station its own only (another is 404); the county
+    any, or none (county-wide)."""
+    if code is None:
+        if not caller.sees_all:
+            raise Forbidden("only the county holds county-wide training; name your station")
+        return None
+    if not caller.sees_all and code != caller.station_code:
+        raise NotFoundError(f"no station {code!r}", field="station")
+    found = station_id(conn, code)
+    if found is None:
+        raise NotFoundError(f"no station {code!r}", field="station")
+    return found
+
+
+@router.post("/training", response_model=AttendanceOut, status_code=201,
+             summary="Record a training session")  # fmt: skip
+def add_training(body: TrainingIn, caller: CallerDep, conn: ConnDep) -> AttendanceOut:
+    """A session with its hours and attendance; hours count in the month's assessment."""
+    caller.require("team.manage")
+    station = _own_station(conn, caller, body.station)
+    done = training.add_session(conn, training.SessionIn(
+        body.held_on, body.topic, body.trainer, body.hours, "county" if station is None
+        else "station", station, tuple(body.attendees)))  # fmt: skip
+    return AttendanceOut(id=done.id, counted=done.counted, unknown=done.unknown)
+
+
+@router.post("/meetings", response_model=AttendanceOut, status_code=201,
+             summary="Record a station meeting")  # fmt: skip
+def add_meeting(body: MeetingIn, caller: CallerDep, conn: ConnDep) -> AttendanceOut:
+    """A regular meeting (例会) of a station and who was there."""
+    caller.require("team.manage")
+    station = _own_station(conn, caller, body.station)
+    done = training.add_meeting(conn, body.held_on, station, body.topic, tuple(body.present),
+                                tuple(body.absent))  # fmt: skip
+    return AttendanceOut(id=done.id, counted=done.counted, unknown=done.unknown)
+
+
+@router.post("/requests", response_model=CreatedOut, status_code=201,
+             summary="Write to the station (请示报告)")  # fmt: skip
+def ask(body: RequestIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
+    """An assistant's request or report to their station."""
+    caller.require("team.self")
+    if caller.person_id is None:
+        raise Forbidden("requests to the station are written by assistants")
+    person = person_by_id(conn, caller.person_id)
+    return CreatedOut(id=training.ask_station(conn, person, body.subject, body.body))
+
+
+@router.post("/requests/{request_id}/reply", response_model=CreatedOut,
+             summary="Reply to a request")  # fmt: skip
+def reply(request_id: RequestId, body: ReplyIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
+    """The station's reply (once) to a request of one of its people."""
+    caller.require("team.manage")
+    asker = training.request_person(conn, request_id)
+    person = person_by_id(conn, asker)
+    if not caller.sees_person(person.id, person.community_code):
+        raise NotFoundError(f"no request {request_id}", field="request_id")
+    training.reply_to_request(conn, request_id, body.reply, caller.describe())
+    return CreatedOut(id=request_id)
+
+
+def _lines(conn, state, caller: Caller, month: str) -> list[assessment.Line]:
+    scheme = load_scheme(state.settings.subsidy_file)
+    station = None if caller.sees_all else caller.station_id
+    lines = assessment.month_lines(conn, month, scheme, default_sources(), station)
+    if caller.role == "grid_staff":
+        lines = [line for line in lines if line.person_id == caller.person_id]
+    return lines
+
+
+@router.get("/assessment", response_model=AssessmentOut, summary="The month's subsidy lines")
+def month_assessment(month: Month, caller: CallerDep, state: StateDep,
+                     conn: ConnDep) -> AssessmentOut:  # fmt: skip
+    """Each assistant's metrics (null: no data), points, score and subsidy for the month
+    (a station: its own; an assistant: their own line); confirmed months as confirmed."""
+    caller.require("assessment.read")
+    lines = _lines(conn, state, caller, month)
+    record(conn, caller, "read", "assessment", month, {"lines": len(lines)})
+    return AssessmentOut(month=month, lines=[LineOut.model_validate(li) for li in lines])
+
+
+@router.post("/assessment/confirm", response_model=AssessmentOut,
+             summary="Confirm (lock) the station's month")  # fmt: skip
+def confirm(month: Month, caller: CallerDep, state: StateDep, conn: ConnDep) -> AssessmentOut:
+    """The station head confirms a finished month: its lines are stored and can no longer
+    change (409 if already confirmed)."""
+    caller.require("team.confirm")
+    scheme = load_scheme(state.settings.subsidy_file)
+    lines = assessment.confirm_month(conn, month, caller.station_id, caller.describe(), scheme,
+                                     default_sources())  # fmt: skip
+    record(conn, caller, "change", "assessment", month, {"confirmed": len(lines)})
+    return AssessmentOut(month=month, lines=[LineOut.model_validate(li) for li in lines])
+
+
+@router.post("/assessment/appeals", response_model=CreatedOut, status_code=201,
+             summary="Appeal a month's assessment")  # fmt: skip
+def add_appeal(body: AppealIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
+    """An appeal, recorded for the station to decide; the month's figures stay."""
+    caller.require("team.self")
+    person = person_in_scope(conn, caller, body.person_no)
+    made = assessment.appeal(conn, body.month, person, body.reason, caller.describe())
+    return CreatedOut(id=made)
+
+
+@router.get("/payroll", responses={200: {"content": {"text/csv": {}}}},
+            response_class=Response, summary="The month's payroll sheet (CSV)")  # fmt: skip
+def payroll(month: Month, caller: CallerDep, state: StateDep, conn: ConnDep) -> Response:
+    """Per town (镇街): each assistant's subsidy and the phone plan's shares, town totals."""
+    caller.require("team.read")
+    lines = _lines(conn, state, caller, month)
+    record(conn, caller, "read", "payroll", month, {"lines": len(lines)})
+    sheet = payroll_csv(lines, PhonePlan.from_settings(state.settings))
+    named = {"Content-Disposition": f'attachment; filename="payroll-{month}.csv"'}
+    return Response(sheet, media_type="text/csv; charset=utf-8", headers=named)
