@@ -53,6 +53,7 @@ def remove_team_objects(engine: Engine, made: TeamObjects) -> None:
                           " 'apitest-%'"), {"p": leader.id})  # fmt: skip
         conn.execute(text("delete from selection_steps where person_id = :p and decided_by"
                           " like 'apitest-%'"), {"p": leader.id})  # fmt: skip
+        conn.execute(text("delete from station_requests where subject = 'apitest'"))
         conn.execute(text("delete from training_sessions where topic = 'apitest'"))
         conn.execute(text("delete from meetings where topic = 'apitest'"))
         conn.execute(text("delete from people where person_no = :n"), {"n": made.candidate})
