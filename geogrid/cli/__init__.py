@@ -20,6 +20,7 @@ from geogrid.cli import (
     sample,
     serve,
     staff,
+    team,
     users,
 )
 from geogrid.errors import GeogridError
@@ -49,6 +50,7 @@ app.command("maps")(maps.maps)
 app.command("print")(prints.print_)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.add_typer(team.app, name="team")
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from geogrid.vocabulary import (
 Text = Annotated[StorableStr, Field(min_length=1, max_length=2000)]
 Note = Annotated[StorableStr, Field(max_length=2000)]
 PersonNo = Annotated[StorableStr, Field(min_length=1, max_length=32, description="person_no")]
-Code = Annotated[StorableStr, Field(min_length=12, max_length=18, pattern=r"^\d{12,18}$")]
+Code = Annotated[str, Field(min_length=12, max_length=18, pattern=r"^\d{12,18}$")]
 Stage = Literal[(*SELECTION_STAGES, REVIEW_STAGE)]  # type: ignore[valid-type]
 Aspect = Literal[REVIEW_ASPECTS]  # type: ignore[valid-type]
 
