@@ -51,8 +51,9 @@ def test_a_report_of_a_grid_whose_leader_is_on_leave_goes_to_the_cover(client, c
     leave_id = asked.json()["id"]
     options = client.get(f"/v1/team/leave/{leave_id}/covers", headers=auth(users.p01)).json()
     chosen = options[-1]  # the community police officer, say
+    choice = {"grid_code": place.grid, "person_no": chosen["person_no"]}
     approved = client.post(f"/v1/team/leave/{leave_id}/approve", headers=auth(users.p01),
-                           json={"covers": {place.grid: chosen["person_no"]}})  # fmt: skip
+                           json={"covers": [choice]})  # fmt: skip
     assert approved.status_code == 200, approved.text
     assert [c["person_no"] for c in approved.json()["covers"]] == [chosen["person_no"]]
     try:

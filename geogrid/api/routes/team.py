@@ -162,7 +162,8 @@ def approve(leave_id: LeaveId, body: ApproveIn, caller: CallerDep, conn: ConnDep
     reports of the grid then go to the cover, with the cover's phone."""
     caller.require("team.manage")
     _leave_in_scope(conn, caller, leave_id)
-    made = leave.approve_leave(conn, leave_id, caller.describe(), dict(body.covers))
+    chosen = {c.grid_code: c.person_no for c in body.covers}
+    made = leave.approve_leave(conn, leave_id, caller.describe(), chosen)
     return _leave_out(conn, leave_id, made)
 
 

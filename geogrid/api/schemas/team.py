@@ -114,11 +114,17 @@ class LeaveOut(BaseModel):
     covers: list[CoverOut] = []
 
 
-class ApproveIn(_Body):
-    """The station's choice of cover per grid (grid code -> person_no); a grid not named
-    gets the first proposal."""
+class CoverChoice(_Body):
+    """Who covers one grid."""
 
-    covers: dict[Code, PersonNo] = {}  # type: ignore[valid-type]
+    grid_code: Code
+    person_no: PersonNo
+
+
+class ApproveIn(_Body):
+    """The station's choice of cover per grid; a grid not named gets the first proposal."""
+
+    covers: list[CoverChoice] = Field(default=[], max_length=200)
 
 
 class ReturnIn(_Body):
