@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 from geogrid.errors import InputError, LockedError, NotFoundError
 from geogrid.storage.duty import end_duty
 from geogrid.team.assessment import person_month_locked
-from geogrid.team.people import PersonRef
+from geogrid.team.people import PersonRef, plausible_day
 from geogrid.vocabulary import TEAM_ACTIONS
 
 REWARDS = ("case_reward", "deed_reward")
@@ -42,6 +42,7 @@ class Recorded:
 
 def record_action(conn: Connection, person: PersonRef, action: ActionIn) -> Recorded:
     """Record a reward or sanction after checking it; a dismissal ends the assignments."""
+    plausible_day(action.on_day, "on_day")
     amount = _amount(action)
     report = _report(conn, action)
     if not action.reason.strip():

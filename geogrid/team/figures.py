@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 from geogrid.errors import InputError
 from geogrid.storage.duty import on_duty_sql
 from geogrid.storage.versions import active_version
+from geogrid.team.people import plausible_day
 from geogrid.vocabulary import SELECTED_ROLES, china_midnight
 
 SERVICE_CATEGORIES = ("civil_affairs", "special_group")
@@ -65,6 +66,8 @@ def source_figures(
     conn: Connection, first: date, last: date, area: tuple[str, ...] | None = None
 ) -> SourceFigures:
     """The table for the days `first` through `last` in `area`."""
+    plausible_day(first, "first")
+    plausible_day(last, "last")
     if last < first:
         raise InputError(f"the period ends ({last}) before it begins ({first})", field="last")
     params = {"start": china_midnight(first), "end": china_midnight(last + timedelta(days=1)),

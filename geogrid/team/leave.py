@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 from geogrid.errors import InputError, NotFoundError, TransitionError
 from geogrid.storage.duty import on_duty_sql
 from geogrid.storage.versions import active_version
-from geogrid.team.people import PersonRef, find_person
+from geogrid.team.people import PersonRef, find_person, plausible_day
 from geogrid.vocabulary import LEVEL_OF_ROLE, china_now
 
 ONE_DAY = timedelta(days=1)
@@ -54,6 +54,8 @@ def request_leave(
 ) -> int:
     """Record a request (status requested); refused when the days are upside down, the
     reason is empty, or it overlaps another request of the person still standing."""
+    plausible_day(first_day, "first_day")
+    plausible_day(last_day, "last_day")
     if last_day < first_day:
         raise InputError(f"leave of {person.label()} ends ({last_day}) before it begins "
                          f"({first_day})", field="last_day")  # fmt: skip
@@ -171,6 +173,7 @@ def end_leave(conn: Connection, leave_id: int, day: date) -> None:
     """Return (销假) on `day`: the person is back on duty from that day, the covers end the
     day before (a cover not yet begun is dropped)."""
     leave = _standing(conn, leave_id, "approved")
+    plausible_day(day, "day")
     if day < leave.first_day:
         raise InputError(f"return on {day} is before leave {leave_id} began ({leave.first_day})",
                          field="day")  # fmt: skip

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Connection, text
 
-from geogrid.errors import NotFoundError
+from geogrid.errors import InputError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,14 @@ class PersonRef:
     def label(self) -> str:
         """Register number and name, as messages name a person."""
         return f"{self.person_no} {self.name}"
+
+
+def plausible_day(day: date, field: str) -> date:
+    """A day of the years 1900-2999 (the register's, as months are); else InputError naming
+    the field: a day near the calendar's ends cannot have a day before or after it."""
+    if not 1900 <= day.year <= 2999:
+        raise InputError(f"{field} {day} is not a day of the years 1900-2999", field=field)
+    return day
 
 
 def find_person(conn: Connection, person_no: str) -> PersonRef:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
 from geogrid.storage.selection import selection_gaps
-from geogrid.team.people import PersonRef
+from geogrid.team.people import PersonRef, plausible_day
 from geogrid.vocabulary import (
     REVIEW_ASPECTS,
     REVIEW_STAGE,
@@ -59,6 +59,7 @@ def record_stage(conn: Connection, person: PersonRef, decision: StageDecision) -
 
 
 def _check(conn: Connection, person: PersonRef, decision: StageDecision) -> None:
+    plausible_day(decision.decided_on, "decided_on")
     if decision.stage not in (*SELECTION_STAGES, REVIEW_STAGE):
         known = ", ".join((*SELECTION_STAGES, REVIEW_STAGE))
         raise InputError(f"unknown stage {decision.stage!r}: use {known}", field="stage")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError, NotFoundError, TransitionError
-from geogrid.team.people import PersonRef
+from geogrid.team.people import PersonRef, plausible_day
 from geogrid.vocabulary import TRAINING_SCOPES, china_now
 
 
@@ -43,6 +43,7 @@ class Attendance:
 
 def add_session(conn: Connection, session: SessionIn) -> Attendance:
     """Record a session and its attendance."""
+    plausible_day(session.held_on, "held_on")
     if session.scope not in TRAINING_SCOPES:
         raise InputError(f"scope {session.scope!r}: use county or station", field="scope")
     if session.scope == "station" and session.station_id is None:
@@ -85,6 +86,7 @@ def add_meeting(
     present: tuple[str, ...], absent: tuple[str, ...] = (),
 ) -> Attendance:  # fmt: skip
     """Record a station's meeting and who was there (and who was expected but absent)."""
+    plausible_day(held_on, "held_on")
     new_id = conn.execute(text(
         "insert into meetings (held_on, station_id, topic) values (:d, :s, :t) returning id"),
         {"d": held_on, "s": station_id, "t": topic}).scalar_one()  # fmt: skip

@@ -138,6 +138,9 @@ def assign_person(
     """Put one person on a grid of the active version in a role from `first_day` (an open
     assignment); refused, naming what is missing, unless they passed every stage of
     selection. Returns the assignment id."""
+    if not 1900 <= first_day.year <= 2999:
+        raise InputError(f"first_day {first_day} is not a day of the years 1900-2999",
+                         field="first_day")  # fmt: skip
     if role not in LEVEL_OF_ROLE:
         raise InputError(f"unknown role {role!r}: use {', '.join(LEVEL_OF_ROLE)}", field="role")
     if len(grid_code) != CODE_LENGTH[LEVEL_OF_ROLE[role]]:

@@ -65,4 +65,6 @@ def team_cases(case, statuses, grid: str, team: TeamObjects) -> list:
              json={"month": MONTH, "person_no": leader, "reason": "matrix"}),
         case("GET", "/v1/team/payroll", f"{base}/payroll?{month}",
              statuses(200, (*DESK, "p02"))),
+        case("GET", "/v1/team/figures", f"{base}/figures?first=2026-01-01&last=2026-06-30",
+             statuses(200, (*DESK, "p02"))),
     ]  # fmt: skip

@@ -97,3 +97,18 @@ def test_the_month_and_its_payroll_by_scope(client, county, users, team):
     sheet = client.get("/v1/team/payroll", params={"month": "2026-06"}, headers=auth(users.p01))
     assert sheet.headers["content-type"].startswith("text/csv")
     assert team.leader in sheet.text and "合计 total" in sheet.text
+
+
+def test_the_source_case_figures_of_a_station_as_json_and_pdf(client, users):
+    period = {"first": "2026-01-01", "last": "2026-06-30"}
+    county = client.get("/v1/team/figures", params=period, headers=auth(users.admin)).json()
+    station = client.get("/v1/team/figures", params=period, headers=auth(users.p01)).json()
+    assert 0 < station["villages"] < county["villages"]
+    assert station["area"] and county["area"] is None
+    printed = client.get("/v1/team/figures", params=period | {"format": "pdf"},
+                         headers=auth(users.p01))  # fmt: skip
+    assert printed.headers["content-type"] == "application/pdf"
+    assert printed.content.startswith(b"%PDF")
+    upside_down = client.get("/v1/team/figures", params={"first": "2026-02-01",
+                             "last": "2026-01-01"}, headers=auth(users.p01))  # fmt: skip
+    assert upside_down.status_code == 400 and upside_down.json()["field"] == "last"

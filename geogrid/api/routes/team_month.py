@@ -4,7 +4,10 @@ and the payroll sheet."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import tempfile
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -15,6 +18,7 @@ from geogrid.access.roles import Caller
 from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.routes.team import person_in_scope
+from geogrid.api.schemas.common import IsoDate
 from geogrid.api.schemas.team import (
     AppealIn,
     AssessmentOut,
@@ -24,12 +28,14 @@ from geogrid.api.schemas.team import (
     MeetingIn,
     ReplyIn,
     RequestIn,
+    SourceFiguresOut,
     TrainingIn,
 )
 from geogrid.errors import NotFoundError
 from geogrid.reports.stats import MONTH_PATTERN
 from geogrid.storage.places import station_id
 from geogrid.team import assessment, training
+from geogrid.team.figures import source_figures
 from geogrid.team.metrics import default_sources
 from geogrid.team.payroll import PhonePlan, payroll_csv
 from geogrid.team.people import person_by_id
@@ -157,3 +163,31 @@ def payroll(month: Month, caller: CallerDep, state: StateDep, conn: ConnDep) -> 
     sheet = payroll_csv(lines, PhonePlan.from_settings(state.settings))
     named = {"Content-Disposition": f'attachment; filename="payroll-{month}.csv"'}
     return Response(sheet, media_type="text/csv; charset=utf-8", headers=named)
+
+
+@router.get("/figures", response_model=SourceFiguresOut,
+            responses={200: {"content": {"application/pdf": {}}}},
+            summary="The source case's result table for a period")  # fmt: skip
+def figures(
+    caller: CallerDep, conn: ConnDep,
+    first: Annotated[IsoDate, Query(description="First day (China time).")],
+    last: Annotated[IsoDate, Query(description="Last day (China time).")],
+    format: Annotated[Literal["json", "pdf"], Query()] = "json",
+) -> SourceFiguresOut | Response:  # fmt: skip
+    """Basic information collected, hazards found, cases assisted, people served, disputes
+    mediated, villages with no criminal case and with an assistant, the assistants' average
+    age, people adjusted: for the caller's area, as JSON or a printable PDF page."""
+    caller.require("team.read")
+    found = source_figures(conn, first, last, caller.area_codes())
+    if format == "json":
+        return SourceFiguresOut.model_validate(found)
+    return Response(_figures_pdf(found, first, last), media_type="application/pdf")
+
+
+def _figures_pdf(found, first: date, last: date) -> bytes:
+    from geogrid.prints.team_figures import write_figures_pdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_figures_pdf(found, f"一村一警务助理工作成效 {first} 至 {last}",
+                                 FilePath(folder) / "figures.pdf")  # fmt: skip
+        return path.read_bytes()

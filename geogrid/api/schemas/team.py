@@ -237,3 +237,26 @@ class ReviewDueOut(BaseModel):
     person_no: str
     name: str
     last_review: date
+
+
+class SourceFiguresOut(BaseModel):
+    """The source case's result table for a period and area (see team/figures.py for what
+    each figure counts)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    first: date
+    last: date
+    area: list[str] | None
+    basic_info: int
+    hazards: int
+    cases_assisted: int
+    people_served: int
+    disputes_mediated: int
+    villages: int
+    villages_without_crime: int
+    villages_with_assistant: int
+    coverage: float | None
+    assistants: int
+    average_age: float | None
+    adjusted: int
