@@ -201,3 +201,32 @@ def print_payroll(paths: list[Path]) -> None:
     """Where the payroll sheets were written."""
     console.print(f"payroll sheets: {len(paths)} files, e.g. {paths[0]}" if paths else
                   "payroll sheets: none (no assistant on duty that month)")  # fmt: skip
+
+
+@app.command()
+def figures(
+    first: str, last: str,
+    area: list[str] = typer.Option([], help="Grid code prefixes (a town's 9 digits, a "
+                                   "community's 12); default: the county."),
+    out: Path | None = typer.Option(None, help="Also print the table to this PDF."),
+    title: str = typer.Option("一村一警务助理工作成效", help="The printed page's title."),
+) -> None:  # fmt: skip
+    """The source case's result table for a period (and area), optionally as a PDF page."""
+    from geogrid.team.figures import source_figures
+
+    with engine().connect() as conn:
+        found = source_figures(conn, _day(first, "first"), _day(last, "last"),
+                               tuple(area) or None)  # fmt: skip
+    print_figures(found)
+    if out is not None:
+        from geogrid.prints.team_figures import write_figures_pdf
+
+        console.print(f"written: {write_figures_pdf(found, title, out)}")
+
+
+def print_figures(found) -> None:
+    """The result table, one figure a line."""
+    from geogrid.prints.team_figures import figure_rows
+
+    for item, value in figure_rows(found):
+        console.print(f"  {item}: {value}")
