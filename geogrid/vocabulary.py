@@ -30,12 +30,13 @@ VETTING_STATUSES = ("passed", "pending", "failed")
 # The assistants' team (README "The team"). Selection (选任): the stages in order,
 # 个人自荐/社区推荐 -> 派出所考察 -> 镇街考察确定 -> 体检 -> 公安局审核备案; a re-review
 # (复审) on a cycle. Only a person who passed every stage may hold a grid in a role that
-# is selected (the assistants; community police are police officers, not selected here).
+# is selected: the assistants (grid leaders and information officers; community police
+# are police officers, not selected here), who are also the ones assessed each month.
 SELECTION_STAGES = ("nomination", "station_inspection", "town_confirmation", "medical_check",
                     "bureau_filing")  # fmt: skip
 REVIEW_STAGE = "re_review"
 SELECTION_OUTCOMES = ("passed", "failed")
-SELECTED_ROLES = ("grid_leader", "information_officer")
+ASSISTANT_ROLES = ("grid_leader", "information_officer")
 # The station inspection's five aspects: 政治面貌、现实表现、社会关系、家庭状况、遵纪守法.
 REVIEW_ASPECTS = ("political_status", "conduct", "social_relations", "family", "law_abiding")
 LEAVE_STATUSES = ("requested", "approved", "refused", "returned")

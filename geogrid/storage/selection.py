@@ -1,7 +1,7 @@
 """Who may be put on a grid: the one rule of selection (选任), as SQL every writer of
 assignments shares (usecases/staffing.py, team/) and the register's "filed" histories.
 
-A person in a selected role (vocabulary.SELECTED_ROLES, the assistants) qualifies when the
+A person in a selected role (vocabulary.ASSISTANT_ROLES, the assistants) qualifies when the
 latest decision of each of the five stages is 'passed', their latest re-review (if any) is
 'passed', and they have not been dismissed (调整辞退). Anyone else on the register (the
 community police) needs no selection.
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from geogrid.vocabulary import REVIEW_STAGE, SELECTED_ROLES, SELECTION_STAGES
+from geogrid.vocabulary import ASSISTANT_ROLES, REVIEW_STAGE, SELECTION_STAGES
 
 FILED_BY = "登记册 (register, before selection records)"
 FILED_NOTE = "已备案: vetted in the register file when loaded"
-_SELECTED = "array[" + ", ".join(f"'{r}'" for r in SELECTED_ROLES) + "]::varchar[]"
+_SELECTED = "array[" + ", ".join(f"'{r}'" for r in ASSISTANT_ROLES) + "]::varchar[]"
 _STAGES = ", ".join(f"'{s}'" for s in SELECTION_STAGES)
 
 
@@ -59,7 +59,7 @@ def selection_gaps(conn: Connection, person_id: int) -> list[str]:
     """What keeps a person off a grid, in stage order: each stage not (last) passed, a
     failed re-review, a dismissal; empty when they qualify."""
     roles = conn.execute(text("select roles from people where id = :p"), {"p": person_id})
-    if not set(roles.scalar_one() or ()) & set(SELECTED_ROLES):
+    if not set(roles.scalar_one() or ()) & set(ASSISTANT_ROLES):
         return []
     latest = dict(
         conn.execute(

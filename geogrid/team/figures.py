@@ -31,7 +31,7 @@ from geogrid.errors import InputError
 from geogrid.storage.duty import on_duty_sql
 from geogrid.storage.versions import active_version
 from geogrid.team.people import plausible_day
-from geogrid.vocabulary import SELECTED_ROLES, china_midnight
+from geogrid.vocabulary import ASSISTANT_ROLES, china_midnight
 
 SERVICE_CATEGORIES = ("civil_affairs", "special_group")
 CRIME_CATEGORIES = ("public_security",)
@@ -74,7 +74,7 @@ def source_figures(
               "first": first, "last": last, "day": last, "v": active_version(conn),
               "area": None if area is None else [f"{code}%" for code in area],
               "service": list(SERVICE_CATEGORIES), "crime": list(CRIME_CATEGORIES),
-              "roles": list(SELECTED_ROLES)}  # fmt: skip
+              "roles": list(ASSISTANT_ROLES)}  # fmt: skip
     reports = conn.execute(text(_REPORTS_SQL), params).one()
     villages = conn.execute(text(_VILLAGES_SQL), params).one()
     people = conn.execute(text(_PEOPLE_SQL), params).one()

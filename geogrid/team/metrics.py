@@ -19,7 +19,7 @@ from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import assessment, month_range
 from geogrid.storage.duty import on_duty_during_sql
 from geogrid.team.training import training_hours
-from geogrid.vocabulary import SELECTED_ROLES
+from geogrid.vocabulary import ASSISTANT_ROLES
 
 Source = Callable[[Connection, str], dict[int, float]]
 KPIS = {"acceptance_on_time": "acceptance_on_time_rate",
@@ -67,7 +67,7 @@ def assistants_of_month(
         group by p.id, p.person_no, p.name
         having cast(:station as int) is null or min(sc.station_id) = :station
         order by p.person_no"""),
-        {"roles": list(SELECTED_ROLES), "station": station_id, "first": first,
+        {"roles": list(ASSISTANT_ROLES), "station": station_id, "first": first,
          "last": last})  # fmt: skip
     return [Assistant(*row) for row in rows]
 

@@ -19,9 +19,9 @@ from geogrid.errors import InputError
 from geogrid.storage.selection import selection_gaps
 from geogrid.team.people import PersonRef, plausible_day
 from geogrid.vocabulary import (
+    ASSISTANT_ROLES,
     REVIEW_ASPECTS,
     REVIEW_STAGE,
-    SELECTED_ROLES,
     SELECTION_OUTCOMES,
     SELECTION_STAGES,
 )
@@ -65,7 +65,7 @@ def _check(conn: Connection, person: PersonRef, decision: StageDecision) -> None
         raise InputError(f"unknown stage {decision.stage!r}: use {known}", field="stage")
     if decision.outcome not in SELECTION_OUTCOMES:
         raise InputError(f"outcome {decision.outcome!r} is not passed or failed", field="outcome")
-    if not set(person.roles) & set(SELECTED_ROLES):
+    if not set(person.roles) & set(ASSISTANT_ROLES):
         raise InputError(f"{person.label()} is not an assistant: no selection", field="person_no")
     gaps = [g for g in selection_gaps(conn, person.id) if g in SELECTION_STAGES]
     earlier = SELECTION_STAGES if decision.stage == REVIEW_STAGE else SELECTION_STAGES[
