@@ -153,7 +153,9 @@ def covers(leave_id: LeaveId, caller: CallerDep, conn: ConnDep) -> list[CoverOut
     then the community police officer; nobody on leave then."""
     caller.require("team.read")
     found = _leave_in_scope(conn, caller, leave_id)
-    return [CoverOut.model_validate(c) for c in leave.propose_covers(conn, found)]
+    options = leave.propose_covers(conn, found)
+    record(conn, caller, "read", "leave_covers", str(leave_id), {"people": len(options)})
+    return [CoverOut.model_validate(c) for c in options]
 
 
 @router.post("/leave/{leave_id}/approve", response_model=LeaveOut, summary="Approve leave")
@@ -193,4 +195,5 @@ def leave_list(
     """A person's leave requests, newest first."""
     caller.require("team.self")
     person = person_in_scope(conn, caller, person_no)
+    record(conn, caller, "read", "leave", person.person_no)
     return [_leave_out(conn, item.id) for item in leave.leave_of_person(conn, person)]
