@@ -141,8 +141,13 @@ def approve_leave(
     leave = _standing(conn, leave_id, "requested")
     options = propose_covers(conn, leave)
     chosen = chosen or {}
+    held = grids_to_cover(conn, leave)
+    strange = sorted(set(chosen) - {code for code, _ in held})
+    if strange:
+        raise InputError(f"leave {leave_id}: the person holds no grid {', '.join(strange)} on "
+                         f"{leave.first_day}", field="covers")  # fmt: skip
     covers = []
-    for code, role in grids_to_cover(conn, leave):
+    for code, role in held:
         mine = [o for o in options if o.grid_code == code and o.role == role]
         wanted = chosen.get(code)
         pick = [o for o in mine if o.person_no == wanted] if wanted else mine[:1]
