@@ -43,7 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "team.read": _DESK,
     "team.manage": _DESK,
     "team.self": _FIELD,
-    "team.confirm": frozenset({"station"}),
+    "team.confirm": _DESK,  # the county names the station it confirms for
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 

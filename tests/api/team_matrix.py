@@ -57,9 +57,10 @@ def team_cases(case, statuses, grid: str, team: TeamObjects) -> list:
              json={"reply": "again"}),
         case("GET", "/v1/team/assessment", f"{base}/assessment?{month}",
              statuses(200, ("admin", "p01", "p02", "staff01", "staff02"))),
-        # A month not over yet: the station heads get the 400 naming month.
-        case("POST", "/v1/team/assessment/confirm", f"{base}/assessment/confirm?month=2031-01",
-             statuses(400, ("p01", "p02"))),
+        # A month not over yet: the desks get the 400 naming month.
+        case("POST", "/v1/team/assessment/confirm",
+             f"{base}/assessment/confirm?month=2031-01&station=370782P01",
+             statuses(400, DESK, ("p02",))),
         case("POST", "/v1/team/assessment/appeals", f"{base}/assessment/appeals",
              statuses(201, SELF, OTHERS),
              json={"month": MONTH, "person_no": leader, "reason": "matrix"}),

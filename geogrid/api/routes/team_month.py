@@ -31,7 +31,7 @@ from geogrid.api.schemas.team import (
     SourceFiguresOut,
     TrainingIn,
 )
-from geogrid.errors import NotFoundError
+from geogrid.errors import InputError, NotFoundError
 from geogrid.reports.stats import MONTH_PATTERN
 from geogrid.storage.places import station_id
 from geogrid.team import assessment, training
@@ -132,12 +132,20 @@ def month_assessment(month: Month, caller: CallerDep, state: StateDep,
 
 @router.post("/assessment/confirm", response_model=AssessmentOut,
              summary="Confirm (lock) the station's month")  # fmt: skip
-def confirm(month: Month, caller: CallerDep, state: StateDep, conn: ConnDep) -> AssessmentOut:
+def confirm(
+    month: Month, caller: CallerDep, state: StateDep, conn: ConnDep,
+    station: Annotated[str | None, Query(max_length=32, pattern=r"^[0-9A-Za-z_-]*$",
+                                         description="The county: the station it confirms "
+                                         "for (a station: its own).")] = None,
+) -> AssessmentOut:  # fmt: skip
     """The station head confirms a finished month: its lines are stored and can no longer
     change (409 if already confirmed)."""
     caller.require("team.confirm")
+    if caller.sees_all and station is None:
+        raise InputError("the county names the station whose month it confirms", field="station")
+    found = _own_station(conn, caller, station or caller.station_code)
     scheme = load_scheme(state.settings.subsidy_file)
-    lines = assessment.confirm_month(conn, month, caller.station_id, caller.describe(), scheme,
+    lines = assessment.confirm_month(conn, month, found, caller.describe(), scheme,
                                      default_sources())  # fmt: skip
     record(conn, caller, "change", "assessment", month, {"confirmed": len(lines)})
     return AssessmentOut(month=month, lines=[LineOut.model_validate(li) for li in lines])
