@@ -166,3 +166,12 @@ def decide_appeal(conn: Connection, appeal_id: int, decision: str, decided_by: s
     conn.execute(text("update assessment_appeals set decision = :d, decided_by = :by,"
                       " decided_at = :at where id = :i"),
                  {"d": decision, "by": decided_by, "at": china_now(), "i": appeal_id})  # fmt: skip
+
+
+def appeal_person(conn: Connection, appeal_id: int) -> int:
+    """The id of the person an appeal is about (NotFoundError naming it)."""
+    found = conn.execute(text("select person_id from assessment_appeals where id = :i"),
+                         {"i": appeal_id}).scalar()  # fmt: skip
+    if found is None:
+        raise NotFoundError(f"no appeal {appeal_id}", field="appeal_id")
+    return found

@@ -134,3 +134,35 @@ def request_person(conn: Connection, request_id: int) -> int:
     if found is None:
         raise NotFoundError(f"no request {request_id}", field="request_id")
     return found
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request to the station and its reply (None until replied)."""
+
+    id: int
+    person_no: str
+    name: str
+    asked_at: object
+    subject: str
+    body: str
+    reply: str | None
+    replied_by: str | None
+
+
+def requests_of(
+    conn: Connection, area: tuple[str, ...] | None, person_id: int | None = None,
+    waiting_only: bool = False, limit: int = 200,
+) -> list[RequestRow]:  # fmt: skip
+    """Requests of the people of `area` (community code prefixes; None: the county) or of one
+    person, newest first; `waiting_only`: those without a reply."""
+    rows = conn.execute(text(
+        "select r.id, p.person_no, p.name, r.asked_at, r.subject, r.body, r.reply, r.replied_by"
+        " from station_requests r join people p on p.id = r.person_id"
+        " where (cast(:area as text[]) is null or coalesce(p.community_code, '')"
+        " like any(cast(:area as text[])))"
+        " and (cast(:p as int) is null or r.person_id = :p)"
+        " and (not :waiting or r.reply is null) order by r.asked_at desc, r.id desc limit :n"),
+        {"area": None if area is None else [f"{c}%" for c in area], "p": person_id,
+         "waiting": waiting_only, "n": limit})  # fmt: skip
+    return [RequestRow(*row) for row in rows]

@@ -7,25 +7,29 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
+from geogrid.team.assessment import appeal, decide_appeal
 from geogrid.team.leave import refuse_leave, request_leave
 from geogrid.team.people import find_person
 from geogrid.team.training import ask_station, reply_to_request
 from tests.api.places import person_on
 
-UNQUALIFIED = "APITEST-U1"
+UNQUALIFIED = "APITEST-U1"  # a candidate of P01 who has passed no stage yet
+# What the team's routes audit: the tests remove their users' entries of these.
 AUDITED = ("selection", "assignment", "team_action", "leave", "leave_covers", "assessment",
-           "payroll")  # fmt: skip  # a candidate of P01 who has passed no stage yet
+           "payroll", "station_requests")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class TeamObjects:
     """P01's grid leader (staff01), a candidate not yet selected, a refused leave of the
-    leader (final: every step on it is a 409) and a request already replied to."""
+    leader (final: every step on it is a 409), a request already replied to and an appeal
+    already decided."""
 
     leader: str
     candidate: str
     refused_leave: int
     replied_request: int
+    decided_appeal: int
 
 
 def make_team_objects(engine: Engine, grid: str) -> TeamObjects:
@@ -42,7 +46,9 @@ def make_team_objects(engine: Engine, grid: str) -> TeamObjects:
         refuse_leave(conn, refused, "apitest")
         asked = ask_station(conn, leader, "apitest", "matrix")
         reply_to_request(conn, asked, "ok", "apitest")
-    return TeamObjects(leader_no, UNQUALIFIED, refused, asked)
+        appealed = appeal(conn, "2026-06", leader, "matrix", "apitest")
+        decide_appeal(conn, appealed, "matrix", "apitest")
+    return TeamObjects(leader_no, UNQUALIFIED, refused, asked, appealed)
 
 
 def remove_team_objects(engine: Engine, made: TeamObjects) -> None:

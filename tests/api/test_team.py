@@ -112,3 +112,21 @@ def test_the_source_case_figures_of_a_station_as_json_and_pdf(client, users):
     upside_down = client.get("/v1/team/figures", params={"first": "2026-02-01",
                              "last": "2026-01-01"}, headers=auth(users.p01))  # fmt: skip
     assert upside_down.status_code == 400 and upside_down.json()["field"] == "last"
+
+
+def test_requests_to_the_station_are_listed_by_scope(client, users, team):
+    asked = client.post("/v1/team/requests", headers=auth(users.staff01),
+                        json={"subject": "apitest", "body": "村口路灯损坏"})  # fmt: skip
+    assert asked.status_code == 201, asked.text
+    made = asked.json()["id"]
+    waiting = client.get("/v1/team/requests", params={"waiting": True}, headers=auth(users.p01))
+    assert made in [r["id"] for r in waiting.json()]
+    assert team.replied_request not in [r["id"] for r in waiting.json()]
+    other = client.get("/v1/team/requests", headers=auth(users.p02)).json()
+    assert made not in [r["id"] for r in other]
+    replied = client.post(f"/v1/team/requests/{made}/reply", headers=auth(users.p01),
+                          json={"reply": "已报修"})  # fmt: skip
+    assert replied.status_code == 200
+    own = client.get("/v1/team/requests", headers=auth(users.staff01)).json()
+    assert {r["person_no"] for r in own} == {team.leader}
+    assert next(r for r in own if r["id"] == made)["reply"] == "已报修"

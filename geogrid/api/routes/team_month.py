@@ -24,10 +24,12 @@ from geogrid.api.schemas.team import (
     AssessmentOut,
     AttendanceOut,
     CreatedOut,
+    DecisionIn,
     LineOut,
     MeetingIn,
     ReplyIn,
     RequestIn,
+    RequestOut,
     SourceFiguresOut,
     TrainingIn,
 )
@@ -46,6 +48,7 @@ router = APIRouter(prefix="/v1/team", tags=["team"], responses=PROBLEM_RESPONSES
 Month = Annotated[str, Query(pattern=f"^{MONTH_PATTERN}$", description="YYYY-MM (China time).",
                              examples=["2026-05"])]  # fmt: skip
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's id.")]
+AppealId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The appeal's id.")]
 
 
 def _own_station(conn, caller: Caller, code: str | None) -> int | None:
@@ -95,6 +98,21 @@ def ask(body: RequestIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
         raise Forbidden("requests to the station are written by assistants")
     person = person_by_id(conn, caller.person_id)
     return CreatedOut(id=training.ask_station(conn, person, body.subject, body.body))
+
+
+@router.get("/requests", response_model=list[RequestOut], summary="Requests to the station")
+def requests(
+    caller: CallerDep, conn: ConnDep,
+    waiting: Annotated[bool, Query(description="Only those without a reply.")] = False,
+) -> list[RequestOut]:  # fmt: skip
+    """The requests of the people of the caller's area (an assistant: their own), newest
+    first, at most 200."""
+    caller.require("team.self")
+    person = caller.person_id if caller.role == "grid_staff" else None
+    area = None if caller.sees_all or person is not None else caller.area_codes()
+    found = training.requests_of(conn, area, person, waiting)
+    record(conn, caller, "read", "station_requests", "", {"count": len(found)})
+    return [RequestOut.model_validate(r) for r in found]
 
 
 @router.post("/requests/{request_id}/reply", response_model=CreatedOut,
@@ -159,6 +177,18 @@ def add_appeal(body: AppealIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
     person = person_in_scope(conn, caller, body.person_no)
     made = assessment.appeal(conn, body.month, person, body.reason, caller.describe())
     return CreatedOut(id=made)
+
+
+@router.post("/assessment/appeals/{appeal_id}/decide", response_model=CreatedOut,
+             summary="Decide an appeal")  # fmt: skip
+def decide(appeal_id: AppealId, body: DecisionIn, caller: CallerDep, conn: ConnDep) -> CreatedOut:
+    """The station's decision on an appeal of one of its people (once; 409 after)."""
+    caller.require("team.manage")
+    person = person_by_id(conn, assessment.appeal_person(conn, appeal_id))
+    if not caller.sees_person(person.id, person.community_code):
+        raise NotFoundError(f"no appeal {appeal_id}", field="appeal_id")
+    assessment.decide_appeal(conn, appeal_id, body.decision, caller.describe())
+    return CreatedOut(id=appeal_id)
 
 
 @router.get("/payroll", responses={200: {"content": {"text/csv": {}}}},

@@ -3,7 +3,7 @@ sanctions, training, meetings, requests to the station, the monthly assessment."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -260,3 +260,24 @@ class SourceFiguresOut(BaseModel):
     assistants: int
     average_age: float | None
     adjusted: int
+
+
+class RequestOut(BaseModel):
+    """A request to the station and its reply (null until replied)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_no: str
+    name: str
+    asked_at: datetime
+    subject: str
+    body: str
+    reply: str | None
+    replied_by: str | None
+
+
+class DecisionIn(_Body):
+    """The decision on an appeal."""
+
+    decision: Text
