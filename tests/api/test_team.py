@@ -122,6 +122,8 @@ def test_requests_to_the_station_are_listed_by_scope(client, users, team):
     waiting = client.get("/v1/team/requests", params={"waiting": True}, headers=auth(users.p01))
     assert made in [r["id"] for r in waiting.json()]
     assert team.replied_request not in [r["id"] for r in waiting.json()]
+    typo = client.get("/v1/team/requests", params={"wating": True}, headers=auth(users.p01))
+    assert typo.status_code == 422 and typo.json()["field"] == "wating"
     other = client.get("/v1/team/requests", headers=auth(users.p02)).json()
     assert made not in [r["id"] for r in other]
     replied = client.post(f"/v1/team/requests/{made}/reply", headers=auth(users.p01),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 
 from geogrid.access.audit import record
 from geogrid.access.roles import Caller
-from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
+from geogrid.api.deps import CallerDep, ConnDep, DocumentedQuery, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.schemas.common import StorableStr
 from geogrid.api.schemas.team import (
@@ -36,7 +36,7 @@ from geogrid.usecases.staffing import assign_person
 from geogrid.vocabulary import china_today
 
 router = APIRouter(prefix="/v1/team", tags=["team"], responses=PROBLEM_RESPONSES,
-                   dependencies=[SingleValues])  # fmt: skip
+                   dependencies=[SingleValues, DocumentedQuery])  # fmt: skip
 PersonNo = Annotated[StorableStr, Path(max_length=32, description="The person's person_no.")]
 LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The leave request's id.")]
 

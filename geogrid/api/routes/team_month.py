@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from geogrid.access.audit import record
 from geogrid.access.errors import Forbidden
 from geogrid.access.roles import Caller
-from geogrid.api.deps import CallerDep, ConnDep, SingleValues, StateDep
+from geogrid.api.deps import CallerDep, ConnDep, DocumentedQuery, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.routes.team import person_in_scope
 from geogrid.api.schemas.common import IsoDate
@@ -44,7 +44,7 @@ from geogrid.team.people import person_by_id
 from geogrid.team.scoring import load_scheme
 
 router = APIRouter(prefix="/v1/team", tags=["team"], responses=PROBLEM_RESPONSES,
-                   dependencies=[SingleValues])  # fmt: skip
+                   dependencies=[SingleValues, DocumentedQuery])  # fmt: skip
 Month = Annotated[str, Query(pattern=f"^{MONTH_PATTERN}$", description="YYYY-MM (China time).",
                              examples=["2026-05"])]  # fmt: skip
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The request's id.")]
