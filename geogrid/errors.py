@@ -67,3 +67,11 @@ class NoActiveVersionError(VersionError):
 
 class TransitionError(InputError):
     """A status change the report lifecycle does not allow."""
+
+
+class NotQualifiedError(GeogridError):
+    """A person who has not passed every stage of selection put on a grid (HTTP 409)."""
+
+
+class LockedError(GeogridError):
+    """A change to something confirmed and locked, as a confirmed month (HTTP 409)."""

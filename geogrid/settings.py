@@ -1,9 +1,11 @@
 """Settings, read from GEOGRID_* environment variables by a function, never at import."""
 
+from __future__ import annotations
+
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geogrid.errors import ConfigurationError
@@ -67,6 +69,24 @@ class Settings(BaseSettings):
         "before its report (or taken in the future) is flagged.",
     )  # fmt: skip
 
+    review_months: int = Field(
+        default=12, ge=1, le=120, description="The assistants' re-review (复审) cycle in months: "
+        "who passed their filing or last re-review this long ago is due again.",
+    )  # fmt: skip
+    subsidy_file: Path | None = Field(
+        default=None, description="A subsidy scoring scheme (TOML, as geogrid/data/subsidy.toml) "
+        "used instead of the shipped one: weights, base amount and caps.",
+    )  # fmt: skip
+    phone_plan_yuan: float = Field(
+        default=62.0, ge=0, description="The monthly cost of an assistant's 民情通 phone plan.",
+    )  # fmt: skip
+    phone_share_city: float = Field(default=0.5, ge=0, le=1, description="The city's share "
+                                    "of the phone plan.")  # fmt: skip
+    phone_share_town: float = Field(default=0.25, ge=0, le=1, description="The town's (镇街) "
+                                    "share of the phone plan.")  # fmt: skip
+    phone_share_telecom: float = Field(default=0.25, ge=0, le=1, description="The telecom "
+                                       "company's share of the phone plan.")  # fmt: skip
+
     @property
     def media_path(self) -> Path:
         """The folder of the media store: GEOGRID_MEDIA_DIR, else $GEOGRID_HOME/media."""
@@ -82,6 +102,14 @@ class Settings(BaseSettings):
                 f"GEOGRID_DATABASE_URL must start with postgresql:// (got {value[:30]!r})"
             )
         return value
+
+    @model_validator(mode="after")
+    def _shares_make_the_whole(self) -> Settings:
+        shares = self.phone_share_city + self.phone_share_town + self.phone_share_telecom
+        if abs(shares - 1.0) > 1e-9:
+            raise ValueError(f"the phone plan's shares (city, town, telecom) add up to {shares},"
+                             " not 1")  # fmt: skip
+        return self
 
     @field_validator("home", "media_dir")
     @classmethod

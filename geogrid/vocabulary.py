@@ -27,6 +27,23 @@ ROLE_BY_LEVEL = {1: "community_police", 2: "grid_leader", 3: "information_office
 LEVEL_OF_ROLE = {role: level for level, role in ROLE_BY_LEVEL.items()}
 VETTING_STATUSES = ("passed", "pending", "failed")
 
+# The assistants' team (README "The team"). Selection (选任): the stages in order,
+# 个人自荐/社区推荐 -> 派出所考察 -> 镇街考察确定 -> 体检 -> 公安局审核备案; a re-review
+# (复审) on a cycle. Only a person who passed every stage may hold a grid in a role that
+# is selected: the assistants (grid leaders and information officers; community police
+# are police officers, not selected here), who are also the ones assessed each month.
+SELECTION_STAGES = ("nomination", "station_inspection", "town_confirmation", "medical_check",
+                    "bureau_filing")  # fmt: skip
+REVIEW_STAGE = "re_review"
+SELECTION_OUTCOMES = ("passed", "failed")
+ASSISTANT_ROLES = ("grid_leader", "information_officer")
+# The station inspection's five aspects: 政治面貌、现实表现、社会关系、家庭状况、遵纪守法.
+REVIEW_ASPECTS = ("political_status", "conduct", "social_relations", "family", "law_abiding")
+LEAVE_STATUSES = ("requested", "approved", "refused", "returned")
+# Rewards and sanctions: 一案一奖, 一事一奖, 表彰, 警告, 调整辞退 (ends the assignments).
+TEAM_ACTIONS = ("case_reward", "deed_reward", "commendation", "warning", "dismissal")
+TRAINING_SCOPES = ("county", "station")
+
 # API users.
 API_ROLES = ("county_admin", "station", "grid_staff", "department")
 # A signed-in browser or phone: the station console (a cookie) or a device running the

@@ -38,6 +38,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "services.read": _ALL,
     "maps.county": frozenset({"county_admin"}),
     "maps.station": _DESK,
+    # The team (issue 20): the desk manages its people; an assistant asks for leave, writes
+    # to the station and appeals for themselves; the station head confirms the month.
+    "team.read": _DESK,
+    "team.manage": _DESK,
+    "team.self": _FIELD,
+    "team.confirm": _DESK,  # the county names the station it confirms for
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 
@@ -89,6 +95,13 @@ class Caller:
             # Codes nest by prefix: a grid leader's 15-digit code covers its units.
             return any(code.startswith(own) for own in self.grid_codes)
         return False
+
+    def sees_person(self, person_id: int, community_code: str | None) -> bool:
+        """Whether a person of the register is in the caller's scope: a station's people
+        live in its communities; an assistant sees only themselves."""
+        if self.role == "grid_staff":
+            return person_id == self.person_id
+        return self.covers(community_code)
 
     def area_codes(self) -> tuple[str, ...] | None:
         """Code prefixes of the caller's area; None means the whole county."""

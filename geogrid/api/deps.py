@@ -243,6 +243,29 @@ def _is_array(schema: dict) -> bool:
 SingleValues = Depends(single_query_values)
 
 
+async def documented_query_names(request: Request) -> None:
+    """Every query parameter is one the OpenAPI document declares: an unknown name (a typo
+    such as `?wating=true`) is a 422 naming it, not silently ignored."""
+    if not request.scope["query_string"]:
+        return
+    route = request.scope["route"]
+    cache = request.app.state.__dict__.setdefault("query_names", {})
+    key = (route.path, request.method)
+    if key not in cache:
+        operation = request.app.openapi()["paths"].get(route.path, {}).get(
+            request.method.lower(), {})  # fmt: skip
+        cache[key] = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"}
+    for name in request.query_params:
+        if name not in cache[key]:
+            raise RequestValidationError(
+                [{"loc": ("query", name), "msg": "not a parameter of this operation",
+                  "type": "unknown"}]
+            )  # fmt: skip
+
+
+DocumentedQuery = Depends(documented_query_names)
+
+
 def query_model(model: type[ModelT], request: Request) -> ModelT:
     """The query string validated against a model in one step.
 

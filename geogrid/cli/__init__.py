@@ -21,6 +21,7 @@ from geogrid.cli import (
     sample,
     serve,
     staff,
+    team,
     users,
 )
 from geogrid.errors import GeogridError
@@ -51,6 +52,7 @@ app.command("print")(prints.print_)
 app.command("qgis")(qgis.qgis)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.add_typer(team.app, name="team")
 
 
 def main() -> None:

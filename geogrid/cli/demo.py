@@ -48,6 +48,7 @@ def demo(
     _load_build_staff(path, scale)
     _reports(path, scale)
     _case_loop(scale)
+    _team()
     station = _maps_and_prints()
     _gis_analyst()
     if serve:
@@ -125,6 +126,20 @@ def _case_loop(scale: str) -> None:
     report_commands.print_inbox(done.station or "", waiting)
     report_commands.print_trail(done.example, trail, photos)
     report_commands.print_station_kpis(done.month, stations)
+
+
+def _team() -> None:
+    from geogrid.cli import team as team_commands
+    from geogrid.team.sample import sample_team
+
+    month = f"{china_today().replace(day=1) - timedelta(days=1):%Y-%m}"  # the last full month
+    console.rule(f"[bold]7b. the assistants' team: {month}'s sample records, assessment, payroll")
+    with engine().begin() as conn:
+        made = sample_team(conn, month)
+    console.print(f"sample records: {made}")
+    lines = team_commands.month_assessment(month, None, confirm=False, by="demo")
+    team_commands.print_assessment(month, lines)
+    team_commands.print_payroll(team_commands.write_payroll_sheets(month, lines, MAPS / "payroll"))
 
 
 def _maps_and_prints() -> str:

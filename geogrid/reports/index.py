@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 
 from geogrid.errors import VersionError
 from geogrid.geo.crs import projected_crs_for
-from geogrid.storage.duty import PERIODS_FINGERPRINT, assignment_periods
+from geogrid.storage.duty import COVERS_FINGERPRINT, PERIODS_FINGERPRINT, assignment_periods
 from geogrid.storage.versions import active_version
 from geogrid.vocabulary import LEVEL_OF_ROLE, STAFF_ROLES
 
@@ -211,7 +211,7 @@ class IndexCache:
 _STAMP_SQL = f"""
 select (select id from grid_versions where status = 'active'),
        (select count(*) from grid_assignments), (select max(id) from grid_assignments),
-       {PERIODS_FINGERPRINT},
+       {PERIODS_FINGERPRINT}, {COVERS_FINGERPRINT},
        (select count(*) filter (where active) from people),
        (select count(*) from station_communities)
 """

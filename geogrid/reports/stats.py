@@ -50,11 +50,10 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
-from geogrid.vocabulary import CHINA_TZ, china_day, china_now
+from geogrid.vocabulary import ASSISTANT_ROLES, CHINA_TZ, china_day, china_now
 
 GROUPS = ("county", "station", "grid", "assistant", "department", "category")
 DISPUTE_CATEGORIES = ("dispute",)
-ASSISTANT_ROLES = ("grid_leader", "information_officer")
 NO_GROUP = "无 (none)"  # the name of the group of reports without a grid, station or person
 TOTAL = ("total",)  # the key of the totals' row in _figures (no group's key is a tuple)
 

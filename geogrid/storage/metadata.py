@@ -11,6 +11,7 @@ from geogrid.storage import (  # noqa: F401  (register their tables)
     media_tables,
     session_tables,
     source_tables,
+    team_tables,
 )
 from geogrid.storage.models import Base
 

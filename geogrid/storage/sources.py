@@ -22,6 +22,7 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
+from geogrid.storage.selection import file_vetted_people
 from geogrid.storage.source_tables import SourceCounty, SourceLoad
 
 # role -> (table, columns after the geometry-free ones, geometry kind)
@@ -56,6 +57,7 @@ def store_layer(conn: Connection, role: str, frame, *, provenance: dict[str, str
         _upsert_stations(conn, frame)
     elif role == "people":
         _upsert_people(conn, frame)
+        file_vetted_people(conn)  # 政审通过 in the file: filed, so they may hold a grid
     values = {"file_sha256": ""} | provenance  # a frame made in code has no file digest
     conn.execute(insert(SourceLoad).values(role=role, features=len(frame), **values))
 

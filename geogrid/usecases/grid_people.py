@@ -15,8 +15,9 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from geogrid.access.roles import Caller
-from geogrid.errors import ConflictError, InputError, NotFoundError
+from geogrid.errors import ConflictError, InputError, NotFoundError, NotQualifiedError
 from geogrid.storage.duty import move_assignment, on_duty_sql
+from geogrid.storage.selection import selection_gaps
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
 
@@ -95,4 +96,8 @@ def _person(conn: Connection, caller: Caller, person_no: str, day: date) -> int:
     if row.vetting_status == "failed":
         raise ConflictError(f"{person_no} failed vetting and is never assigned",
                             field="person_no")  # fmt: skip
+    gaps = selection_gaps(conn, row.id)  # the one rule of who may be put on a grid
+    if gaps:
+        raise NotQualifiedError(f"{person_no} cannot be put on a grid: selection not passed "
+                                f"({', '.join(gaps)})", field="person_no")  # fmt: skip
     return row.id

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
+from geogrid.errors import InputError, NotFoundError, NotQualifiedError
 from geogrid.storage.duty import on_duty_sql
-from geogrid.vocabulary import ROLE_BY_LEVEL, china_today
+from geogrid.storage.selection import qualified_sql, selection_gaps
+from geogrid.storage.versions import active_version
+from geogrid.vocabulary import CODE_LENGTH, LEVEL_OF_ROLE, ROLE_BY_LEVEL, china_today
 
 _OPEN = on_duty_sql("a")
+_QUALIFIED = qualified_sql("p")
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,9 @@ class StaffReport:
 def auto_assign(engine: Engine, version_id: int, day: date | None = None) -> dict[int, int]:
     """Give every unstaffed grid of the version a free person of the right role.
 
-    People are taken from the grid's own community first (by register number), vetted
-    people before pending ones; people who failed vetting are never assigned.
+    People are taken from the grid's own community first (by register number); an
+    assistant who has not passed every stage of selection (storage/selection.py) is never
+    assigned.
     """
     day = day or china_today()
     made = {}
@@ -83,7 +88,7 @@ with grids_open as (
          row_number() over (partition by p.community_code
                             order by (p.vetting_status <> 'passed'), p.person_no) as n
   from people p
-  where p.active and :role = any(p.roles) and p.vetting_status <> 'failed'
+  where p.active and :role = any(p.roles) and {_QUALIFIED}
     and not exists (select 1 from grid_assignments a where a.person_id = p.id and {_OPEN})
 ), local as (
   select g.code, f.id from grids_open g join people_free f
@@ -125,3 +130,38 @@ def staff_report(engine: Engine, version_id: int, day: date | None = None) -> St
             "select vetting_status, count(*) from people group by 1 order by 1"
         )).all())  # fmt: skip
     return StaffReport(coverage, unstaffed, [tuple(r) for r in idle[:50]], len(idle), vetting)
+
+
+def assign_person(
+    conn: Connection, person_no: str, grid_code: str, role: str, first_day: date
+) -> int:
+    """Put one person on a grid of the active version in a role from `first_day` (an open
+    assignment); refused, naming what is missing, unless they passed every stage of
+    selection. Returns the assignment id."""
+    if not 1900 <= first_day.year <= 2999:
+        raise InputError(f"first_day {first_day} is not a day of the years 1900-2999",
+                         field="first_day")  # fmt: skip
+    if role not in LEVEL_OF_ROLE:
+        raise InputError(f"unknown role {role!r}: use {', '.join(LEVEL_OF_ROLE)}", field="role")
+    if len(grid_code) != CODE_LENGTH[LEVEL_OF_ROLE[role]]:
+        raise InputError(f"a {role} holds a grid of level {LEVEL_OF_ROLE[role]}: {grid_code!r} "
+                         "is not one", field="grid_code")  # fmt: skip
+    grid = conn.execute(text("select 1 from grids where version_id = :v and code = :c"),
+                        {"v": active_version(conn), "c": grid_code}).first()  # fmt: skip
+    if grid is None:
+        raise NotFoundError(f"no grid {grid_code} in the active version", field="grid_code")
+    person = conn.execute(text("select id, name, roles from people where person_no = :n"),
+                          {"n": person_no}).first()  # fmt: skip
+    if person is None:
+        raise NotFoundError(f"no person {person_no!r} in the register", field="person_no")
+    if role not in (person.roles or ()):
+        raise InputError(f"{person_no} {person.name} is not a {role}", field="role")
+    gaps = selection_gaps(conn, person.id)
+    if gaps:
+        raise NotQualifiedError(
+            f"{person_no} {person.name} cannot be put on grid {grid_code}: "
+            f"selection not passed ({', '.join(gaps)})", field="person_no")  # fmt: skip
+    return conn.execute(text(
+        "insert into grid_assignments (person_id, grid_code, role, valid_from)"
+        " values (:p, :c, :r, :d) returning id"),
+        {"p": person.id, "c": grid_code, "r": role, "d": first_day}).scalar_one()  # fmt: skip

@@ -16,6 +16,8 @@ import pytest
 from geogrid.media.evidence import attach_photos
 from tests.api.conftest import auth
 from tests.api.places import MONTH, WHEN, tile_of
+from tests.api.team_matrix import team_cases
+from tests.api.team_objects import make_team_objects, remove_team_objects
 from tests.media.photos import jpeg, png
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
@@ -179,7 +181,15 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def matrix(client, county, reports, users) -> list[Case]:
+def team(county, users):
+    """P01's team objects (a leader, a candidate, a refused leave, a replied request)."""
+    made = make_team_objects(county.engine, county.p01.grid)
+    yield made
+    remove_team_objects(county.engine, made)
+
+
+@pytest.fixture(scope="module")
+def matrix(client, county, reports, users, team) -> list[Case]:
     """The cases, with the active version's number and a photo of P01's security report."""
     versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
     closed = client.post("/v1/reports", headers=auth(users.p01), json={
@@ -198,7 +208,8 @@ def matrix(client, county, reports, users) -> list[Case]:
                                               "device_name": "matrix phone"})  # fmt: skip
     assert device.status_code == 201, device.text
     return (cases(county, reports, active, photo_id) + loop_cases(closed)
-            + device_cases(device.json()["id"]))  # fmt: skip
+            + device_cases(device.json()["id"])
+            + team_cases(Case, statuses, county.p01.grid, team))  # fmt: skip
 
 
 def call(client, case: Case, token: str | None):

@@ -38,6 +38,9 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
         assert line in out, line
     assert "handle -> resolved" in out and "photos:" in out and "on step handled" in out
     assert "verify -> closed" in out and "结案率" in out
+    # The team: the last full month's sample records, assessment and payroll sheets.
+    assert "the assistants' team" in out and "assistants, subsidy" in out
+    assert "payroll sheets:" in out and list((tmp_path / "maps" / "payroll").glob("*.xlsx"))
     maps = tmp_path / "maps"
     county = (maps / "county.html").read_text(encoding="utf-8")
     assert external_urls(county) == [] and "二级网格" in county

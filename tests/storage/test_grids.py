@@ -14,6 +14,7 @@ from geogrid.building.validate import validate_grids
 from geogrid.errors import VersionError
 from geogrid.export import export_grids
 from geogrid.storage import grids, sources
+from geogrid.storage.selection import file_vetted_people
 from geogrid.storage.versions import active_version
 from geogrid.usecases import versions
 from geogrid.usecases.staffing import auto_assign, staff_report
@@ -89,6 +90,9 @@ def test_staff_auto_fills_grids_from_the_register(engine: Engine, stored) -> Non
                               "vetting_status, active, community_code) values (:no, '张三', "
                               "'10000000000', '男', array[:role], 'passed', true, '370782101001')"),
                          {"no": f"P{i:04d}", "role": role})  # fmt: skip
+        # As a register file's load does: vetted people are filed through every stage of
+        # selection (storage/selection.py), which auto_assign requires.
+        file_vetted_people(conn)
     made = auto_assign(engine, version)
     assert made[3] == units
     report = staff_report(engine, version)

@@ -34,6 +34,8 @@ ROUTER_MODULES = (
     "console_grids",
     "console_reports",
     "console_map",
+    "team",
+    "team_month",
 )
 
 
