@@ -29,6 +29,7 @@ ROUTER_MODULES = (
     "stats",
     "maps",
     "tiles",
+    "app",
 )
 
 
