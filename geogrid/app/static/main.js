@@ -37,7 +37,7 @@ GG.main = (function () {
     $("report-here").addEventListener("click", function () { show("report"); });
     $("sync-now").addEventListener("click", function () { GG.outbox.sync(true).then(syncWork); });
     GG.outbox.onChange(function () { GG.outbox.all().then(GG.views.outbox); });
-    window.addEventListener("online", tick);
+    window.addEventListener("online", function () { GG.outbox.sync(true).then(tick); });
     window.addEventListener("offline", drawNet);
     GG.db.get("kv", "session").then(function (found) { found ? start(found) : showSignIn(); });
   }
@@ -70,6 +70,7 @@ GG.main = (function () {
     drawNet();
     loadKinds();
     show("map");
+    GG.outbox.all().then(GG.views.outbox);
     var ready = fresh ? GG.area.refresh(true).then(syncWork) : Promise.resolve();
     return ready.catch(function () {}).then(drawMap).then(function () {
       navigator.geolocation.watchPosition(located, function () {

@@ -37,7 +37,8 @@ GG.outbox = (function () {
   /* Send what is due, once at a time (a second call joins the running one). */
   function sync(force) {
     if (running) return running;
-    if (!GG.api.signedIn()) return Promise.resolve();
+    // Offline for sure: trying would only push every item's next try further away.
+    if (!GG.api.signedIn() || !navigator.onLine) return Promise.resolve();
     running = GG.db.all("outbox").then(function (entries) {
       var now = Date.now();
       var due = entries.filter(function (e) {
