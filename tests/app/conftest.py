@@ -107,7 +107,9 @@ def sign_in(phone: Phone, token: str) -> None:
     page.fill("#signin-token", token)
     page.fill("#signin-device", "测试手机")
     page.tap("#view-signin button[type=submit]")
-    page.wait_for_function("() => document.getElementById('area-info').textContent.includes('个单元')")
+    page.wait_for_function(
+        "() => document.getElementById('area-info').textContent.includes('个单元')"
+    )
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     until(phone, "caches.keys().then(k => k.length > 0)")

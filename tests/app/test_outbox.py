@@ -20,7 +20,9 @@ def queue_report(phone: Phone, number: int, kind: str, photos: int = 1) -> None:
     page.fill("#report-text", f"第{number}条上报")
     if photos:
         page.set_input_files("#report-photos", [photo(number * 10 + k) for k in range(photos)])
-        page.wait_for_function(f"() => document.querySelectorAll('#report-previews img').length == {photos}")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#report-previews img').length == {photos}"
+        )
     page.tap("#report-send")
     page.wait_for_selector("#view-outbox:not([hidden])")
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.api.conftest import auth
-from tests.app.conftest import STAFF, Phone, photo, sign_in, until
+from tests.app.conftest import Phone, photo, sign_in, until
 
 pytestmark = pytest.mark.usefixtures("cleanup")
 SQUARE = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
@@ -21,7 +21,8 @@ def test_the_unit_is_found_on_the_phone_from_its_polygons(phone: Phone, users, c
          "geometry": {"type": "Polygon", "coordinates": [SQUARE, HOLE]}},
         {"type": "Feature", "properties": {"name": "乙"},
          "geometry": {"type": "MultiPolygon", "coordinates": [
-             [[[20, 0], [30, 0], [30, 10], [20, 0]]], [[[4.5, 4.5], [5.5, 4.5], [5, 5.5], [4.5, 4.5]]],
+             [[[20, 0], [30, 0], [30, 10], [20, 0]]],
+             [[[4.5, 4.5], [5.5, 4.5], [5, 5.5], [4.5, 4.5]]],
          ]}},
     ]  # fmt: skip
     sign_in(phone, users.staff01)
@@ -69,8 +70,9 @@ def _case_to_verify(site: str, users, county) -> str:
             "category": "fire_hazard", "lon": county.p01.lon, "lat": county.p01.lat,
             "text": "柴草堆放", "client_request_id": "apptest-verify-1"})  # fmt: skip
         case = made.json()["id"]
-        for step, body in (("accept", {}), ("dispatch", {"instruction": "清理",
-                           "handler_department": "fire"}), ("handle", {"note": "已清理"})):  # fmt: skip
+        dispatch = {"instruction": "清理", "handler_department": "fire"}
+        steps = (("accept", {}), ("dispatch", dispatch), ("handle", {"note": "已清理"}))
+        for step, body in steps:
             answer = http.post(f"/v1/reports/{case}/{step}", json=body, headers=auth(users.fire))
             assert answer.status_code == 200, answer.text
     return case
