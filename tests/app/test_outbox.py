@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import text
 
@@ -137,3 +139,25 @@ def test_a_sync_cut_half_way_resumes_without_duplicates(phone: Phone, users, cou
     assert photos == 6
     # The one request this test cut is the browser's one failed load; nothing else failed.
     assert phone.problems == ["console Failed to load resource: net::ERR_FAILED"]
+
+
+def test_a_hundred_queued_reports_sync_within_five_seconds(phone: Phone, users, county):
+    sign_in(phone, users.staff01)
+    phone.go_offline()
+    phone.page.evaluate(
+        """([lon, lat]) => Promise.all([...Array(100).keys()].map(n => GG.outbox.enqueue(
+             GG.outbox.newId(), {type: "report", label: "消防隐患", sensitive: false,
+             body: {category: "fire_hazard", lon: lon, lat: lat, text: "第" + n + "条",
+                    reported_at: new Date().toISOString()}}, [])))""",
+        [county.p01.lon, county.p01.lat],
+    )
+    assert len(outbox(phone)) == 100
+    started = time.monotonic()
+    phone.go_offline(False)
+    wait_all_sent(phone, 100, timeout=30)
+    took = time.monotonic() - started
+    print(f"100 queued reports synced in {took:.2f} s")
+    assert took <= 5
+    ids = [e["id"] for e in outbox(phone)]
+    assert stored(county.engine, ids) == {i: 0 for i in ids}
+    assert phone.problems == []

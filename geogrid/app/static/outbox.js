@@ -32,7 +32,12 @@ GG.outbox = (function () {
   }
 
   function save(entry) { return GG.db.put("outbox", entry.id, entry).then(changed); }
-  function changed() { listeners.forEach(function (f) { f(); }); }
+  // Redrawing is coalesced: a batch of a hundred confirmations draws the list once.
+  var pending = null;
+  function changed() {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; listeners.forEach(function (f) { f(); }); }, 150);
+  }
 
   /* Send what is due, once at a time (a second call joins the running one). */
   function sync(force) {
