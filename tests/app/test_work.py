@@ -39,13 +39,21 @@ def test_the_phone_knows_its_unit_offline_and_the_server_confirms(phone: Phone, 
         name = conn.execute(text("select name from grids g join grid_versions v on "
                                  "v.id = g.version_id and v.status = 'active' where g.code = :c"),
                             {"c": county.p01.unit}).scalar_one()  # fmt: skip
+    with httpx.Client(base_url=phone.site, timeout=30) as http:
+        made = http.post("/v1/reports", headers=auth(users.staff01), json={
+            "category": "key_unit", "lon": county.p01.lon + 0.0001, "lat": county.p01.lat,
+            "text": "<b>东关小学</b>", "client_request_id": "apptest-place-1"})  # fmt: skip
+        assert made.status_code == 201, made.text
     sign_in(phone, users.staff01)
+    assert "1 处重点场所" in phone.page.inner_text("#area-info")
     size = phone.page.evaluate("GG.area.load().then(a => JSON.stringify(a).length)")
     print(f"one leader's cached grids: {size:,} bytes")
     assert 0 < size <= 300_000
     phone.go_offline()
     phone.page.reload()
     until(phone, f"document.getElementById('unit').textContent == {name!r}")
+    tooltips = phone.page.evaluate("[...document.querySelectorAll('.leaflet-interactive')].length")
+    assert tooltips >= 3  # grid, units, the key place
     assert "本机计算" in phone.page.inner_text("#unit-source")
     assert "精度 ±12 米" in phone.page.inner_text("#accuracy")
     phone.shot("map-offline")

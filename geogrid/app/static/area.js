@@ -1,18 +1,20 @@
-/* My grids on the phone: the level-2 grids I hold and their units, fetched once online
-   (the server gives a device session only its person's grids) and kept for offline maps
-   and the on-phone unit of a position. Refreshed at most once a day. */
+/* My grids on the phone: the level-2 grids I hold, their units and their key places (the
+   key units and dangerous goods reported in them), fetched once online (the server gives a
+   device session only its person's grids and reports) and kept for offline maps and the
+   on-phone unit of a position. Refreshed at most once a day. */
 "use strict";
 var GG = window.GG || (window.GG = {});
 
 GG.area = (function () {
   var DAY = 24 * 3600 * 1000, SIMPLIFY_M = 1;
+  var PLACES = "/v1/reports?category=key_unit&category=dangerous_goods&limit=1000";
 
   // Every page of a collection (next links), as one feature list.
-  function collect(path) {
+  function collect(path, key) {
     var features = [];
     function page(url) {
       return GG.api.get(url).then(function (answer) {
-        features = features.concat(answer.features || []);
+        features = features.concat(answer[key || "features"] || []);
         var next = (answer.links || []).filter(function (l) { return l.rel === "next"; })[0];
         if (!next) return features;
         var u = new URL(next.href, location.href);
@@ -30,15 +32,23 @@ GG.area = (function () {
     });
   }
 
+  function slimPlaces(reports) {
+    return reports.map(function (r) {
+      return { lon: r.lon, lat: r.lat, name: r.category_name, text: (r.text || "").slice(0, 80) };
+    });
+  }
+
   /* Fetch my grids and units unless they are fresh (force: always). */
   function refresh(force) {
     return GG.db.get("area", "fetched_at").then(function (at) {
       if (!force && at && Date.now() - at < DAY) return false;
       var q = "?limit=1000&simplify=" + SIMPLIFY_M;
       return Promise.all([collect("/v1/collections/grids/items" + q),
-                          collect("/v1/collections/units/items" + q)]).then(function (found) {
+                          collect("/v1/collections/units/items" + q),
+                          collect(PLACES, "items")]).then(function (found) {
         return Promise.all([GG.db.put("area", "grids", slim(found[0])),
-                            GG.db.put("area", "units", slim(found[1]))])
+                            GG.db.put("area", "units", slim(found[1])),
+                            GG.db.put("area", "places", slimPlaces(found[2]))])
           .then(function () { return GG.db.put("area", "fetched_at", Date.now()); })
           .then(function () { return true; });
       });
@@ -46,8 +56,10 @@ GG.area = (function () {
   }
 
   function load() {
-    return Promise.all([GG.db.get("area", "grids"), GG.db.get("area", "units")])
-      .then(function (found) { return { grids: found[0] || [], units: found[1] || [] }; });
+    return Promise.all([GG.db.get("area", "grids"), GG.db.get("area", "units"),
+                        GG.db.get("area", "places")]).then(function (found) {
+      return { grids: found[0] || [], units: found[1] || [], places: found[2] || [] };
+    });
   }
 
   return { refresh: refresh, load: load };

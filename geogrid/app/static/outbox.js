@@ -183,6 +183,12 @@ GG.outbox = (function () {
           fresh.assigned = describe(report);
           fresh.status = report.status;
           return save(fresh);
+        }, function (failure) {
+          // Stored, but outside my grids (a report from elsewhere is the county's): I may
+          // not read it back, so say so once rather than asking at every sync.
+          if (!(failure instanceof GG.api.Failure) || failure.kind !== "refused") throw failure;
+          fresh.assigned = "已收到（不在本人网格，由县级分流）";
+          return save(fresh);
         });
       });
     }, Promise.resolve()).catch(function (failure) {
