@@ -45,7 +45,8 @@ def test_the_phone_knows_its_unit_offline_and_the_server_confirms(phone: Phone, 
             "text": "<b>东关小学</b>", "client_request_id": "apptest-place-1"})  # fmt: skip
         assert made.status_code == 201, made.text
     sign_in(phone, users.staff01)
-    assert "1 处重点场所" in phone.page.inner_text("#area-info")
+    kept = phone.page.inner_text("#area-info")
+    assert "1 处重点场所" in kept and "0 段街路巷" not in kept, kept
     size = phone.page.evaluate("GG.area.load().then(a => JSON.stringify(a).length)")
     print(f"one leader's cached grids: {size:,} bytes")
     assert 0 < size <= 300_000

@@ -1,4 +1,4 @@
-/* My grids on the phone: the level-2 grids I hold, their units and their key places (the
+/* My grids on the phone: the level-2 grids I hold, their units, streets and key places (the
    key units and dangerous goods reported in them), fetched once online (the server gives a
    device session only its person's grids and reports) and kept for offline maps and the
    on-phone unit of a position. Refreshed at most once a day. */
@@ -38,6 +38,20 @@ GG.area = (function () {
     });
   }
 
+  // The streets of each of my grids, cut at its edge by the server.
+  function streetsOf(grids) {
+    return grids.reduce(function (chain, grid) {
+      return chain.then(function (all) {
+        var code = (grid.properties || {}).code || grid.id;
+        return GG.api.get("/v1/grids/" + code + "/streets").then(function (answer) {
+          return all.concat(answer.features.map(function (f) {
+            return { type: "Feature", geometry: f.geometry, properties: { name: f.properties.name } };
+          }));
+        });
+      });
+    }, Promise.resolve([]));
+  }
+
   /* Fetch my grids and units unless they are fresh (force: always). */
   function refresh(force) {
     return GG.db.get("area", "fetched_at").then(function (at) {
@@ -46,9 +60,12 @@ GG.area = (function () {
       return Promise.all([collect("/v1/collections/grids/items" + q),
                           collect("/v1/collections/units/items" + q),
                           collect(PLACES, "items")]).then(function (found) {
+        return streetsOf(found[0]).then(function (streets) { return found.concat([streets]); });
+      }).then(function (found) {
         return Promise.all([GG.db.put("area", "grids", slim(found[0])),
                             GG.db.put("area", "units", slim(found[1])),
-                            GG.db.put("area", "places", slimPlaces(found[2]))])
+                            GG.db.put("area", "places", slimPlaces(found[2])),
+                            GG.db.put("area", "streets", found[3])])
           .then(function () { return GG.db.put("area", "fetched_at", Date.now()); })
           .then(function () { return true; });
       });
@@ -57,8 +74,9 @@ GG.area = (function () {
 
   function load() {
     return Promise.all([GG.db.get("area", "grids"), GG.db.get("area", "units"),
-                        GG.db.get("area", "places")]).then(function (found) {
-      return { grids: found[0] || [], units: found[1] || [], places: found[2] || [] };
+                        GG.db.get("area", "places"), GG.db.get("area", "streets")]).then(function (found) {
+      return { grids: found[0] || [], units: found[1] || [], places: found[2] || [],
+               streets: found[3] || [] };
     });
   }
 

@@ -131,6 +131,12 @@ GG.main = (function () {
       Object.keys(layers).forEach(function (k) { map.removeLayer(layers[k]); });
       layers.grids = L.geoJSON(area.grids, { style: { color: "#b71c1c", weight: 3, fill: false } }).addTo(map);
       layers.units = L.geoJSON(area.units, { style: { color: "#1565c0", weight: 1, fillOpacity: 0.05 } }).addTo(map);
+      layers.streets = L.geoJSON(area.streets, {
+        style: { color: "#757575", weight: 2 },
+        onEachFeature: function (f, layer) {
+          if (f.properties.name) layer.bindTooltip(GG.views.el("span", f.properties.name));
+        },
+      }).addTo(map);
       layers.places = L.layerGroup(area.places.map(function (p) {
         return L.circleMarker([p.lat, p.lon], { radius: 7, color: "#e65100" })
           // An element, not a string: Leaflet would read a string as HTML.
@@ -139,7 +145,7 @@ GG.main = (function () {
       var bounds = layers.grids.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds); else map.setView([36.0, 119.4], 11);
       $("area-info").textContent = "本机已存 " + area.grids.length + " 个网格、" + area.units.length + " 个单元、" +
-        area.places.length + " 处重点场所";
+        area.streets.length + " 段街路巷、" + area.places.length + " 处重点场所";
     });
   }
 
