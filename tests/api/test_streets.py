@@ -15,7 +15,8 @@ def _grid_with_streets(county) -> str:
             "select g.code from grids g join grid_versions v on v.id = g.version_id "
             "and v.status = 'active' join source_streets s on st_intersects(s.geom, g.geom) "
             "where g.level = 2 and left(g.code, 12) = :c group by g.code "
-            "order by count(*) desc limit 1"), {"c": county.p01.community}).scalar_one()  # fmt: skip
+            "order by count(*) desc limit 1"),
+            {"c": county.p01.community}).scalar_one()  # fmt: skip
 
 
 def test_a_grids_streets_are_cut_at_its_edge(client, county, users):

@@ -15,7 +15,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import text
 
-from tests.api.conftest import api_settings, county, served, users  # noqa: F401  (fixtures)
+# The API tests' fixtures, imported here once: a second import in a test module would make
+# a second session `users`, whose setup revokes the first one's tokens.
+from tests.api.conftest import api_settings, client, county, served, users  # noqa: F401
 from tests.api.places import USER_PREFIX
 from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS
 

@@ -7,10 +7,9 @@ import json
 
 from geogrid.app.shell import release
 from geogrid.reports.categories import CATEGORIES
-from tests.api.conftest import api_settings, client, county, users  # noqa: F401  (fixtures)
 
 
-def test_the_shell_is_one_page_under_the_workers_scope(client):  # noqa: F811
+def test_the_shell_is_one_page_under_the_workers_scope(client):
     moved = client.get("/app", follow_redirects=False)
     assert moved.status_code == 307 and moved.headers["location"] == "/app/"
     page = client.get("/app/")
@@ -20,7 +19,7 @@ def test_the_shell_is_one_page_under_the_workers_scope(client):  # noqa: F811
     assert "https://" not in page.text and "http://" not in page.text
 
 
-def test_the_service_worker_lists_files_that_exist(client):  # noqa: F811
+def test_the_service_worker_lists_files_that_exist(client):
     worker = client.get("/app/sw.js")
     assert worker.headers["service-worker-allowed"] == "/app/"
     assert worker.headers["cache-control"] == "no-cache"
@@ -31,14 +30,14 @@ def test_the_service_worker_lists_files_that_exist(client):  # noqa: F811
         assert client.get(url).status_code == 200, url
 
 
-def test_the_manifest_makes_it_installable(client):  # noqa: F811
+def test_the_manifest_makes_it_installable(client):
     manifest = client.get("/app/manifest.webmanifest").json()
     assert manifest["start_url"] == "/app/" and manifest["display"] == "standalone"
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).headers["content-type"] == "image/png"
 
 
-def test_every_kind_has_its_fields_and_sensitivity(client):  # noqa: F811
+def test_every_kind_has_its_fields_and_sensitivity(client):
     kinds = {k["code"]: k for k in client.get("/app/kinds.json").json()}
     assert set(kinds) == {c.code for c in CATEGORIES}
     assert {c for c, k in kinds.items() if k["sensitive"]} >= {"population", "key_person"}
@@ -47,7 +46,7 @@ def test_every_kind_has_its_fields_and_sensitivity(client):  # noqa: F811
     assert [f["label"] for f in kinds["population"]["fields"]][:2] == ["姓名", "身份证号"]
 
 
-def test_no_file_outside_the_apps_folder(client):  # noqa: F811
+def test_no_file_outside_the_apps_folder(client):
     for path in ("../shell.py", "..%2Fshell.py", "sw.template.js", "nothing.js", "app.css/x"):
         assert client.get(f"/app/static/{path}").status_code == 404, path
     assert client.get("/app/static/app.css").headers["content-type"].startswith("text/css")

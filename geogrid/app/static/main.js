@@ -6,7 +6,7 @@ var GG = window.GG || (window.GG = {});
 GG.main = (function () {
   var POOR_M = 50, TICK_MS = 3000, WORK_EVERY_MS = 60000;
   var session = null, kinds = [], here = null, pin = null, pinMode = false, lastWork = 0;
-  var map = null, layers = {}, units = [], formPhotos = [];
+  var map = null, layers = {}, units = [], formPhotos = [], watching = false;
 
   function $(id) { return document.getElementById(id); }
   function show(view) {
@@ -73,6 +73,8 @@ GG.main = (function () {
     GG.outbox.all().then(GG.views.outbox);
     var ready = fresh ? GG.area.refresh(true).then(syncWork) : Promise.resolve();
     return ready.catch(function () {}).then(drawMap).then(function () {
+      if (watching) return;  // signed in again after a revocation: already running
+      watching = true;
       navigator.geolocation.watchPosition(located, function () {
         $("pos").textContent = "无法定位，请手动选点";
       }, { enableHighAccuracy: true, maximumAge: 10000 });

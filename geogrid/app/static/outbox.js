@@ -155,21 +155,23 @@ GG.outbox = (function () {
     });
   }
 
-  /* The server has it: mark sent; a sensitive item keeps only its receipt (no body, no
-     photos) so the phone holds no personal data it no longer needs. */
+  /* The server has it: mark sent and free the photos' room (the server keeps them); a
+     sensitive item keeps only its receipt (no body, no photo ids) so the phone holds no
+     personal data it no longer needs. */
   function confirmed(entry, reportId) {
+    var keys = entry.photos;
     entry.state = "sent";
     entry.report_id = reportId;
     entry.sent_at = Date.now();
-    var drop = Promise.resolve();
+    entry.photo_count = keys.length;
+    entry.photos = [];
     if (entry.sensitive) {
-      var keys = entry.photos;
       entry.body = null;
-      entry.photos = [];
       entry.photo_ids = [];
-      drop = Promise.all(keys.map(function (k) { return GG.db.del("blobs", k); }));
     }
-    return drop.then(function () { return save(entry); });
+    return save(entry).then(function () {
+      return Promise.all(keys.map(function (k) { return GG.db.del("blobs", k); }));
+    });
   }
 
   // Where each sent report went (its unit's leader, the desk it was routed to).

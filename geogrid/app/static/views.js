@@ -40,7 +40,8 @@ GG.views = (function () {
     if (e.state === "refused") li.appendChild(el("div", "原因：" + e.last_error, "error"));
     if (e.state === "sent" && e.assigned) li.appendChild(el("div", "分派：" + e.assigned));
     if (e.state === "sent" && e.sensitive) li.appendChild(el("div", "敏感信息已从本机删除，仅留回执", "muted"));
-    if (e.photos && e.photos.length) li.appendChild(el("div", "照片 " + e.photos.length + " 张", "muted"));
+    var photos = e.state === "sent" ? e.photo_count : (e.photos || []).length;
+    if (photos) li.appendChild(el("div", "照片 " + photos + " 张", "muted"));
     return li;
   }
 
