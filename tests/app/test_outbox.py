@@ -161,3 +161,19 @@ def test_a_hundred_queued_reports_sync_within_five_seconds(phone: Phone, users, 
     ids = [e["id"] for e in outbox(phone)]
     assert stored(county.engine, ids) == {i: 0 for i in ids}
     assert phone.problems == []
+
+
+def test_an_entry_broken_on_the_phone_does_not_hold_up_the_others(phone: Phone, users, county):
+    sign_in(phone, users.staff01)
+    phone.go_offline()
+    queue_report(phone, 301, "fire_hazard")
+    queue_report(phone, 302, "fire_hazard")
+    first = min(outbox(phone), key=lambda e: e["created_at"])
+    phone.page.evaluate(f"GG.db.del('blobs', {first['photos'][0]!r})")  # its photo is gone
+    phone.go_offline(False)
+    until(phone, "GG.outbox.all().then(e => e.every(x => x.state != 'waiting'))", 60)
+    states = {e["id"]: e for e in outbox(phone)}
+    assert states[first["id"]]["state"] == "refused"
+    assert states[first["id"]]["last_error"].startswith("本机出错")
+    assert [e["state"] for i, e in states.items() if i != first["id"]] == ["sent"]
+    assert phone.problems == []

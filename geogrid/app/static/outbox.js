@@ -74,7 +74,12 @@ GG.outbox = (function () {
   // the entry's backoff; a refusal marks the entry and the round goes on.
   function guarded(entry, send) {
     return send(entry).catch(function (failure) {
-      if (!(failure instanceof GG.api.Failure) || failure.kind === "signed_out") throw failure;
+      // A fault of this entry on the phone (a photo gone from the store) must not hold up
+      // the items behind it: it is shown as refused, with the reason.
+      if (!(failure instanceof GG.api.Failure)) {
+        return refuse(entry, { message: "本机出错：" + (failure && failure.message) });
+      }
+      if (failure.kind === "signed_out") throw failure;
       if (failure.kind === "refused") return refuse(entry, failure);
       entry.attempts += 1;
       entry.next_try = Date.now() + Math.min(60000, 1000 * Math.pow(2, entry.attempts));
