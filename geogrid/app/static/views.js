@@ -72,7 +72,7 @@ GG.views = (function () {
       (c.item.overdue ? " · 已超期" : "") + " · " + r.category_name, "state"));
     if (r.unit) li.appendChild(el("div", r.unit, "muted"));
     if (r.text) li.appendChild(el("div", r.text));
-    r.notes.forEach(function (n) { li.appendChild(el("div", "批示：" + n, "muted")); });
+    r.notes.forEach(function (n) { li.appendChild(el("div", "记录：" + n, "muted")); });
     var pics = el("div", null, "previews");
     r.photos.forEach(function (id) {
       GG.db.get("blobs", "work/" + id).then(function (blob) {
