@@ -7,6 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from geogrid.app.shell import release
 from tests.api.conftest import auth
 from tests.app.conftest import Phone, photo, sign_in, until
 
@@ -135,4 +136,16 @@ def test_first_start_is_small_and_later_starts_need_no_network(phone: Phone, use
     until(phone, "document.getElementById('area-info').textContent.includes('个单元')")
     assert reached == [], "an offline start is served from the phone"
     phone.shot("start-offline")
+    assert phone.problems == []
+
+
+def test_a_new_release_replaces_the_old_shell_cache(phone: Phone, users):
+    phone.page.goto(phone.site + "/healthz")  # same origin, before the app's worker exists
+    phone.page.evaluate("caches.open('geogrid-app-0ld0ld0ld0ld').then(c => c.put("
+                        "'/app/', new Response('an old release')))")  # fmt: skip
+    sign_in(phone, users.staff01)
+    until(phone, "caches.keys().then(k => k.length == 1)")
+    assert phone.page.evaluate("caches.keys()") == [f"geogrid-app-{release()}"]
+    page = phone.page.evaluate("caches.match('/app/').then(r => r.text())")
+    assert f'content="{release()}"' in page
     assert phone.problems == []
