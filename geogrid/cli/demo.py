@@ -183,6 +183,7 @@ def _serve(station: str) -> None:
                   f"Authorization: Bearer {admin})", soft_wrap=True)  # fmt: skip
     console.print(f'try: curl -H "Authorization: Bearer {admin}" '
                   f'"{base}/v1/lookup?lon=119.40&lat=36.00"', soft_wrap=True)  # fmt: skip
+    _phone_app(base)
     serve_commands.run_server(serve_commands.ServeOptions(log_level="warning"))
 
 
@@ -194,6 +195,20 @@ def _console_signin(base: str, station: str, admin: str, desk: str) -> None:
     console.print(f"  county office (综治中心): {admin}", soft_wrap=True)
     console.print(f"maps once signed in: {base}/maps/county.html (county), "
                   f"{base}/maps/stations/{station}.html", soft_wrap=True)  # fmt: skip
+
+
+def _phone_app(base: str) -> None:
+    """A grid leader's token for the phone app (网格通), signed in once per phone."""
+    from geogrid.access.users import add_user, remove_users
+    from geogrid.storage.duty import people_on_duty
+
+    with engine().begin() as conn:
+        leader = next(r for r in people_on_duty(conn, china_today()) if r.role == "grid_leader")
+        remove_users(conn, ["demo-phone"])
+        token = add_user(conn, "demo-phone", "grid_staff", person=leader.person_no)
+    console.print(f"phone app:   {base}/app/  (grid leader {leader.name} of {leader.grid_code}: "
+                  f"sign in with the token {token}; a phone, or Chromium's device mode; it "
+                  "works offline after that)", soft_wrap=True)  # fmt: skip
 
 
 def _sample_file(scale: str) -> Path:

@@ -126,6 +126,8 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
              f"{version}", statuses(200, ("admin", "p01", "p02"))),
         Case("GET", "/v1/grids/{code}/instructions", f"/v1/grids/{grid}/instructions",
              statuses(200, own, others)),
+        Case("GET", "/v1/grids/{code}/streets", f"/v1/grids/{grid}/streets",
+             statuses(200, own, others)),
         Case("POST", "/v1/grids/{code}/instructions", f"/v1/grids/{grid}/instructions",
              statuses(201, ("admin", "p01"), ("p02",)), json={"text": "matrix"}),
         Case("POST", "/v1/reports", "/v1/reports", statuses(201, FIELD), json=report),

@@ -36,6 +36,7 @@ ROUTER_MODULES = (
     "console_map",
     "team",
     "team_month",
+    "app",
 )
 
 

@@ -29,12 +29,14 @@ from geogrid.api.schemas.grids import (
     GridFeatureCollection,
     InstructionIn,
     InstructionOut,
+    StreetCollection,
     VersionDiffOut,
     VersionOut,
 )
 from geogrid.errors import NotFoundError
 from geogrid.reports.lifecycle import instruct_grid
 from geogrid.storage.grids import diff_versions, version_rows
+from geogrid.storage.streets import streets_in_grid
 from geogrid.storage.versions import existing_version, known_version
 from geogrid.vocabulary import china_today
 
@@ -180,6 +182,22 @@ def read_instructions(code: GridCode, caller: CallerDep, conn: ConnDep) -> list[
     if not caller.covers(code):
         raise NotFoundError(f"no grid {code}", field="code")
     return [InstructionOut(**row) for row in instructions_for(conn, code)]
+
+
+@router.get("/grids/{code}/streets", response_model=StreetCollection,
+            responses={200: {"content": {GEOJSON: {}}}},
+            summary="The streets inside a grid")  # fmt: skip
+def streets(code: GridCode, caller: CallerDep, conn: ConnDep, version: VersionQuery = None
+            ) -> Response:  # fmt: skip
+    """The named streets, roads and alleys inside a grid, cut at its edge (a phone's map
+    of its own grids draws them)."""
+    caller.require("grids.read")
+    level_of_code(code)
+    if not caller.covers(code):
+        raise NotFoundError(f"no grid {code}", field="code")
+    features = streets_in_grid(conn, code, known_version(conn, version))
+    body = '{"type":"FeatureCollection","features":' + features + "}"
+    return Response(body, media_type=GEOJSON)
 
 
 @router.post("/grids/{code}/instructions", response_model=InstructionOut, status_code=201,

@@ -159,3 +159,25 @@ class InstructionOut(BaseModel):
     at: datetime
     actor: str
     text: str
+
+
+class StreetProperties(BaseModel):
+    """A street's name and kind as loaded (街、路、巷 ...)."""
+
+    name: str
+    kind: str
+
+
+class StreetFeature(BaseModel):
+    """A street's line inside a grid, cut at the grid's edge."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any] = Field(description="GeoJSON LineString or MultiLineString.")
+    properties: StreetProperties
+
+
+class StreetCollection(BaseModel):
+    """The streets inside one grid, as a GeoJSON feature collection."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[StreetFeature]
