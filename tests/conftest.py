@@ -18,6 +18,11 @@ from geogrid.settings import Settings
 from geogrid.storage import embedded, schema
 from geogrid.storage.database import make_engine
 
+# The API's fixtures (the tiny county, its users of every role, a TestClient, a served
+# geogrid) are defined once for every folder that needs them (api, app, console, team):
+# a second definition would make a second set of users and revoke the first one's tokens.
+pytest_plugins = ("tests.api.fixtures",)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """No test touches the real data directory: whatever reads GEOGRID_HOME from the

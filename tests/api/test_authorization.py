@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from geogrid.media.evidence import attach_photos
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import MONTH, WHEN, tile_of
 from tests.api.team_matrix import team_cases
 from tests.api.team_objects import make_team_objects, remove_team_objects

@@ -3,7 +3,7 @@ body (400/422 naming the field), a wrong state (409), a wrong role (403), and th
 
 from __future__ import annotations
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import WHEN
 from tests.media.photos import jpeg
 

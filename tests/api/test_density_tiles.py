@@ -7,7 +7,7 @@ from pathlib import Path
 import pyogrio
 from sqlalchemy import text
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import tile_of
 
 DENSITY = "/v1/collections/reports/tiles/WebMercatorQuad"

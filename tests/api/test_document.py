@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geogrid.api.app import create_app
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 DOCUMENT = create_app().openapi()
 

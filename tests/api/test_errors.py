@@ -9,7 +9,7 @@ from sqlalchemy import text
 from geogrid.access.users import add_user, revoke_user
 from geogrid.api.app import create_app
 from geogrid.api.errors import PROBLEM_JSON
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import USER_PREFIX
 
 

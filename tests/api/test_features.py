@@ -8,7 +8,7 @@ import pyproj
 import pytest
 from sqlalchemy import event, text
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CGCS2000 = "http://www.opengis.net/def/crs/EPSG/0/4490"

@@ -6,7 +6,7 @@ import shapely
 from sqlalchemy import text
 
 from geogrid.api.schemas.grids import Collections, GridFeature, GridFeatureCollection
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 
 def test_landing_page_and_conformance_need_no_token(client):

@@ -8,7 +8,7 @@ import pytest
 from geogrid.api.schemas.lookup import LookupOut
 from geogrid.geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geogrid.reports.assign import china_days, people_on_duty, place_points
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 
 def test_a_point_inside_a_unit_gives_its_grids_people_and_station(client, county, users):

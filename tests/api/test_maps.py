@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geogrid.maps.assets import external_urls
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 
 def test_the_county_page_loads_its_assets_from_this_server(client, users) -> None:

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 LEVELS = ("communities", "grids", "units")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 
 def test_services_are_our_categories(client, users):

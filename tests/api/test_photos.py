@@ -14,7 +14,7 @@ from sqlalchemy import text
 from geogrid.media.evidence import PhotoFlags, attach_photos, photos_of
 from geogrid.media.store import DiskStore
 from geogrid.settings import Settings
-from tests.api.conftest import County, auth
+from tests.api.fixtures import County, auth
 from tests.api.places import Reports, Users
 from tests.media.photos import jpeg, pdf, png
 

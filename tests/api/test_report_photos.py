@@ -9,7 +9,7 @@ from datetime import datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.api.conftest import County, auth
+from tests.api.fixtures import County, auth
 from tests.api.places import USER_PREFIX, Users
 from tests.media.photos import jpeg, pdf, png
 

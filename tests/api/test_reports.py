@@ -12,7 +12,7 @@ from sqlalchemy import text
 from geogrid.access.audit import recent
 from geogrid.api.schemas.reports import BatchResult, Method, ReportOut, ReportPage, Route, Status
 from geogrid.storage.models import ASSIGNMENT_METHODS, REPORT_STATUSES, ROUTES
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import WHEN
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from geogrid.api.app import create_app
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 EXAMPLES = 10  # per operation and mode; the coverage phase adds its boundary cases
 STEPS = 5  # per stateful scenario

@@ -13,7 +13,7 @@ from geogrid.access.sessions import close_session, open_session
 from geogrid.access.users import add_user, revoke_user
 from geogrid.api.deps import CSRF_HEADER, SESSION_COOKIE
 from geogrid.vocabulary import china_now
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import USER_PREFIX
 
 

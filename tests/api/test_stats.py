@@ -8,7 +8,7 @@ import io
 import pytest
 
 from geogrid.api.schemas.stats import AssessmentOut, MonthlyStatsOut
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import STATS_MONTH, delete_reports, make_month_of_reports, person_on
 
 

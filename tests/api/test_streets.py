@@ -6,7 +6,7 @@ import shapely
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 
 
 def _grid_with_streets(county) -> str:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from geogrid.vocabulary import china_now, china_today
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.team_objects import make_team_objects, remove_team_objects
 
 REPORTER = "apitest-team"

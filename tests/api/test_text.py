@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from geogrid.api.schemas.reports import BatchResult
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import WHEN
 
 NUL = "a\x00b"

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from geogrid.storage import grids as stored_grids
 from geogrid.storage.versions import active_version
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import tile_of
 
 TMS = "/v1/tiles/WebMercatorQuad"

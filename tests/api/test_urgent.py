@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 
 from geogrid.reports.deadlines import calendar_of
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import WHEN
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import text
 
 # The API tests' fixtures, imported here once: a second import in a test module would make
 # a second session `users`, whose setup revokes the first one's tokens.
-from tests.api.conftest import api_settings, client, county, served, users  # noqa: F401
 from tests.api.places import USER_PREFIX
 from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -63,7 +62,7 @@ def chromium():
 
 
 @pytest.fixture
-def phone(chromium, served, county) -> Iterator[Phone]:  # noqa: F811
+def phone(chromium, served, county) -> Iterator[Phone]:
     """A fresh 360x640 touch phone standing in station P01's first unit, on the app."""
     context = chromium.new_context(
         viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True,
@@ -148,7 +147,7 @@ def stored(engine, ids: list[str]) -> dict[str, int]:
 
 
 @pytest.fixture
-def cleanup(county):  # noqa: F811
+def cleanup(county):
     """Remove the app's reports after a test."""
     yield
     with county.engine.begin() as conn:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from geogrid.app.shell import release
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.app.conftest import Phone, photo, sign_in, until
 
 pytestmark = pytest.mark.usefixtures("cleanup")

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from geogrid.access.sessions import open_session
 from geogrid.api.deps import SESSION_COOKIE
 from geogrid.vocabulary import china_now
-from tests.api.conftest import api_settings, client, county, reports, served, users  # noqa: F401
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -35,7 +34,7 @@ class Browser(TestClient):
 
 
 @pytest.fixture
-def browser_for(client):  # noqa: F811
+def browser_for(client):
     """A fresh signed-in client for a user's token (no cookie shared with the API tests)."""
     made = []
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.api.conftest import _wait_until_up
+from tests.api.fixtures import _wait_until_up
 from tests.maps.test_browser import CHROMIUM, CHROMIUM_ARGS, Problems
 from tests.media.photos import jpeg
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from geogrid.api.routes.console_map import csp_with_tiles
 from geogrid.console.render import CSP
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import person_on
 from tests.console.conftest import cookie_header
 
