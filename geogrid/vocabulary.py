@@ -138,6 +138,7 @@ def china_midnight(day: date) -> datetime:
     """The moment a China calendar day begins."""
     return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
 
+
 # The basic-information registry (一标三实, README "The registry"): its record kinds, the
 # uses of a house (实有房屋), a resident's residence (户籍 registered / 流动 floating), how
 # far along a proposed change is (grid staff propose, the community police confirm 核实),

@@ -38,6 +38,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "services.read": _ALL,
     "maps.county": frozenset({"county_admin"}),
     "maps.station": _DESK,
+    # The registry (README "The registry"): addresses and records in the caller's area;
+    # residents, key persons and rentals in detail to the desks only; ID numbers in clear
+    # to the county alone, when it asks.
+    "registry.read": _FIELD,
+    "registry.details": _DESK,
+    "registry.propose": _FIELD,
+    "registry.confirm": _FIELD,  # and only where `confirms` says
+    "registry.reveal": frozenset({"county_admin"}),
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 
@@ -89,6 +97,16 @@ class Caller:
             # Codes nest by prefix: a grid leader's 15-digit code covers its units.
             return any(code.startswith(own) for own in self.grid_codes)
         return False
+
+    def confirms(self, community_code: str | None) -> bool:
+        """Whether the caller may confirm (核实) registry changes in a community: the county,
+        the community's station, or its community police officer (grid staff holding the
+        community's own 12-digit code)."""
+        if community_code is None:
+            return self.sees_all
+        if self.role == "grid_staff":
+            return community_code[:12] in self.grid_codes
+        return self.role in DETAIL_ROLES and self.covers(community_code)
 
     def area_codes(self) -> tuple[str, ...] | None:
         """Code prefixes of the caller's area; None means the whole county."""

@@ -39,3 +39,11 @@ def inside(index: AssignmentIndex, unit: int = 0) -> tuple[float, float]:
     """A lon/lat well inside a unit of the index."""
     point = shapely.point_on_surface(index.units.geoms[unit])
     return point.x, point.y
+
+
+def fake_id_number(serial: int, birth: str = "19800101") -> str:
+    """A clearly fake ID number (area 999999, which no county has) with a right check digit."""
+    from geogrid.registry.idnumbers import check_digit
+
+    first17 = f"999999{birth}{serial % 1000:03d}"
+    return first17 + check_digit(first17)
