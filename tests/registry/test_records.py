@@ -6,51 +6,14 @@ import logging
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from geogrid.access.errors import Forbidden
-from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError, NotFoundError
-from geogrid.registry.addresses import AddressIn, address_code, store_addresses
 from geogrid.registry.changes import Change
-from geogrid.registry.idnumbers import IdCipher
 from geogrid.registry.records import decide, log_check, propose, snapshot
-from geogrid.reports.index import AssignmentIndex
-from geogrid.settings import Settings
 from geogrid.vocabulary import china_today
-from tests.registry.conftest import fake_id_number, inside
-
-ADMIN = Caller(1, "admin", "county_admin")
-
-
-@pytest.fixture
-def cipher(settings: Settings) -> IdCipher:
-    """The session's registry cipher."""
-    return IdCipher.from_settings(settings)
-
-
-@pytest.fixture
-def place(registry_engine: Engine, index: AssignmentIndex):
-    """Two addresses in the first unit, one in another community; the people of the first."""
-    first, other = str(index.units.codes[0]), None
-    for i, code in enumerate(index.units.codes):
-        if str(code)[:12] != first[:12]:
-            other = i
-            break
-    addresses = [
-        AddressIn({"street": "人民路", "house_no": "12"}, *inside(index, 0), "370782"),
-        AddressIn({"street": "人民路", "house_no": "14"}, *inside(index, 0), "370782"),
-        AddressIn({"street": "和平街", "house_no": "1"}, *inside(index, other), "370782"),
-    ]
-    with registry_engine.begin() as conn:
-        store_addresses(conn, index, addresses)
-    codes = [address_code("370782", a.parts) for a in addresses]
-    return {
-        "codes": codes,  # 人民路12, 人民路14, 和平街1
-        "staff": Caller(2, "leader", "grid_staff", person_id=5, grid_codes=(first[:15],)),
-        "police": Caller(3, "police", "grid_staff", person_id=6, grid_codes=(first[:12],)),
-        "station": Caller(4, "p01", "station", station_id=1, communities=frozenset({first[:12]})),
-    }  # fmt: skip
+from tests.registry.conftest import ADMIN, fake_id_number
 
 
 def test_a_proposal_becomes_the_record_only_when_confirmed(registry_engine, place, cipher):
