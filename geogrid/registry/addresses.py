@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, Engine, text
 
-from geogrid.errors import NotFoundError
+from geogrid.access.roles import Caller
+from geogrid.errors import InputError, NotFoundError
 from geogrid.registry.address_parse import address_text, normalise_address, parse_address
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, place_points
 from geogrid.reports.index import AssignmentIndex, load_index
@@ -110,12 +111,37 @@ def reassign_addresses(
     return moved
 
 
-def find_address(conn: Connection, code: str) -> AddressRow:
-    """The address of a code; NotFoundError naming it if there is none."""
+def find_address(conn: Connection, code: str, caller: Caller | None = None) -> AddressRow:
+    """The address of a code (in the caller's area, if one is given); NotFoundError naming
+    it if there is none."""
     rows = _rows(conn, "a.code = :code", {"code": code})
-    if not rows:
+    if not rows or (caller and not (caller.sees_all or caller.covers(rows[0].unit_code))):
         raise NotFoundError(f"no standard address {code!r}", field="code")
     return rows[0]
+
+
+def add_address(
+    conn: Connection, caller: Caller, index: AssignmentIndex, written: str, lon: float,
+    lat: float, county_code: str | None = None,
+) -> AddressRow:  # fmt: skip
+    """Store a standard address written as free text at a point in the caller's area; an
+    InputError naming the parts that could not be read."""
+    caller.require("registry.details")
+    parsed = parse_address(written)
+    if not parsed.complete:
+        problems = [f"could not read {piece!r}" for piece in parsed.unread]
+        problems += [f"no {part}" for part in parsed.missing]
+        raise InputError(f"text: {'; '.join(problems)}", field="text")
+    placed = _placement_columns(index, np.array([lon]), np.array([lat]), DEFAULT_TOLERANCE_M)
+    unit = placed["unit"][0]
+    if not (caller.sees_all or caller.covers(unit)):
+        raise NotFoundError("no unit in your area at this point", field="lon")
+    county = county_code or (unit[:6] if unit else None)
+    if county is None:
+        raise InputError("county_code: needed for a point outside every unit", field="county_code")
+    code = address_code(county, parsed.parts)
+    store_addresses(conn, index, [AddressIn(parsed.parts, lon, lat, county)])
+    return find_address(conn, code)
 
 
 def search_addresses(

@@ -135,6 +135,27 @@ def list_proposals(
     return views
 
 
+def get_proposal(conn: Connection, caller: Caller, proposal_id: int) -> ProposalView:
+    """One proposal in the caller's area; personal details left out unless the caller may
+    confirm it or sees details (so its grid staff proposer sees its status, not its data)."""
+    caller.require("registry.read")
+    row = conn.execute(text(f"{_PROPOSALS} where p.id = :id and {_IN_AREA}"),
+                       {"id": proposal_id, "areas": _areas(caller)}).first()  # fmt: skip
+    if row is None:
+        raise NotFoundError(f"no registry proposal {proposal_id} in your area", field="proposal_id")
+    shown = (
+        not _proposal_sensitive(row.kind)
+        or caller.sees_details
+        or caller.confirms(row.community_code)
+    )
+    view = ProposalView(row.id, row.kind, row.record_id, row.code, row.status, row.proposed_by,
+                        row.change if shown else {}, row.id_number_mask if shown else None,
+                        row.decided_by, row.note)  # fmt: skip
+    if shown and _proposal_sensitive(row.kind):
+        audit.record(conn, caller, "registry.proposal", "registry_proposal", str(row.id))
+    return view
+
+
 def _visible(caller: Caller, unit_code: str | None, kind: str, category: str) -> bool:
     in_area = caller.sees_all or caller.covers(unit_code)
     return in_area and (caller.sees_details or not is_sensitive(kind, category))

@@ -24,6 +24,10 @@ from geogrid.registry.cycles import due_on
 from geogrid.registry.idnumbers import IdCipher, clean_id_number, mask
 from geogrid.vocabulary import REGISTRY_DETAIL_KINDS, china_today
 
+# The days a record may start or end on: a resident born in 1900 is old enough, and a cycle
+# counted from a day past 2100 still fits a date.
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -47,6 +51,10 @@ def propose(
             raise InputError(f"kind: record {change.record_id} is a {kind} record", field="kind")
     data = check_data(change.kind, change.data, partial=change.record_id is not None,
                       cycles_file=cycles_file)  # fmt: skip
+    for name in ("started_on", "ended_on"):
+        day = getattr(change, name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise InputError(f"{name}: between {EARLIEST} and {LATEST}", field=name)
     if change.started_on and change.ended_on and change.ended_on < change.started_on:
         raise InputError("ended_on: before started_on", field="ended_on")
     secret = _id_columns(change.id_number, cipher)

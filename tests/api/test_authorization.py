@@ -16,7 +16,9 @@ import pytest
 from geogrid.media.evidence import attach_photos
 from tests.api.conftest import auth
 from tests.api.places import MONTH, WHEN, tile_of
+from tests.api.registry_places import make_registry
 from tests.media.photos import jpeg, png
+from tests.registry.conftest import clear_registry
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
 FIELD = ("admin", "p01", "p02", "staff01", "staff02")  # the roles that work in the field
@@ -70,6 +72,43 @@ def _tile(place, prefix: str) -> str:
     """The path of the zoom-18 tile holding a place."""
     x, y = tile_of(place.lon, place.lat, 18)
     return f"{prefix or '/v1'}/tiles/WebMercatorQuad/18/{y}/{x}"
+
+
+def registry_cases(county, objects) -> list[Case]:
+    """The registry's operations on P01's address and records (README "The registry"):
+    personal details for the station and the county, an ID number in clear for the county
+    alone, a decided proposal a 409 for who may confirm it."""
+    own, others = ("admin", "p01", "staff01"), ("p02", "staff02")
+    base = "/v1/registry"
+    resident, shop, rejected = objects.resident, objects.shop, objects.rejected
+    decided = {r: 409 if r in ("admin", "p01") else 404 if r in others else 403 for r in ROLES}
+    new = {"text": "矩阵路2号", "lon": county.p01.lon, "lat": county.p01.lat}
+    proposal = {"kind": "organisation", "address_code": objects.address, "data": {"name": "厂"}}
+    return [
+        Case("GET", f"{base}/addresses", f"{base}/addresses?q=矩阵路", statuses(200, FIELD)),
+        Case("POST", f"{base}/addresses", f"{base}/addresses",
+             statuses(201, ("admin", "p01"), ("p02",)), json=new),
+        Case("GET", f"{base}/addresses/{{code}}", f"{base}/addresses/{objects.address}",
+             statuses(200, own, others)),
+        Case("GET", f"{base}/records", f"{base}/records", statuses(200, FIELD)),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{resident}",
+             statuses(200, ("admin", "p01"), ("p02", "staff01", "staff02"))),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{resident}?reveal=true",
+             statuses(200, ("admin",), ("p02", "staff01", "staff02"))),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{shop}",
+             statuses(200, own, others)),
+        Case("GET", f"{base}/records/{{record_id}}/versions", f"{base}/records/{shop}/versions",
+             statuses(200, own, others)),
+        Case("POST", f"{base}/records/{{record_id}}/checks", f"{base}/records/{shop}/checks",
+             statuses(201, own, others), json={"note": "matrix"}),
+        Case("POST", f"{base}/proposals", f"{base}/proposals", statuses(201, own, others),
+             json=proposal),
+        Case("GET", f"{base}/proposals", f"{base}/proposals", statuses(200, FIELD)),
+        Case("POST", f"{base}/proposals/{{proposal_id}}/confirm",
+             f"{base}/proposals/{rejected}/confirm", decided, json={}),
+        Case("POST", f"{base}/proposals/{{proposal_id}}/reject",
+             f"{base}/proposals/{rejected}/reject", decided, json={}),
+    ]  # fmt: skip
 
 
 def cases(county, reports, version: int, photo: str) -> list[Case]:
@@ -161,7 +200,14 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def matrix(client, county, reports, users) -> list[Case]:
+def registry(county, settings):
+    """P01's registry objects, removed after the module."""
+    yield make_registry(county.engine, settings, county.index, county.p01)
+    clear_registry(county.engine)
+
+
+@pytest.fixture(scope="module")
+def matrix(client, county, reports, users, registry) -> list[Case]:
     """The cases, with the active version's number and a photo of P01's security report."""
     versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
     closed = client.post("/v1/reports", headers=auth(users.p01), json={
@@ -176,7 +222,8 @@ def matrix(client, county, reports, users) -> list[Case]:
     with county.engine.begin() as conn:
         attach_photos(conn, reports.p01_security, [photo_id], actor="apitest-matrix")
     active = next(v["id"] for v in versions if v["status"] == "active")
-    return cases(county, reports, active, photo_id) + loop_cases(closed)
+    return (cases(county, reports, active, photo_id) + loop_cases(closed)
+            + registry_cases(county, registry))  # fmt: skip
 
 
 def call(client, case: Case, token: str | None):
