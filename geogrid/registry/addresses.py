@@ -94,9 +94,8 @@ def reassign_addresses(
 ) -> int:
     """Place every address in the grids of a version (the active one by default), as after
     a redraw; how many now lie in another unit."""
-    with engine.connect() as conn:
-        if not conn.execute(text("select exists (select 1 from registry_addresses)")).scalar():
-            return 0
+    if not any_address(engine):
+        return 0
     index = load_index(engine, version_id)
     moved = 0
     with engine.begin() as conn:
@@ -180,6 +179,21 @@ def nearest_addresses(
     return [a for a in found if a.distance_m <= within_m]
 
 
+def any_address(engine: Engine) -> bool:
+    """Whether the registry holds a standard address (the lookup asks no more until then)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(text("select exists (select 1 from registry_addresses)")).scalar())
+
+
+def nearest_in_area(
+    engine: Engine, caller: Caller, lon: float, lat: float, limit: int
+) -> list[AddressRow]:
+    """nearest_addresses on a connection of its own, keeping those in the caller's area."""
+    with engine.connect() as conn:
+        found = nearest_addresses(conn, lon, lat, limit)
+    return [a for a in found if caller.sees_all or caller.covers(a.unit_code)]
+
+
 def _placement_columns(
     index: AssignmentIndex | None, lon: np.ndarray, lat: np.ndarray, tolerance_m: float
 ) -> dict[str, list]:
@@ -224,13 +238,14 @@ _COLUMNS = """a.id, a.code, a.full_text, a.street, a.house_no, a.estate, a.build
 _SELECT = f"""select {_COLUMNS}, u.name from registry_addresses a
 left join grids u on u.version_id = a.version_id and u.code = a.unit_code"""
 
+# The point is written out where the ORDER BY uses it (not joined from a CTE), so the
+# planner walks the GiST index nearest first (KNN) and stops after :n rows.
+_POINT = "st_setsrid(st_makepoint(:x, :y), 4326)"
 _NEAREST = f"""
-with p as (select st_setsrid(st_makepoint(:x, :y), 4326) as g)
-select {_COLUMNS}, u.name, st_distance(a.geom::geography, p.g::geography)
-from (select a.* from registry_addresses a, p order by a.geom <-> p.g limit :n) a
-cross join p
+select {_COLUMNS}, u.name, st_distance(a.geom::geography, {_POINT}::geography)
+from (select * from registry_addresses order by geom <-> {_POINT} limit :n) a
 left join grids u on u.version_id = a.version_id and u.code = a.unit_code
-order by a.geom <-> p.g
+order by a.geom <-> {_POINT}
 """
 
 _UPSERT = """

@@ -4,10 +4,12 @@ numbers masked, revealed to the county alone (audited), never in the logs."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from sqlalchemy import text
 
+from geogrid.api.schemas.lookup import LookupOut
 from tests.api.conftest import auth
 from tests.api.registry_places import make_registry
 from tests.registry.conftest import clear_registry, fake_id_number
@@ -77,3 +79,18 @@ def test_a_proposal_with_an_id_number_becomes_a_masked_record(
                              {"i": str(confirmed["record_id"])}).scalars().all()  # fmt: skip
     assert {"registry.read", "registry.reveal"} <= set(audit)
     assert number not in caplog.text and number[:17] not in caplog.text
+
+
+def test_the_lookup_names_the_nearest_standard_addresses(client, county, users, registry):
+    params = {"lon": county.p01.lon + 0.0001, "lat": county.p01.lat}
+    deadline = time.monotonic() + 10  # the refresher notices the registry within a second
+    while True:
+        body = client.get("/v1/lookup", params=params, headers=auth(users.staff01)).json()
+        if body["addresses"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    LookupOut.model_validate(body)
+    assert [a["code"] for a in body["addresses"]] == [registry.address]
+    assert 5 < body["addresses"][0]["distance_m"] < 15
+    none = client.get("/v1/lookup", params=params | {"addresses": 0}, headers=auth(users.p01))
+    assert none.json()["addresses"] == []
