@@ -16,6 +16,7 @@ from geogrid.cli import (
     load,
     maps,
     prints,
+    registry,
     reports,
     sample,
     serve,
@@ -49,6 +50,7 @@ app.command("maps")(maps.maps)
 app.command("print")(prints.print_)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.add_typer(registry.app, name="registry")
 
 
 def main() -> None:

@@ -1,0 +1,144 @@
+"""Import what offices already hold into the registry: each row checked, its errors named by
+row and field, the good rows kept whatever the bad ones beside them; a dry run by default.
+
+A row becomes a proposal confirmed at once by the importing county user, so an imported
+record has its version (who, when, before and after) like any other. A row with a point
+(经度/纬度) stores its standard address first; one without names an address already stored
+(by code, or by its text in the county). One transaction: a dry run rolls it back, and a
+failed import leaves the registry as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from geogrid.access.roles import Caller
+from geogrid.errors import GeogridError, InputError
+from geogrid.registry.address_parse import parse_address
+from geogrid.registry.addresses import AddressIn, address_code, store_addresses
+from geogrid.registry.changes import FIELDS, Change
+from geogrid.registry.files import column_map, field_value, read_mapping, read_table
+from geogrid.registry.idnumbers import IdCipher
+from geogrid.registry.records import decide, propose
+from geogrid.reports.index import AssignmentIndex
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one row: its number in the file (header = 1), the field, why."""
+
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    """How an import went: rows read, records made or changed, errors, committed or not."""
+
+    kind: str
+    rows: int = 0
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What to import and how: the kind, the mapping file, commit or dry run, the county."""
+
+    kind: str
+    mapping: Path | None = None
+    commit: bool = False
+    county_code: str = "370782"
+    actor: str = "geogrid import"
+
+
+def import_registry(
+    engine: Engine, path: Path, options: ImportOptions, *, index: AssignmentIndex | None,
+    cipher: IdCipher | None,
+) -> ImportResult:  # fmt: skip
+    """Read a CSV or XLSX file of one kind of record into the registry (see the module)."""
+    if options.kind not in FIELDS:
+        raise InputError(f"kind: one of {', '.join(FIELDS)}, not {options.kind!r}", field="kind")
+    header, rows = read_table(path)
+    columns = column_map(header, options.kind, read_mapping(options.mapping))
+    result = ImportResult(options.kind)
+    parsed = []
+    for number, row in enumerate(rows, start=2):
+        result.rows += 1
+        try:
+            parsed.append((number, *_read_row(row, columns, options)))
+        except GeogridError as exc:
+            result.errors.append(RowError(number, exc.field or "", str(exc)))
+    caller = Caller(0, options.actor, "county_admin")
+    with engine.connect() as conn, conn.begin() as transaction:
+        placed = [(n, a) for n, a, _ in parsed if a is not None]
+        store_addresses(conn, index, [a for _, a in placed])
+        for number, _, change in parsed:
+            try:
+                with conn.begin_nested():
+                    made = propose(conn, caller, change, cipher=cipher,
+                                   source=f"import:{Path(path).name}:{number}")  # fmt: skip
+                    decide(conn, caller, made, confirm=True)
+                result.imported += 1
+            except GeogridError as exc:
+                result.errors.append(RowError(number, exc.field or "", str(exc)))
+        result.errors.sort(key=lambda e: e.row)
+        if options.commit:
+            transaction.commit()
+            result.committed = True
+        else:
+            transaction.rollback()
+    return result
+
+
+def _read_row(row: list[str], columns: dict[str, int], options: ImportOptions):
+    """(the address to store or None, the change) of one row."""
+    cell = {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
+    code, address = cell.get("address_code"), None
+    if not code:
+        parts = _address_parts(cell.get("address", ""))
+        code = address_code(options.county_code, parts)
+        if cell.get("lon") or cell.get("lat"):
+            lon, lat = (_number(cell, name) for name in ("lon", "lat"))
+            address = AddressIn(parts, lon, lat, options.county_code)
+    data = {f: field_value(options.kind, f, cell[f]) for f in FIELDS[options.kind] if f in cell}
+    data = {f: v for f, v in data.items() if v is not None}
+    days = {name: _day(cell, name) for name in ("started_on", "ended_on")}
+    change = Change(options.kind, code, data, id_number=cell.get("id_number") or None, **days)
+    return address, change
+
+
+def _address_parts(written: str) -> dict[str, str]:
+    parsed = parse_address(written)
+    if not parsed.complete:
+        problems = [f"could not read {piece!r}" for piece in parsed.unread]
+        problems += [f"no {part}" for part in parsed.missing]
+        raise InputError(f"address: {'; '.join(problems)}", field="address")
+    return parsed.parts
+
+
+def _number(cell: dict, name: str) -> float:
+    try:
+        value = float(cell.get(name, ""))
+    except ValueError:
+        raise InputError(f"{name}: not a number", field=name) from None
+    limit = 180 if name == "lon" else 90
+    if not -limit <= value <= limit:
+        raise InputError(f"{name}: {value} is not a WGS-84 coordinate", field=name)
+    return value
+
+
+def _day(cell: dict, name: str) -> date | None:
+    text = cell.get(name) or ""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise InputError(f"{name}: not a date (YYYY-MM-DD)", field=name) from None
