@@ -79,6 +79,35 @@ def search(text: str = typer.Argument(..., help="An address as free text.")) -> 
     console.print(table)
 
 
+@app.command("completeness")
+def completeness(
+    month: str = typer.Option(..., help="The month, YYYY-MM."),
+    level: int = typer.Option(1, help="1 communities, 2 grids, 3 units."),
+) -> None:
+    """采集率 and 按期率 per grid of a level, as of the month's end (or today)."""
+    from geogrid.registry.completeness import completeness as rates
+
+    with engine().connect() as conn:
+        print_completeness(rates(conn, month, level), month)
+
+
+def print_completeness(rows: list, month: str) -> None:
+    """A table of completeness rows (the demo prints the communities' with it)."""
+    table = Table(title=f"registry completeness, {month} (采集率 / 按期率)", title_justify="left")
+    for column in ("grid", "addresses", "housed", "households", "with residents", "采集率",
+                   "checks due", "on time", "按期率"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "grid" else "right")
+    for r in rows:
+        table.add_row(r.code, f"{r.addresses:,}", f"{r.housed:,}", f"{r.households:,}",
+                      f"{r.with_residents:,}", _share(r.collection_rate), f"{r.due:,}",
+                      f"{r.on_time:,}", _share(r.on_time_rate))  # fmt: skip
+    console.print(table)
+
+
+def _share(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.1%}"
+
+
 def _cipher_if_set(cipher_class, settings):
     """The registry cipher when a key is set; a file without ID numbers needs none."""
     if settings.registry_key is None and settings.registry_key_file is None:

@@ -108,6 +108,8 @@ def registry_cases(county, objects) -> list[Case]:
              f"{base}/proposals/{rejected}/confirm", decided, json={}),
         Case("POST", f"{base}/proposals/{{proposal_id}}/reject",
              f"{base}/proposals/{rejected}/reject", decided, json={}),
+        Case("GET", f"{base}/completeness", f"{base}/completeness?month={MONTH}",
+             statuses(200, FIELD)),
     ]  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from geogrid.api.schemas.lookup import LookupOut
+from geogrid.vocabulary import china_today
 from tests.api.conftest import auth
 from tests.api.registry_places import make_registry
 from tests.registry.conftest import clear_registry, fake_id_number
@@ -94,3 +95,14 @@ def test_the_lookup_names_the_nearest_standard_addresses(client, county, users, 
     assert 5 < body["addresses"][0]["distance_m"] < 15
     none = client.get("/v1/lookup", params=params | {"addresses": 0}, headers=auth(users.p01))
     assert none.json()["addresses"] == []
+
+
+def test_completeness_keeps_to_the_callers_area(client, county, users, registry):
+    month = china_today().strftime("%Y-%m")
+    own = client.get("/v1/registry/completeness", params={"month": month},
+                     headers=auth(users.p01)).json()  # fmt: skip
+    row = next(r for r in own if r["code"] == county.p01.community)
+    assert (row["addresses"], row["housed"], row["collection_rate"]) == (1, 1, 1.0)
+    other = client.get("/v1/registry/completeness", params={"month": month, "level": 3},
+                       headers=auth(users.p02)).json()  # fmt: skip
+    assert not any(r["code"].startswith(county.p01.community) for r in other)

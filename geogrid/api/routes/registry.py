@@ -18,6 +18,7 @@ from geogrid.api.schemas.registry import (
     AddressOut,
     CheckIn,
     CheckOut,
+    CompletenessOut,
     DecisionIn,
     DecisionOut,
     Kind,
@@ -26,7 +27,7 @@ from geogrid.api.schemas.registry import (
     RecordOut,
     VersionOut,
 )
-from geogrid.registry import addresses, reads, records
+from geogrid.registry import addresses, completeness, reads, records
 from geogrid.registry.changes import Change
 from geogrid.registry.idnumbers import IdCipher
 
@@ -151,3 +152,19 @@ def reject(proposal_id: ProposalId, body: DecisionIn, caller: CallerDep,
     """The proposal is kept, rejected, and the record stays as it was."""
     decision = records.decide(conn, caller, proposal_id, confirm=False, note=body.note)
     return DecisionOut(**decision.__dict__)
+
+
+@router.get("/completeness", response_model=list[CompletenessOut],
+            summary="采集率 and 按期率 per grid and month")  # fmt: skip
+def completeness_rates(
+    caller: CallerDep, state: StateDep, conn: ConnDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-05"])],
+    level: Annotated[int, Query(ge=1, le=3, description="1 communities, 2 grids, 3 units.")] = 1,
+) -> list[CompletenessOut]:  # fmt: skip
+    """Addresses housed, households with residents, checks on time, per grid of a level in
+    the caller's area, as of the month's end (or today)."""
+    caller.require("registry.read")
+    rows = completeness.completeness(conn, month, level, caller.area_codes(),
+                                     state.settings.registry_cycles_file)  # fmt: skip
+    return [CompletenessOut(**r.__dict__, collection_rate=r.collection_rate,
+                            on_time_rate=r.on_time_rate) for r in rows]  # fmt: skip

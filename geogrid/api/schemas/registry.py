@@ -128,3 +128,17 @@ class CheckOut(BaseModel):
 
     record_id: int
     due_on: date | None
+
+
+class CompletenessOut(BaseModel):
+    """A grid's registry counts in a month and its 采集率 and 按期率 (null: nothing to count)."""
+
+    code: str = Field(description="The grid's code (12, 15 or 18 digits, by level).")
+    addresses: int
+    housed: int = Field(description="Addresses with a housing record.")
+    households: int = Field(description="Lived-in houses (home, rental).")
+    with_residents: int = Field(description="Lived-in houses with residents recorded.")
+    due: int = Field(description="Rentals, key units, dangerous goods, key persons.")
+    on_time: int = Field(description="Of those, checked or visited within their cycle.")
+    collection_rate: float | None = Field(description="采集率, 0..1.")
+    on_time_rate: float | None = Field(description="按期率, 0..1.")
