@@ -47,6 +47,7 @@ def demo(
     _load_build_staff(path, scale)
     _reports(path, scale)
     _case_loop(scale)
+    _registry()
     station = _maps_and_prints()
     if serve:
         _serve(station)
@@ -121,6 +122,29 @@ def _case_loop(scale: str) -> None:
     report_commands.print_inbox(done.station or "", waiting)
     report_commands.print_trail(done.example, trail, photos)
     report_commands.print_station_kpis(done.month, stations)
+
+
+def _registry() -> None:
+    from geogrid.cli.registry import print_completeness
+    from geogrid.registry.completeness import completeness
+    from geogrid.registry.idnumbers import IdCipher, ensure_key_file
+    from geogrid.usecases.sample_registry import load_sample_registry
+
+    console.rule("[bold]7b. the basic-information registry (一标三实): completeness per community")
+    config = settings()
+    if config.registry_key is None and config.registry_key_file is None:
+        # The demo's own key, in the data directory (never in the repository).
+        config = config.model_copy(update={"registry_key_file": ensure_key_file(
+            config.home / "registry.key")})  # fmt: skip
+    made = load_sample_registry(engine(), IdCipher.from_settings(config))
+    if made.skipped:
+        console.print("the registry already holds records: no sample added")
+    else:
+        kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(made.records.items()))
+        console.print(f"{made.addresses:,} standard addresses; records: {kinds}")
+    month = china_today().strftime("%Y-%m")
+    with engine().connect() as conn:
+        print_completeness(completeness(conn, month, 1), month)
 
 
 def _maps_and_prints() -> str:

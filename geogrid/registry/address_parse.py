@@ -35,6 +35,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("house_no", re.compile(r"(\d+(?:-\d+)?)号(?!楼)")),
     # A street (or a natural village) is named by the house number that follows it.
     ("street", re.compile(rf"({_HAN}{{1,20}}?(?:大道|大街|路|街|巷|胡同|弄|村))(?=\d)")),
+    # A natural village (王家沟, 石河头) is any name directly before a house number (号).
+    ("street", re.compile(rf"({_HAN}{{1,20}}?)(?=\d+(?:-\d+)?号(?!楼))")),
     ("estate", re.compile(rf"({_HAN}{{1,20}}?(?:小区|花园|家园|公寓|大厦|新村|苑|园|庄园))")),
 )
 # A bare number closing the address is the house number after a street ("人民路12"), or

@@ -19,6 +19,8 @@ TABLE = [
     ("龙源小区三号楼二单元1201",
      {"estate": "龙源小区", "building": "3", "unit_no": "2", "floor": "12", "room": "1201"}),
     ("桃园村45号", {"street": "桃园村", "house_no": "45"}),
+    ("王家沟49号", {"street": "王家沟", "house_no": "49"}),  # a natural village
+    ("常山一巷9号1单元", {"street": "常山一巷", "house_no": "9", "unit_no": "1"}),
     ("人民路 12号 A座 5楼 503室",
      {"street": "人民路", "house_no": "12", "building": "A", "floor": "5", "room": "503"}),
     ("诸城市东关大街１２号", {"street": "东关大街", "house_no": "12"}),
