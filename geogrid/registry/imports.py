@@ -1,8 +1,10 @@
 """Import what offices already hold into the registry: each row checked, its errors named by
 row and field, the good rows kept whatever the bad ones beside them; a dry run by default.
 
-A row becomes a proposal confirmed at once by the importing county user, so an imported
-record has its version (who, when, before and after) like any other. A row with a point
+The importing county user's word is the confirmation: a new record is stored in bulk with
+its first version (who, when, after), as the sample is; a row that changes what is stored
+(a person current at another address moves, a departure) goes row by row as a proposal
+confirmed at once, with its version (before and after) like any other. A row with a point
 (经度/纬度) stores its standard address first; one without names an address already stored
 (by code, or by its text in the county). One transaction: a dry run rolls it back, and a
 failed import leaves the registry as it was.
@@ -14,17 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 from geogrid.access.roles import Caller
 from geogrid.errors import GeogridError, InputError
 from geogrid.registry.address_parse import parse_address
 from geogrid.registry.addresses import AddressIn, address_code, store_addresses
-from geogrid.registry.changes import FIELDS, Change
+from geogrid.registry.bulk import BulkRecord, insert_records
+from geogrid.registry.changes import FIELDS, Change, category_of, check_data
+from geogrid.registry.cycles import due_on
 from geogrid.registry.files import column_map, field_value, read_mapping, read_table
-from geogrid.registry.idnumbers import IdCipher
-from geogrid.registry.records import decide, propose
+from geogrid.registry.idnumbers import IdCipher, clean_id_number
+from geogrid.registry.records import EARLIEST, LATEST, decide, propose
 from geogrid.reports.index import AssignmentIndex
+from geogrid.vocabulary import china_today
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,10 @@ def import_registry(
             result.errors.append(RowError(number, exc.field or "", str(exc)))
     caller = Caller(0, options.actor, "county_admin")
     with engine.connect() as conn, conn.begin() as transaction:
-        placed = [(n, a) for n, a, _ in parsed if a is not None]
-        store_addresses(conn, index, [a for _, a in placed])
-        for number, _, change in parsed:
+        store_addresses(conn, index, [a for _, a, _ in parsed if a is not None])
+        bulk, single = _split(conn, parsed, options, cipher, result)
+        result.imported += insert_records(conn, bulk, cipher=cipher, actor=options.actor)
+        for number, change in single:
             try:
                 with conn.begin_nested():
                     made = propose(conn, caller, change, cipher=cipher,
@@ -95,6 +101,56 @@ def import_registry(
         else:
             transaction.rollback()
     return result
+
+
+def _split(conn: Connection, parsed: list, options: ImportOptions, cipher: IdCipher | None,
+           result: ImportResult) -> tuple[list[BulkRecord], list[tuple[int, Change]]]:  # fmt: skip
+    """New records with plain dates, checked here, for the bulk path; the rest (people
+    already current elsewhere: a move; departures) for the row-by-row one."""
+    codes = sorted({change.address_code for _, _, change in parsed})
+    known = set(conn.execute(text("select code from registry_addresses where code = any(:c)"),
+                             {"c": codes}).scalars())  # fmt: skip
+    bulk, single, hashes = [], [], {}
+    for number, _, change in parsed:
+        if change.address_code not in known:
+            result.errors.append(
+                RowError(number, "address_code", f"no standard address {change.address_code!r}")
+            )
+            continue
+        plain = change.ended_on is None and EARLIEST <= (change.started_on or EARLIEST) <= LATEST
+        if not plain or (change.id_number and cipher is None):
+            single.append((number, change))
+            continue
+        try:
+            record, key = _bulk_record(change, cipher)
+        except GeogridError as exc:
+            result.errors.append(RowError(number, exc.field or "", str(exc)))
+            continue
+        (hashes.setdefault(key, []) if key else bulk).append((number, change, record))
+    current = _current_hashes(conn, options.kind, list(hashes))
+    for key, rows in hashes.items():
+        first, *again = rows
+        single += [(n, c) for n, c, _ in ([first] if key in current else []) + again]
+        if key not in current:
+            bulk.append(first)
+    return [r for _, _, r in sorted(bulk, key=lambda b: b[0])], sorted(single, key=lambda s: s[0])
+
+
+def _bulk_record(change: Change, cipher: IdCipher | None) -> tuple[BulkRecord, str | None]:
+    data = check_data(change.kind, change.data)
+    number = clean_id_number(change.id_number) if change.id_number else None
+    category = category_of(change.kind, data)
+    started = change.started_on or china_today()
+    record = BulkRecord(change.kind, change.address_code, category, data, started, number,
+                        due_on(change.kind, category, started))  # fmt: skip
+    return record, cipher.blind(number) if number and cipher else None
+
+
+def _current_hashes(conn: Connection, kind: str, hashes: list[str]) -> set[str]:
+    return set(conn.execute(
+        text("select id_number_hash from registry_records where kind = :k and status = "
+             "'current' and id_number_hash = any(:h)"), {"k": kind, "h": hashes},
+    ).scalars())  # fmt: skip
 
 
 def _read_row(row: list[str], columns: dict[str, int], options: ImportOptions):

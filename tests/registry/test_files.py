@@ -92,3 +92,20 @@ def test_export_masks_id_numbers_unless_asked_and_asking_is_audited(
     sheet = load_workbook(tmp_path / "ids.xlsx").active
     assert fake_id_number(11) in [c.value for row in sheet.iter_rows() for c in row]
     assert actions == ["registry.export_ids"]
+
+
+def test_a_person_imported_again_at_another_address_moves(registry_engine, index, cipher, tmp_path):
+    path = _residents(tmp_path / "residents.csv", index)
+    import_registry(registry_engine, path, ImportOptions("resident", commit=True), index=index,
+                    cipher=cipher)  # fmt: skip
+    moved = tmp_path / "moved.csv"
+    moved.write_text(f"地址,姓名,户籍类型,身份证号\n人民路14号,张三,流动,{fake_id_number(11)}\n",
+                     encoding="utf-8")  # fmt: skip
+    result = import_registry(registry_engine, moved, ImportOptions("resident", commit=True),
+                             index=index, cipher=cipher)  # fmt: skip
+    assert (result.imported, result.errors) == (1, [])
+    with registry_engine.connect() as conn:
+        rows = conn.execute(text("select a.full_text, r.revision from registry_records r join "
+                                 "registry_addresses a on a.id = r.address_id where "
+                                 "r.data->>'name' = '张三'")).all()  # fmt: skip
+    assert rows == [("人民路14号", 2)]
