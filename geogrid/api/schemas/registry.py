@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.vocabulary import ADDRESS_PARTS
 
 Kind = Literal["housing", "resident", "organisation", "key_person"]
+
+
+def _whole(value: Any) -> Any:
+    """JSON Schema's integer: 18.0 is 18 (a strict model refuses a float otherwise)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+RecordNumber = Annotated[int, Field(ge=1, le=2**53), BeforeValidator(_whole)]
 
 
 class AddressOut(BaseModel):
@@ -76,7 +86,7 @@ class ProposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     kind: Kind
     address_code: StorableStr = Field(min_length=1, max_length=32)
-    record_id: int | None = Field(default=None, ge=1, le=2**53)
+    record_id: RecordNumber | None = Field(default=None, description="The record changed.")
     data: dict[str, Any] = Field(description='The kind\'s fields (README "The registry").')
     id_number: StorableStr | None = Field(
         default=None, max_length=32, description="Stored encrypted, shown masked."
