@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
@@ -171,12 +172,18 @@ def _read_row(row: list[str], columns: dict[str, int], options: ImportOptions):
 
 
 def _address_parts(written: str) -> dict[str, str]:
+    return dict(_read_address(written))
+
+
+@lru_cache(maxsize=65_536)
+def _read_address(written: str) -> tuple[tuple[str, str], ...]:
+    """The parts of an address, read once however many residents share it."""
     parsed = parse_address(written)
     if not parsed.complete:
         problems = [f"could not read {piece!r}" for piece in parsed.unread]
         problems += [f"no {part}" for part in parsed.missing]
         raise InputError(f"address: {'; '.join(problems)}", field="address")
-    return parsed.parts
+    return tuple(parsed.parts.items())
 
 
 def _number(cell: dict, name: str) -> float:
