@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from geogrid.errors import InputError
 from geogrid.registry.cycles import load_cycles
+from geogrid.storage.duty import ASSIGNMENTS, on_duty_during
 from geogrid.vocabulary import CODE_LENGTH, china_today
 
 
@@ -88,11 +89,9 @@ def completeness_by_person(
     month; leaders of grids with nothing to count are left out."""
     first, as_of = month_bounds(month)
     units = _unit_counts(conn, month, cycles_file)
-    led = conn.execute(
-        text("select person_id, grid_code from grid_assignments where role = 'grid_leader' "
-             "and valid_from <= :last and (valid_to is null or valid_to >= :first)"),
-        {"first": first, "last": as_of},
-    ).all()  # fmt: skip
+    c = ASSIGNMENTS.c
+    led = conn.execute(select(c.person_id, c.grid_code).where(
+        c.role == "grid_leader", on_duty_during(first, as_of))).all()  # fmt: skip
     got: dict[int, int] = defaultdict(int)
     whole: dict[int, int] = defaultdict(int)
     grids_of: dict[int, set[str]] = defaultdict(set)
