@@ -61,19 +61,22 @@ class ProposalView:
 
 def list_records(
     conn: Connection, caller: Caller, *, kind: str | None = None,
-    address_code: str | None = None, due_by: date | None = None, limit: int = 50,
-    offset: int = 0,
+    address_code: str | None = None, grid: str | None = None, due_by: date | None = None,
+    limit: int = 50, offset: int = 0,
 ) -> list[RecordView]:  # fmt: skip
-    """Records in the caller's area (current ones), by kind, address or due day."""
+    """Records in the caller's area (current ones), by kind, address, grid (any level's
+    code) or due day: `due_by` and a grid give the console's and the patrol sheet's list of
+    rentals to inspect and key persons to visit there."""
     caller.require("registry.read")
     where = ["r.status = 'current'", _IN_AREA]
     if not caller.sees_details:
         where.append("r.kind not in ('resident', 'key_person') and r.category <> 'rental'")
     params = {"kind": kind, "address": address_code, "due": due_by, "n": limit, "o": offset,
-              "areas": _areas(caller)}  # fmt: skip
+              "areas": _areas(caller), "grid": None if grid is None else f"{grid}%"}  # fmt: skip
     where += ["(cast(:kind as text) is null or r.kind = :kind)",
               "(cast(:address as text) is null or a.code = :address)",
-              "(cast(:due as date) is null or r.due_on <= :due)"]  # fmt: skip
+              "(cast(:due as date) is null or r.due_on <= :due)",
+              "(cast(:grid as text) is null or a.unit_code like :grid)"]  # fmt: skip
     sql = f"{_SELECT} where {' and '.join(where)} order by r.id limit :n offset :o"
     rows = [_view(r) for r in conn.execute(text(sql), params).all()]
     _audit_reads(conn, caller, rows, "registry.list")

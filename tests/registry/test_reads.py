@@ -94,3 +94,13 @@ def test_proposals_of_people_go_to_who_confirms_them(registry_engine, place) -> 
             "organisation",
         ]
         assert ("police", "registry.proposals", "") in _audit(conn)
+
+
+def test_what_is_due_in_a_grid(registry_engine, place, records) -> None:
+    rental = records[1]
+    grid = next(iter(place["station"].communities))
+    far = date(2100, 1, 1)
+    with registry_engine.begin() as conn:
+        due = list_records(conn, place["station"], grid=grid, due_by=far)
+        assert [r.id for r in due] == [rental]  # the one record with a cycle
+        assert list_records(conn, place["station"], grid=grid + "999", due_by=far) == []

@@ -73,11 +73,13 @@ def address(code: AddressCode, caller: CallerDep, conn: ConnDep) -> AddressOut:
 def list_records(
     caller: CallerDep, conn: ConnDep, page: PageDep, kind: Kind | None = None,
     address_code: Annotated[StorableStr | None, Query(max_length=32)] = None,
+    grid: Annotated[str | None, Query(pattern=r"^\d{12}(\d{3}){0,2}$",
+                                      description="A community, grid or unit code.")] = None,
     due_by: Annotated[IsoDate | None, Query(description="Due for a check by this day.")] = None,
 ) -> list[RecordOut]:  # fmt: skip
     """Current records in the caller's area (residents, key persons and rentals: the station
     and the county only; audited)."""
-    found = reads.list_records(conn, caller, kind=kind, address_code=address_code,
+    found = reads.list_records(conn, caller, kind=kind, address_code=address_code, grid=grid,
                                due_by=due_by, limit=page.limit, offset=page.offset)  # fmt: skip
     return [RecordOut(**r.__dict__) for r in found]
 
