@@ -86,6 +86,19 @@ class Settings(BaseSettings):
                                     "share of the phone plan.")  # fmt: skip
     phone_share_telecom: float = Field(default=0.25, ge=0, le=1, description="The telecom "
                                        "company's share of the phone plan.")  # fmt: skip
+    registry_key: str | None = Field(
+        default=None, description="The key (32 bytes, URL-safe base64) that encrypts ID "
+        "numbers in the registry; never in the repository. Or registry_key_file.",
+        repr=False,
+    )  # fmt: skip
+    registry_key_file: Path | None = Field(
+        default=None, description="A file holding the registry key (as registry_key); "
+        "the demo writes one into the data directory when none is set.",
+    )  # fmt: skip
+    registry_cycles_file: Path | None = Field(
+        default=None, description="Inspection and visit cycles of the registry (TOML, as "
+        "geogrid/data/registry_cycles.toml) that replace the shipped ones.",
+    )  # fmt: skip
 
     @property
     def media_path(self) -> Path:
@@ -111,7 +124,7 @@ class Settings(BaseSettings):
                              " not 1")  # fmt: skip
         return self
 
-    @field_validator("home", "media_dir")
+    @field_validator("home", "media_dir", "registry_key_file")
     @classmethod
     def _absolute_home(cls, value: Path | None) -> Path | None:
         return None if value is None else value.expanduser().absolute()

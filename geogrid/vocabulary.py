@@ -167,3 +167,17 @@ def china_day(moment: datetime) -> date:
 def china_midnight(day: date) -> datetime:
     """The moment a China calendar day begins."""
     return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
+
+
+# The basic-information registry (一标三实, README "The registry"): its record kinds, the
+# uses of a house (实有房屋), a resident's residence (户籍 registered / 流动 floating), how
+# far along a proposed change is (grid staff propose, the community police confirm 核实),
+# and the parts of a standard address (标准地址) in the order they are written.
+REGISTRY_KINDS = ("housing", "resident", "organisation", "key_person")
+HOUSING_USES = ("home", "shop", "rental", "vacant", "other")
+RESIDENCE_TYPES = ("registered", "floating")
+PROPOSAL_STATUSES = ("pending", "confirmed", "rejected")
+RECORD_STATUSES = ("current", "ended")
+ADDRESS_PARTS = ("street", "house_no", "estate", "building", "unit_no", "floor", "room")
+# Registry kinds whose details only the station (its jurisdiction) and the county see.
+REGISTRY_DETAIL_KINDS = ("resident", "key_person")

@@ -33,8 +33,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for a private cluster in this session's tmp folder (fsync off: speed)."""
-    return Settings(home=tmp_path_factory.mktemp("geogrid-home"), db_fsync=False)
+    """Settings for a private cluster in this session's tmp folder (fsync off: speed), with
+    a registry key made for this session (never one in the repository)."""
+    from geogrid.registry.idnumbers import new_key
+
+    return Settings(home=tmp_path_factory.mktemp("geogrid-home"), db_fsync=False,
+                    registry_key=new_key())  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "team.manage": _DESK,
     "team.self": _FIELD,
     "team.confirm": _DESK,  # the county names the station it confirms for
+    # The registry (README "The registry"): addresses and records in the caller's area;
+    # residents, key persons and rentals in detail to the desks only; ID numbers in clear
+    # to the county alone, when it asks.
+    "registry.read": _FIELD,
+    "registry.details": _DESK,
+    "registry.propose": _FIELD,
+    "registry.confirm": _FIELD,  # and only where `confirms` says
+    "registry.reveal": frozenset({"county_admin"}),
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 
@@ -102,6 +110,16 @@ class Caller:
         if self.role == "grid_staff":
             return person_id == self.person_id
         return self.covers(community_code)
+
+    def confirms(self, community_code: str | None) -> bool:
+        """Whether the caller may confirm (核实) registry changes in a community: the county,
+        the community's station, or its community police officer (grid staff holding the
+        community's own 12-digit code)."""
+        if community_code is None:
+            return self.sees_all
+        if self.role == "grid_staff":
+            return community_code[:12] in self.grid_codes
+        return self.role in DETAIL_ROLES and self.covers(community_code)
 
     def area_codes(self) -> tuple[str, ...] | None:
         """Code prefixes of the caller's area; None means the whole county."""

@@ -17,6 +17,7 @@ from geogrid.api.tilecache import TileCache
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.media.store import DiskStore
+from geogrid.registry.addresses import any_address
 from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
@@ -42,6 +43,7 @@ class AppState:
     writer: ReportWriter = field(init=False)
     media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
     tiles: TileCache = field(default_factory=TileCache)  # vector tiles, keyed by version
+    has_addresses: bool = False  # the registry holds standard addresses (the lookup adds them)
 
     def __post_init__(self) -> None:
         self.media = DiskStore(self.settings.media_path)
@@ -73,6 +75,8 @@ class AppState:
         if self.lookups is None or self.lookups.index is not index:
             index.warm_up()  # pyproj's set-up in this thread: the lookups' and the writer's
             self.lookups = PointLookup(index)
+        if not self.has_addresses:  # once true it stays: addresses are not deleted
+            self.has_addresses = await asyncio.to_thread(any_address, self.engine)
 
     async def keep_index_fresh(self) -> None:
         """Check for a new index every `index_refresh_seconds` until cancelled."""

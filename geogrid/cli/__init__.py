@@ -17,6 +17,7 @@ from geogrid.cli import (
     maps,
     prints,
     qgis,
+    registry,
     reports,
     sample,
     serve,
@@ -53,6 +54,7 @@ app.command("qgis")(qgis.qgis)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(team.app, name="team")
+app.add_typer(registry.app, name="registry")
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ def demo(
     _reports(path, scale)
     _case_loop(scale)
     _team()
+    _registry()
     station = _maps_and_prints()
     _gis_analyst()
     if serve:
@@ -140,6 +141,29 @@ def _team() -> None:
     lines = team_commands.month_assessment(month, None, confirm=False, by="demo")
     team_commands.print_assessment(month, lines)
     team_commands.print_payroll(team_commands.write_payroll_sheets(month, lines, MAPS / "payroll"))
+
+
+def _registry() -> None:
+    from geogrid.cli.registry import print_completeness
+    from geogrid.registry.completeness import completeness
+    from geogrid.registry.idnumbers import IdCipher, ensure_key_file
+    from geogrid.usecases.sample_registry import load_sample_registry
+
+    console.rule("[bold]7b. the basic-information registry (一标三实): completeness per community")
+    config = settings()
+    if config.registry_key is None and config.registry_key_file is None:
+        # The demo's own key, in the data directory (never in the repository).
+        config = config.model_copy(update={"registry_key_file": ensure_key_file(
+            config.home / "registry.key")})  # fmt: skip
+    made = load_sample_registry(engine(), IdCipher.from_settings(config))
+    if made.skipped:
+        console.print("the registry already holds records: no sample added")
+    else:
+        kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(made.records.items()))
+        console.print(f"{made.addresses:,} standard addresses; records: {kinds}")
+    month = china_today().strftime("%Y-%m")
+    with engine().connect() as conn:
+        print_completeness(completeness(conn, month, 1), month)
 
 
 def _maps_and_prints() -> str:

@@ -181,11 +181,12 @@ def list_versions() -> None:
 
 @app.command()
 def activate(version: int = typer.Argument(..., help="The version to use for assignment.")) -> None:
-    """Make a version the active one (the previous active one is retired)."""
-    from geogrid.storage import grids
+    """Make a version the active one (the previous active one is retired); the registry's
+    standard addresses are placed in its grids."""
+    from geogrid.usecases.versions import activate_version
 
-    grids.activate(engine(), version)
-    console.print(f"version {version} is active")
+    moved = activate_version(engine(), version)
+    console.print(f"version {version} is active ({moved:,} standard addresses moved)")
 
 
 @app.command()

@@ -81,7 +81,9 @@ def reassign(
         GPS_TOLERANCE_M, help="GPS tolerance (m) for the nearest unit."
     ),
 ) -> None:
-    """Recompute grids, people and routes of reports for another version; print what moved."""
+    """Recompute grids, people and routes of reports (and the registry's standard addresses)
+    for another version; print what moved."""
+    from geogrid.registry.addresses import reassign_addresses
     from geogrid.reports.reassign import reassign_reports
 
     eng = engine()
@@ -93,6 +95,8 @@ def reassign(
         )  # fmt: skip
     console.print(f"{result.examined:,} reports examined, {result.moved:,} moved to another "
                   f"unit (version {result.version_id})")  # fmt: skip
+    addresses = reassign_addresses(eng, to_version, tolerance)
+    console.print(f"{addresses:,} standard addresses moved to another unit")
     table = Table(title="moves per level-2 grid (old -> new)", title_justify="left")
     for column in ("old grid", "new grid", "reports"):
         table.add_column(column, justify="right" if column == "reports" else "left")

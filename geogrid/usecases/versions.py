@@ -69,8 +69,17 @@ def build_version(
                            inputs_md5=inputs_md5)  # fmt: skip
     seconds = time.perf_counter() - started
     if activate:
-        stored_grids.activate(engine, version)
+        activate_version(engine, version)
     return BuildResult(built, validation, version, activate, seconds)
+
+
+def activate_version(engine: Engine, version: int) -> int:
+    """Make a version the active one, then place the registry's standard addresses in its
+    grids (reports move only when asked: `geogrid reassign`); how many addresses moved."""
+    from geogrid.registry.addresses import reassign_addresses
+
+    stored_grids.activate(engine, version)
+    return reassign_addresses(engine, version)
 
 
 def read_sources(engine: Engine) -> SourceData:

@@ -16,9 +16,11 @@ import pytest
 from geogrid.media.evidence import attach_photos
 from tests.api.fixtures import auth
 from tests.api.places import MONTH, WHEN, tile_of
+from tests.api.registry_places import make_registry
 from tests.api.team_matrix import team_cases
 from tests.api.team_objects import make_team_objects, remove_team_objects
 from tests.media.photos import jpeg, png
+from tests.registry.conftest import clear_registry
 
 ROLES = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
 FIELD = ("admin", "p01", "p02", "staff01", "staff02")  # the roles that work in the field
@@ -84,6 +86,45 @@ def device_cases(device: int) -> list[Case]:
         Case("GET", "/v1/devices", "/v1/devices", statuses(200, ROLES)),
         Case("DELETE", "/v1/devices/{session_id}", f"/v1/devices/{device}",
              statuses(204, ("admin", "staff01"), ROLES)),
+    ]  # fmt: skip
+
+
+def registry_cases(county, objects) -> list[Case]:
+    """The registry's operations on P01's address and records (README "The registry"):
+    personal details for the station and the county, an ID number in clear for the county
+    alone, a decided proposal a 409 for who may confirm it."""
+    own, others = ("admin", "p01", "staff01"), ("p02", "staff02")
+    base = "/v1/registry"
+    resident, shop, rejected = objects.resident, objects.shop, objects.rejected
+    decided = {r: 409 if r in ("admin", "p01") else 404 if r in others else 403 for r in ROLES}
+    new = {"text": "矩阵路2号", "lon": county.p01.lon, "lat": county.p01.lat}
+    proposal = {"kind": "organisation", "address_code": objects.address, "data": {"name": "厂"}}
+    return [
+        Case("GET", f"{base}/addresses", f"{base}/addresses?q=矩阵路", statuses(200, FIELD)),
+        Case("POST", f"{base}/addresses", f"{base}/addresses",
+             statuses(201, ("admin", "p01"), ("p02",)), json=new),
+        Case("GET", f"{base}/addresses/{{code}}", f"{base}/addresses/{objects.address}",
+             statuses(200, own, others)),
+        Case("GET", f"{base}/records", f"{base}/records", statuses(200, FIELD)),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{resident}",
+             statuses(200, ("admin", "p01"), ("p02", "staff01", "staff02"))),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{resident}?reveal=true",
+             statuses(200, ("admin",), ("p02", "staff01", "staff02"))),
+        Case("GET", f"{base}/records/{{record_id}}", f"{base}/records/{shop}",
+             statuses(200, own, others)),
+        Case("GET", f"{base}/records/{{record_id}}/versions", f"{base}/records/{shop}/versions",
+             statuses(200, own, others)),
+        Case("POST", f"{base}/records/{{record_id}}/checks", f"{base}/records/{shop}/checks",
+             statuses(201, own, others), json={"note": "matrix"}),
+        Case("POST", f"{base}/proposals", f"{base}/proposals", statuses(201, own, others),
+             json=proposal),
+        Case("GET", f"{base}/proposals", f"{base}/proposals", statuses(200, FIELD)),
+        Case("POST", f"{base}/proposals/{{proposal_id}}/confirm",
+             f"{base}/proposals/{rejected}/confirm", decided, json={}),
+        Case("POST", f"{base}/proposals/{{proposal_id}}/reject",
+             f"{base}/proposals/{rejected}/reject", decided, json={}),
+        Case("GET", f"{base}/completeness", f"{base}/completeness?month={MONTH}",
+             statuses(200, FIELD)),
     ]  # fmt: skip
 
 
@@ -191,7 +232,14 @@ def team(county, users):
 
 
 @pytest.fixture(scope="module")
-def matrix(client, county, reports, users, team) -> list[Case]:
+def registry(county, settings):
+    """P01's registry objects, removed after the module."""
+    yield make_registry(county.engine, settings, county.index, county.p01)
+    clear_registry(county.engine)
+
+
+@pytest.fixture(scope="module")
+def matrix(client, county, reports, users, team, registry) -> list[Case]:
     """The cases, with the active version's number and a photo of P01's security report."""
     versions = client.get("/v1/grid-versions", headers=auth(users.admin)).json()
     closed = client.post("/v1/reports", headers=auth(users.p01), json={
@@ -211,7 +259,8 @@ def matrix(client, county, reports, users, team) -> list[Case]:
     assert device.status_code == 201, device.text
     return (cases(county, reports, active, photo_id) + loop_cases(closed)
             + device_cases(device.json()["id"])
-            + team_cases(Case, statuses, county.p01.grid, team))  # fmt: skip
+            + team_cases(Case, statuses, county.p01.grid, team)
+            + registry_cases(county, registry))  # fmt: skip
 
 
 def call(client, case: Case, token: str | None):

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from geogrid.api.app import create_app
 from tests.api.fixtures import auth
+from tests.registry.conftest import clear_registry
 
 EXAMPLES = 10  # per operation and mode; the coverage phase adds its boundary cases
 STEPS = 5  # per stateful scenario
@@ -53,6 +54,7 @@ def target(client, county, reports):
     yield
     with county.engine.begin() as conn:
         conn.execute(text("delete from grid_instructions where actor like 'apitest-%'"))
+    clear_registry(county.engine)  # what the fuzzing proposed, confirmed and checked
 
 
 @schema.parametrize()

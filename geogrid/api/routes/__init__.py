@@ -37,6 +37,7 @@ ROUTER_MODULES = (
     "team",
     "team_month",
     "app",
+    "registry",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from geogrid.api.deps import current_caller, query_model, query_parameters
@@ -12,6 +13,7 @@ from geogrid.api.errors import PROBLEM_RESPONSES
 from geogrid.api.lean import LeanRoute
 from geogrid.api.schemas.lookup import LookupOut, LookupQuery
 from geogrid.errors import NotFoundError
+from geogrid.registry.addresses import AddressRow, nearest_in_area
 from geogrid.reports.lookup import Contact, GridName, Lookup, to_lon_lat
 
 router = APIRouter(prefix="/v1", tags=["lookup"], route_class=LeanRoute)
@@ -41,12 +43,19 @@ async def lookup(request: Request) -> Response:
     found = lookups.find(lon, lat, day=query.day, tolerance_m=state.api.tolerance_m)
     if found.unit is not None and not caller.covers(found.unit.code):
         raise NotFoundError("no grid in your area at this point", field="lon")
-    return Response(lookup_json(found, lookups.memo).encode("utf-8"), media_type="application/json")
+    near = "[]"
+    if query.addresses and state.has_addresses:  # one KNN query, once the registry has any
+        rows = await run_in_threadpool(nearest_in_area, state.engine, caller, lon, lat,
+                                       query.addresses)  # fmt: skip
+        near = addresses_json(rows)
+    body = lookup_json(found, lookups.memo, near)
+    return Response(body.encode("utf-8"), media_type="application/json")
 
 
-def lookup_json(found: Lookup, memo: dict | None = None) -> str:
+def lookup_json(found: Lookup, memo: dict | None = None, addresses: str = "[]") -> str:
     """The LookupOut JSON of a lookup: the point's own figures, then the unit's part (the
-    same for every point of a unit on a day, so kept in `memo`)."""
+    same for every point of a unit on a day, so kept in `memo`), then the nearest standard
+    addresses (JSON, as `addresses_json` writes them)."""
     distance = "null" if found.edge_distance_m is None else repr(round(found.edge_distance_m, 2))
     key = (found.unit_index, found.day)
     tail = None if memo is None else memo.get(key)
@@ -56,8 +65,15 @@ def lookup_json(found: Lookup, memo: dict | None = None) -> str:
             memo[key] = tail
     return (
         f'{{"lon":{found.lon!r},"lat":{found.lat!r},"method":"{found.method}",'
-        f'"edge_distance_m":{distance},{tail}}}'
+        f'"edge_distance_m":{distance},{tail},"addresses":{addresses}}}'
     )
+
+
+def addresses_json(rows: list[AddressRow]) -> str:
+    """The NearAddress list of the lookup's answer, as JSON."""
+    near = [{"code": a.code, "text": a.text, "unit_code": a.unit_code,
+             "distance_m": round(a.distance_m or 0.0, 2)} for a in rows]  # fmt: skip
+    return json.dumps(near, ensure_ascii=False, separators=(",", ":"))
 
 
 def _unit_json(found: Lookup) -> str:

@@ -28,6 +28,19 @@ class LookupQuery(BaseModel):
     day: date | None = Field(
         default=None, description="Whose duty: this day (default today, China time)."
     )
+    addresses: int = Field(
+        default=3, ge=0, le=10,
+        description="How many of the nearest standard addresses (registry) to add, within 200 m.",
+    )  # fmt: skip
+
+
+class NearAddress(BaseModel):
+    """A standard address near the point (README "The registry")."""
+
+    code: str
+    text: str = Field(description="The standard written form (人民路12号3号楼2单元501室).")
+    unit_code: str | None
+    distance_m: float
 
 
 class LookupOut(BaseModel):
@@ -50,6 +63,9 @@ class LookupOut(BaseModel):
     police: Contact | None = Field(description="Community police officer (社区民警) on duty.")
     station: Contact | None = Field(description="The police station of the community.")
     version: int = Field(description="The grid version answered from.")
+    addresses: list[NearAddress] = Field(
+        default_factory=list, description="The nearest standard addresses, nearest first."
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -63,6 +79,8 @@ class LookupOut(BaseModel):
                 "police": {"name": "张伟", "phone": "10011112222"},
                 "station": {"name": "密州派出所", "phone": "0536-10000001", "code": "370782P01"},
                 "version": 3,
+                "addresses": [{"code": "37078212AB34CD56EF78", "text": "东关村45号",
+                               "unit_code": "370782001001002003", "distance_m": 12.4}],
             }]
         }
     )  # fmt: skip
