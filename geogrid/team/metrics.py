@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from geogrid.registry.completeness import completeness_by_person
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import assessment, month_range
 from geogrid.storage.duty import on_duty_during_sql
@@ -106,10 +107,10 @@ def default_sources() -> dict[str, Source]:
     kpis = KpiSources()
     sources: dict[str, Source] = {name: kpis.source(rate) for name, rate in KPIS.items()}
     sources["training_hours"] = training_source
+    sources["registry_completeness"] = completeness_by_person
     # Wired at merge, when they exist: "patrol_coverage" (patrols/coverage.py
-    # coverage_by_person), "worklog_days" (patrols/worklogs.py worklog_days_by_person) and
-    # "registry_completeness" (registry/completeness.py completeness_by_person). Until then
-    # their metrics read "no data" and score 0.
+    # coverage_by_person) and "worklog_days" (patrols/worklogs.py worklog_days_by_person).
+    # Until then their metrics read "no data" and score 0.
     return sources
 
 
