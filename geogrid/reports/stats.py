@@ -19,7 +19,6 @@ the reports assigned to them, zeros included.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -39,7 +38,7 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
-from geogrid.vocabulary import CHINA_TZ, china_day, china_now
+from geogrid.vocabulary import MONTH_PATTERN, china_day, china_month, china_now  # noqa: F401 (routes use it)
 
 GROUPS = ("county", "station", "grid", "assistant", "department", "category")
 DISPUTE_CATEGORIES = ("dispute",)
@@ -81,19 +80,12 @@ class AssessmentRow:
     figures: Figures
 
 
-# YYYY-MM, 1900-01 to 2999-12 (the API documents the same pattern).
-MONTH_PATTERN = r"((?:19|2\d)\d\d)-(0[1-9]|1[0-2])"
-
-
 def month_range(month: str) -> tuple[datetime, datetime]:
     """The UTC start (inclusive) and end (exclusive) of a 'YYYY-MM' month in China time."""
-    found = re.fullmatch(MONTH_PATTERN, month or "")
-    if not found:
+    bounds = china_month(month)
+    if bounds is None:
         raise InputError(f"month {month!r} is not YYYY-MM", field="month")
-    year, number = int(found[1]), int(found[2])
-    start = datetime(year, number, 1, tzinfo=CHINA_TZ)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return bounds[0].astimezone(UTC), bounds[1].astimezone(UTC)
 
 
 def monthly_stats(

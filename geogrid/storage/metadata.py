@@ -6,7 +6,12 @@ The boundary input tables live in their own module on the same Base; importing b
 
 from __future__ import annotations
 
-from geogrid.storage import loop_tables, media_tables, source_tables  # noqa: F401  (register their tables)
+from geogrid.storage import (  # noqa: F401  (register their tables)
+    loop_tables,
+    media_tables,
+    patrol_tables,
+    source_tables,
+)
 from geogrid.storage.models import Base
 
 METADATA = Base.metadata

@@ -1,0 +1,154 @@
+"""Patrol coverage (巡查覆盖率) of the units in a month, computed in PostGIS.
+
+A unit's coverage is the share of its area within PATROL_COVER_M of the tracks of the
+patrols started in the month (China time): the tracks, in the county's projected zone
+(geo/crs.py), clipped near the unit and buffered, unioned, and intersected with the unit.
+Its visits are the patrols, and the China days, whose tracks come that near. Patrols
+still running are drawn on read from their points (patrols/track_sql.py). A person's
+coverage is the area-weighted coverage of the units in the grids they were on duty for
+during the month (a grid leader: the units of the grid; an information officer: the unit).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Connection, text
+
+from geogrid.errors import InputError
+from geogrid.geo.crs import projected_crs_for
+from geogrid.patrols.track_sql import TRACKS, ids_param
+from geogrid.storage.duty import on_duty_sql
+from geogrid.storage.versions import active_version
+from geogrid.vocabulary import CODE_LENGTH, PATROL_COVER_M, china_month
+
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    """One unit's month: its area, the part within reach of a track, visits, check-ins."""
+
+    code: str
+    name: str
+    area_m2: float
+    covered_m2: float
+    share: float
+    patrols: int
+    days: int
+    check_ins: int
+
+
+COVERAGE = f"""
+with units as materialized (
+  select g.code, g.name, g.geom, st_transform(g.geom, :epsg) as geom_m
+  from grids g
+  where g.version_id = :version and g.level = 3
+    and (cast(:area as text[]) is null or g.code like any (cast(:area as text[])))
+), chosen as (
+  select id, started_at, track from patrols where started_at >= :start and started_at < :end
+), drawn as ({TRACKS}), tracks as (
+  select c.id, (c.started_at at time zone 'Asia/Shanghai')::date as day,
+         coalesce(c.track, d.track) as geom
+  from chosen c left join drawn d on d.patrol_id = c.id
+  where coalesce(c.track, d.track) is not null and not st_isempty(coalesce(c.track, d.track))
+), near as (
+  select u.code, t.id, t.day,
+         st_buffer(st_clipbybox2d(st_transform(t.geom, :epsg),
+                                  st_expand(box2d(u.geom_m), 2 * :cover)), :cover) as buffer
+  from units u join tracks t on t.geom && st_expand(u.geom, :margin)
+  where st_dwithin(u.geom_m, st_transform(t.geom, :epsg), :cover)
+), visits as (
+  select code, count(distinct id) as patrols, count(distinct day) as days,
+         st_union(buffer) as reach
+  from near group by code
+), checked as (
+  select unit_code as code, count(*) as check_ins from check_ins
+  where at >= :start and at < :end and unit_code is not null group by unit_code
+)
+select u.code, u.name, st_area(u.geom_m) as area_m2,
+       coalesce(st_area(st_intersection(u.geom_m, v.reach)), 0) as covered_m2,
+       coalesce(v.patrols, 0) as patrols, coalesce(v.days, 0) as days,
+       coalesce(k.check_ins, 0) as check_ins
+from units u left join visits v on v.code = u.code left join checked k on k.code = u.code
+order by u.code
+"""
+
+
+def coverage_by_unit(
+    conn: Connection, month: str, *, area: tuple[str, ...] | None = None
+) -> list[UnitCoverage]:
+    """Every unit of the active version (within `area`, code prefixes; None: the county)
+    with its coverage of the month."""
+    start, end = _month(month)
+    version = active_version(conn)
+    epsg, lat = _zone(conn, version)
+    # A box this many degrees around a unit holds everything within PATROL_COVER_M of it.
+    margin = 2 * PATROL_COVER_M / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    ids = list(conn.execute(text("select id from patrols where track is null and started_at "
+                                 ">= :start and started_at < :end"),
+                            {"start": start, "end": end}).scalars())  # fmt: skip
+    params = {"epsg": epsg, "version": version, "start": start, "end": end,
+              "cover": PATROL_COVER_M, "margin": margin,
+              "area": None if area is None else [f"{code}%" for code in area]}  # fmt: skip
+    rows = conn.execute(text(COVERAGE).bindparams(ids_param(ids)), params)
+    return [_unit(row) for row in rows]
+
+
+def _unit(row) -> UnitCoverage:
+    share = row.covered_m2 / row.area_m2 if row.area_m2 > 0 else 0.0
+    return UnitCoverage(row.code, row.name, round(row.area_m2, 1), round(row.covered_m2, 1),
+                        round(min(share, 1.0), 4), row.patrols, row.days,
+                        row.check_ins)  # fmt: skip
+
+
+def coverage_by_person(
+    conn: Connection, month: str, *, area: tuple[str, ...] | None = None
+) -> dict[int, float]:
+    """Person id -> the area-weighted coverage (0..1) of the units in the grids the person
+    was on duty for during the month (the assessment's 巡查覆盖率)."""
+    units = coverage_by_unit(conn, month, area=area)
+    start, end = _month(month)
+    first, last = start.date(), end.date() - timedelta(days=1)
+    held = conn.execute(text(
+        "select distinct a.person_id, a.grid_code from grid_assignments a "
+        "where a.role in ('grid_leader', 'information_officer') and "
+        + on_duty_sql("a", ":last") + " and (a.valid_to is null or a.valid_to >= :first)"),
+        {"first": first, "last": last})  # fmt: skip
+    # Sums of area and covered area per grid code of every level: a code's units by prefix.
+    sums: dict[str, list[float]] = {}
+    for unit in units:
+        for length in CODE_LENGTH.values():
+            total = sums.setdefault(unit.code[:length], [0.0, 0.0])
+            total[0] += unit.area_m2
+            total[1] += unit.covered_m2
+    grids: dict[int, set[str]] = {}
+    for person, code in held:
+        grids.setdefault(person, set()).add(code)
+    return {person: _weighted(sums, codes) for person, codes in grids.items()}
+
+
+def _weighted(sums: dict[str, list[float]], codes: set[str]) -> float:
+    # A leader's grid and an officer's unit inside it would count the unit twice: drop
+    # codes inside another code of the same person.
+    outer = [c for c in codes if not any(c != o and c.startswith(o) for o in codes)]
+    area = sum(sums.get(code, (0.0, 0.0))[0] for code in outer)
+    covered = sum(sums.get(code, (0.0, 0.0))[1] for code in outer)
+    return round(covered / area, 4) if area > 0 else 0.0
+
+
+def _month(month: str):
+    bounds = china_month(month)
+    if bounds is None:
+        raise InputError(f"month {month!r} is not YYYY-MM", field="month")
+    return bounds
+
+
+def _zone(conn: Connection, version: int) -> tuple[int, float]:
+    """The county's projected zone (EPSG) and the latitude of its centre."""
+    lon, lat = conn.execute(text(
+        "select st_x(c), st_y(c) from (select st_centroid(st_extent(geom)::geometry) as c "
+        "from grids where version_id = :v and level = 1) x"), {"v": version}).one()  # fmt: skip
+    return projected_crs_for(lon, lat), lat

@@ -1,0 +1,78 @@
+"""Track points as a phone sends them, checked one by one: a bad point is rejected with
+its index and field, the good ones beside it are kept (pure: no database)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from geogrid.reports.checks import lon_lat_problem
+from geogrid.vocabulary import CLOCK_SKEW_S, as_china_time
+
+
+@dataclass(frozen=True)
+class PointIn:
+    """One track point as received: when (a naive time is China time), where, how exact."""
+
+    at: datetime
+    lon: float
+    lat: float
+    accuracy_m: float | None = None
+
+
+@dataclass(frozen=True)
+class PointProblem:
+    """Why the point at `index` of a batch was not stored."""
+
+    index: int
+    field: str
+    message: str
+
+
+@dataclass
+class CheckedPoints:
+    """The good points as columns, ready for one INSERT, and the problems of the others."""
+
+    at: list[datetime] = field(default_factory=list)
+    lon: list[float] = field(default_factory=list)
+    lat: list[float] = field(default_factory=list)
+    accuracy_m: list[float | None] = field(default_factory=list)
+    problems: list[PointProblem] = field(default_factory=list)
+
+
+def check_points(
+    points: list[PointIn], started_at: datetime, stopped_at: datetime | None, now: datetime
+) -> CheckedPoints:
+    """Each point checked against the coordinate rules of the intake and the patrol's time
+    (from its start to its stop, or to now, each with a phone clock's skew allowed)."""
+    skew = timedelta(seconds=CLOCK_SKEW_S)
+    first, last = started_at - skew, (stopped_at or now) + skew
+    out = CheckedPoints()
+    for index, point in enumerate(points):
+        problem = _problem(point, first, last)
+        if problem is not None:
+            out.problems.append(PointProblem(index, *problem))
+            continue
+        out.at.append(as_china_time(point.at))
+        out.lon.append(point.lon)
+        out.lat.append(point.lat)
+        out.accuracy_m.append(point.accuracy_m)
+    return out
+
+
+def _problem(point: PointIn, first: datetime, last: datetime) -> tuple[str, str] | None:
+    if not (math.isfinite(point.lon) and math.isfinite(point.lat)):
+        return "lon", "coordinates must be finite numbers"
+    problem = lon_lat_problem(point.lon, point.lat)
+    if problem is not None:
+        return problem
+    accuracy = point.accuracy_m
+    if accuracy is not None and not (math.isfinite(accuracy) and accuracy >= 0):
+        return "accuracy_m", f"{accuracy} is not a distance in metres (0 or more)"
+    at = as_china_time(point.at)
+    if at < first:
+        return "at", f"{at.isoformat()} is before the patrol started"
+    if at > last:
+        return "at", f"{at.isoformat()} is after the patrol stopped (or in the future)"
+    return None
