@@ -21,7 +21,7 @@ from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
 from geogrid.patrols.track_sql import TRACKS, ids_param
 from geogrid.storage.duty import on_duty_sql
-from geogrid.storage.versions import active_version
+from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import CODE_LENGTH, PATROL_COVER_M, china_month
 
 METRES_PER_DEGREE = 111_320.0
@@ -83,7 +83,9 @@ def coverage_by_unit(
     """Every unit of the active version (within `area`, code prefixes; None: the county)
     with its coverage of the month."""
     start, end = _month(month)
-    version = active_version(conn)
+    version = active_version_or_none(conn)
+    if version is None:
+        return []  # no grids yet: nothing to cover
     epsg, lat = _zone(conn, version)
     # A box this many degrees around a unit holds everything within PATROL_COVER_M of it.
     margin = 2 * PATROL_COVER_M / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, and_, extract, false, func, literal, or_, select, union_all
 
 from geogrid.errors import InputError
+from geogrid.patrols.coverage import coverage_by_person
 from geogrid.reports.kpis import Kpis, kpis_by_key, without_jit
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
@@ -78,6 +79,7 @@ class AssessmentRow:
     grids: list[str]
     station: str | None
     figures: Figures
+    patrol_coverage: float | None = None  # 巡查覆盖率 (patrols/coverage.py)
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:
@@ -118,11 +120,15 @@ def assessment(
     people = _assistants(conn, start, end, area, person_id)
     base = _month_reports(month, scope)
     figures = _figures(conn, _keyed(base, "assistant"), now or china_now())
+    # Coverage only of the units the rows hold, unless the table is the whole county's.
+    held = None if area is None and person_id is None else {g for p in people for g in p["grids"]}
+    coverage = coverage_by_person(conn, month, area=None if held is None else tuple(sorted(held)))
     rows = []
     for p in people:
         mine = figures.get(p["person_no"]) or Figures(p["person_no"], p["name"])
         rows.append(AssessmentRow(p["person_no"], p["name"], p["phone"], p["roles"],
-                                  p["grids"], p["station"], mine))  # fmt: skip
+                                  p["grids"], p["station"], mine,
+                                  coverage.get(p["id"], 0.0)))  # fmt: skip
     return rows
 
 
@@ -253,6 +259,7 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
     )
     query = (
         select(
+            p.c.id,
             p.c.person_no,
             p.c.name,
             p.c.phone,
@@ -262,7 +269,7 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
         )
         .select_from(joined)
         .where(*conditions)
-        .group_by(p.c.person_no, p.c.name, p.c.phone)
+        .group_by(p.c.id, p.c.person_no, p.c.name, p.c.phone)
         .order_by(p.c.person_no)
     )
     return [dict(r) for r in conn.execute(query).mappings()]

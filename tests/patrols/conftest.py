@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pyproj
 import pytest
 import shapely
-from shapely import ops
 from sqlalchemy import Connection, Engine, text
 
 from geogrid.reports.index import load_index
@@ -56,5 +56,5 @@ def unit(county_engine: Engine, patrol_index) -> Unit:
 
 def metric(shape: shapely.Geometry) -> shapely.Geometry:
     """A WGS-84 shape in Zhucheng's Gauss-Krüger zone (EPSG:4549), metres."""
-    project = pyproj.Transformer.from_crs(4326, 4549, always_xy=True).transform
-    return ops.transform(project, shape)
+    project = pyproj.Transformer.from_crs(4326, 4549, always_xy=True)
+    return shapely.transform(shape, lambda xy: np.column_stack(project.transform(*xy.T)))
