@@ -38,6 +38,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "services.read": _ALL,
     "maps.county": frozenset({"county_admin"}),
     "maps.station": _DESK,
+    # Work logs, patrols and check-ins: grid staff write their own; the field roles read
+    # them in their area (patrols/scope.py), and the coverage of their area's units.
+    "patrols.write": frozenset({"grid_staff"}),
+    "patrols.read": _FIELD,
+    "coverage.read": _FIELD,
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 

@@ -12,12 +12,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError
 from geogrid.media.evidence import check_photo_ids
+from geogrid.patrols.points import phone_time
 from geogrid.patrols.scope import PEOPLE, person_filter, visible_rows
 from geogrid.reports.lookup import PointLookup, to_lon_lat
 from geogrid.storage.duty import grids_held
 from geogrid.storage.models import SRID
 from geogrid.storage.patrol_tables import CheckIn
-from geogrid.vocabulary import CLOCK_SKEW_S, GPS_TOLERANCE_M, as_china_time, china_day, china_now
+from geogrid.vocabulary import CLOCK_SKEW_S, GPS_TOLERANCE_M, china_day, china_now
 
 K = CheckIn.__table__
 
@@ -43,7 +44,7 @@ def check_in(
 ) -> tuple[str, dict]:  # fmt: skip
     """("created" or "repeated", the check-in). At least one photo; the point in any
     accepted CRS; a request id sent again with another point or time is a ConflictError."""
-    at = as_china_time(entry.at)
+    at = phone_time(entry.at, "at")
     if at > china_now() + timedelta(seconds=CLOCK_SKEW_S):
         raise InputError(f"{at.isoformat()} is in the future", field="at")
     if not entry.photo_ids:

@@ -15,16 +15,18 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, false, or_, select, text
 
 from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
 from geogrid.patrols.track_sql import TRACKS, ids_param
-from geogrid.storage.duty import on_duty_sql
+from geogrid.storage.duty import ASSIGNMENTS, on_duty_during
+from geogrid.storage.models import Person
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import CODE_LENGTH, PATROL_COVER_M, china_month
 
 METRES_PER_DEGREE = 111_320.0
+PEOPLE = Person.__table__
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,9 @@ def coverage_by_person(
     conn: Connection, month: str, *, area: tuple[str, ...] | None = None
 ) -> dict[int, float]:
     """Person id -> the area-weighted coverage (0..1) of the units in the grids the person
-    was on duty for during the month (the assessment's 巡查覆盖率)."""
+    was on duty for during the month (the assessment's 巡查覆盖率); people holding grids
+    within `area` (code prefixes; None: the county)."""
     units = coverage_by_unit(conn, month, area=area)
-    start, end = _month(month)
-    first, last = start.date(), end.date() - timedelta(days=1)
-    held = conn.execute(text(
-        "select distinct a.person_id, a.grid_code from grid_assignments a "
-        "where a.role in ('grid_leader', 'information_officer') and "
-        + on_duty_sql("a", ":last") + " and (a.valid_to is null or a.valid_to >= :first)"),
-        {"first": first, "last": last})  # fmt: skip
     # Sums of area and covered area per grid code of every level: a code's units by prefix.
     sums: dict[str, list[float]] = {}
     for unit in units:
@@ -127,9 +123,42 @@ def coverage_by_person(
             total[0] += unit.area_m2
             total[1] += unit.covered_m2
     grids: dict[int, set[str]] = {}
-    for person, code in held:
+    for person, code in _held(conn, month, area):
         grids.setdefault(person, set()).add(code)
     return {person: _weighted(sums, codes) for person, codes in grids.items()}
+
+
+def people_coverage(
+    conn: Connection, month: str, *, area: tuple[str, ...] | None = None,
+    person_id: int | None = None,
+) -> list[dict]:  # fmt: skip
+    """{person_no, name, coverage} of the people `coverage_by_person` finds (or only
+    `person_id`), by register number."""
+    found = coverage_by_person(conn, month, area=area)
+    if person_id is not None:
+        found = {person_id: found.get(person_id, 0.0)}
+    query = select(PEOPLE.c.id, PEOPLE.c.person_no, PEOPLE.c.name).where(
+        PEOPLE.c.id.in_(list(found))
+    )
+    rows = sorted(conn.execute(query), key=lambda r: r.person_no)
+    return [{"person_no": r.person_no, "name": r.name, "coverage": found[r.id]} for r in rows]
+
+
+def _held(conn: Connection, month: str, area: tuple[str, ...] | None) -> list:
+    """(person id, grid code) of the leaders and officers on duty some day of the month."""
+    start, end = _month(month)
+    a = ASSIGNMENTS
+    query = (
+        select(a.c.person_id, a.c.grid_code)
+        .distinct()
+        .where(
+            a.c.role.in_(("grid_leader", "information_officer")),
+            on_duty_during(start.date(), end.date() - timedelta(days=1), a),
+        )
+    )
+    if area is not None:
+        query = query.where(or_(false(), *[a.c.grid_code.startswith(code) for code in area]))
+    return list(conn.execute(query))
 
 
 def _weighted(sums: dict[str, list[float]], codes: set[str]) -> float:

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from geogrid.errors import InputError
 from geogrid.reports.checks import lon_lat_problem
 from geogrid.vocabulary import CLOCK_SKEW_S, as_china_time
 
@@ -41,6 +42,14 @@ class CheckedPoints:
     problems: list[PointProblem] = field(default_factory=list)
 
 
+def phone_time(moment: datetime, field: str) -> datetime:
+    """A time from a phone in China time (a naive one is China time already); InputError
+    naming `field` for a year outside 1900-2999, which no phone clock shows."""
+    if not 1900 <= moment.year <= 2999:
+        raise InputError(f"{moment.isoformat()} is no time a phone records", field=field)
+    return as_china_time(moment)
+
+
 def check_points(
     points: list[PointIn], started_at: datetime, stopped_at: datetime | None, now: datetime
 ) -> CheckedPoints:
@@ -54,7 +63,7 @@ def check_points(
         if problem is not None:
             out.problems.append(PointProblem(index, *problem))
             continue
-        out.at.append(as_china_time(point.at))
+        out.at.append(as_china_time(point.at))  # checked by _problem
         out.lon.append(point.lon)
         out.lat.append(point.lat)
         out.accuracy_m.append(point.accuracy_m)
@@ -70,7 +79,10 @@ def _problem(point: PointIn, first: datetime, last: datetime) -> tuple[str, str]
     accuracy = point.accuracy_m
     if accuracy is not None and not (math.isfinite(accuracy) and accuracy >= 0):
         return "accuracy_m", f"{accuracy} is not a distance in metres (0 or more)"
-    at = as_china_time(point.at)
+    try:
+        at = phone_time(point.at, "at")
+    except InputError as exc:
+        return "at", str(exc)
     if at < first:
         return "at", f"{at.isoformat()} is before the patrol started"
     if at > last:

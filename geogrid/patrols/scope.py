@@ -17,10 +17,9 @@ def visible_rows(caller: Caller, table) -> ColumnElement[bool]:
     if caller.sees_all:
         return true()
     if caller.role == "station":
-        codes = func.unnest(table.c.grid_codes).table_valued("code").alias("held")
+        code = func.unnest(table.c.grid_codes).column_valued("held_code")
         communities = bindparam("communities", sorted(caller.communities), type_=ARRAY(Text))
-        held_here = func.left(codes.c.code, 12) == any_(communities)
-        return select(codes.c.code).where(held_here).exists()
+        return select(code).where(func.left(code, 12) == any_(communities)).exists()
     if caller.role == "grid_staff" and caller.person_id is not None:
         return table.c.person_id == caller.person_id
     return false()

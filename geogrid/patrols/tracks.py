@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from geogrid.errors import ConflictError, InputError, NotFoundError
-from geogrid.patrols.points import PointIn, PointProblem, check_points
+from geogrid.patrols.points import PointIn, PointProblem, check_points, phone_time
 from geogrid.patrols.track_sql import store_tracks
 from geogrid.storage.duty import grids_held
 from geogrid.storage.patrol_tables import Patrol, PatrolBatch
@@ -54,7 +54,7 @@ def start_patrol(
 ) -> tuple[str, dict]:
     """("created" or "repeated", the patrol): the same client id gives the same patrol; a
     different start time under it is a ConflictError."""
-    started_at = as_china_time(started_at)
+    started_at = phone_time(started_at, "started_at")
     if started_at > china_now().replace(microsecond=0) + _skew():
         raise InputError(f"{started_at.isoformat()} is in the future", field="started_at")
     made = conn.execute(
@@ -112,7 +112,7 @@ def stop_patrol(
     patrol = own_patrol(conn, person_id, patrol_id, lock=True)
     if patrol.stopped_at is not None:
         return "repeated", summary(patrol)
-    stopped_at = as_china_time(stopped_at)
+    stopped_at = phone_time(stopped_at, "stopped_at")
     if stopped_at < patrol.started_at:
         raise InputError(f"{stopped_at.isoformat()} is before the patrol started",
                          field="stopped_at")  # fmt: skip

@@ -18,11 +18,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from geogrid.access.roles import Caller
 from geogrid.errors import InputError
 from geogrid.media.evidence import check_photo_ids
+from geogrid.patrols.points import phone_time
 from geogrid.patrols.scope import PEOPLE, person_filter, visible_rows
 from geogrid.reports.checks import lon_lat_problem
 from geogrid.storage.duty import grids_held
 from geogrid.storage.patrol_tables import WorkLog
-from geogrid.vocabulary import CLOCK_SKEW_S, as_china_time, china_day, china_month, china_now
+from geogrid.vocabulary import CLOCK_SKEW_S, china_day, china_month, china_now
 
 W = WorkLog.__table__
 
@@ -52,7 +53,7 @@ def save_worklog(
 ) -> SavedLog:
     """Create or replace a person's log of a day; idempotent by client request id."""
     now = now or china_now()
-    edited_at = as_china_time(entry.edited_at) if entry.edited_at else now
+    edited_at = phone_time(entry.edited_at, "edited_at") if entry.edited_at else now
     _check(conn, entry, now)
     row = _locked(conn, person_id, entry.day)
     if row is None:

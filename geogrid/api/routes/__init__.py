@@ -28,6 +28,7 @@ ROUTER_MODULES = (
     "stats",
     "maps",
     "tiles",
+    "patrols",
 )
 
 
