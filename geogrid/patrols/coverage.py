@@ -23,7 +23,13 @@ from geogrid.patrols.track_sql import TRACKS, ids_param
 from geogrid.storage.duty import ASSIGNMENTS, on_duty_during
 from geogrid.storage.models import Person
 from geogrid.storage.versions import active_version_or_none
-from geogrid.vocabulary import CODE_LENGTH, PATROL_COVER_M, china_month
+from geogrid.vocabulary import (
+    CHINA_OFFSET_S,
+    CODE_LENGTH,
+    PATROL_COVER_M,
+    SECONDS_PER_DAY,
+    china_month,
+)
 
 METRES_PER_DEGREE = 111_320.0
 PEOPLE = Person.__table__
@@ -52,7 +58,8 @@ with units as materialized (
 ), chosen as (
   select id, started_at, track from patrols where started_at >= :start and started_at < :end
 ), drawn as ({TRACKS}), tracks as (
-  select c.id, (c.started_at at time zone 'Asia/Shanghai')::date as day,
+  select c.id,
+         floor((extract(epoch from c.started_at) + {CHINA_OFFSET_S}) / {SECONDS_PER_DAY}) as day,
          coalesce(c.track, d.track) as geom
   from chosen c left join drawn d on d.patrol_id = c.id
   where coalesce(c.track, d.track) is not null and not st_isempty(coalesce(c.track, d.track))

@@ -7,19 +7,13 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text
 
 from tests.api.conftest import auth
+from tests.api.places import delete_patrol_rows
 from tests.media.photos import png
 
 MONTH = "2026-06"
 AT = "2026-06-02T09:00:00+08:00"
-
-
-def delete_patrol_rows(engine: Engine) -> None:
-    """Remove every work log, patrol, point and check-in (the API tests' own)."""
-    with engine.begin() as conn:
-        conn.execute(text("truncate work_logs, patrol_points, patrol_batches, patrols, check_ins"))
 
 
 @pytest.fixture(scope="module", autouse=True)

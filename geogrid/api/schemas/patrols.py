@@ -120,7 +120,8 @@ class TrackBatch(BaseModel):
             {"at": "2026-06-01T09:00:05+08:00", "lon": 119.4012, "lat": 35.9987,
              "accuracy_m": 6.0}]}]})  # fmt: skip
     batch_id: ClientId = Field(description="A batch sent again stores nothing.")
-    points: list[TrackPoint] = Field(max_length=PATROL_BATCH_MAX_POINTS)
+    points: list[TrackPoint] = Field(description=f"At most {PATROL_BATCH_MAX_POINTS:,} "
+                                     "points (more: 400 naming `points`).")  # fmt: skip
 
 
 class PatrolOut(BaseModel):
