@@ -30,13 +30,27 @@ from geogrid.vocabulary import (
 
 P = Patrol.__table__
 B = PatrolBatch.__table__
+# The batch goes in as four array literals parsed by the server: psycopg adapting lists
+# of 10,000 values element by element in Python cost more than the INSERT itself
+# (bench/bench_patrols.py: 0.5 s against 0.2 s for the whole statement this way).
 INSERT_POINTS = text("""
 insert into patrol_points (patrol_id, at, geom, accuracy_m)
 select :patrol, t.at, st_setsrid(st_makepoint(t.lon, t.lat), 4326), t.accuracy
-from unnest(cast(:at as timestamptz[]), cast(:lon as float8[]), cast(:lat as float8[]),
-            cast(:accuracy as float8[])) as t(at, lon, lat, accuracy)
+from unnest(cast(cast(:at as text) as timestamptz[]), cast(cast(:lon as text) as float8[]),
+            cast(cast(:lat as text) as float8[]), cast(cast(:accuracy as text) as float8[]))
+     as t(at, lon, lat, accuracy)
 on conflict (patrol_id, at) do nothing
 """)
+
+
+def array_literal(values: list) -> str:
+    """A PostgreSQL array literal of numbers or times (ISO 8601), None as NULL."""
+    return "{" + ",".join("NULL" if v is None else _literal(v) for v in values) + "}"
+
+
+def _literal(value) -> str:
+    # repr of a float is the shortest text that reads back as the same double.
+    return f'"{value.isoformat()}"' if isinstance(value, datetime) else repr(float(value))
 
 
 @dataclass(frozen=True)
@@ -93,9 +107,10 @@ def add_points(
     checked = check_points(points, patrol.started_at, patrol.stopped_at, china_now())
     count = 0
     if checked.at:
-        count = conn.execute(INSERT_POINTS, {"patrol": patrol_id, "at": checked.at,
-                                             "lon": checked.lon, "lat": checked.lat,
-                                             "accuracy": checked.accuracy_m}).rowcount  # fmt: skip
+        columns = {"at": checked.at, "lon": checked.lon, "lat": checked.lat,
+                   "accuracy": checked.accuracy_m}  # fmt: skip
+        literals = {name: array_literal(values) for name, values in columns.items()}
+        count = conn.execute(INSERT_POINTS, {"patrol": patrol_id, **literals}).rowcount
     conn.execute(update(B).where(B.c.id == new)
                  .values(stored=count, rejected=len(checked.problems)))  # fmt: skip
     conn.execute(update(P).where(P.c.id == patrol_id).values(points=P.c.points + count))
