@@ -24,6 +24,8 @@ from sqlalchemy import text
 LIMIT_S = 1.0
 HOME = Path(os.environ.get("GEOGRID_BENCH_HOME", "/tmp/geogrid-bench") + "-patrols")
 PERSON = "bench-patrol"
+ADD_PERSON = """insert into people (person_no, name, phone, gender, roles, vetting_status, active)
+values (:p, '巡查测试', '', '', '{grid_leader}', 'passed', true) on conflict do nothing"""
 
 
 def _engine():
@@ -44,9 +46,7 @@ def _token(engine) -> tuple[int, str]:
     from geogrid.access.users import add_user
 
     with engine.begin() as conn:
-        conn.execute(text("insert into people (person_no, name, phone, gender, roles, vetting_status, "
-                          "active) values (:p, '巡查测试', '', '', '{grid_leader}', 'passed', true) "
-                          "on conflict do nothing"), {"p": PERSON})  # fmt: skip
+        conn.execute(text(ADD_PERSON), {"p": PERSON})
         conn.execute(text("delete from api_users where name like 'bench-patrol%'"))
         token = add_user(conn, f"bench-patrol-{uuid.uuid4().hex[:6]}", "grid_staff",
                          person=PERSON)  # fmt: skip

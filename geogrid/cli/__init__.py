@@ -15,6 +15,7 @@ from geogrid.cli import (
     grids,
     load,
     maps,
+    patrols,
     prints,
     reports,
     sample,
@@ -49,6 +50,7 @@ app.command("maps")(maps.maps)
 app.command("print")(prints.print_)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.add_typer(patrols.app, name="patrols")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from geogrid.cli import export as export_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
 from geogrid.cli import maps as map_commands
+from geogrid.cli import patrols as patrol_commands
 from geogrid.cli import prints as print_commands
 from geogrid.cli import reports as report_commands
 from geogrid.cli import sample as sample_commands
@@ -47,6 +48,7 @@ def demo(
     _load_build_staff(path, scale)
     _reports(path, scale)
     _case_loop(scale)
+    _patrols()
     station = _maps_and_prints()
     if serve:
         _serve(station)
@@ -121,6 +123,18 @@ def _case_loop(scale: str) -> None:
     report_commands.print_inbox(done.station or "", waiting)
     report_commands.print_trail(done.example, trail, photos)
     report_commands.print_station_kpis(done.month, stations)
+
+
+def _patrols() -> None:
+    from geogrid.patrols.coverage import coverage_by_unit
+    from geogrid.usecases.sample_patrols import make_sample_patrols
+
+    console.rule("[bold]patrols (巡查): sample tracks along the streets, work logs, coverage")
+    made = make_sample_patrols(engine())
+    patrol_commands.print_sample(made)
+    with engine().connect() as conn:
+        units = coverage_by_unit(conn, made.month, area=tuple(made.grids) or None)
+    patrol_commands.print_coverage(made.month, units, top=8)
 
 
 def _maps_and_prints() -> str:

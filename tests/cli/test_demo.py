@@ -38,6 +38,9 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
         assert line in out, line
     assert "handle -> resolved" in out and "photos:" in out and "on step handled" in out
     assert "verify -> closed" in out and "结案率" in out
+    # Patrols: sample walks and work logs of last month, and the units' coverage.
+    assert "patrols (巡查)" in out and "track points" in out and "work logs" in out
+    assert "units patrolled" in out
     maps = tmp_path / "maps"
     county = (maps / "county.html").read_text(encoding="utf-8")
     assert external_urls(county) == [] and "二级网格" in county
