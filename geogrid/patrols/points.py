@@ -14,9 +14,10 @@ from geogrid.vocabulary import CLOCK_SKEW_S, as_china_time
 
 @dataclass(frozen=True)
 class PointIn:
-    """One track point as received: when (a naive time is China time), where, how exact."""
+    """One track point as received: when (ISO 8601 text or a time; a naive one is China
+    time), where, how exact."""
 
-    at: datetime
+    at: datetime | str
     lon: float
     lat: float
     accuracy_m: float | None = None
@@ -63,7 +64,7 @@ def check_points(
         if problem is not None:
             out.problems.append(PointProblem(index, *problem))
             continue
-        out.at.append(as_china_time(point.at))  # checked by _problem
+        out.at.append(as_china_time(_time(point.at)))  # checked by _problem
         out.lon.append(point.lon)
         out.lat.append(point.lat)
         out.accuracy_m.append(point.accuracy_m)
@@ -80,7 +81,9 @@ def _problem(point: PointIn, first: datetime, last: datetime) -> tuple[str, str]
     if accuracy is not None and not (math.isfinite(accuracy) and accuracy >= 0):
         return "accuracy_m", f"{accuracy} is not a distance in metres (0 or more)"
     try:
-        at = phone_time(point.at, "at")
+        at = phone_time(_time(point.at), "at")
+    except ValueError:
+        return "at", f"{point.at!r} is not an ISO 8601 time (2026-06-01T09:30:05+08:00)"
     except InputError as exc:
         return "at", str(exc)
     if at < first:
@@ -88,3 +91,8 @@ def _problem(point: PointIn, first: datetime, last: datetime) -> tuple[str, str]
     if at > last:
         return "at", f"{at.isoformat()} is after the patrol stopped (or in the future)"
     return None
+
+
+def _time(value: datetime | str) -> datetime:
+    """A point's time; ValueError for text that is not ISO 8601."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
