@@ -38,9 +38,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "services.read": _ALL,
     "maps.county": frozenset({"county_admin"}),
     "maps.station": _DESK,
-    # Work logs, patrols and check-ins: grid staff write their own; the field roles read
-    # them in their area (patrols/scope.py), and the coverage of their area's units.
-    "patrols.write": frozenset({"grid_staff"}),
+    # Work logs, patrols and check-ins: grid staff write their own (a token must name a
+    # person: patrols/scope.py `own_person`; the county's, like every action, may too);
+    # the field roles read them in their area, and the coverage of their area's units.
+    "patrols.write": frozenset({"county_admin", "grid_staff"}),
     "patrols.read": _FIELD,
     "coverage.read": _FIELD,
 }

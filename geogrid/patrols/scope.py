@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import ARRAY, ColumnElement, Text, any_, bindparam, false, func, select, true
 
+from geogrid.access.errors import Forbidden
 from geogrid.access.roles import Caller
-from geogrid.errors import InputError
 from geogrid.storage.models import Person
 
 PEOPLE = Person.__table__
@@ -36,7 +36,9 @@ def person_filter(table, person_no: str | None) -> ColumnElement[bool]:
 
 
 def own_person(caller: Caller) -> int:
-    """The person id of a grid staff caller, who writes their own logs and patrols."""
+    """The person whose logs and patrols the caller writes: its own; Forbidden (403) for a
+    token not linked to a person (a county administrator's, usually)."""
     if caller.person_id is None:
-        raise InputError("this token is not linked to a person", field="person")
+        raise Forbidden("only a token linked to a person writes work logs, patrols and "
+                        "check-ins (its own)")  # fmt: skip
     return caller.person_id
