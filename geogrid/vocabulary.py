@@ -8,6 +8,7 @@ in China Standard Time (UTC+8, no daylight saving since 1991), whatever the serv
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import TypeVar
@@ -117,6 +118,17 @@ HEAT_GROUPS = ("hazard", "incident")
 # The spatial join forgives GPS error: a point this far outside every unit takes the nearest.
 GPS_TOLERANCE_M = 50.0
 
+# Patrols (issue 18): the coverage counts what lies within PATROL_COVER_M of a track; a
+# track is drawn through the points as accurate as PATROL_MAX_ACCURACY_M or better, split
+# where two points lie more than PATROL_MAX_GAP_S apart in time or farther apart than
+# PATROL_MAX_SPEED_MS allows (a GPS jump, or a ride between two walks).
+PATROL_COVER_M = 50.0
+PATROL_MAX_ACCURACY_M = 100.0
+PATROL_MAX_GAP_S = 600
+PATROL_MAX_SPEED_MS = 20.0  # 72 km/h
+PATROL_BATCH_MAX_POINTS = 10_000  # track points in one upload
+CLOCK_SKEW_S = 600  # how far a phone's clock may run ahead of the server's
+
 # Build defaults: what `geogrid build`, the demo and BuildOptions start from.
 BUILD_TOLERANCE_M = 1.0  # gaps and overlaps narrower than this are snapped
 TOWN_GRID_HOUSEHOLDS = 1500  # target households of a town level-2 grid
@@ -181,3 +193,17 @@ RECORD_STATUSES = ("current", "ended")
 ADDRESS_PARTS = ("street", "house_no", "estate", "building", "unit_no", "floor", "room")
 # Registry kinds whose details only the station (its jurisdiction) and the county see.
 REGISTRY_DETAIL_KINDS = ("resident", "key_person")
+
+# YYYY-MM, 1900-01 to 2999-12 (the API documents the same pattern).
+MONTH_PATTERN = r"((?:19|2\d)\d\d)-(0[1-9]|1[0-2])"
+
+
+def china_month(month: str) -> tuple[datetime, datetime] | None:
+    """The start (inclusive) and end (exclusive) of a 'YYYY-MM' month in China time, as
+    aware China times; None when `month` is not of that form."""
+    found = re.fullmatch(MONTH_PATTERN, month or "")
+    if not found:
+        return None
+    year, number = int(found[1]), int(found[2])
+    start = datetime(year, number, 1, tzinfo=CHINA_TZ)
+    return start, datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA_TZ)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "geogrid"
 ABOVE_STORAGE = ("building", "inputs", "reports", "maps", "prints", "sample", "api", "cli",
-                 "access", "usecases", "export", "console", "app", "qgis", "team")  # fmt: skip
+                 "access", "usecases", "export", "console", "app", "qgis", "team",
+                 "patrols")  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:

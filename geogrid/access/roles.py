@@ -52,6 +52,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registry.propose": _FIELD,
     "registry.confirm": _FIELD,  # and only where `confirms` says
     "registry.reveal": frozenset({"county_admin"}),
+    # Work logs, patrols and check-ins: grid staff write their own (a token must name a
+    # person: patrols/scope.py `own_person`; the county's, like every action, may too);
+    # the field roles read them in their area, and the coverage of their area's units.
+    "patrols.write": frozenset({"county_admin", "grid_staff"}),
+    "patrols.read": _FIELD,
+    "coverage.read": _FIELD,
 }
 DETAIL_ROLES = frozenset({"county_admin", "station"})
 

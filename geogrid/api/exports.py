@@ -31,6 +31,7 @@ ASSESSMENT_COLUMNS = (
     ("verifications_on_time", "按时核查"), ("open_overdue", "超期未处置"),
 )  # fmt: skip
 KPI_COLUMNS = tuple(en for en, _ in ASSESSMENT_COLUMNS[13:])  # read from Figures.kpis
+ASSESSMENT_COLUMNS += (("patrol_coverage", "巡查覆盖率"),)  # read from the row
 
 
 def _text(value) -> str:
@@ -84,6 +85,7 @@ def assessment_values(row: AssessmentRow) -> dict:
         "disputes_mediated": f.disputes_mediated, "cases_assisted": f.cases_assisted,
         "resolved": f.resolved, "open": f.open,
         "median_hours_to_resolve": f.median_hours_to_resolve,
+        "patrol_coverage": row.patrol_coverage,
     } | {name: getattr(f.kpis, name) for name in KPI_COLUMNS}  # fmt: skip
 
 

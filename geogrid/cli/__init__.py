@@ -15,6 +15,7 @@ from geogrid.cli import (
     grids,
     load,
     maps,
+    patrols,
     prints,
     qgis,
     registry,
@@ -55,6 +56,7 @@ app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(team.app, name="team")
 app.add_typer(registry.app, name="registry")
+app.add_typer(patrols.app, name="patrols")
 
 
 def main() -> None:

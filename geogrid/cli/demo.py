@@ -16,6 +16,7 @@ from geogrid.cli import export as export_commands
 from geogrid.cli import grids as grid_commands
 from geogrid.cli import load as load_commands
 from geogrid.cli import maps as map_commands
+from geogrid.cli import patrols as patrol_commands
 from geogrid.cli import prints as print_commands
 from geogrid.cli import qgis as qgis_commands
 from geogrid.cli import reports as report_commands
@@ -50,6 +51,7 @@ def demo(
     _case_loop(scale)
     _team()
     _registry()
+    _patrols()
     station = _maps_and_prints()
     _gis_analyst()
     if serve:
@@ -164,6 +166,18 @@ def _registry() -> None:
     month = china_today().strftime("%Y-%m")
     with engine().connect() as conn:
         print_completeness(completeness(conn, month, 1), month)
+
+
+def _patrols() -> None:
+    from geogrid.patrols.coverage import coverage_by_unit
+    from geogrid.usecases.sample_patrols import make_sample_patrols
+
+    console.rule("[bold]patrols (巡查): sample tracks along the streets, work logs, coverage")
+    made = make_sample_patrols(engine())
+    patrol_commands.print_sample(made)
+    with engine().connect() as conn:
+        units = coverage_by_unit(conn, made.month, area=tuple(made.grids) or None)
+    patrol_commands.print_coverage(made.month, units, top=8)
 
 
 def _maps_and_prints() -> str:

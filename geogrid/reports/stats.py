@@ -19,7 +19,6 @@ the reports assigned to them, zeros included.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +37,7 @@ from sqlalchemy import (
 )
 
 from geogrid.errors import InputError
+from geogrid.patrols.coverage import coverage_by_person
 from geogrid.reports.kpis import Kpis, kpi_columns, kpis_of, trail_of, without_jit
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
@@ -50,7 +50,14 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
-from geogrid.vocabulary import ASSISTANT_ROLES, CHINA_TZ, china_day, china_now
+from geogrid.vocabulary import (  # noqa: F401 (routes use MONTH_PATTERN)
+    ASSISTANT_ROLES,
+    CHINA_TZ,
+    MONTH_PATTERN,
+    china_day,
+    china_month,
+    china_now,
+)
 
 GROUPS = ("county", "station", "grid", "assistant", "department", "category")
 DISPUTE_CATEGORIES = ("dispute",)
@@ -89,21 +96,15 @@ class AssessmentRow:
     grids: list[str]
     station: str | None
     figures: Figures
-
-
-# YYYY-MM, 1900-01 to 2999-12 (the API documents the same pattern).
-MONTH_PATTERN = r"((?:19|2\d)\d\d)-(0[1-9]|1[0-2])"
+    patrol_coverage: float | None = None  # 巡查覆盖率 (patrols/coverage.py)
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:
     """The UTC start (inclusive) and end (exclusive) of a 'YYYY-MM' month in China time."""
-    found = re.fullmatch(MONTH_PATTERN, month or "")
-    if not found:
+    bounds = china_month(month)
+    if bounds is None:
         raise InputError(f"month {month!r} is not YYYY-MM", field="month")
-    year, number = int(found[1]), int(found[2])
-    start = datetime(year, number, 1, tzinfo=CHINA_TZ)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return bounds[0].astimezone(UTC), bounds[1].astimezone(UTC)
 
 
 def monthly_stats(
@@ -137,11 +138,15 @@ def assessment(
     people = _assistants(conn, start, end, area, person_id)
     base = _month_reports(month, scope)
     figures = _figures(conn, _keyed(base, "assistant"), now or china_now())
+    # Coverage only of the units the rows hold, unless the table is the whole county's.
+    held = None if area is None and person_id is None else {g for p in people for g in p["grids"]}
+    coverage = coverage_by_person(conn, month, area=None if held is None else tuple(sorted(held)))
     rows = []
     for p in people:
         mine = figures.get(p["person_no"]) or Figures(p["person_no"], p["name"])
         rows.append(AssessmentRow(p["person_no"], p["name"], p["phone"], p["roles"],
-                                  p["grids"], p["station"], mine))  # fmt: skip
+                                  p["grids"], p["station"], mine,
+                                  coverage.get(p["id"], 0.0)))  # fmt: skip
     return rows
 
 
@@ -305,6 +310,7 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
     )
     query = (
         select(
+            p.c.id,
             p.c.person_no,
             p.c.name,
             p.c.phone,
@@ -314,7 +320,7 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
         )
         .select_from(joined)
         .where(*conditions)
-        .group_by(p.c.person_no, p.c.name, p.c.phone)
+        .group_by(p.c.id, p.c.person_no, p.c.name, p.c.phone)
         .order_by(p.c.person_no)
     )
     return [dict(r) for r in conn.execute(query).mappings()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from geogrid.storage import (  # noqa: F401  (register their tables)
     loop_tables,
     media_tables,
+    patrol_tables,
     registry_tables,
     session_tables,
     source_tables,

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from geogrid.patrols.coverage import coverage_by_person
+from geogrid.patrols.worklogs import worklog_days_by_person
 from geogrid.registry.completeness import completeness_by_person
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import assessment, month_range
@@ -108,9 +110,8 @@ def default_sources() -> dict[str, Source]:
     sources: dict[str, Source] = {name: kpis.source(rate) for name, rate in KPIS.items()}
     sources["training_hours"] = training_source
     sources["registry_completeness"] = completeness_by_person
-    # Wired at merge, when they exist: "patrol_coverage" (patrols/coverage.py
-    # coverage_by_person) and "worklog_days" (patrols/worklogs.py worklog_days_by_person).
-    # Until then their metrics read "no data" and score 0.
+    sources["patrol_coverage"] = coverage_by_person
+    sources["worklog_days"] = worklog_days_by_person
     return sources
 
 

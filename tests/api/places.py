@@ -177,3 +177,9 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
     return x, y
+
+
+def delete_patrol_rows(engine: Engine) -> None:
+    """Remove every work log, patrol, track point and check-in (the API tests' own)."""
+    with engine.begin() as conn:
+        conn.execute(text("truncate work_logs, patrol_points, patrol_batches, patrols, check_ins"))

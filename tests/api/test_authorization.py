@@ -15,7 +15,7 @@ import pytest
 
 from geogrid.media.evidence import attach_photos
 from tests.api.fixtures import auth
-from tests.api.places import MONTH, WHEN, tile_of
+from tests.api.places import MONTH, WHEN, delete_patrol_rows, tile_of
 from tests.api.registry_places import make_registry
 from tests.api.team_matrix import team_cases
 from tests.api.team_objects import make_team_objects, remove_team_objects
@@ -223,6 +223,37 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
     ]  # fmt: skip
 
 
+def patrol_cases(county, patrol: int, photo: str) -> list[Case]:
+    """Work logs, patrols, check-ins and coverage: grid staff write their own (a patrol of
+    staff01, P01's grid leader, is not found for staff02); the field roles read their area."""
+    staff, place = ("staff01", "staff02"), county.p01
+    base = f"/v1/patrols/{patrol}"
+    point = {"at": WHEN, "lon": place.lon, "lat": place.lat}
+    check_in = {"client_request_id": "matrix", "at": WHEN, "lon": place.lon, "lat": place.lat,
+                "photo_ids": [photo]}  # fmt: skip
+    return [
+        Case("PUT", "/v1/worklogs/{day}", "/v1/worklogs/2026-06-01", statuses(200, staff),
+             json={"client_request_id": "matrix", "text": "matrix"}),
+        Case("GET", "/v1/worklogs", f"/v1/worklogs?month={MONTH}", statuses(200, FIELD)),
+        Case("POST", "/v1/patrols", "/v1/patrols", statuses(200, staff),
+             json={"client_id": "matrix", "started_at": WHEN}),
+        Case("POST", "/v1/patrols/{patrol_id}/points", f"{base}/points",
+             statuses(200, ("staff01",), ("staff02",)),
+             json={"batch_id": "matrix", "points": [point]}),
+        Case("POST", "/v1/patrols/{patrol_id}/stop", f"{base}/stop",
+             statuses(200, ("staff01",), ("staff02",)), json={"stopped_at": WHEN}),
+        Case("GET", "/v1/patrols", f"/v1/patrols?month={MONTH}", statuses(200, FIELD)),
+        Case("GET", "/v1/patrols/{patrol_id}", base,
+             statuses(200, ("admin", "p01", "staff01"), ("p02", "staff02"))),
+        Case("POST", "/v1/check-ins", "/v1/check-ins", statuses(200, staff), json=check_in),
+        Case("GET", "/v1/check-ins", f"/v1/check-ins?month={MONTH}", statuses(200, FIELD)),
+        Case("GET", "/v1/coverage/units", f"/v1/coverage/units?month={MONTH}",
+             statuses(200, FIELD)),
+        Case("GET", "/v1/coverage/people", f"/v1/coverage/people?month={MONTH}",
+             statuses(200, FIELD)),
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def team(county, users):
     """P01's team objects (a leader, a candidate, a refused leave, a replied request)."""
@@ -254,13 +285,23 @@ def matrix(client, county, reports, users, team, registry) -> list[Case]:
     with county.engine.begin() as conn:
         attach_photos(conn, reports.p01_security, [photo_id], actor="apitest-matrix")
     active = next(v["id"] for v in versions if v["status"] == "active")
+    patrol = client.post("/v1/patrols", json={"client_id": "matrix-patrol", "started_at": WHEN},
+                         headers=auth(users.staff01)).json()["patrol"]["id"]  # fmt: skip
     device = client.post("/v1/devices", json={"token": users.staff01,
                                               "device_name": "matrix phone"})  # fmt: skip
     assert device.status_code == 201, device.text
     return (cases(county, reports, active, photo_id) + loop_cases(closed)
             + device_cases(device.json()["id"])
             + team_cases(Case, statuses, county.p01.grid, team)
-            + registry_cases(county, registry))  # fmt: skip
+            + registry_cases(county, registry)
+            + patrol_cases(county, patrol, photo_id))  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_patrol_rows_left(county):
+    """The matrix's work logs, patrols and check-ins are removed after the module."""
+    yield
+    delete_patrol_rows(county.engine)
 
 
 def call(client, case: Case, token: str | None):

@@ -41,6 +41,9 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
     # The team: the last full month's sample records, assessment and payroll sheets.
     assert "the assistants' team" in out and "assistants, subsidy" in out
     assert "payroll sheets:" in out and list((tmp_path / "maps" / "payroll").glob("*.xlsx"))
+    # Patrols: sample walks and work logs of last month, and the units' coverage.
+    assert "patrols (巡查)" in out and "track points" in out and "work logs" in out
+    assert "units patrolled" in out
     maps = tmp_path / "maps"
     county = (maps / "county.html").read_text(encoding="utf-8")
     assert external_urls(county) == [] and "二级网格" in county

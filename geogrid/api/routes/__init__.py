@@ -38,6 +38,7 @@ ROUTER_MODULES = (
     "team_month",
     "app",
     "registry",
+    "patrols",
 )
 
 

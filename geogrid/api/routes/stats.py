@@ -73,4 +73,5 @@ def _row(row) -> AssessmentRowOut:
     return AssessmentRowOut(
         person_no=row.person_no, name=row.name, phone=row.phone, roles=row.roles,
         grids=row.grids, station=row.station, figures=FiguresOut.model_validate(row.figures),
+        patrol_coverage=row.patrol_coverage,
     )  # fmt: skip

@@ -74,6 +74,11 @@ class AssessmentRowOut(BaseModel):
     grids: list[str]
     station: str | None
     figures: FiguresOut
+    patrol_coverage: float | None = Field(
+        None,
+        description="巡查覆盖率: the area-weighted share (0..1) of the units of the "
+        "person's grids within 50 m of the month's patrol tracks.",
+    )
 
 
 class AssessmentOut(BaseModel):
