@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from geogrid.errors import InputError, LockedError
+from geogrid.patrols.worklogs import WorkLogIn, save_worklog
 from geogrid.settings import Settings
 from geogrid.team.actions import ActionIn, record_action
 from geogrid.team.assessment import appeal, confirm_month, decide_appeal, month_lines
@@ -40,10 +41,13 @@ def test_a_month_is_scored_from_its_metrics_and_rewards(county_conn):
                                        attendees=(leader.person_no,)))  # fmt: skip
     record_action(county_conn, leader, ActionIn("deed_reward", date(2026, 6, 9), "劝阻自杀",
                                                 "所长", 300))  # fmt: skip
+    for day in (3, 4):  # two days of work logs from the phone (patrols/worklogs.py)
+        save_worklog(county_conn, leader.id, WorkLogIn(f"assess-{day}", date(2026, 6, day), "走访"))
     lines = month_lines(county_conn, MONTH, load_scheme(), default_sources(), station)
     mine = next(line for line in lines if line.person_no == leader.person_no)
     assert mine.metrics["training_hours"] == 2.0 and mine.parts["training_hours"] == 5
-    assert mine.metrics["patrol_coverage"] is None  # not wired in this tree: "no data"
+    assert mine.metrics["worklog_days"] == 2  # the patrols' source is wired in
+    assert mine.metrics["patrol_coverage"] == 0.0  # a leader with no patrol: 0, not "no data"
     assert mine.rewards_yuan == 300 and not mine.confirmed
     assert mine.amount == mine.performance_yuan + 300
     assert {line.station_code for line in lines} == {lines[0].station_code}
