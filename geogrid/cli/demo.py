@@ -49,9 +49,9 @@ def demo(
     _load_build_staff(path, scale)
     _reports(path, scale)
     _case_loop(scale)
-    _team()
     _registry()
     _patrols()
+    _team()  # after the registry and the patrols: their completeness and coverage are scored
     station = _maps_and_prints()
     _gis_analyst()
     if serve:
@@ -136,7 +136,7 @@ def _team() -> None:
     from geogrid.team.sample import sample_team
 
     month = f"{china_today().replace(day=1) - timedelta(days=1):%Y-%m}"  # the last full month
-    console.rule(f"[bold]7b. the assistants' team: {month}'s sample records, assessment, payroll")
+    console.rule(f"[bold]10. the assistants' team: {month}'s sample records, assessment, payroll")
     with engine().begin() as conn:
         made = sample_team(conn, month)
     console.print(f"sample records: {made}")
@@ -151,7 +151,7 @@ def _registry() -> None:
     from geogrid.registry.idnumbers import IdCipher, ensure_key_file
     from geogrid.usecases.sample_registry import load_sample_registry
 
-    console.rule("[bold]7b. the basic-information registry (一标三实): completeness per community")
+    console.rule("[bold]8. the basic-information registry (一标三实): completeness per community")
     config = settings()
     if config.registry_key is None and config.registry_key_file is None:
         # The demo's own key, in the data directory (never in the repository).
@@ -172,7 +172,7 @@ def _patrols() -> None:
     from geogrid.patrols.coverage import coverage_by_unit
     from geogrid.usecases.sample_patrols import make_sample_patrols
 
-    console.rule("[bold]patrols (巡查): sample tracks along the streets, work logs, coverage")
+    console.rule("[bold]9. patrols (巡查): sample tracks along the streets, work logs, coverage")
     made = make_sample_patrols(engine())
     patrol_commands.print_sample(made)
     with engine().connect() as conn:
@@ -185,10 +185,10 @@ def _maps_and_prints() -> str:
 
     with engine().connect() as conn:
         station = smallest_station(conn)
-    console.rule(f"[bold]8. air-gapped web maps: county and station {station}")
+    console.rule(f"[bold]11. air-gapped web maps: county and station {station}")
     written = map_commands.write_maps(map_commands.MapOptions(stations=(station,), out=MAPS))
     map_commands.print_maps(written)
-    console.rule(f"[bold]9. printed patrol maps: the atlas of station {station}")
+    console.rule(f"[bold]12. printed patrol maps: the atlas of station {station}")
     print_commands.write_prints(print_commands.PrintOptions(station=station))
     return station
 
@@ -198,7 +198,7 @@ def _gis_analyst() -> None:
 
     served = serve_commands.ServeOptions()
     base = f"http://{served.host}:{served.port}"
-    console.rule("[bold]9b. for the GIS analyst: a QGIS project, the OGC API, vector tiles")
+    console.rule("[bold]13. for the GIS analyst: a QGIS project, the OGC API, vector tiles")
     project = qgis_commands.write_project(QgisOptions(MAPS / "qgis", api_url=base))
     qgis_commands.print_project(project)
     qgis_commands.print_addresses(base)
@@ -207,7 +207,7 @@ def _gis_analyst() -> None:
 def _serve(station: str) -> None:
     from geogrid.access.users import add_user, remove_users
 
-    console.rule("[bold]10. the API, with the county map and a station map")
+    console.rule("[bold]14. serving the API, the station console and the phone app")
     names = {"demo-county": ("county_admin", None), f"demo-{station}": ("station", station)}
     with engine().begin() as conn:  # fresh demo tokens on every run (only digests are kept)
         remove_users(conn, list(names))
