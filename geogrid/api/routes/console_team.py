@@ -9,9 +9,10 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from geogrid.access.audit import record
@@ -35,6 +36,7 @@ STAGE_NAMES = {"nomination": "自荐/推荐", "station_inspection": "派出所�
                "bureau_filing": "公安局备案", "re_review": "复审"}  # fmt: skip
 ACTION_NAMES = {"case_reward": "一案一奖", "deed_reward": "一事一奖", "commendation": "表彰",
                 "warning": "警告", "dismissal": "调整辞退"}  # fmt: skip
+LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range (else the 400 page)
 DONE = {"approve": "请假已批准，顶岗人员已在岗", "refuse": "请假已驳回", "action": "奖惩已记录"}
 
 
@@ -70,7 +72,7 @@ def figures_pdf(page: PageDep, conn: ConnDep, first: date | None = None,
 
     with tempfile.TemporaryDirectory() as folder:
         path = write_figures_pdf(found, f"一村一警务助理工作成效 {first} 至 {last}",
-                                 Path(folder) / "figures.pdf")  # fmt: skip
+                                 FilePath(folder) / "figures.pdf")  # fmt: skip
         return Response(path.read_bytes(), media_type="application/pdf", headers=named)
 
 
@@ -123,7 +125,7 @@ def _leave_in_scope(conn, caller: Caller, leave_id: int) -> leave.Leave:
 
 
 @router.post(TEAM + "/leave/{leave_id}/approve")
-def approve(leave_id: int, form: FormDep, conn: ConnDep) -> RedirectResponse:
+def approve(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
     """Approve with the cover chosen per grid (`cover:<grid>`), else the first proposal."""
     caller = form.page.caller
     caller.require("team.manage")
@@ -135,7 +137,7 @@ def approve(leave_id: int, form: FormDep, conn: ConnDep) -> RedirectResponse:
 
 
 @router.post(TEAM + "/leave/{leave_id}/refuse")
-def refuse(leave_id: int, form: FormDep, conn: ConnDep) -> RedirectResponse:
+def refuse(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
     """Refuse a request still waiting."""
     caller = form.page.caller
     caller.require("team.manage")
