@@ -27,15 +27,16 @@ from geogrid.team import actions, leave, selection
 from geogrid.team.desk import team_members, waiting_leave
 from geogrid.team.figures import source_figures
 from geogrid.team.people import person_by_id
-from geogrid.vocabulary import SELECTION_STAGES, TEAM_ACTIONS, china_today
+from geogrid.vocabulary import (
+    ACTION_NAMES_ZH,
+    SELECTION_STAGES,
+    STAGE_NAMES_ZH,
+    TEAM_ACTIONS,
+    china_today,
+)
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 TEAM = f"{CONSOLE}/team"
-STAGE_NAMES = {"nomination": "自荐/推荐", "station_inspection": "派出所考察",
-               "town_confirmation": "镇街确定", "medical_check": "体检",
-               "bureau_filing": "公安局备案", "re_review": "复审"}  # fmt: skip
-ACTION_NAMES = {"case_reward": "一案一奖", "deed_reward": "一事一奖", "commendation": "表彰",
-                "warning": "警告", "dismissal": "调整辞退"}  # fmt: skip
 LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range (else the 400 page)
 DONE = {"approve": "请假已批准，顶岗人员已在岗", "refuse": "请假已驳回", "action": "奖惩已记录"}
 
@@ -89,7 +90,7 @@ def team_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     record(conn, caller, "read", "leave_covers", "", {"requests": len(waiting)})
     return render(request, "team.html", **page_context(
         page, members=members, waiting=waiting, stages=SELECTION_STAGES,
-        stage_names=STAGE_NAMES, action_names=ACTION_NAMES, kinds=TEAM_ACTIONS,
+        stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH, kinds=TEAM_ACTIONS,
         today=china_today(), done=DONE.get(request.query_params.get("done", ""))))  # fmt: skip
 
 
@@ -111,8 +112,8 @@ def person_page(request: Request, person_no: str, page: PageDep, conn: ConnDep) 
     return render(request, "team_person.html", **page_context(
         page, person=person, history=selection.history(conn, person),
         missing=selection_gaps(conn, person.id), done_actions=actions.actions_of(conn, person),
-        leaves=leave.leave_of_person(conn, person), stage_names=STAGE_NAMES,
-        action_names=ACTION_NAMES))  # fmt: skip
+        leaves=leave.leave_of_person(conn, person), stage_names=STAGE_NAMES_ZH,
+        action_names=ACTION_NAMES_ZH))  # fmt: skip
 
 
 def _leave_in_scope(conn, caller: Caller, leave_id: int) -> leave.Leave:
