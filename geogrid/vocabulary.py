@@ -94,6 +94,11 @@ STEP_NAMES_ZH = {"accept": "受理", "refuse": "不予受理", "return": "退回
                  "extension": "申请延期", "extension_decide": "审批延期",
                  "supervise": "督办"}  # fmt: skip
 ROUTE_NAMES_ZH = {"station": "派出所", "department": "责任单位", "triage": "县级分流"}
+STAGE_NAMES_ZH = {"nomination": "自荐/推荐", "station_inspection": "派出所考察",
+                  "town_confirmation": "镇街确定", "medical_check": "体检",
+                  "bureau_filing": "公安局备案", "re_review": "复审"}  # fmt: skip
+ACTION_NAMES_ZH = {"case_reward": "一案一奖", "deed_reward": "一事一奖", "commendation": "表彰",
+                   "warning": "警告", "dismissal": "调整辞退"}  # fmt: skip
 EVENT_KINDS = ("status", "note", "instruction", "assignment", "extension", "supervision")
 MAX_PHOTOS_PER_STEP = 9
 

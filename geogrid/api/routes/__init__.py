@@ -34,6 +34,8 @@ ROUTER_MODULES = (
     "console_grids",
     "console_reports",
     "console_map",
+    "console_team",
+    "console_team_month",
     "team",
     "team_month",
     "app",

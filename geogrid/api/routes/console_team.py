@@ -1,0 +1,178 @@
+"""The console's team pages (队伍): the source case's figures for a period (成效) with its
+printable PDF, the people of the caller's area with their selection state, the leave
+requests waiting with their proposed covers, a person's record, and recording a reward or
+sanction. Every step calls the same team use case as the API; scope as the API: another
+station's person or leave request is the 404 page."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from geogrid.access.audit import record
+from geogrid.access.roles import Caller
+from geogrid.api.deps import ConnDep, StateDep
+from geogrid.api.routes.team import person_in_scope
+from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
+from geogrid.console.render import CONSOLE, render
+from geogrid.errors import InputError, NotFoundError
+from geogrid.storage.selection import selection_gaps
+from geogrid.team import actions, leave, selection
+from geogrid.team.desk import team_members, waiting_leave
+from geogrid.team.figures import source_figures
+from geogrid.team.people import person_by_id
+from geogrid.vocabulary import (
+    ACTION_NAMES_ZH,
+    SELECTION_STAGES,
+    STAGE_NAMES_ZH,
+    TEAM_ACTIONS,
+    china_today,
+)
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+TEAM = f"{CONSOLE}/team"
+LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range (else the 400 page)
+DONE = {"approve": "请假已批准，顶岗人员已在岗", "refuse": "请假已驳回", "action": "奖惩已记录"}
+
+
+def _period(first: date | None, last: date | None) -> tuple[date, date]:
+    """The asked-for days, else this month so far (China time)."""
+    today = china_today()
+    return first or today.replace(day=1), last or today
+
+
+@router.get(TEAM + "/figures")
+def figures_page(request: Request, page: PageDep, conn: ConnDep, first: date | None = None,
+                 last: date | None = None) -> Response:  # fmt: skip
+    """The source case's result table for a period and the caller's area."""
+    page.caller.require("team.read")
+    first, last = _period(first, last)
+    found = source_figures(conn, first, last, page.caller.area_codes())
+    from geogrid.prints.team_figures import figure_rows  # matplotlib: only when drawn
+
+    return render(request, "team_figures.html", **page_context(
+        page, first=first, last=last, rows=figure_rows(found),
+        area="全县" if found.area is None else page.caller.station_code))  # fmt: skip
+
+
+@router.get(TEAM + "/figures.pdf")
+def figures_pdf(page: PageDep, conn: ConnDep, first: date | None = None,
+                last: date | None = None) -> Response:  # fmt: skip
+    """The same table as one printable A4 page."""
+    page.caller.require("team.read")
+    first, last = _period(first, last)
+    found = source_figures(conn, first, last, page.caller.area_codes())
+    named = {"Content-Disposition": f'inline; filename="figures-{first}-{last}.pdf"'}
+    from geogrid.prints.team_figures import write_figures_pdf
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_figures_pdf(found, f"一村一警务助理工作成效 {first} 至 {last}",
+                                 FilePath(folder) / "figures.pdf")  # fmt: skip
+        return Response(path.read_bytes(), media_type="application/pdf", headers=named)
+
+
+@router.get(TEAM)
+def team_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -> Response:
+    """The area's assistants with their selection state, and the leave waiting for a
+    decision with the covers proposed for each grid (the reads are audited)."""
+    caller = page.caller
+    caller.require("team.read")
+    area = caller.area_codes()
+    members = team_members(conn, area, china_today(), state.settings.review_months)
+    waiting = [(item, _covers(conn, item.id)) for item in waiting_leave(conn, area)]
+    record(conn, caller, "read", "selection", "", {"people": len(members)})
+    record(conn, caller, "read", "leave_covers", "", {"requests": len(waiting)})
+    return render(request, "team.html", **page_context(
+        page, members=members, waiting=waiting, stages=SELECTION_STAGES,
+        stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH, kinds=TEAM_ACTIONS,
+        today=china_today(), done=DONE.get(request.query_params.get("done", ""))))  # fmt: skip
+
+
+def _covers(conn, leave_id: int) -> dict[str, list[leave.CoverOption]]:
+    """Per grid, who could cover it, best first."""
+    options: dict[str, list[leave.CoverOption]] = {}
+    for option in leave.propose_covers(conn, leave.get_leave(conn, leave_id)):
+        options.setdefault(option.grid_code, []).append(option)
+    return options
+
+
+@router.get(TEAM + "/people/{person_no}")
+def person_page(request: Request, person_no: str, page: PageDep, conn: ConnDep) -> Response:
+    """One person's selection history, rewards and sanctions, and leave (audited)."""
+    caller = page.caller
+    caller.require("team.read")
+    person = person_in_scope(conn, caller, person_no)
+    record(conn, caller, "read", "selection", person.person_no)
+    return render(request, "team_person.html", **page_context(
+        page, person=person, history=selection.history(conn, person),
+        missing=selection_gaps(conn, person.id), done_actions=actions.actions_of(conn, person),
+        leaves=leave.leave_of_person(conn, person), stage_names=STAGE_NAMES_ZH,
+        action_names=ACTION_NAMES_ZH))  # fmt: skip
+
+
+def _leave_in_scope(conn, caller: Caller, leave_id: int) -> leave.Leave:
+    """The leave request if its person is in the caller's scope (else 404)."""
+    found = leave.get_leave(conn, leave_id)
+    person = person_by_id(conn, found.person_id)
+    if not caller.sees_person(person.id, person.community_code):
+        raise NotFoundError(f"no leave request {leave_id}", field="leave_id")
+    return found
+
+
+@router.post(TEAM + "/leave/{leave_id}/approve")
+def approve(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
+    """Approve with the cover chosen per grid (`cover:<grid>`), else the first proposal."""
+    caller = form.page.caller
+    caller.require("team.manage")
+    _leave_in_scope(conn, caller, leave_id)
+    chosen = {name[len("cover:"):]: values[0] for name, values in form.fields.items()
+              if name.startswith("cover:") and values and values[0]}  # fmt: skip
+    leave.approve_leave(conn, leave_id, caller.describe(), chosen)
+    return RedirectResponse(f"{TEAM}?done=approve", status_code=303)
+
+
+@router.post(TEAM + "/leave/{leave_id}/refuse")
+def refuse(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
+    """Refuse a request still waiting."""
+    caller = form.page.caller
+    caller.require("team.manage")
+    _leave_in_scope(conn, caller, leave_id)
+    leave.refuse_leave(conn, leave_id, caller.describe())
+    return RedirectResponse(f"{TEAM}?done=refuse", status_code=303)
+
+
+@router.post(TEAM + "/actions")
+def add_action(form: FormDep, conn: ConnDep) -> RedirectResponse:
+    """A reward or sanction of a person of the area (一案一奖 names its report; a dismissal
+    needs its reason and ends the person's grids)."""
+    caller = form.page.caller
+    caller.require("team.manage")
+    person = person_in_scope(conn, caller, form.get("person_no"))
+    action = actions.ActionIn(form.get("kind"), _day(form.get("on_day"), "on_day"),
+                              form.get("reason"), caller.describe(), _amount(form.get("amount")),
+                              form.get("report_id") or None)  # fmt: skip
+    actions.record_action(conn, person, action)
+    record(conn, caller, "change", "team_action", person.person_no, {"kind": action.kind})
+    return RedirectResponse(f"{TEAM}?done=action", status_code=303)
+
+
+def _day(value: str, field: str) -> date:
+    if not value:
+        return china_today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{field} {value!r} is not a date (2026-06-01)", field=field) from None
+
+
+def _amount(value: str) -> Decimal:
+    try:
+        return Decimal(value or "0")
+    except InvalidOperation:
+        raise InputError(f"amount {value!r} is not a number of yuan", field="amount") from None

@@ -1,0 +1,121 @@
+"""What a station's team desk reads at a glance: the assistants of an area with their
+selection state (stages passed, re-review due, dismissed and why), the leave requests
+waiting for a decision, and the appeals of a month.
+
+Area: 12-digit community codes (a caller's `area_codes()`), None for the whole county; a
+person belongs to the area of their community, as `Caller.sees_person` decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, text
+
+from geogrid.vocabulary import ASSISTANT_ROLES, REVIEW_STAGE, SELECTION_STAGES
+
+_IN_AREA = "(cast(:area as text[]) is null or left(p.community_code, 12) = any(:area))"
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """An assistant of the area: selection stages last passed, last filing or re-review,
+    whether a re-review is due, and the latest dismissal (day and reason) if any."""
+
+    person_no: str
+    name: str
+    vetting_status: str
+    passed: tuple[str, ...]
+    failed: tuple[str, ...]
+    last_review: date | None
+    review_due: bool
+    dismissed_on: date | None
+    dismissal_reason: str | None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The stages not (yet) last passed, in order."""
+        return tuple(s for s in SELECTION_STAGES if s not in self.passed)
+
+
+def team_members(
+    conn: Connection, area: tuple[str, ...] | None, day: date, review_months: int,
+    limit: int = 1000,
+) -> list[TeamMember]:  # fmt: skip
+    """Assistants of the area (active or dismissed), by register number."""
+    rows = conn.execute(text(_MEMBERS_SQL), {
+        "area": None if area is None else list(area), "roles": list(ASSISTANT_ROLES),
+        "review": REVIEW_STAGE, "day": day, "months": review_months, "limit": limit})  # fmt: skip
+    return [TeamMember(r.person_no, r.name, r.vetting_status, tuple(r.passed), tuple(r.failed),
+                       r.last_review, bool(r.review_due), r.dismissed_on, r.dismissal_reason)
+            for r in rows]  # fmt: skip
+
+
+# The latest decision of each stage counts (a stage failed then passed again is passed).
+_MEMBERS_SQL = f"""
+with latest as (
+  select distinct on (s.person_id, s.stage) s.person_id, s.stage, s.outcome, s.decided_on
+  from selection_steps s order by s.person_id, s.stage, s.decided_on desc, s.id desc)
+select p.person_no, p.name, p.vetting_status,
+  coalesce((select array_agg(l.stage) from latest l where l.person_id = p.id
+            and l.outcome = 'passed'), '{{}}') as passed,
+  coalesce((select array_agg(l.stage) from latest l where l.person_id = p.id
+            and l.outcome = 'failed'), '{{}}') as failed,
+  r.last_review,
+  r.last_review <= cast(:day as date) - make_interval(months => :months) as review_due,
+  d.on_day as dismissed_on, d.reason as dismissal_reason
+from people p
+left join lateral (select max(s.decided_on) as last_review from selection_steps s
+                   where s.person_id = p.id and s.outcome = 'passed'
+                     and s.stage in ('bureau_filing', :review)) r on true
+left join lateral (select t.on_day, t.reason from team_actions t where t.person_id = p.id
+                   and t.kind = 'dismissal' order by t.on_day desc, t.id desc limit 1) d on true
+where cast(p.roles as text[]) && cast(:roles as text[]) and {_IN_AREA}
+order by p.person_no limit :limit
+"""
+
+
+@dataclass(frozen=True)
+class WaitingLeave:
+    """A leave request waiting for the station's decision."""
+
+    id: int
+    person_no: str
+    name: str
+    first_day: date
+    last_day: date
+    reason: str
+
+
+def waiting_leave(conn: Connection, area: tuple[str, ...] | None) -> list[WaitingLeave]:
+    """The area's leave requests still waiting, earliest first."""
+    rows = conn.execute(text(
+        "select l.id, p.person_no, p.name, l.first_day, l.last_day, l.reason"
+        " from leave_requests l join people p on p.id = l.person_id"
+        f" where l.status = 'requested' and {_IN_AREA} order by l.first_day, l.id limit 500"),
+        {"area": None if area is None else list(area)})  # fmt: skip
+    return [WaitingLeave(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    """An appeal against a month of the area, and its decision if made."""
+
+    id: int
+    person_no: str
+    name: str
+    reason: str
+    filed_at: datetime
+    decision: str | None
+    decided_by: str | None
+
+
+def appeals_of_month(conn: Connection, month: str, area: tuple[str, ...] | None) -> list[AppealRow]:
+    """The appeals against `month` of the area's people, oldest first."""
+    rows = conn.execute(text(
+        "select a.id, p.person_no, p.name, a.reason, a.filed_at, a.decision, a.decided_by"
+        " from assessment_appeals a join people p on p.id = a.person_id"
+        f" where a.month = :m and {_IN_AREA} order by a.filed_at, a.id"),
+        {"m": month, "area": None if area is None else list(area)})  # fmt: skip
+    return [AppealRow(*row) for row in rows]
