@@ -15,10 +15,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
+from geogrid.access.roles import Caller
 from geogrid.errors import InputError, NotFoundError, TransitionError
 from geogrid.storage.duty import on_duty_sql
 from geogrid.storage.versions import active_version
-from geogrid.team.people import PersonRef, find_person, plausible_day
+from geogrid.team.people import PersonRef, find_person, person_by_id, plausible_day
 from geogrid.vocabulary import LEVEL_OF_ROLE, china_now
 
 ONE_DAY = timedelta(days=1)
@@ -82,6 +83,16 @@ def get_leave(conn: Connection, leave_id: int) -> Leave:
     if row is None:
         raise NotFoundError(f"no leave request {leave_id}", field="leave_id")
     return Leave(*row)
+
+
+def leave_in_scope(conn: Connection, caller: Caller, leave_id: int) -> Leave:
+    """The leave request if its person is in the caller's scope; NotFoundError naming
+    `leave_id` otherwise (another station's request does not exist for it)."""
+    found = get_leave(conn, leave_id)
+    person = person_by_id(conn, found.person_id)
+    if not caller.sees_person(person.id, person.community_code):
+        raise NotFoundError(f"no leave request {leave_id}", field="leave_id")
+    return found
 
 
 def grids_to_cover(conn: Connection, leave: Leave) -> list[tuple[str, str]]:

@@ -16,17 +16,15 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from geogrid.access.audit import record
-from geogrid.access.roles import Caller
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.api.routes.team import person_in_scope
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
 from geogrid.console.render import CONSOLE, render
-from geogrid.errors import InputError, NotFoundError
+from geogrid.errors import InputError
 from geogrid.storage.selection import selection_gaps
 from geogrid.team import actions, leave, selection
 from geogrid.team.desk import team_members, waiting_leave
 from geogrid.team.figures import source_figures
-from geogrid.team.people import person_by_id
 from geogrid.vocabulary import (
     ACTION_NAMES_ZH,
     SELECTION_STAGES,
@@ -116,21 +114,12 @@ def person_page(request: Request, person_no: str, page: PageDep, conn: ConnDep) 
         action_names=ACTION_NAMES_ZH))  # fmt: skip
 
 
-def _leave_in_scope(conn, caller: Caller, leave_id: int) -> leave.Leave:
-    """The leave request if its person is in the caller's scope (else 404)."""
-    found = leave.get_leave(conn, leave_id)
-    person = person_by_id(conn, found.person_id)
-    if not caller.sees_person(person.id, person.community_code):
-        raise NotFoundError(f"no leave request {leave_id}", field="leave_id")
-    return found
-
-
 @router.post(TEAM + "/leave/{leave_id}/approve")
 def approve(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
     """Approve with the cover chosen per grid (`cover:<grid>`), else the first proposal."""
     caller = form.page.caller
     caller.require("team.manage")
-    _leave_in_scope(conn, caller, leave_id)
+    leave.leave_in_scope(conn, caller, leave_id)
     chosen = {name[len("cover:"):]: values[0] for name, values in form.fields.items()
               if name.startswith("cover:") and values and values[0]}  # fmt: skip
     leave.approve_leave(conn, leave_id, caller.describe(), chosen)
@@ -142,7 +131,7 @@ def refuse(leave_id: LeaveId, form: FormDep, conn: ConnDep) -> RedirectResponse:
     """Refuse a request still waiting."""
     caller = form.page.caller
     caller.require("team.manage")
-    _leave_in_scope(conn, caller, leave_id)
+    leave.leave_in_scope(conn, caller, leave_id)
     leave.refuse_leave(conn, leave_id, caller.describe())
     return RedirectResponse(f"{TEAM}?done=refuse", status_code=303)
 

@@ -138,21 +138,13 @@ def _leave_out(conn, leave_id: int, covers: list | None = None) -> LeaveOut:
                     covers=[CoverOut.model_validate(c) for c in covers or []])  # fmt: skip
 
 
-def _leave_in_scope(conn, caller: Caller, leave_id: int) -> leave.Leave:
-    found = leave.get_leave(conn, leave_id)
-    person = person_by_id(conn, found.person_id)
-    if not caller.sees_person(person.id, person.community_code):
-        raise NotFoundError(f"no leave request {leave_id}", field="leave_id")
-    return found
-
-
 @router.get("/leave/{leave_id}/covers", response_model=list[CoverOut],
             summary="Who could cover a leave")  # fmt: skip
 def covers(leave_id: LeaveId, caller: CallerDep, conn: ConnDep) -> list[CoverOut]:
     """Per grid the person holds: the holders of the touching grids (own community first),
     then the community police officer; nobody on leave then."""
     caller.require("team.read")
-    found = _leave_in_scope(conn, caller, leave_id)
+    found = leave.leave_in_scope(conn, caller, leave_id)
     options = leave.propose_covers(conn, found)
     record(conn, caller, "read", "leave_covers", str(leave_id), {"people": len(options)})
     return [CoverOut.model_validate(c) for c in options]
@@ -163,7 +155,7 @@ def approve(leave_id: LeaveId, body: ApproveIn, caller: CallerDep, conn: ConnDep
     """Approve, putting a cover on duty for each grid (chosen, or the first proposal): the
     reports of the grid then go to the cover, with the cover's phone."""
     caller.require("team.manage")
-    _leave_in_scope(conn, caller, leave_id)
+    leave.leave_in_scope(conn, caller, leave_id)
     chosen = {c.grid_code: c.person_no for c in body.covers}
     made = leave.approve_leave(conn, leave_id, caller.describe(), chosen)
     return _leave_out(conn, leave_id, made)
@@ -173,7 +165,7 @@ def approve(leave_id: LeaveId, body: ApproveIn, caller: CallerDep, conn: ConnDep
 def refuse(leave_id: LeaveId, caller: CallerDep, conn: ConnDep) -> LeaveOut:
     """Refuse a request still waiting."""
     caller.require("team.manage")
-    _leave_in_scope(conn, caller, leave_id)
+    leave.leave_in_scope(conn, caller, leave_id)
     leave.refuse_leave(conn, leave_id, caller.describe())
     return _leave_out(conn, leave_id)
 
@@ -182,7 +174,7 @@ def refuse(leave_id: LeaveId, caller: CallerDep, conn: ConnDep) -> LeaveOut:
 def come_back(leave_id: LeaveId, body: ReturnIn, caller: CallerDep, conn: ConnDep) -> LeaveOut:
     """销假: the person is on duty again from the day; the covers end the day before."""
     caller.require("team.self")
-    _leave_in_scope(conn, caller, leave_id)
+    leave.leave_in_scope(conn, caller, leave_id)
     leave.end_leave(conn, leave_id, body.day)
     return _leave_out(conn, leave_id)
 
