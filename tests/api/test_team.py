@@ -90,7 +90,9 @@ def test_the_month_and_its_payroll_by_scope(client, county, users, team):
     station = client.get("/v1/team/assessment", params={"month": "2026-06"},
                          headers=auth(users.p01)).json()["lines"]  # fmt: skip
     assert station and {line["station_code"] for line in station} == {"370782P01"}
-    assert {line["metrics"]["patrol_coverage"] for line in station} == {None}
+    # No patrol walked in June: each assistant's coverage is a measured 0 (the patrols' source is
+    # wired into the scheme), not "no data".
+    assert {line["metrics"]["patrol_coverage"] for line in station} == {0.0}
     own = client.get("/v1/team/assessment", params={"month": "2026-06"},
                      headers=auth(users.staff01)).json()["lines"]  # fmt: skip
     assert [line["person_no"] for line in own] == [team.leader]
