@@ -34,6 +34,7 @@ ROUTER_MODULES = (
     "console_grids",
     "console_reports",
     "console_map",
+    "console_registry",
     "team",
     "team_month",
     "app",
