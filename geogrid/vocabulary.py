@@ -181,3 +181,16 @@ RECORD_STATUSES = ("current", "ended")
 ADDRESS_PARTS = ("street", "house_no", "estate", "building", "unit_no", "floor", "room")
 # Registry kinds whose details only the station (its jurisdiction) and the county see.
 REGISTRY_DETAIL_KINDS = ("resident", "key_person")
+# The words the console, prints and phone show for them.
+HOUSING_USE_NAMES_ZH = {"home": "自住", "shop": "商铺", "rental": "出租", "vacant": "空置",
+                        "other": "其他"}  # fmt: skip
+RESIDENCE_NAMES_ZH = {"registered": "户籍", "floating": "流动"}
+KEY_PERSON_NAMES_ZH = {
+    "mental_illness": "肇事肇祸精神障碍患者",
+    "drug_user": "吸毒人员",
+    "community_correction": "社区矫正人员",
+    "released_prisoner": "刑满释放人员",
+    "petitioner": "重点信访人员",
+    "other": "其他重点人员",
+}
+PROPOSAL_STATUS_NAMES_ZH = {"pending": "待核实", "confirmed": "已核实", "rejected": "已退回"}

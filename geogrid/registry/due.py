@@ -14,17 +14,10 @@ from sqlalchemy import Connection
 
 from geogrid.access.roles import Caller
 from geogrid.registry import reads
+from geogrid.vocabulary import KEY_PERSON_NAMES_ZH
 
 DUE_AHEAD_DAYS = 7  # a patrol plans the coming week: what falls due within it is listed too
 DUE_LIMIT = 500  # records read for one grid; the fronts show the first ones and a count
-KEY_PERSON_NAMES = {
-    "mental_illness": "肇事肇祸精神障碍患者",
-    "drug_user": "吸毒人员",
-    "community_correction": "社区矫正人员",
-    "released_prisoner": "刑满释放人员",
-    "petitioner": "重点信访人员",
-    "other": "其他重点人员",
-}
 
 
 @dataclass(frozen=True)
@@ -61,7 +54,7 @@ def _is_due_kind(kind: str, category: str) -> bool:
 def _item(record: reads.RecordView, day: date) -> DueItem:
     data = record.data or {}
     if record.kind == "key_person":
-        kind_name = KEY_PERSON_NAMES.get(record.category, record.category)
+        kind_name = KEY_PERSON_NAMES_ZH.get(record.category, record.category)
         task, label = "走访", f"{data.get('name', '')}（{kind_name}）"
     else:
         task, label = "检查", f"出租房屋 房东 {data.get('landlord') or data.get('owner') or '—'}"
