@@ -212,3 +212,18 @@ def china_month(month: str) -> tuple[datetime, datetime] | None:
     year, number = int(found[1]), int(found[2])
     start = datetime(year, number, 1, tzinfo=CHINA_TZ)
     return start, datetime(year + number // 12, number % 12 + 1, 1, tzinfo=CHINA_TZ)
+
+
+# The words the console, prints and phone show for them.
+HOUSING_USE_NAMES_ZH = {"home": "自住", "shop": "商铺", "rental": "出租", "vacant": "空置",
+                        "other": "其他"}  # fmt: skip
+RESIDENCE_NAMES_ZH = {"registered": "户籍", "floating": "流动"}
+KEY_PERSON_NAMES_ZH = {
+    "mental_illness": "肇事肇祸精神障碍患者",
+    "drug_user": "吸毒人员",
+    "community_correction": "社区矫正人员",
+    "released_prisoner": "刑满释放人员",
+    "petitioner": "重点信访人员",
+    "other": "其他重点人员",
+}
+PROPOSAL_STATUS_NAMES_ZH = {"pending": "待核实", "confirmed": "已核实", "rejected": "已退回"}

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, Text, and_, cast, func, select
 
 from geogrid.errors import NotFoundError
 from geogrid.maps.data import DutyPerson
+from geogrid.registry.due import DueItem
 from geogrid.reports.kpis import Kpis
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.loop import WORKING
@@ -54,6 +55,7 @@ class GridPanel:
     month: str = ""
     month_reports: int = 0
     kpis: Kpis = field(default_factory=Kpis)
+    due: list[DueItem] = field(default_factory=list)  # set only for who sees details
 
     @property
     def sheet_code(self) -> str | None:

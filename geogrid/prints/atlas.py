@@ -9,7 +9,7 @@ place, so a failed job never leaves half a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +28,12 @@ from geogrid.prints.data import (
     station_grid_codes,
     station_info,
 )
+from geogrid.prints.due_page import draw_due_page
 from geogrid.prints.fonts import print_style
 from geogrid.prints.layout import PageLayout, paper_size, plan_page
 from geogrid.prints.overview import AtlasHeading, draw_index_page, draw_overview, index_layout
 from geogrid.prints.sheet import draw_sheet
+from geogrid.registry.due import DueItem
 from geogrid.storage.versions import known_version
 
 Progress = Callable[[int, int], None]  # (pages written, pages in all)
@@ -65,8 +67,10 @@ def write_grid_sheet(
     version: int | None = None,
     paper: str = "A4",
     day: date | None = None,
+    due: Sequence[DueItem] | None = None,
 ) -> SheetSummary:
-    """Write the patrol sheet of one level-2 grid (people on duty on `day`, default today)."""
+    """Write the patrol sheet of one level-2 grid (people on duty on `day`, default today);
+    with `due` (for callers who may see it), a second page of the checks due there."""
     paper_size(paper, "portrait")  # an unknown paper fails before any work
     with print_style():
         version_id = known_version(conn, version)
@@ -76,6 +80,8 @@ def write_grid_sheet(
         base = read_base_map(conn, version_id, layout.extent, data.epsg)
         with _pdf(Path(out_path), f"{sheet.code} {sheet.name}") as pdf:
             pdf.savefig(draw_sheet(sheet, base, layout))
+            if due is not None:
+                pdf.savefig(draw_due_page(sheet.code, sheet.name, due, sheet.printed_on))
     return SheetSummary(Path(out_path), layout.paper, layout.orientation, layout.scale)
 
 

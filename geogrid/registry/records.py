@@ -40,10 +40,14 @@ class Decision:
 
 def propose(
     conn: Connection, caller: Caller, change: Change, *, cipher: IdCipher | None = None,
-    source: str = "api", cycles_file: Path | None = None,
+    source: str = "api", cycles_file: Path | None = None, client_request_id: str | None = None,
 ) -> int:  # fmt: skip
-    """Store a proposed change (pending until confirmed); its id."""
+    """Store a proposed change (pending until confirmed); its id. A `client_request_id`
+    the same proposer sent before gives the proposal stored then (a phone's retry)."""
     caller.require("registry.propose")
+    repeated = _repeated(conn, caller, client_request_id)
+    if repeated is not None:
+        return repeated
     address_id, community = _address_in_area(conn, caller, change.address_code)
     if change.record_id is not None:
         kind = _record_in_area(conn, caller, change.record_id)
@@ -59,15 +63,30 @@ def propose(
         raise InputError("ended_on: before started_on", field="ended_on")
     secret = _id_columns(change.id_number, cipher)
     body = {"data": data, "started_on": _day(change.started_on), "ended_on": _day(change.ended_on)}
-    return conn.execute(
+    made = conn.execute(
         text("insert into registry_proposals (kind, record_id, address_id, community_code, "
              "change, id_number_enc, id_number_hash, id_number_mask, status, proposed_by, "
-             "source, note) values (:kind, :record, :address, :community, cast(:change as jsonb), "
-             ":enc, :hash, :mask, 'pending', :by, :source, '') returning id"),
+             "source, note, client_request_id) values (:kind, :record, :address, :community, "
+             "cast(:change as jsonb), :enc, :hash, :mask, 'pending', :by, :source, '', :crid) "
+             "on conflict (proposed_by, client_request_id) where client_request_id is not null "
+             "do nothing returning id"),
         {"kind": change.kind, "record": change.record_id, "address": address_id,
          "community": community, "change": json.dumps(body, ensure_ascii=False),
-         "by": caller.describe(), "source": source[:64], **secret},
-    ).scalar_one()  # fmt: skip
+         "by": caller.describe(), "source": source[:64], "crid": client_request_id, **secret},
+    ).scalar()  # fmt: skip
+    # None: the same request, sent twice at once, was stored by the other one
+    return made if made is not None else _repeated(conn, caller, client_request_id)
+
+
+def _repeated(conn: Connection, caller: Caller, client_request_id: str | None) -> int | None:
+    """The proposal this proposer already sent with this client request id, if any."""
+    if client_request_id is None:
+        return None
+    return conn.execute(
+        text("select id from registry_proposals where proposed_by = :by "
+             "and client_request_id = :crid"),
+        {"by": caller.describe(), "crid": client_request_id},
+    ).scalar()  # fmt: skip
 
 
 def decide(

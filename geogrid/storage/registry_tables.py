@@ -112,6 +112,8 @@ class RegistryProposal(Base):
         CheckConstraint(one_of("status", PROPOSAL_STATUSES), name="status"),
         Index("ix_registry_proposals_pending", "community_code",
               postgresql_where=sql_text("status = 'pending'")),
+        Index("ux_registry_proposals_request", "proposed_by", "client_request_id", unique=True,
+              postgresql_where=sql_text("client_request_id is not null")),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -129,6 +131,7 @@ class RegistryProposal(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     source: Mapped[str] = mapped_column(String(64), default="")  # api, import, report:<id>
+    client_request_id: Mapped[str | None] = mapped_column(String(64))  # a phone's retry: one row
     decided_by: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -93,16 +93,17 @@ def reports(county: County) -> Iterator[Reports]:
 
 
 @pytest.fixture(scope="module")
-def served(county, users) -> Iterator[str]:
+def served(county, users, settings) -> Iterator[str]:
     """`geogrid serve` in a process of its own on a free loopback port, on the county
-    database, with pages of at most 20 items; its address."""
+    database, with pages of at most 20 items and the session's registry key; its address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GEOGRID_")}
     env |= {"GEOGRID_DATABASE_URL": county.engine.url.render_as_string(hide_password=False),
             "GEOGRID_API_MAX_PAGE_SIZE": "20", "GEOGRID_API_DEFAULT_PAGE_SIZE": "10",
-            "GEOGRID_API_AUTH_CACHE_SECONDS": "0"}  # fmt: skip
+            "GEOGRID_API_AUTH_CACHE_SECONDS": "0",
+            "GEOGRID_REGISTRY_KEY": settings.registry_key}  # fmt: skip
     code = "import typer; from geogrid.cli.serve import serve; typer.run(serve)"
     command = [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, start_new_session=True)

@@ -119,6 +119,8 @@ def registry_cases(county, objects) -> list[Case]:
         Case("POST", f"{base}/proposals", f"{base}/proposals", statuses(201, own, others),
              json=proposal),
         Case("GET", f"{base}/proposals", f"{base}/proposals", statuses(200, FIELD)),
+        Case("GET", f"{base}/proposals/{{proposal_id}}", f"{base}/proposals/{rejected}",
+             statuses(200, own, others)),
         Case("POST", f"{base}/proposals/{{proposal_id}}/confirm",
              f"{base}/proposals/{rejected}/confirm", decided, json={}),
         Case("POST", f"{base}/proposals/{{proposal_id}}/reject",

@@ -106,3 +106,29 @@ def test_completeness_keeps_to_the_callers_area(client, county, users, registry)
     other = client.get("/v1/registry/completeness", params={"month": month, "level": 3},
                        headers=auth(users.p02)).json()  # fmt: skip
     assert not any(r["code"].startswith(county.p01.community) for r in other)
+
+
+def test_a_proposal_sent_again_with_its_client_request_id_is_the_same_one(
+    client, county, users, registry
+):
+    body = {"kind": "key_person", "address_code": registry.address, "client_request_id": "app-1",
+            "data": {"name": "重发甲", "category": "other"}}  # fmt: skip
+    first = client.post("/v1/registry/proposals", json=body, headers=auth(users.staff01))
+    again = client.post("/v1/registry/proposals", json=body, headers=auth(users.staff01))
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json()["id"] == again.json()["id"]
+    other = client.post("/v1/registry/proposals", json=body, headers=auth(users.p01))
+    assert other.json()["id"] != first.json()["id"]  # the id is the sender's own
+    # The proposer reads its state, not the personal details it sent.
+    state = client.get(f"/v1/registry/proposals/{first.json()['id']}", headers=auth(users.staff01))
+    assert state.json()["status"] == "pending" and state.json()["change"] == {}
+    client.post(f"/v1/registry/proposals/{first.json()['id']}/confirm", json={},
+                headers=auth(users.p01))  # fmt: skip
+    state = client.get(f"/v1/registry/proposals/{first.json()['id']}", headers=auth(users.staff01))
+    assert state.json()["status"] == "confirmed"
+    seen = client.get(f"/v1/registry/proposals/{first.json()['id']}", headers=auth(users.p02))
+    assert seen.status_code == 404
+    with county.engine.connect() as conn:
+        count = conn.scalar(text("select count(*) from registry_proposals "
+                                 "where client_request_id = 'app-1'"))  # fmt: skip
+    assert count == 2

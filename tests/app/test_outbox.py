@@ -10,7 +10,8 @@ from sqlalchemy import text
 from tests.app.conftest import STAFF, Phone, photo, sign_in, stored, until
 
 pytestmark = pytest.mark.usefixtures("cleanup")
-KINDS = ("fire_hazard", "population", "dispute", "key_person", "environment")
+# Kinds that stay reports (population and key persons go to the registry: test_proposals.py)
+KINDS = ("fire_hazard", "special_group", "dispute", "public_security", "environment")
 
 
 def queue_report(phone: Phone, number: int, kind: str, photos: int = 1) -> None:
@@ -68,7 +69,7 @@ def test_twenty_reports_with_photos_offline_arrive_once(phone: Phone, users, cou
 
 def test_sensitive_items_leave_only_a_receipt(phone: Phone, users, county):
     sign_in(phone, users.staff01)
-    queue_report(phone, 1, "population", photos=2)
+    queue_report(phone, 1, "special_group", photos=2)
     queue_report(phone, 2, "fire_hazard", photos=1)
     wait_all_sent(phone, 2)
     kept = {e["body"]["category"] if e["body"] else "(none)": e for e in outbox(phone)}

@@ -24,6 +24,7 @@ PAGES = {
     "/console/grids/diff?old={v}&new={v}": ("admin", "p01"),
     f"/console/assessment?month={MONTH}": ("admin", "p01", "staff01"),
     f"/console/assessment/file?month={MONTH}&format=xlsx": ("admin", "p01", "staff01"),
+    f"/console/registry?month={MONTH}": ("admin", "p01", "staff01"),
     "/console/export": ROLES,
     "/console/export/file?format=geojson&status=assigned": ROLES,
 }

@@ -36,6 +36,7 @@ ROUTER_MODULES = (
     "console_map",
     "console_team",
     "console_team_month",
+    "console_registry",
     "team",
     "team_month",
     "app",

@@ -31,6 +31,7 @@ from geogrid.errors import InputError, NotFoundError
 from geogrid.maps import live
 from geogrid.maps.panel import grid_panel
 from geogrid.maps.styles import STATUS_NAMES, console_styles
+from geogrid.registry.due import due_in_grid
 from geogrid.storage.versions import existing_version
 from geogrid.vocabulary import china_now, china_today
 
@@ -143,6 +144,7 @@ def panel(request: Request, code: StorableStr, caller: CallerDep, conn: ConnDep)
     _covered(_desk(caller), code)
     found = grid_panel(conn, code, caller.report_scope(), day=china_today(), now=china_now(),
                        phones=caller.sees_details)  # fmt: skip
+    found.due = due_in_grid(conn, caller, code, china_today())  # audited when not empty
     if found.shows_phones:
         audit.record(conn, caller, "read", "grid_contacts", code)
     return render(request, "map_panel.html", grid=found, caller=caller, status_names=STATUS_NAMES)
@@ -159,7 +161,8 @@ def sheet(code: StorableStr, caller: CallerDep, conn: ConnDep) -> Response:
     grid_code = code[:15]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sheet.pdf"
-        write_grid_sheet(conn, grid_code, path)
+        due = due_in_grid(conn, caller, grid_code, china_today()) if caller.sees_details else None
+        write_grid_sheet(conn, grid_code, path, due=due)
         pdf = path.read_bytes()
     audit.record(conn, caller, "print", "grid_sheet", grid_code)  # it names leaders, phones
     headers = {"Content-Disposition": f'inline; filename="grid_{grid_code}.pdf"',

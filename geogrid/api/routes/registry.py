@@ -122,8 +122,16 @@ def propose(body: ProposalIn, caller: CallerDep, state: StateDep, conn: ConnDep)
                     body.started_on, body.ended_on)  # fmt: skip
     cipher = IdCipher.from_settings(state.settings) if body.id_number else None
     number = records.propose(conn, caller, change, cipher=cipher,
-                             cycles_file=state.settings.registry_cycles_file)  # fmt: skip
+                             cycles_file=state.settings.registry_cycles_file,
+                             client_request_id=body.client_request_id)  # fmt: skip
     return ProposalOut(**reads.get_proposal(conn, caller, number).__dict__)
+
+
+@router.get("/proposals/{proposal_id}", response_model=ProposalOut, summary="One proposal")
+def proposal(proposal_id: ProposalId, caller: CallerDep, conn: ConnDep) -> ProposalOut:
+    """A proposal in the caller's area and how far it is (pending, confirmed, rejected);
+    personal details only to who may confirm it or sees details (audited)."""
+    return ProposalOut(**reads.get_proposal(conn, caller, proposal_id).__dict__)
 
 
 @router.get("/proposals", response_model=list[ProposalOut], summary="Proposed changes")

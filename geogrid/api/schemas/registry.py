@@ -93,6 +93,10 @@ class ProposalIn(BaseModel):
     )
     started_on: IsoDate | None = Field(default=None, description="Arrival, registration.")
     ended_on: IsoDate | None = Field(default=None, description="Departure, closing.")
+    client_request_id: StorableStr | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="The sender's id of this item: sent again, the same proposal answers.",
+    )  # fmt: skip
 
 
 class ProposalOut(BaseModel):

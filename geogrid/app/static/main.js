@@ -212,15 +212,32 @@ GG.main = (function () {
 
   function kindOf(code) { return kinds.filter(function (k) { return k.code === code; })[0]; }
 
+  // A registry kind's field names the record's own field (data-name) and may be a choice.
   function drawFields() {
     var box = $("report-fields"), kind = kindOf($("report-kind").value);
     box.replaceChildren();
     (kind ? kind.fields : []).forEach(function (f, i) {
-      var label = GG.views.el("label", f.label), input = document.createElement("input");
-      input.type = f.type; input.name = "field-" + i; input.dataset.label = f.label;
+      var label = GG.views.el("label", f.label), input;
+      if (f.type === "choice") {
+        input = document.createElement("select");
+        f.options.forEach(function (o) {
+          var option = GG.views.el("option", o[1]);
+          option.value = o[0];
+          input.appendChild(option);
+        });
+      } else {
+        input = document.createElement("input");
+        input.type = f.type;
+      }
+      input.name = "field-" + i; input.dataset.label = f.label;
+      if (f.name) input.dataset.name = f.name;
       label.appendChild(input);
       box.appendChild(label);
     });
+    // A registry record is facts at a standard address: no photos go with it.
+    var registry = !!(kind && kind.registry);
+    $("report-photos").disabled = registry;
+    $("report-photos").parentNode.hidden = registry;
   }
 
   // Each form gets its request id when it opens: every tap on "send" for it is one item.
@@ -261,6 +278,7 @@ GG.main = (function () {
     if (!where) { $("report-error").textContent = "尚未定位：请在地图上手动选点"; return; }
     $("report-send").disabled = true;
     $("report-error").textContent = "";
+    if (kind.registry) { queueProposal(form, id, kind, where); return; }
     var lines = Array.prototype.map.call($("report-fields").querySelectorAll("input"), function (i) {
       return i.value.trim() ? i.dataset.label + "：" + i.value.trim() : "";
     }).filter(Boolean);
@@ -270,6 +288,32 @@ GG.main = (function () {
     if (text) body.text = text;
     GG.outbox.enqueue(id, { type: "report", label: kind.name, sensitive: kind.sensitive, body: body },
                       formPhotos.slice()).then(function (fresh) {
+      if (!fresh || form.dataset.requestId !== id) return;
+      newForm();
+      show("outbox");
+    });
+  }
+
+  /* A basic-information item that is a registry record goes as a proposal: the record's
+     facts, the address written as on the door (the server's standard address is searched
+     when it is sent) and any ID number beside the facts. */
+  function queueProposal(form, id, kind, where) {
+    var facts = Object.assign({}, kind.registry.fixed), body = { kind: kind.registry.kind,
+      lon: where.lon, lat: where.lat, data: facts };
+    $("report-fields").querySelectorAll("input, select").forEach(function (i) {
+      var value = i.value.trim();
+      if (!value) return;
+      if (i.dataset.name === "address") body.address = value;
+      else if (i.dataset.name === "id_number") body.id_number = value;
+      else facts[i.dataset.name] = value;
+    });
+    if (!body.address) {
+      $("report-error").textContent = "请填写标准地址";
+      $("report-send").disabled = false;
+      return;
+    }
+    GG.outbox.enqueue(id, { type: "proposal", label: kind.name, sensitive: kind.sensitive, body: body },
+                      []).then(function (fresh) {
       if (!fresh || form.dataset.requestId !== id) return;
       newForm();
       show("outbox");

@@ -7,7 +7,7 @@
 var GG = window.GG || (window.GG = {});
 
 GG.outbox = (function () {
-  var BATCH = 200, DETAILS_PER_SYNC = 20, running = null, listeners = [];
+  var BATCH = 200, DETAILS_PER_SYNC = 20, PROPOSAL_EVERY_MS = 60000, running = null, listeners = [];
 
   function newId() {
     var bytes = new Uint8Array(8);
@@ -114,6 +114,7 @@ GG.outbox = (function () {
   }
 
   function sendOne(entry) {
+    if (entry.type === "proposal") return sendProposal(entry);
     return uploadPhotos(entry).then(function () {
       var ids = entry.photo_ids.filter(Boolean);
       if (entry.type === "report") {
@@ -126,6 +127,27 @@ GG.outbox = (function () {
       var path = "/v1/reports/" + entry.body.report_id + "/" + entry.body.step;
       return GG.api.post(path, payload).then(function () { return confirmed(entry, entry.body.report_id); },
         function (failure) { return stepRepeated(entry, failure); });
+    });
+  }
+
+  /* A registry proposal: the standard address found from the written one (the registry
+     keeps addresses; grid staff cannot add one), then the proposal with this entry's id,
+     so a repeat after a cut answers the proposal already stored. */
+  function sendProposal(entry) {
+    var b = entry.body;
+    return GG.api.get("/v1/registry/addresses?limit=1&q=" + encodeURIComponent(b.address)).then(function (found) {
+      if (!found.length) {
+        throw new GG.api.Failure("refused", "未找到标准地址“" + b.address + "”：请核对，或请社区民警先登记该地址");
+      }
+      var body = { client_request_id: entry.id, kind: b.kind, address_code: found[0].code, data: b.data };
+      if (b.id_number) body.id_number = b.id_number;
+      entry.address = found[0].text;
+      return GG.api.post("/v1/registry/proposals", body);
+    }).then(function (made) {
+      entry.proposal_id = made.id;
+      entry.proposal_status = made.status;
+      entry.checked_at = Date.now();
+      return confirmed(entry, null);
     });
   }
 
@@ -179,8 +201,33 @@ GG.outbox = (function () {
     });
   }
 
-  // Where each sent report went (its unit's leader, the desk it was routed to).
+  // Where each sent report went (its unit's leader, the desk it was routed to), and how
+  // far each pending proposal is (checked once a minute at most).
   function fetchDetails(entries) {
+    return fetchReports(entries).then(function () { return fetchProposals(entries); });
+  }
+
+  function fetchProposals(entries) {
+    var now = Date.now();
+    var wanted = entries.filter(function (e) {
+      return e.type === "proposal" && e.state === "sent" && e.proposal_status === "pending" &&
+        now - (e.checked_at || 0) > PROPOSAL_EVERY_MS;
+    }).slice(0, DETAILS_PER_SYNC);
+    return wanted.reduce(function (c, entry) {
+      return c.then(function () { return GG.api.get("/v1/registry/proposals/" + entry.proposal_id); })
+        .then(function (found) {
+          return GG.db.get("outbox", entry.id).then(function (fresh) {
+            fresh.proposal_status = found.status;
+            fresh.checked_at = Date.now();
+            return save(fresh);
+          });
+        });
+    }, Promise.resolve()).catch(function (failure) {
+      if (failure && failure.kind === "signed_out") throw failure;
+    });
+  }
+
+  function fetchReports(entries) {
     var wanted = entries.filter(function (e) {
       return e.type === "report" && e.state === "sent" && !e.assigned;
     }).slice(0, DETAILS_PER_SYNC);

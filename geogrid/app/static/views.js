@@ -5,6 +5,7 @@ var GG = window.GG || (window.GG = {});
 
 GG.views = (function () {
   var STATES = { waiting: "待发送", sent: "已发送", refused: "被拒绝" };
+  var PROPOSAL = { pending: "待核实", confirmed: "已核实", rejected: "已退回" };
   var urls = [];
 
   function el(tag, text, cls) {
@@ -39,6 +40,10 @@ GG.views = (function () {
     }
     if (e.state === "refused") li.appendChild(el("div", "原因：" + e.last_error, "error"));
     if (e.state === "sent" && e.assigned) li.appendChild(el("div", "分派：" + e.assigned));
+    if (e.state === "sent" && e.type === "proposal") {
+      var decided = PROPOSAL[e.proposal_status] || e.proposal_status;
+      li.appendChild(el("div", "核实：" + decided, "proposal proposal-" + e.proposal_status));
+    }
     if (e.state === "sent" && e.sensitive) li.appendChild(el("div", "敏感信息已从本机删除，仅留回执", "muted"));
     var photos = e.state === "sent" ? e.photo_count : (e.photos || []).length;
     if (photos) li.appendChild(el("div", "照片 " + photos + " 张", "muted"));
