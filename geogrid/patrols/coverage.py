@@ -24,6 +24,7 @@ from geogrid.storage.duty import ASSIGNMENTS, on_duty_during
 from geogrid.storage.models import Person
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import (
+    ASSISTANT_ROLES,
     CHINA_OFFSET_S,
     CODE_LENGTH,
     PATROL_COVER_M,
@@ -167,7 +168,7 @@ def _held(conn: Connection, month: str, area: tuple[str, ...] | None) -> list:
         select(a.c.person_id, a.c.grid_code)
         .distinct()
         .where(
-            a.c.role.in_(("grid_leader", "information_officer")),
+            a.c.role.in_(ASSISTANT_ROLES),
             on_duty_during(start.date(), end.date() - timedelta(days=1), a),
         )
     )
