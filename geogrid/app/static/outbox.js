@@ -116,6 +116,7 @@ GG.outbox = (function () {
   function sendOne(entry) {
     return uploadPhotos(entry).then(function () {
       var ids = entry.photo_ids.filter(Boolean);
+      if (entry.type === "worklog" || entry.type === "checkin") return sendDaily(entry, ids);
       if (entry.type === "report") {
         var body = Object.assign({ client_request_id: entry.id }, entry.body);
         if (ids.length) body.photo_ids = ids;
@@ -126,6 +127,20 @@ GG.outbox = (function () {
       var path = "/v1/reports/" + entry.body.report_id + "/" + entry.body.step;
       return GG.api.post(path, payload).then(function () { return confirmed(entry, entry.body.report_id); },
         function (failure) { return stepRepeated(entry, failure); });
+    });
+  }
+
+  // A work log is a PUT of its day and a check-in a POST, both idempotent by request id
+  // on the server: a repeat after a lost answer is "repeated" (or "stale"), not a copy.
+  function sendDaily(entry, ids) {
+    var body = Object.assign({ client_request_id: entry.id, photo_ids: ids }, entry.body.fields);
+    if (entry.type === "worklog") {
+      return GG.api.put("/v1/worklogs/" + entry.body.day, body)
+        .then(function () { return confirmed(entry, entry.body.day); });
+    }
+    return GG.api.post("/v1/check-ins", body).then(function (a) {
+      entry.assigned = a.check_in.unit_code ? "单元 " + a.check_in.unit_code : "已签到（不在单元内）";
+      return confirmed(entry, a.check_in.id);
     });
   }
 
