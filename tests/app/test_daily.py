@@ -112,6 +112,18 @@ def test_a_work_log_made_offline_arrives_once(phone: Phone, users, county):
     until(phone, "document.getElementById('log-list').textContent.includes('调解邻里纠纷')")
     assert "已发送" not in page.inner_text("#log-list"), "the kept copy replaces the outbox's"
     phone.shot("worklog-month")
+    # The form opens with today's log: an edit replaces the text and keeps the photo.
+    until(phone, "document.getElementById('log-text').value.includes('调解邻里纠纷')")
+    assert "已有照片 1 张" in page.inner_text("#log-kept")
+    phone.go_offline(False)
+    page.fill("#log-text", "走访东村三户，调解邻里纠纷一起；下午巡查西村")
+    page.tap("#log-save")
+    until(phone, "GG.outbox.all().then(e => e.length == 2 && e.every(x => x.state == 'sent'))", 60)
+    with county.engine.connect() as conn:
+        edited = conn.execute(text(
+            "select text, cardinality(photo_ids), cardinality(request_ids) from work_logs "
+            "where :r = any(request_ids)"), {"r": request_id}).all()  # fmt: skip
+    assert edited == [("走访东村三户，调解邻里纠纷一起；下午巡查西村", 1, 2)]
     assert phone.problems == []
 
 

@@ -49,6 +49,37 @@ GG.daily = (function () {
     logPhotos = [];
     $("log-previews").replaceChildren();
     $("log-day").textContent = chinaDay();
+    return prefill();
+  }
+
+  function prefill() {
+    var form = $("log-form");
+    form.dataset.photoIds = "[]";
+    form.dataset.loaded = "";
+    $("log-kept").textContent = "";
+    return today().then(function (log) {
+      if (!log) return;
+      form.dataset.loaded = log.text;
+      $("log-text").value = log.text;
+      $("log-places").value = (log.places || []).map(function (p) { return p.name; }).join("\n");
+      $("log-form").dataset.photoIds = JSON.stringify(log.photo_ids || []);
+      $("log-kept").textContent = (log.photo_ids || []).length ? "已有照片 " + log.photo_ids.length + " 张" : "";
+    });
+  }
+
+  /* Today's log as last saved on this phone or kept from the server, whichever is newer:
+     a save replaces the day's log, so the form opens with it and an edit keeps the rest. */
+  function today() {
+    var day = chinaDay();
+    return Promise.all([GG.db.get("work", "worklogs"), GG.outbox.all()]).then(function (found) {
+      var kept = ((found[0] || {}).items || []).filter(function (l) { return l.day === day; });
+      var saved = found[1].filter(function (e) { return e.type === "worklog" && e.body.day === day; })
+        .map(function (e) {
+          return Object.assign({}, e.body.fields, {
+            photo_ids: (e.body.fields.photo_ids || []).concat((e.photo_ids || []).filter(Boolean)) });
+        });
+      return kept.concat(saved).sort(function (a, b) { return Date.parse(b.edited_at) - Date.parse(a.edited_at); })[0];
+    });
   }
 
   function newCheckIn() {
@@ -65,7 +96,8 @@ GG.daily = (function () {
       .filter(Boolean).slice(0, 50).map(function (name) { return { name: name }; });
     if (!text) { $("log-error").textContent = "请填写工作内容"; return; }
     $("log-error").textContent = "";
-    var day = chinaDay(), fields = { text: text, places: places, edited_at: new Date().toISOString() };
+    var day = chinaDay(), fields = { text: text, places: places, edited_at: new Date().toISOString(),
+                                     photo_ids: JSON.parse(form.dataset.photoIds || "[]") };
     GG.outbox.enqueue(id, { type: "worklog", label: "工作日志 " + day, sensitive: false,
                             body: { day: day, fields: fields } }, logPhotos.slice(0, GG.photos.MAX))
       .then(function (fresh) {
@@ -102,8 +134,10 @@ GG.daily = (function () {
     });
   }
 
-  /* The kept logs, with today's edits still waiting in the outbox shown on top. */
+  /* The kept logs, with today's edits still waiting in the outbox shown on top; an
+     untouched form takes today's log as it now stands. */
   function draw() {
+    if ($("log-text").value === ($("log-form").dataset.loaded || "")) prefill();
     return Promise.all([GG.db.get("work", "worklogs"), GG.outbox.all()]).then(function (found) {
       var kept = found[0] || { items: [] }, list = $("log-list");
       var days = kept.items.map(function (log) { return log.day; });

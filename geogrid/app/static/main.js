@@ -89,8 +89,10 @@ GG.main = (function () {
 
   /* Offline sign-out would lose what waits: the phone keeps the session until it is sent. */
   function signOut() {
-    GG.outbox.all().then(function (entries) {
-      var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
+    Promise.all([GG.outbox.all(), GG.patrol.all()]).then(function (found) {
+      var waiting = found[0].filter(function (e) { return e.state === "waiting"; }).length;
+      // A patrol still running or not yet all on the server counts as waiting too.
+      waiting += found[1].filter(function (p) { return !p.done; }).length;
       if (waiting) { alert("还有 " + waiting + " 条未发送，请联网发送后再退出。"); return null; }
       return GG.api.del("/v1/devices/" + session.id).catch(function (failure) {
         if (failure.kind === "retry") throw failure;
