@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.conftest import auth
+from tests.api.fixtures import auth
 from tests.api.places import delete_patrol_rows
 from tests.media.photos import png
 
