@@ -37,6 +37,12 @@ LEVELS = {
 OUTLINE_STYLE = {"color": "#8c7b6b", "weight": 3, "opacity": 0.5, "fill": False,
                  "interactive": False}  # fmt: skip
 STREET_STYLE = {"color": "#b09f8a", "weight": 2.5, "opacity": 0.9}
+# Patrol coverage (巡查覆盖率) on the console's map: a share's bin is the last whose lower
+# bound it reaches; an unpatrolled unit is grey, not red, as most units are on a given day.
+COVERAGE_NAME = "巡查覆盖率（本月）"
+COVERAGE_BINS = ((0.0, "#ced4da", "未巡查"), (0.0001, "#e8590c", "1-24%"),
+                 (0.25, "#fab005", "25-49%"), (0.5, "#94d82d", "50-74%"),
+                 (0.75, "#2b8a3e", "75-100%"))  # fmt: skip
 
 
 def console_styles() -> dict:
@@ -48,4 +54,5 @@ def console_styles() -> dict:
                  for group, (name, gradient) in HEAT_LAYERS.items()},
         "street": STREET_STYLE, "statusColors": STATUS_COLORS, "overdueColor": OVERDUE_COLOR,
         "statusNames": STATUS_NAMES,
+        "coverage": {"name": COVERAGE_NAME, "bins": [list(b) for b in COVERAGE_BINS]},
     }  # fmt: skip

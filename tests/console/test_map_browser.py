@@ -147,3 +147,27 @@ def test_a_version_diff_is_drawn_without_errors(browser, site, county, users):  
     assert label.count() == 1
     assert problems.all() == [], problems.all()
     page.close()
+
+
+def test_the_coverage_layer_toggles_with_its_legend(browser, site, county, users, shots):  # noqa: F811
+    page, problems = _open_map(browser, site, county, users.p01)
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="巡查覆盖率")
+    assert page.locator(".cm-coverage-legend").count() == 0  # off at first
+    page.evaluate("consoleMap.setZoom(12, {animate: false}) && null")
+    label.locator("input").click()
+    page.wait_for_function("() => consoleMap.ggLoaded.coverage2 >= 1", timeout=30_000)
+    assert page.locator(".cm-coverage-legend").count() == 1
+    assert "未巡查" in page.locator(".cm-coverage-legend").inner_text()
+    codes = page.evaluate("""consoleMap.ggLayers.coverage.getLayers()
+        .flatMap(group => group.getLayers().map(layer => layer.ggRow[0]))""")
+    assert county.p01.grid in codes and county.p02.grid not in codes
+    assert page.evaluate("consoleMap.ggLoaded.coverageUnits") > 0
+    place = county.p01
+    page.evaluate("([lat, lon]) => { consoleMap.setView([lat, lon], 17, {animate: false}); }",
+                  [place.lat, place.lon])  # fmt: skip
+    page.wait_for_function("() => consoleMap.ggLoaded.coverage3 >= 1", timeout=30_000)
+    page.screenshot(path=str(shots / "console-map-coverage.png"))
+    label.locator("input").click()
+    assert page.locator(".cm-coverage-legend").count() == 0
+    assert problems.all() == [], problems.all()
+    page.close()

@@ -4,11 +4,13 @@ the page's headers, and the scope of the panel, layers and patrol sheet."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import text
 
 from geogrid.api.routes.console_map import csp_with_tiles
 from geogrid.console.render import CSP
+from geogrid.vocabulary import china_now
 from tests.api.fixtures import auth
 from tests.api.places import person_on
 from tests.console.conftest import cookie_header
@@ -147,6 +149,7 @@ def test_every_map_route_for_every_role(client, county, users):
         "/console/map/stations.json": ("admin", "p01", "p02"),
         "/console/map/reports.json?from=2026-06-01&to=2026-06-02": ("admin", "p01", "p02"),
         "/console/map/changed.json?version=1&codes=": ("admin", "p01", "p02"),
+        "/console/map/coverage.json": ("admin", "p01", "p02"),
         f"/console/map/grids/{unit}": ("admin", "p01"),
     }
     tokens = users.by_name()
@@ -181,3 +184,37 @@ def test_a_diff_draws_the_changed_grids_within_the_callers_area(client, county, 
     missing = client.get(url.replace(f"version={version}", "version=99999"),
                          headers=auth(users.admin))  # fmt: skip
     assert missing.status_code == 404 and "version" in missing.text
+
+
+def test_coverage_comes_per_unit_within_the_callers_area(client, county, users):
+    """A patrol walked through p01's unit this month colours that unit; a station reads
+    only its own units, the county all of them."""
+    place, started = county.p01, china_now().replace(microsecond=0) - timedelta(minutes=6)
+    start = {"client_id": "maptest-coverage-1", "started_at": started.isoformat()}
+    walk = client.post("/v1/patrols", headers=auth(users.staff01), json=start)
+    assert walk.status_code == 200, walk.text
+    patrol = walk.json()["patrol"]["id"]
+    points = [{"at": (started + timedelta(seconds=10 * i)).isoformat(), "accuracy_m": 5.0,
+               "lon": place.lon + 0.0001 * i, "lat": place.lat} for i in range(6)]  # fmt: skip
+    try:
+        batch = {"batch_id": "maptest-coverage-1-b1", "points": points}
+        sent = client.post(f"/v1/patrols/{patrol}/points", headers=auth(users.staff01), json=batch)
+        assert sent.json()["stored"] == 6, sent.text
+        stop = (started + timedelta(minutes=2)).isoformat()
+        client.post(f"/v1/patrols/{patrol}/stop", headers=auth(users.staff01),
+                    json={"stopped_at": stop})  # fmt: skip
+        mine = client.get("/console/map/coverage.json", headers=auth(users.p01))
+        every = client.get("/console/map/coverage.json", headers=auth(users.admin)).json()
+    finally:
+        with county.engine.begin() as conn:
+            conn.execute(text("delete from patrol_points where patrol_id = :p"), {"p": patrol})
+            conn.execute(text("delete from patrols where id = :p"), {"p": patrol})
+    assert mine.status_code == 200, mine.text
+    units = mine.json()["units"]
+    assert mine.json()["month"] == china_now().strftime("%Y-%m")
+    area, covered, patrols, days = units[place.unit]
+    assert 0 < covered <= area and patrols == 1 and days == 1
+    assert county.p02.unit not in units and county.p02.unit in every["units"]
+    assert set(units) < set(every["units"])
+    bad = client.get("/console/map/coverage.json?month=2026-6", headers=auth(users.p01))
+    assert bad.status_code == 422 and "month" in bad.text

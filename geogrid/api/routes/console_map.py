@@ -31,9 +31,10 @@ from geogrid.errors import InputError, NotFoundError
 from geogrid.maps import live
 from geogrid.maps.panel import grid_panel
 from geogrid.maps.styles import STATUS_NAMES, console_styles
+from geogrid.patrols.coverage import coverage_by_unit
 from geogrid.registry.due import due_in_grid
 from geogrid.storage.versions import existing_version
-from geogrid.vocabulary import china_now, china_today
+from geogrid.vocabulary import MONTH_PATTERN, PATROL_COVER_M, china_now, china_today
 
 router = APIRouter(include_in_schema=False)
 DATA = CONSOLE + "/map"
@@ -123,6 +124,21 @@ def reports(caller: CallerDep, conn: ConnDep, date_from: From = None,
     first, last = _period(date_from, date_to)
     area = None if caller.sees_all else live.station_communities(conn, caller.station_id)
     return _json(live.report_layer(conn, area, first, last, now=china_now()))
+
+
+@router.get(DATA + "/coverage.json")
+def coverage(
+    caller: CallerDep, conn: ConnDep,
+    month: Annotated[str | None, Query(pattern=f"^{MONTH_PATTERN}$")] = None,
+) -> JSONResponse:  # fmt: skip
+    """The month's (default: this China month's) patrol coverage of every unit in the
+    caller's area, for the coverage layer: code -> [area_m2, covered_m2, patrols, days]."""
+    _desk(caller)
+    caller.require("coverage.read")
+    chosen = month or china_today().strftime("%Y-%m")
+    units = coverage_by_unit(conn, chosen, area=caller.area_codes())
+    rows = {u.code: [u.area_m2, u.covered_m2, u.patrols, u.days] for u in units}
+    return _json({"month": chosen, "cover_m": PATROL_COVER_M, "units": rows})
 
 
 @router.get(DATA + "/changed.json")

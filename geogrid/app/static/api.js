@@ -55,6 +55,7 @@ GG.api = (function () {
     signedIn: function () { return !!secret; },
     get: function (path, options) { return call("GET", path, options); },
     post: function (path, json) { return call("POST", path, { json: json }); },
+    put: function (path, json) { return call("PUT", path, { json: json }); },
     postForm: function (path, form) { return call("POST", path, { form: form }); },
     del: function (path) { return call("DELETE", path); },
   };

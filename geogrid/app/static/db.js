@@ -1,11 +1,12 @@
 /* The phone's store (IndexedDB): everything the app keeps survives a restart.
    kv: the session and small settings; outbox: reports and case steps not yet confirmed
-   (key: client_request_id); blobs: their photos; area: my grids; work: my cases. */
+   (key: client_request_id); blobs: their photos; area: my grids; work: my cases and
+   logs; track: patrol points not yet uploaded (key: patrol client id / sequence). */
 "use strict";
 var GG = window.GG || (window.GG = {});
 
 GG.db = (function () {
-  var NAME = "geogrid-app", VERSION = 1, STORES = ["kv", "outbox", "blobs", "area", "work"];
+  var NAME = "geogrid-app", VERSION = 2, STORES = ["kv", "outbox", "blobs", "area", "work", "track"];
   var opening = null;
 
   function open() {

@@ -17,6 +17,7 @@ GG.main = (function () {
     if (view === "map" && map) setTimeout(function () { map.invalidateSize(); }, 0);
     if (view === "outbox") GG.outbox.all().then(GG.views.outbox);
     if (view === "work") GG.work.load().then(function (d) { GG.views.work(d, stepForm); });
+    if (view === "daily") { GG.daily.draw(); GG.patrol.draw(); }
   }
 
   function boot() {
@@ -36,8 +37,11 @@ GG.main = (function () {
     $("pin-button").addEventListener("click", function () { pinMode = true; $("pin-hint").hidden = false; });
     $("report-here").addEventListener("click", function () { show("report"); });
     $("sync-now").addEventListener("click", function () { GG.outbox.sync(true).then(syncWork); });
-    GG.outbox.onChange(function () { GG.outbox.all().then(GG.views.outbox); });
-    window.addEventListener("online", function () { GG.outbox.sync(true).then(tick); });
+    GG.outbox.onChange(function () {
+      GG.outbox.all().then(GG.views.outbox);
+      if (!$("view-daily").hidden) GG.daily.draw();
+    });
+    window.addEventListener("online", function () { GG.outbox.sync(true).then(tick); GG.patrol.sync(); });
     window.addEventListener("offline", drawNet);
     GG.db.get("kv", "session").then(function (found) { found ? start(found) : showSignIn(); });
   }
@@ -85,8 +89,10 @@ GG.main = (function () {
 
   /* Offline sign-out would lose what waits: the phone keeps the session until it is sent. */
   function signOut() {
-    GG.outbox.all().then(function (entries) {
-      var waiting = entries.filter(function (e) { return e.state === "waiting"; }).length;
+    Promise.all([GG.outbox.all(), GG.patrol.all()]).then(function (found) {
+      var waiting = found[0].filter(function (e) { return e.state === "waiting"; }).length;
+      // A patrol still running or not yet all on the server counts as waiting too.
+      waiting += found[1].filter(function (p) { return !p.done; }).length;
       if (waiting) { alert("还有 " + waiting + " 条未发送，请联网发送后再退出。"); return null; }
       return GG.api.del("/v1/devices/" + session.id).catch(function (failure) {
         if (failure.kind === "retry") throw failure;
@@ -107,6 +113,7 @@ GG.main = (function () {
   function tick() {
     drawNet();
     if (!navigator.onLine || !GG.api.signedIn()) return;
+    GG.patrol.sync();
     GG.outbox.sync().then(function () {
       if (Date.now() - lastWork > WORK_EVERY_MS) return syncWork();
     });
@@ -115,8 +122,9 @@ GG.main = (function () {
   function syncWork() {
     lastWork = Date.now();
     return GG.area.refresh(false).then(function (changed) { if (changed) drawMap(); })
-      .then(GG.work.refresh).then(function () {
+      .then(GG.work.refresh).then(GG.daily.refresh).then(function () {
         if (!$("view-work").hidden) show("work");
+        if (!$("view-daily").hidden) GG.daily.draw();
       }).catch(function (failure) {
         if (failure && failure.kind === "signed_out") signedOut(failure.message);
       });
@@ -161,6 +169,7 @@ GG.main = (function () {
       if (!layers.here) layers.here = L.circle([c.latitude, c.longitude], { radius: c.accuracy }).addTo(map);
       layers.here.setLatLng([c.latitude, c.longitude]).setRadius(c.accuracy);
     }
+    GG.patrol.record(position);
     if (!pin) locate(here);
   }
 
@@ -350,5 +359,5 @@ GG.main = (function () {
 
   document.addEventListener("DOMContentLoaded", boot);
   return { signedOut: signedOut, userName: function () { return session ? session.user : ""; },
-           show: show };
+           show: show, point: point };
 })();

@@ -117,6 +117,7 @@ GG.outbox = (function () {
     if (entry.type === "proposal") return sendProposal(entry);
     return uploadPhotos(entry).then(function () {
       var ids = entry.photo_ids.filter(Boolean);
+      if (entry.type === "worklog" || entry.type === "checkin") return sendDaily(entry, ids);
       if (entry.type === "report") {
         var body = Object.assign({ client_request_id: entry.id }, entry.body);
         if (ids.length) body.photo_ids = ids;
@@ -148,6 +149,35 @@ GG.outbox = (function () {
       entry.proposal_status = made.status;
       entry.checked_at = Date.now();
       return confirmed(entry, null);
+    });
+  }
+
+  // A work log is a PUT of its day and a check-in a POST, both idempotent by request id
+  // on the server: a repeat after a lost answer is "repeated" (or "stale"), not a copy.
+  function sendDaily(entry, ids) {
+    var body = Object.assign({ client_request_id: entry.id }, entry.body.fields, { photo_ids: ids });
+    if (entry.type === "worklog") {
+      return logPhotos(entry, ids).then(function (all) {
+        body.photo_ids = all;
+        return GG.api.put("/v1/worklogs/" + entry.body.day, body);
+      }).then(function () { return confirmed(entry, entry.body.day); });
+    }
+    return GG.api.post("/v1/check-ins", body).then(function (a) {
+      entry.assigned = a.check_in.unit_code ? "单元 " + a.check_in.unit_code : "已签到（不在单元内）";
+      return confirmed(entry, a.check_in.id);
+    });
+  }
+
+  // A save replaces the day's log: it carries the photos the log had when the form opened
+  // and those of the day's earlier saves already sent, so an edit never drops a photo.
+  function logPhotos(entry, ids) {
+    return GG.db.all("outbox").then(function (entries) {
+      var all = (entry.body.fields.photo_ids || []).slice();
+      entries.filter(function (e) {
+        return e.type === "worklog" && e.state === "sent" && e.body.day === entry.body.day;
+      }).forEach(function (e) { all = all.concat(e.photo_ids || []); });
+      all = all.concat(ids).filter(function (id, i, list) { return id && list.indexOf(id) === i; });
+      return all.slice(-9);
     });
   }
 

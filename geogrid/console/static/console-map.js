@@ -50,8 +50,9 @@
   [1, 2, 3].forEach(function (level) {
     levels[level] = viewLayer(styles.levels[level].name, true);
   });
+  var coverage = viewLayer(styles.coverage.name, false);
   var fetched = {};  // layer -> {box, zoom} of the last fetch
-  map.ggLayers = {levels: levels, streets: streets};
+  map.ggLayers = {levels: levels, streets: streets, coverage: coverage};
 
   function boxParam(box) {
     return [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
@@ -126,12 +127,88 @@
         return geogrid.lineLayer(data, {style: Object.assign({interactive: false}, styles.street)});
       }, view, zoom));
     }
+    if (map.hasLayer(coverage)) refillCoverage(view, zoom, jobs);
     if (!jobs.length) return Promise.resolve();
     say("正在读取地图 …");
     return Promise.all(jobs).then(function () {
       say(zoom < 14 ? "放大到 14 级以上显示三级网格（单元）" : "");
     }).catch(function (error) { say("地图读取失败：" + error.message); });
   }
+
+  // ---- patrol coverage (巡查覆盖率): units when zoomed in, else level-2 grids with their
+  // units' area-weighted share; the month's figures are read once, the shapes by view.
+  var coverageSums = null;
+
+  function coverageFigures() {
+    if (coverageSums) return coverageSums;
+    coverageSums = getJSON(cfg.base + "/coverage.json").then(function (data) {
+      var sums = {};
+      Object.keys(data.units).forEach(function (code) {
+        var u = data.units[code], grid = code.slice(0, 15);
+        sums[code] = {area: u[0], covered: u[1], patrols: u[2], days: u[3]};
+        sums[grid] = sums[grid] || {area: 0, covered: 0, patrols: null, days: null};
+        sums[grid].area += u[0];
+        sums[grid].covered += u[1];
+      });
+      map.ggLoaded.coverageMonth = data.month;
+      map.ggLoaded.coverageUnits = Object.keys(data.units).length;
+      return sums;
+    });
+    coverageSums.catch(function () { coverageSums = null; });  // a later toggle tries again
+    return coverageSums;
+  }
+
+  function refillCoverage(view, zoom, jobs) {
+    var level = zoom >= 14 ? 3 : 2, key = "coverage" + level;
+    if (!needed(key, view, zoom)) return;
+    delete fetched["coverage" + (level === 3 ? 2 : 3)];  // the other level's shapes go
+    jobs.push(coverageFigures().then(function (sums) {
+      return refill(key, coverage, cfg.base + "/grids.json?level=" + level, drawCoverage(sums),
+        view, zoom);
+    }));
+  }
+
+  function coverageColor(share) {
+    var bins = styles.coverage.bins, color = bins[0][1];
+    bins.forEach(function (bin) { if (share >= bin[0]) color = bin[1]; });
+    return color;
+  }
+
+  function drawCoverage(sums) {
+    return function (data) {
+      var group = L.featureGroup();
+      data.rows.forEach(function (row) {
+        var s = sums[row[0]], share = s && s.area > 0 ? s.covered / s.area : 0;
+        var polygon = geogrid.gridPolygon(row, data.scale, {color: "#495057", weight: 1,
+          fillColor: coverageColor(share), fillOpacity: 0.65});
+        polygon.ggShare = share;
+        group.addLayer(polygon);
+      });
+      group.bindTooltip(function (layer) {
+        var s = sums[layer.ggRow[0]], text = geogrid.esc(layer.ggRow[1]) + "：";
+        if (!s) return text + "无数据";
+        text += Math.round(100 * layer.ggShare) + "%";
+        return s.patrols === null ? text : text + "，巡查 " + s.patrols + " 次，" + s.days + " 天";
+      }, {sticky: true});
+      group.on("click", function (event) { openPanel(event.layer.ggRow); });
+      return group;
+    };
+  }
+
+  // The legend is built as elements: the console's policy refuses inline style attributes.
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "gg-note gg-legend cm-coverage-legend");
+    box.appendChild(document.createElement("b")).textContent = styles.coverage.name;
+    styles.coverage.bins.forEach(function (bin) {
+      var line = box.appendChild(document.createElement("div"));
+      line.appendChild(document.createElement("i")).style.background = bin[1];
+      line.appendChild(document.createTextNode(bin[2]));
+    });
+    return box;
+  };
+  map.on("overlayadd", function (event) { if (event.layer === coverage) legend.addTo(map); });
+  map.on("overlayremove", function (event) { if (event.layer === coverage) legend.remove(); });
 
   var timer = null;
   map.on("moveend overlayadd", function () {
