@@ -16,9 +16,10 @@ from geogrid.media.evidence import (
     PhotoFlags,
     attach_photos,
     check_photo_ids,
+    insert_photo_row,
     known_photos,
     photos_of,
-    store_photo,
+    put_photo_files,
     visible_photo,
 )
 from geogrid.media.store import MediaStore
@@ -55,14 +56,17 @@ def check_files(files: list[tuple[str, bytes]]) -> list[CheckedPhoto | PhotoErro
 
 
 def keep_photos(engine: Engine, store: MediaStore, checked: list, actor: str) -> list[UploadResult]:
-    """Keep the good photos of `check_files` in one transaction; a result per file."""
+    """Keep the good photos of `check_files`: their files first (written together, before
+    the transaction, so no connection waits on the disk), then their rows in one
+    transaction; a result per file."""
+    put_photo_files(store, [item for item in checked if not isinstance(item, PhotoError)])
     results = []
     with engine.begin() as conn:
         for item in checked:
             if isinstance(item, PhotoError):
                 results.append(UploadResult(item.field or "", "rejected", message=str(item)))
                 continue
-            new = store_photo(conn, store, item, actor)
+            new = insert_photo_row(conn, item, actor)
             results.append(UploadResult("", "stored" if new else "repeated", id=item.id))
     return results
 
