@@ -51,8 +51,9 @@ class CheckedPhoto:
     thumbnail: bytes  # JPEG, at most THUMBNAIL_PX on its longer side
 
 
-def check_photo(name: str, data: bytes) -> CheckedPhoto:
-    """The photo in `data`, checked; PhotoError naming the file `name` otherwise."""
+def check_photo(name: str, data: bytes, *, digest: str | None = None) -> CheckedPhoto:
+    """The photo in `data`, checked; PhotoError naming the file `name` otherwise. `digest`:
+    the SHA-256 hex of `data` when the caller has it already."""
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoError(f"{name}: {len(data):,} bytes, more than the {MAX_PHOTO_BYTES:,} "
                          "allowed", field=name)  # fmt: skip
@@ -71,7 +72,7 @@ def check_photo(name: str, data: bytes) -> CheckedPhoto:
         upright = ImageOps.exif_transpose(full) if turned else full
         clean, image, size = _encoded(upright, kind), upright, upright.size
     return CheckedPhoto(
-        id=hashlib.sha256(data).hexdigest(), mime=MIME[kind],
+        id=digest or hashlib.sha256(data).hexdigest(), mime=MIME[kind],
         size=len(data), width=size[0], height=size[1], exif_time=when, exif_lon=lon,
         exif_lat=lat, original=data, clean=clean, thumbnail=_thumbnail(image),
     )  # fmt: skip
