@@ -2,7 +2,8 @@
 
 FastAPI's own form support needs the python-multipart package, which geogrid does not
 install; the email parser reads the same MIME structure. The whole body is in memory
-already (the upload limit bounds it), so parsing it in one go costs nothing extra.
+already (the upload limit bounds it); the parts are found in it by position, so each
+photo's bytes are copied once.
 """
 
 from __future__ import annotations
@@ -70,17 +71,30 @@ def is_multipart(content_type: str | None) -> bool:
 
 def parse_form(body: bytes, content_type: str) -> list[FormPart]:
     """The parts of a multipart/form-data body; InputError when it is not one."""
-    boundary = _boundary(content_type)
-    delimiter = b"\r\n--" + boundary
-    pieces = (b"\r\n" + body).split(delimiter)
-    if len(pieces) < 3 or not pieces[-1].startswith(b"--"):
+    delimiter = b"\r\n--" + _boundary(content_type)
+    spans = _part_spans(body, delimiter)
+    if len(spans) > MAX_PARTS:
+        raise InputError(f"a form holds at most {MAX_PARTS} parts", field="body")
+    if len(spans) < 1 or not body.startswith(b"--", spans[-1][1] + len(delimiter)):
         raise InputError("the body is not a complete multipart form", field="body")
-    parts = []
-    for piece in pieces[1:-1]:
-        if len(parts) == MAX_PARTS:
-            raise InputError(f"a form holds at most {MAX_PARTS} parts", field="body")
-        parts.append(_part(piece))
-    return parts
+    return [_part(body, start, end) for start, end in spans]
+
+
+def _part_spans(body: bytes, delimiter: bytes) -> list[tuple[int, int]]:
+    """(start, end) in `body` of each part between delimiters, found without copying the
+    body (a photo's bytes are copied once, into their part). The first delimiter may open
+    the body without its leading CRLF."""
+    if body.startswith(delimiter[2:]):
+        at, shift = 0, 2
+    else:
+        at, shift = body.find(delimiter), 0
+    spans: list[tuple[int, int]] = []
+    while at != -1 and len(spans) <= MAX_PARTS:
+        start = at + len(delimiter) - shift
+        at, shift = body.find(delimiter, start), 0
+        if at != -1:
+            spans.append((start, at))
+    return spans
 
 
 def _boundary(content_type: str) -> bytes:
@@ -95,14 +109,15 @@ def _boundary(content_type: str) -> bytes:
     return boundary.encode("latin-1")
 
 
-def _part(piece: bytes) -> FormPart:
-    """One part: its headers (parsed by the email package) and its bytes (kept as they are:
-    splitting on the boundary is linear, where the email parser takes ~25 ms per MB)."""
-    head, sep, data = piece.partition(b"\r\n\r\n")
-    if not sep:
+def _part(body: bytes, start: int, end: int) -> FormPart:
+    """One part: its headers (parsed by the email package) and its bytes (sliced out as they
+    are: finding the boundary is linear, where the email parser takes ~25 ms per MB)."""
+    split = body.find(b"\r\n\r\n", start, end)
+    if split == -1:
         raise InputError("a form part has no headers", field="body")
-    headers = BytesParser(policy=policy.HTTP).parsebytes(head.lstrip(b"\r\n") + b"\r\n\r\n")
+    head = body[start:split].lstrip(b"\r\n")
+    headers = BytesParser(policy=policy.HTTP).parsebytes(head + b"\r\n\r\n")
     name = headers.get_param("name", header="content-disposition")
     if not name:
         raise InputError("a form part has no name", field="body")
-    return FormPart(str(name), headers.get_filename(), data)
+    return FormPart(str(name), headers.get_filename(), body[split + 4 : end])

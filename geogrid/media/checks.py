@@ -1,14 +1,17 @@
 """Checking an uploaded photo: its kind by content, its size, its pixels, and its EXIF.
 
 A photo is accepted when Pillow decodes all of it as JPEG, PNG or WebP, within the byte
-and pixel limits. What is kept: the original (evidence, EXIF and all, never served), an
-EXIF-free copy that the API serves, and a JPEG thumbnail.
+and pixel limits, and a JPEG's segments and scans run to its end-of-image marker (libjpeg
+decodes a zero-filled tail without complaint: a phone's half-written file). What is kept:
+the original (evidence, EXIF and all, never served), an EXIF-free copy that the API
+serves, and a JPEG thumbnail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,8 +51,9 @@ class CheckedPhoto:
     thumbnail: bytes  # JPEG, at most THUMBNAIL_PX on its longer side
 
 
-def check_photo(name: str, data: bytes) -> CheckedPhoto:
-    """The photo in `data`, checked; PhotoError naming the file `name` otherwise."""
+def check_photo(name: str, data: bytes, *, digest: str | None = None) -> CheckedPhoto:
+    """The photo in `data`, checked; PhotoError naming the file `name` otherwise. `digest`:
+    the SHA-256 hex of `data` when the caller has it already."""
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoError(f"{name}: {len(data):,} bytes, more than the {MAX_PHOTO_BYTES:,} "
                          "allowed", field=name)  # fmt: skip
@@ -68,7 +72,7 @@ def check_photo(name: str, data: bytes) -> CheckedPhoto:
         upright = ImageOps.exif_transpose(full) if turned else full
         clean, image, size = _encoded(upright, kind), upright, upright.size
     return CheckedPhoto(
-        id=hashlib.sha256(data).hexdigest(), mime=MIME[kind],
+        id=digest or hashlib.sha256(data).hexdigest(), mime=MIME[kind],
         size=len(data), width=size[0], height=size[1], exif_time=when, exif_lon=lon,
         exif_lat=lat, original=data, clean=clean, thumbnail=_thumbnail(image),
     )  # fmt: skip
@@ -92,11 +96,16 @@ def _decoded(name: str, data: bytes, *, small: bool) -> tuple[Image.Image, tuple
             raise PhotoError(f"{name}: {size[0]}x{size[1]} pixels, more than "
                              f"{MAX_PHOTO_PIXELS:,} allowed", field=name)  # fmt: skip
         if small and image.format == "JPEG":
-            image.draft(image.mode, (THUMBNAIL_PX * 2, THUMBNAIL_PX * 2))
+            # The smallest DCT scale that still covers the thumbnail (1/8 for a phone's
+            # photo): the same Huffman decoding of every byte, no full inverse DCT.
+            image.draft(image.mode, (THUMBNAIL_PX, THUMBNAIL_PX))
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning):
             raise PhotoError(f"{name}: the image is damaged or cut short", field=name) from None
+    if image.format == "JPEG" and not jpeg_reaches_end(data):
+        raise PhotoError(f"{name}: the image is damaged or cut short (its data does not "
+                         "reach the JPEG's end marker)", field=name)  # fmt: skip
     return image, size
 
 
@@ -141,6 +150,39 @@ def strip_jpeg_metadata(data: bytes) -> bytes | None:
             out += data[at : at + 2 + length]
         at += 2 + length
     return None
+
+
+# In a scan's entropy-coded data, 0xFF is followed by 0x00 (a stuffed byte), a restart
+# marker (D0-D7) or fill (FF); any other byte after it is the marker that ends the scan.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def jpeg_reaches_end(data: bytes) -> bool:
+    """Whether the JPEG's segments and scans run, one after the other, to an end-of-image
+    marker (data after it, like a motion photo's video, is not looked at)."""
+    at = 2
+    while at + 2 <= len(data):
+        if data[at] != 0xFF:  # bytes between segments: libjpeg skips them, so do we
+            found = _SCAN_END.search(data, at)
+            if found is None:
+                return False
+            at = found.start()
+        marker = data[at + 1]
+        if marker == 0xD9:
+            return True
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            at += 1 if marker == 0xFF else 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if length < 2 or at + 2 + length > len(data):
+            return False
+        at += 2 + length
+        if marker == 0xDA:  # a scan: its data runs to the next marker
+            found = _SCAN_END.search(data, at)
+            if found is None:
+                return False
+            at = found.start()
+    return False
 
 
 def _thumbnail(image: Image.Image) -> bytes:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,18 +13,25 @@ from sqlalchemy import Connection, Engine
 from geogrid.access import audit
 from geogrid.access.roles import Caller
 from geogrid.errors import InputError, NotFoundError
-from geogrid.media.checks import MAX_PHOTOS_PER_STEP, CheckedPhoto, PhotoError, check_photo
+from geogrid.media.checks import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS_PER_STEP,
+    CheckedPhoto,
+    PhotoError,
+    check_photo,
+)
 from geogrid.media.evidence import (
     AttachedPhoto,
     PhotoFlags,
     attach_photos,
     check_photo_ids,
+    insert_photo_row,
     known_photos,
     photos_of,
-    store_photo,
+    put_photo_files,
     visible_photo,
 )
-from geogrid.media.store import MediaStore
+from geogrid.media.store import VARIANTS, MediaStore
 from geogrid.settings import Settings
 
 
@@ -40,29 +50,74 @@ def photo_flags(settings: Settings) -> PhotoFlags:
     return PhotoFlags(settings.photo_flag_distance_m, timedelta(days=settings.photo_flag_days))
 
 
-def check_files(files: list[tuple[str, bytes]]) -> list[CheckedPhoto | PhotoError]:
-    """Each file checked (CPU work: call it off the event loop); at most 9 files."""
+@dataclass(frozen=True)
+class KeptPhoto:
+    """An uploaded file whose photo is kept already (its row and files): not checked again."""
+
+    id: str
+
+
+def check_files(
+    files: list[tuple[str, bytes]], engine: Engine | None = None, store: MediaStore | None = None
+) -> list[CheckedPhoto | KeptPhoto | PhotoError]:
+    """Each file checked (CPU work: call it off the event loop); at most 9 files. With the
+    engine and store, a file whose photo is kept already is known by its SHA-256 and not
+    decoded again: a phone's retry of a whole report costs a hash per photo."""
     if len(files) > MAX_PHOTOS_PER_STEP:
         raise InputError(f"at most {MAX_PHOTOS_PER_STEP} photos at once, not {len(files)}",
                          field="files")  # fmt: skip
-    checked: list[CheckedPhoto | PhotoError] = []
-    for name, data in files:
-        try:
-            checked.append(check_photo(name, data))
-        except PhotoError as exc:
-            checked.append(exc)
-    return checked
+    digests = [hashlib.sha256(data).hexdigest() if len(data) <= MAX_PHOTO_BYTES else ""
+               for _, data in files]  # fmt: skip
+    known = engine is not None and store is not None
+    kept = _kept_already(engine, store, digests) if known else set()
+    todo = [(name, data, digest) for (name, data), digest in zip(files, digests, strict=True)
+            if digest not in kept]  # fmt: skip
+    checked = iter(_check_all(todo))
+    return [KeptPhoto(digest) if digest in kept else next(checked) for digest in digests]
+
+
+def _check_all(files: list[tuple[str, bytes, str]]) -> list[CheckedPhoto | PhotoError]:
+    if len(files) <= 1:
+        return [_checked(*file) for file in files]
+    # Pillow lets go of the GIL while it decodes: the photos of one request are checked
+    # side by side on the cores that are free.
+    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
+        return list(pool.map(_checked, *zip(*files, strict=True)))
+
+
+def _checked(name: str, data: bytes, digest: str) -> CheckedPhoto | PhotoError:
+    try:
+        return check_photo(name, data, digest=digest or None)
+    except PhotoError as exc:
+        return exc
+
+
+def _kept_already(engine: Engine, store: MediaStore, digests: list[str]) -> set[str]:
+    """Which of these photos have their row and all their files (a restored database
+    without its media has rows only: those photos are checked and written again)."""
+    ids = sorted({digest for digest in digests if digest})
+    if not ids:
+        return set()
+    with engine.connect() as conn:
+        known = known_photos(conn, ids)
+    return {i for i in known if all(store.exists(i, variant) for variant in VARIANTS)}
 
 
 def keep_photos(engine: Engine, store: MediaStore, checked: list, actor: str) -> list[UploadResult]:
-    """Keep the good photos of `check_files` in one transaction; a result per file."""
+    """Keep the good photos of `check_files`: their files first (written together, before
+    the transaction, so no connection waits on the disk), then their rows in one
+    transaction; a result per file."""
+    put_photo_files(store, [item for item in checked if isinstance(item, CheckedPhoto)])
     results = []
     with engine.begin() as conn:
         for item in checked:
             if isinstance(item, PhotoError):
                 results.append(UploadResult(item.field or "", "rejected", message=str(item)))
                 continue
-            new = store_photo(conn, store, item, actor)
+            if isinstance(item, KeptPhoto):
+                results.append(UploadResult("", "repeated", id=item.id))
+                continue
+            new = insert_photo_row(conn, item, actor)
             results.append(UploadResult("", "stored" if new else "repeated", id=item.id))
     return results
 
@@ -72,7 +127,7 @@ def upload_photos(
 ) -> list[UploadResult]:
     """Check and keep uploaded files, each on its own: a bad file costs the good ones
     nothing. Results in the files' order, each naming its file."""
-    checked = check_files(files)
+    checked = check_files(files, engine, store)
     results = keep_photos(engine, store, checked, actor)
     return [UploadResult(name, r.outcome, r.id, r.message)
             for (name, _), r in zip(files, results, strict=True)]  # fmt: skip

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from geogrid.errors import InputError
+from geogrid.media.checks import check_photo
+from geogrid.media.evidence import put_photo_files
 from geogrid.media.store import TEMP_PREFIX, DiskStore
+from tests.media.photos import jpeg
 
 DATA = b"\xff\xd8 some photo bytes"
 ID = hashlib.sha256(DATA).hexdigest()
@@ -57,3 +60,15 @@ def test_a_writer_killed_before_the_rename_leaves_no_file(tmp_path: Path) -> Non
     assert [p.name.startswith(TEMP_PREFIX) for p in tmp_path.rglob("*") if p.is_file()] == [True]
     assert store.sweep_temp() == 1
     assert store.put(ID, DATA) is True and store.get(ID) == DATA
+
+
+def test_the_files_of_several_photos_are_written_together(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path)
+    photos = [check_photo(f"p{n}.jpg", jpeg(color=(n * 40, 90, 10))) for n in range(4)]
+    photos.append(photos[0])  # the same photo twice in one upload: written once, no error
+    put_photo_files(store, photos)
+    for photo in photos:
+        assert store.get(photo.id) == photo.original
+        assert store.get(photo.id, "clean") == photo.clean
+        assert store.get(photo.id, "thumb") == photo.thumbnail
+    assert len(store.files()) == 12 and store.sweep_temp() == 0

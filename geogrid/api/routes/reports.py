@@ -159,7 +159,7 @@ async def create_with_photos(request: Request, caller) -> Response:
     ids = list(item.photo_ids or [])
     if len(files) + len(ids) > MAX_PHOTOS_PER_STEP:
         raise InputError(f"a report holds at most {MAX_PHOTOS_PER_STEP} photos", field="files")
-    checked = await run_in_threadpool(check_files, files)
+    checked = await run_in_threadpool(check_files, files, state.engine, state.media)
     for result in checked:
         if isinstance(result, Exception):
             raise result
