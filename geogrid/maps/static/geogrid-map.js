@@ -115,7 +115,7 @@
     if (map.ggLabels) map.ggLabels.refresh();
   };
 
-  // Each grid level drawn the same on every map; `style` comes from geogrid/maps/style.py.
+  // Each grid level drawn the same on every map; `style` comes from geogrid/maps/styles.py.
   geogrid.gridPolygon = function (row, scale, style) {
     var polygon = L.polygon(decodePolygons(row[6], scale), style);
     polygon.ggRow = row;
