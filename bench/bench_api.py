@@ -38,6 +38,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,22 +60,13 @@ def main() -> None:
           "every figure)")  # fmt: skip
     engine, points = _prepare(args.home)
     name, token = _bench_user(engine)
-    folder = Path(tempfile.mkdtemp(prefix="gg-bench-api-"))
-    server = _start_server(args, folder)
     try:
-        _wait_until_up(args.port, server)
-        scripts = _lua_scripts(folder, points)
-        env = os.environ | {"TOKEN": token, "TODAY": datetime.now(UTC).isoformat()}
-        _report(_measure(args, scripts, env, server.pid), args)
-    except (RuntimeError, subprocess.CalledProcessError):
-        print((folder / "server.log").read_text()[-3000:], file=sys.stderr)
-        raise
+        with served(args, "gg-bench-api-") as (server, folder):
+            scripts = _lua_scripts(folder, points)
+            env = os.environ | {"TOKEN": token, "TODAY": datetime.now(UTC).isoformat()}
+            _report(_measure(args, scripts, env, server.pid), args)
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
-            server.wait(timeout=30)
         _clean_up(engine, name)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _arguments() -> argparse.Namespace:
@@ -138,6 +131,26 @@ def _start_server(args: argparse.Namespace, folder: Path) -> subprocess.Popen:
     log = (folder / "server.log").open("w")
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
+
+
+@contextmanager
+def served(args: argparse.Namespace, prefix: str) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """uvicorn on `args.home`, logging into a fresh temporary folder, up and answering; on a
+    failure the log's end is shown; afterwards the server and its workers are stopped and
+    the folder removed. Every wrk benchmark runs its measurements inside one."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    server = _start_server(args, folder)
+    try:
+        _wait_until_up(args.port, server)
+        yield server, folder
+    except (RuntimeError, subprocess.CalledProcessError):
+        print((folder / "server.log").read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
+            server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _wait_until_up(port: int, server: subprocess.Popen) -> None:

@@ -26,19 +26,17 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench_api import _start_server, _wait_until_up, _wrk
+from bench_api import _wrk, served
 from sqlalchemy import Engine, text
 
 P99_MS = 100.0
+COOKIE_LUA = 'wrk.headers["Cookie"] = "geogrid_session=" .. os.getenv("SESSION")\n'
 
 
 def main() -> None:
@@ -51,27 +49,21 @@ def main() -> None:
 
     engine = make_engine(Settings(home=args.home))
     name, token, facts = _bench_user(engine)
-    folder = Path(tempfile.mkdtemp(prefix="gg-bench-console-"))
-    server = _start_server(args, folder)
     try:
-        _wait_until_up(args.port, server)
-        script = folder / "cookie.lua"
-        script.write_text('wrk.headers["Cookie"] = "geogrid_session=" .. os.getenv("SESSION")\n')
-        env = os.environ | {"SESSION": _sign_in(args.port, token)}
-        print(f"station {facts['station']}: {facts['reports']:,} reports in its jurisdiction, "
-              f"{facts['all']:,} in the county; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-        _report({path: [_wrk(args.port, path, args.duration, args.connections, script, env,
-                             server.pid) for _ in range(args.repeats)]
-                 for path in _pages(facts)}, args)  # fmt: skip
-    except (RuntimeError, subprocess.CalledProcessError):
-        print((folder / "server.log").read_text()[-3000:], file=sys.stderr)
-        raise
+        with served(args, "gg-bench-console-") as (server, folder):
+            script = folder / "cookie.lua"
+            script.write_text(
+                'wrk.headers["Cookie"] = "geogrid_session=" .. os.getenv("SESSION")\n'
+            )
+            env = os.environ | {"SESSION": _sign_in(args.port, token)}
+            print(f"station {facts['station']}: {facts['reports']:,} reports in its "
+                  f"jurisdiction, {facts['all']:,} in the county; load average "
+                  f"{os.getloadavg()[0]:.2f}")  # fmt: skip
+            _report({path: [_wrk(args.port, path, args.duration, args.connections, script,
+                                 env, server.pid) for _ in range(args.repeats)]
+                     for path in _pages(facts)}, args)  # fmt: skip
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
-            server.wait(timeout=30)
         _clean_up(engine, name)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _arguments() -> argparse.Namespace:

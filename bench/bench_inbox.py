@@ -15,13 +15,10 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
-from pathlib import Path
 
-from bench_api import _start_server, _wait_until_up, _wrk
+from bench_api import _wrk, served
 from bench_kpis import _generate
 from county_db import BENCH_HOME, full_county_engine
 from sqlalchemy import Engine, text
@@ -43,23 +40,17 @@ def main() -> None:
     name, token = _station_user(engine, station)
     print(f"{total:,} open cases; station {station} has {open_cases:,}; load average "
           f"{os.getloadavg()[0]:.2f} before")  # fmt: skip
-    folder = Path(tempfile.mkdtemp(prefix="gg-bench-inbox-"))
-    server = _start_server(args, folder)
     try:
-        _wait_until_up(args.port, server)
-        script = folder / "inbox.lua"
-        script.write_text('wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")\n')
-        env = os.environ | {"TOKEN": token}
-        _wrk(args.port, "/v1/inbox", 3, args.connections, script, env, server.pid)  # warm
-        runs = [_wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
-                     server.pid) for _ in range(args.repeats)]  # fmt: skip
-        _report(runs, args)
+        with served(args, "gg-bench-inbox-") as (server, folder):
+            script = folder / "inbox.lua"
+            script.write_text('wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")\n')
+            env = os.environ | {"TOKEN": token}
+            _wrk(args.port, "/v1/inbox", 3, args.connections, script, env, server.pid)  # warm
+            runs = [_wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
+                         server.pid) for _ in range(args.repeats)]  # fmt: skip
+            _report(runs, args)
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
-            server.wait(timeout=30)
         _clean_up(engine, name)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _arguments() -> argparse.Namespace:

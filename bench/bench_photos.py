@@ -20,14 +20,12 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
-from bench_api import _start_server, _wait_until_up, _wrk
+from bench_api import _wrk, served
 from county_db import BENCH_HOME, full_county_engine
 from sqlalchemy import Engine, text
 
@@ -43,25 +41,20 @@ def main() -> None:
     args.home = BENCH_HOME if args.scale == "full" else \
         BENCH_HOME.with_name(f"{BENCH_HOME.name}-{args.scale}")  # fmt: skip
     name, token = _bench_user(engine)
-    folder = Path(tempfile.mkdtemp(prefix="gg-bench-photos-"))
-    photos = [_photo(n, folder) for n in range(PHOTOS)]
-    sizes = ", ".join(f"{p.stat().st_size / 1e6:.2f} MB" for p in photos)
-    print(f"photos: {sizes}; load average {os.getloadavg()[0]:.2f} before")
-    server = _start_server(args, folder)
+    load = os.getloadavg()[0]
     try:
-        _wait_until_up(args.port, server)
-        script = _script(folder, photos, _report_json(engine))
-        env = os.environ | {"TOKEN": token}
-        _wrk(args.port, "/v1/reports", 3, args.connections, script, env, server.pid, 60)  # warm
-        runs = [_wrk(args.port, "/v1/reports", args.duration, args.connections, script, env,
-                     server.pid, 60) for _ in range(args.repeats)]  # fmt: skip
-        _report(runs, args)
+        with served(args, "gg-bench-photos-") as (server, folder):
+            photos = [_photo(n, folder) for n in range(PHOTOS)]
+            sizes = ", ".join(f"{p.stat().st_size / 1e6:.2f} MB" for p in photos)
+            print(f"photos: {sizes}; load average {load:.2f} before")
+            script = _script(folder, photos, _report_json(engine))
+            env = os.environ | {"TOKEN": token}
+            _wrk(args.port, "/v1/reports", 3, args.connections, script, env, server.pid, 60)
+            runs = [_wrk(args.port, "/v1/reports", args.duration, args.connections, script,
+                         env, server.pid, 60) for _ in range(args.repeats)]  # fmt: skip
+            _report(runs, args)
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers, nothing else
-            server.wait(timeout=30)
         _clean_up(engine, name, args.home)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _arguments() -> argparse.Namespace:

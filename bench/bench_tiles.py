@@ -19,16 +19,14 @@ import argparse
 import math
 import os
 import secrets
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_api import _start_server, _wait_until_up, _wrk
+from bench_api import _wrk, served
 
 TILES_PER_S, CACHED_P99_MS, UNCACHED_MS, ZOOM = 1000, 20.0, 50.0, 14
 
@@ -46,14 +44,8 @@ def main() -> None:
     _uncached(engine, tiles)
     with engine.begin() as conn:
         token = add_user(conn, f"bench-{secrets.token_hex(4)}", "county_admin")
-    folder = Path(tempfile.mkdtemp(prefix="bench-tiles-"))
-    server = _start_server(args, folder)
-    try:
-        _wait_until_up(args.port, server)
+    with served(args, "bench-tiles-") as (server, folder):
         _cached(args, tiles[:64], token, folder, server.pid)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def _county_tiles(engine) -> list[tuple[int, int]]:
@@ -93,8 +85,9 @@ def _uncached(engine, tiles: list[tuple[int, int]]) -> None:
                 sizes.append(len(body))
             times.sort()
             state = "ok" if statistics.median(times) <= UNCACHED_MS else "OVER"
+            p95 = times[int(0.95 * (len(times) - 1))]  # a small county has under 100 tiles
             print(f"uncached {'+'.join(layers)} z{ZOOM}: median {statistics.median(times):.1f}"
-                  f" ms, p95 {times[94]:.1f} ms, max {times[-1]:.1f} ms, median "
+                  f" ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms, median "
                   f"{statistics.median(sizes) / 1024:.1f} KiB (limit {UNCACHED_MS:.0f} ms): "
                   f"{state}")  # fmt: skip
 
