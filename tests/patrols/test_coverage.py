@@ -3,7 +3,7 @@ shapely in the county's zone; visits; a person's area-weighted coverage."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import shapely
 from shapely.geometry import LineString
@@ -11,6 +11,8 @@ from shapely.geometry import LineString
 from geogrid.patrols.coverage import coverage_by_person, coverage_by_unit
 from geogrid.patrols.points import PointIn
 from geogrid.patrols.tracks import add_points, start_patrol, stop_patrol
+from geogrid.team.leave import approve_leave, request_leave
+from geogrid.team.people import find_person, person_by_id
 from geogrid.vocabulary import CHINA_TZ
 from tests.patrols.conftest import metric
 
@@ -64,3 +66,17 @@ def test_a_persons_coverage_weights_their_units_by_area(county_conn, unit) -> No
     assert abs(people[unit.officer_id] - officer) < 1e-3
     assert people[unit.officer_id] > people[unit.leader_id] > 0
     assert coverage_by_person(county_conn, "2026-07")[unit.leader_id] == 0
+
+
+def test_a_leave_cover_is_credited_with_the_grid_for_its_days(county_conn, unit) -> None:
+    # The leader is away all July; the cover walks the unit then: the grid is the cover's
+    # that month (storage/duty.py's periods with covers), and not the absent leader's.
+    leader = person_by_id(county_conn, unit.leader_id)
+    leave_id = request_leave(county_conn, leader, date(2026, 7, 1), date(2026, 7, 31), "探亲")
+    cover = approve_leave(county_conn, leave_id, "所长")[0]
+    cover_id = find_person(county_conn, cover.person_no).id
+    july = datetime(2026, 7, 6, 9, 0, tzinfo=CHINA_TZ)
+    _patrol(county_conn, cover_id, "c-cover", _across(unit.shape), july)
+    people = coverage_by_person(county_conn, "2026-07", area=(unit.code[:15],))
+    assert people[cover_id] > 0
+    assert unit.leader_id not in people
