@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select, text
 from geogrid.errors import InputError
 from geogrid.geo.crs import projected_crs_for
 from geogrid.patrols.track_sql import TRACKS, ids_param
-from geogrid.storage.duty import assignment_periods
+from geogrid.storage.duty import held_during
 from geogrid.storage.models import Person
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import (
@@ -161,16 +161,10 @@ def people_coverage(
 
 
 def _held(conn: Connection, month: str, area: tuple[str, ...] | None) -> list:
-    """(person id, grid code) of the leaders and officers on duty some day of the month,
-    as `storage/duty.py` says: active people only, and a leave's cover for its days."""
+    """(person id, grid code) of the leaders and officers on duty some day of the month."""
     start, end = _month(month)
-    first, last = start.date(), end.date() - timedelta(days=1)
-    return sorted({
-        (p.person_id, p.grid_code) for p in assignment_periods(conn)
-        if p.role in ASSISTANT_ROLES and p.first_day <= last
-        and (p.last_day is None or p.last_day >= first)
-        and (area is None or p.grid_code.startswith(area))
-    })  # fmt: skip
+    return sorted(held_during(conn, start.date(), end.date() - timedelta(days=1),
+                              ASSISTANT_ROLES, area))  # fmt: skip
 
 
 def _weighted(sums: dict[str, list[float]], codes: set[str]) -> float:

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
 from geogrid.registry.cycles import load_cycles
-from geogrid.storage.duty import ASSIGNMENTS, on_duty_during
+from geogrid.storage.duty import held_during
 from geogrid.vocabulary import CODE_LENGTH, china_today
 
 
@@ -89,9 +89,7 @@ def completeness_by_person(
     month; leaders of grids with nothing to count are left out."""
     first, as_of = month_bounds(month)
     units = _unit_counts(conn, month, cycles_file)
-    c = ASSIGNMENTS.c
-    led = conn.execute(select(c.person_id, c.grid_code).where(
-        c.role == "grid_leader", on_duty_during(first, as_of))).all()  # fmt: skip
+    led = held_during(conn, first, as_of, ("grid_leader",))  # covers included
     got: dict[int, int] = defaultdict(int)
     whole: dict[int, int] = defaultdict(int)
     grids_of: dict[int, set[str]] = defaultdict(set)

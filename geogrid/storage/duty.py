@@ -188,6 +188,21 @@ def assignment_periods(conn: Connection) -> list[Period]:
     return periods
 
 
+def held_during(
+    conn: Connection, first: date, last: date, roles: Sequence[str],
+    area: Sequence[str] | None = None,
+) -> set[tuple[int, str]]:  # fmt: skip
+    """(person id, grid code) of everyone on duty in one of `roles` on some day from
+    `first` through `last` (inside grids starting with one of `area`'s codes, if given):
+    active people only, a leave's cover for its days (the periods of `assignment_periods`)."""
+    prefixes = None if area is None else tuple(area)
+    return {
+        (p.person_id, p.grid_code) for p in assignment_periods(conn)
+        if p.role in roles and p.first_day <= last and (p.last_day is None or p.last_day >= first)
+        and (prefixes is None or p.grid_code.startswith(prefixes))
+    }  # fmt: skip
+
+
 def _cut(period: Period, covers: list[Row]) -> Iterator[Period]:
     """The holder's period with each cover's days (in day order) given to the cover."""
     start, end = period.first_day, period.last_day
