@@ -330,9 +330,12 @@ def _stage_media(archive: Path, manifest: Manifest, staged: Path) -> None:
             relative = Path(name[len(MEDIA) :])
             if relative.is_absolute() or ".." in relative.parts:
                 raise InputError(f"{archive}: a media member {name!r} outside the store")
-            source = tar.extractfile(name)
+            try:  # a member the manifest lists but the archive lacks: tarfile's KeyError
+                source = tar.extractfile(name)
+            except (KeyError, tarfile.TarError):
+                source = None
             if source is None:
-                raise InputError(f"{archive}: its {name} is missing")
+                raise InputError(f"{archive}: its {name} is missing (damaged archive)")
             out = Path(staged) / relative
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(source.read())

@@ -233,3 +233,29 @@ def test_the_media_store_is_archived_and_restored(
     assert target.get(photo_id) == photo and target.get(photo_id, "clean") == b"clean copy"
     assert target.files() == [target.path(photo_id), target.path(photo_id, "clean")]
     assert not list(tmp_path.glob(".geogrid-restore-*"))  # the staging folder is gone
+
+
+def test_an_archive_missing_a_media_file_its_manifest_lists_is_refused(
+    source_url, fresh_home, use, tmp_path, monkeypatch
+):
+    from geogrid.media.store import DiskStore
+
+    photo = b"\xff\xd8 evidence bytes"
+    photo_id = hashlib.sha256(photo).hexdigest()
+    DiskStore(tmp_path / "media-source").put(photo_id, photo)
+    archive = tmp_path / "with-media.tar"
+    monkeypatch.setenv("GEOGRID_MEDIA_DIR", str(tmp_path / "media-source"))
+    use(url=source_url)
+    assert _run("db", "backup", str(archive)).exit_code == 0
+    cut = tmp_path / "without-the-photo.tar"
+    with tarfile.open(archive) as tar, tarfile.open(cut, "w") as out:
+        for member in tar.getmembers():
+            if not member.name.startswith("media/"):
+                out.addfile(member, tar.extractfile(member))
+    target = tmp_path / "media-restored"
+    monkeypatch.setenv("GEOGRID_MEDIA_DIR", str(target))
+    use(home=fresh_home)
+    with pytest.raises(GeogridError, match=rf"media/.*{photo_id} is missing \(damaged"):
+        _run("db", "restore", "--force", str(cut))
+    assert not target.exists() or not any(target.rglob("*"))  # nothing half-placed
+    assert not list(tmp_path.glob(".geogrid-restore-*"))
