@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from geogrid.api.caching import NoStoreForCallers
+from geogrid.api.deps import SESSION_COOKIE
 from geogrid.api.docs import install_docs
 from geogrid.api.errors import install_error_handlers
 from geogrid.api.limits import BodySizeLimit
@@ -102,6 +104,7 @@ def create_app(
         BodySizeLimit, max_bytes=api.max_body_bytes, upload_max_bytes=api.max_upload_bytes,
         upload_paths=UPLOAD_PATHS,
     )  # fmt: skip
+    app.add_middleware(NoStoreForCallers, cookie=SESSION_COOKIE)
     install(app)
     if api.docs:
         install_docs(app)
@@ -120,7 +123,8 @@ def _engine(settings: Settings, api: ApiSettings) -> Engine:
 
 
 def _document_tokens(app: FastAPI) -> None:
-    """Declare the bearer token (and Open311's api_key) in the OpenAPI document.
+    """Declare the tokens in the OpenAPI document: bearer, Basic with the token as the
+    password, and Open311's api_key.
 
     Authentication is one light dependency reading the header, rather than FastAPI's
     security classes, which cost the hot lookup route more than the lookup itself.
@@ -133,6 +137,9 @@ def _document_tokens(app: FastAPI) -> None:
         schema = build()
         schema.setdefault("components", {})["securitySchemes"] = {
             "bearer": {"type": "http", "scheme": "bearer"},
+            # The token as the password, any user name: for clients that can send nothing
+            # else (QGIS 3.22's authentication methods).
+            "basic": {"type": "http", "scheme": "basic"},
             "api_key": {"type": "apiKey", "in": "query", "name": "api_key"},
         }
         for path, operations in schema.get("paths", {}).items():
@@ -140,9 +147,9 @@ def _document_tokens(app: FastAPI) -> None:
                 if path in PUBLIC_PATHS:
                     operation["security"] = []
                 elif path.startswith("/open311/"):
-                    operation["security"] = [{"bearer": []}, {"api_key": []}]
+                    operation["security"] = [{"bearer": []}, {"basic": []}, {"api_key": []}]
                 else:
-                    operation["security"] = [{"bearer": []}]
+                    operation["security"] = [{"bearer": []}, {"basic": []}]
         app.openapi_schema = schema
         return schema
 

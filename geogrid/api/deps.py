@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,16 +63,29 @@ def _base_url(scheme: str, server: tuple | None, root_path: str, app_root_path: 
 
 
 def bearer_token(request: Request) -> str | None:
-    """`Authorization: Bearer <token>`, or `api_key=` under /open311/ (as its clients send).
-    Nowhere else is a token taken from a URL (history, logs, Referer headers keep URLs):
-    a browser opens the map pages with the console's session cookie."""
+    """`Authorization: Bearer <token>`, or HTTP Basic with the token as the password (any
+    user name: QGIS 3.22, as Debian 12 ships it, can send only that), or `api_key=` under
+    /open311/ (as its clients send). Nowhere else is a token taken from a URL (history, logs,
+    Referer headers keep URLs): a browser opens the map pages with the console's cookie."""
     for name, value in request.scope["headers"]:  # the raw list: cheaper than request.headers
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() or None if scheme.lower() == "bearer" else None
+            scheme = scheme.lower()
+            if scheme == "basic":
+                return _basic_password(token.strip())
+            return token.strip() or None if scheme == "bearer" else None
     if request.url.path.startswith("/open311/"):
         return request.query_params.get("api_key") or None
     return None
+
+
+def _basic_password(credentials: str) -> str | None:
+    """The password of HTTP Basic credentials (base64 of `user:password`), or None."""
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2].strip() or None
 
 
 SESSION_COOKIE = "geogrid_session"  # the console's session (HttpOnly, SameSite=Strict)

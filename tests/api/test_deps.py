@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import quote_plus
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.requests import Request
 
-from geogrid.api.deps import base_url, query_dict
+from geogrid.api.deps import base_url, bearer_token, query_dict
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,26 @@ def test_query_dict_is_starlettes_on_any_string(raw) -> None:
 def test_query_dict_on_odd_strings(raw) -> None:
     scope = {"type": "http", "query_string": raw, "headers": []}
     assert query_dict(Request(scope)) == dict(Request(scope).query_params)
+
+
+def _authorized(value: bytes) -> Request:
+    return Request({"type": "http", "path": "/v1/grids", "query_string": b"",
+                    "headers": [(b"authorization", value)]})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        (b"Bearer abc", "abc"),
+        (b"bearer  abc ", "abc"),
+        (b"Basic " + base64.b64encode(b"qgis:abc"), "abc"),
+        (b"Basic " + base64.b64encode(b"qgis:a:b"), "a:b"),  # a colon in the password
+        (b"Basic " + base64.b64encode(b"qgis:"), None),  # no password
+        (b"Basic " + base64.b64encode(b"abc"), None),  # no colon: no password
+        (b"Basic not base64!", None),
+        (b"Basic " + base64.b64encode(b"q:\xff\xfe"), None),  # not UTF-8
+        (b"Digest abc", None),
+    ],
+)
+def test_bearer_token_takes_bearer_and_the_basic_password(header: bytes, token) -> None:
+    assert bearer_token(_authorized(header)) == token

@@ -90,6 +90,9 @@ def test_openapi_documents_every_route_with_examples_and_the_token(client):
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     lookup = schema["paths"]["/v1/lookup"]["get"]
     assert {p["name"] for p in lookup["parameters"]} >= {"lon", "lat", "crs"}
-    assert lookup["security"] == [{"bearer": []}] and schema["paths"]["/"]["get"]["security"] == []
+    assert (
+        lookup["security"] == [{"bearer": []}, {"basic": []}]
+        and schema["paths"]["/"]["get"]["security"] == []
+    )
     assert "examples" in str(schema["components"]["schemas"]["ReportItem"])
     assert client.get("/docs").status_code == 200

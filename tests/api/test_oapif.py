@@ -91,3 +91,19 @@ def test_gdal_reads_only_the_stations_reports_with_its_token(api, client, users,
     assert frame["reported_at"].notna().all() and frame.crs.to_string() == "OGC:CRS84"
     everything = read(api, users.admin, "reports")
     assert len(everything) > len(frame)
+
+
+def test_gdal_reads_with_the_token_as_a_basic_password_as_qgis_3_22_sends_it(api, users):
+    """QGIS 3.22 (Debian 12's) has no method sending a bearer header; its Basic method
+    sends `Authorization: Basic base64(user:password)`: the token as the password works,
+    any user name, and a wrong one is refused."""
+    pyogrio.set_gdal_config_options({"GDAL_HTTP_AUTH": "BASIC",
+                                     "GDAL_HTTP_USERPWD": f"qgis:{users.p02}"})  # fmt: skip
+    try:
+        frame = pyogrio.read_dataframe(f"OAPIF:{api}", layer="communities")
+        assert len(frame) > 0
+        pyogrio.set_gdal_config_options({"GDAL_HTTP_USERPWD": "qgis:not-a-token"})
+        with pytest.raises(Exception, match=r"401|[Uu]nauthori"):
+            pyogrio.read_dataframe(f"OAPIF:{api}", layer="communities")
+    finally:
+        pyogrio.set_gdal_config_options({"GDAL_HTTP_AUTH": None, "GDAL_HTTP_USERPWD": None})
