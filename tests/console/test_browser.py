@@ -1,8 +1,8 @@
 """The console in Debian's headless Chromium, cut off from everything but the geogrid
 server: sign in, filter the list, a station dispatches a case to a department, the
 department handles it with a photo, the grid's assistant verifies it and the station closes
-it (结案) from its inbox's 待结案; another station's case is the 404 page; after sign-out and after expiry the
-pages go back to sign-in. No console error and no failed request on any page.
+it (结案) from its inbox's 待结案; another station's case is the 404 page; after sign-out and
+after expiry the pages go back to sign-in. No console error and no failed request on any page.
 
 A screenshot of every page is kept in $GEOGRID_SCREENSHOTS, else in the test's folder
 (printed), never committed.

@@ -1,6 +1,7 @@
 """The console's case pages over HTTP: the list's filters and scope, a case round the loop
 through the forms (dispatch to a department, handled with a photo, verified by the grid's
-assistant, closed by the station), bulk accept, CSRF refusal, another station's case as the 404 page."""
+assistant, closed by the station), bulk accept, CSRF refusal, another station's case as the
+404 page."""
 
 from __future__ import annotations
 
