@@ -38,7 +38,7 @@ where u.level = 3"""
 
 # b = i % 20: 0 refused, 1 duplicate, 2 waiting, 3 dispatched and overdue, 4 in rework,
 # 5 reworked then closed, 6 extended then closed, 7-8 handled late, 9 accepted late,
-# the rest closed on time.
+# the rest closed on time; every closed case is verified, then closed (结案) 3 hours later.
 _REPORTS = """
 create temp table bench_cases as
 select i, i % 20 as b, gen_random_uuid() as id,
@@ -85,8 +85,9 @@ from bench_cases c cross join lateral (values
    interval '3 days', c.b in (4, 5)),
   ('handle', 'status', 'rework', 'resolved', interval '60 hours', null, interval '5 days',
    c.b = 5),
-  ('verify', 'status', 'resolved', 'closed', interval '5 days', null, interval '6 days',
-   c.b >= 5)
+  ('verify', 'status', 'resolved', 'verified', interval '5 days', null, interval '6 days',
+   c.b >= 5),
+  ('close', 'status', 'verified', 'closed', interval '5 days 3 hours', null, null, c.b >= 5)
 ) as e(step, kind, f, s, after, due, before, applies)
 where e.applies;
 insert into report_extensions (report_id, asked_at, asked_by, reason, until, status,

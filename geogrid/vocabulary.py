@@ -57,7 +57,8 @@ ROUTES = ("station", "department", "triage")
 # The closed case loop (README "The case loop"): received and assigned are both 上报
 # (reported; received waits in county triage), accepted 受理, rejected 不予受理 (refused),
 # dispatched 派遣, in_progress 处置, resolved 处置完毕 (handled, awaiting verification),
-# rework 返工, closed 结案; duplicate is a repeat of another report.
+# rework 返工, verified 核查通过 (awaiting the desk's close), closed 结案; duplicate is a
+# repeat of another report. Every status before "closed" is open (the partial indexes).
 REPORT_STATUSES = (
     "received",
     "assigned",
@@ -66,6 +67,7 @@ REPORT_STATUSES = (
     "in_progress",
     "resolved",
     "rework",
+    "verified",
     "closed",
     "rejected",
     "duplicate",
@@ -79,6 +81,7 @@ LOOP_STEPS = (
     "start",
     "handle",
     "verify",
+    "close",
     "extension",
     "extension_decide",
     "supervise",
@@ -87,10 +90,10 @@ EXTENSION_STATUSES = ("pending", "approved", "refused")
 # The words the pages show for them (the console and the phone app alike).
 STATUS_NAMES_ZH = {"received": "上报（待分流）", "assigned": "上报", "accepted": "已受理",
                    "dispatched": "已派遣", "in_progress": "处置中", "resolved": "处置完毕",
-                   "rework": "返工", "closed": "结案", "rejected": "不予受理",
-                   "duplicate": "重复"}  # fmt: skip
+                   "rework": "返工", "verified": "核查通过，待结案", "closed": "结案",
+                   "rejected": "不予受理", "duplicate": "重复"}  # fmt: skip
 STEP_NAMES_ZH = {"accept": "受理", "refuse": "不予受理", "return": "退回", "dispatch": "派遣",
-                 "start": "开始处置", "handle": "处置完毕", "verify": "核查",
+                 "start": "开始处置", "handle": "处置完毕", "verify": "核查", "close": "结案",
                  "extension": "申请延期", "extension_decide": "审批延期",
                  "supervise": "督办"}  # fmt: skip
 ROUTE_NAMES_ZH = {"station": "派出所", "department": "责任单位", "triage": "县级分流"}

@@ -112,7 +112,7 @@ def status(
     report_id: str = typer.Argument(..., help="The report's id."),
     to: str = typer.Argument(
         ...,
-        help="accepted, rejected, in_progress, resolved, closed, "
+        help="accepted, rejected, in_progress, resolved, verified, closed, "
         "rework or duplicate (taken as the case loop's step).",
     ),
     actor: str = typer.Option(..., help="Who makes the change (as the county)."),

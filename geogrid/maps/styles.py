@@ -21,8 +21,8 @@ STATUS_NAMES = STATUS_NAMES_ZH  # the loop's own words (上报, 已受理, 结�
 # Markers by state on the console: waiting (warm), being worked (blue), done (grey-green).
 STATUS_COLORS = {"received": "#f08c00", "assigned": "#f08c00", "accepted": "#1c7ed6",
                  "dispatched": "#1c7ed6", "in_progress": "#1c7ed6", "rework": "#ae3ec9",
-                 "resolved": "#2f9e44", "closed": "#868e96", "rejected": "#adb5bd",
-                 "duplicate": "#adb5bd"}  # fmt: skip
+                 "resolved": "#2f9e44", "verified": "#2b8a3e", "closed": "#868e96",
+                 "rejected": "#adb5bd", "duplicate": "#adb5bd"}  # fmt: skip
 OVERDUE_COLOR = "#e03131"
 STATION_COLOR = "#c92a2a"
 # Chinese fonts a label asks for, the first one installed wins (geogrid.maps.fonts ships one).

@@ -55,10 +55,11 @@ class CaseQuery:
 
 
 def deadline_order() -> tuple:
-    """Open cases first by deadline (stored, else acceptance from receipt), then the rest."""
-    deadline = func.coalesce(
-        R.c.due_at, R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
-    )
+    """Open cases first by deadline (stored, else acceptance from receipt), then the rest.
+    A verified case awaiting its close has no deadline: last of the open ones."""
+    waiting = R.c.status.in_(("received", "assigned"))
+    from_receipt = R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
+    deadline = func.coalesce(R.c.due_at, case((waiting, from_receipt)))
     return FINISHED_LAST, case((R.c.status.in_(OPEN), deadline)), R.c.reported_at.desc(), R.c.id
 
 

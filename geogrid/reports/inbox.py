@@ -2,13 +2,14 @@
 
 | role | waiting |
 | --- | --- |
-| county_admin | to_accept and to_dispatch in county triage; extensions it dispatched; every supervised or overdue case |
-| station | to_accept and to_dispatch of its jurisdiction's police cases; to_verify in its jurisdiction; extensions it dispatched; supervised or overdue cases of its jurisdiction |
-| department | to_accept and to_dispatch of the cases routed to it; to_handle of those dispatched to it; extensions it dispatched |
+| county_admin | to_accept, to_dispatch and to_close in county triage; extensions it dispatched; every supervised or overdue case |
+| station | to_accept, to_dispatch and to_close of its jurisdiction's police cases; to_verify in its jurisdiction; extensions it dispatched; supervised or overdue cases of its jurisdiction |
+| department | to_accept, to_dispatch and to_close of the cases routed to it; to_handle of those dispatched to it; extensions it dispatched |
 | grid_staff | to_handle of the cases dispatched to the person; to_verify in the person's grids |
 
 Overdue is worked out at the read (stored deadline against the clock), so an item turns
-overdue the moment its deadline passes.
+overdue the moment its deadline passes. A case to close (verified, 待结案) has no deadline:
+never overdue, it comes after the cases with one.
 """  # noqa: E501
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _TO_ACCEPT = "r.status in ('received', 'assigned')"
 _WORKING = "r.status in ('dispatched', 'in_progress', 'rework')"
 # The open statuses as the partial indexes on open cases spell them (storage/models.py).
 _OPEN = "r.status in ('received', 'assigned', 'accepted', 'dispatched', 'in_progress', " \
-        "'resolved', 'rework')"  # fmt: skip
+        "'resolved', 'rework', 'verified')"  # fmt: skip
 _PENDING = "exists (select 1 from report_extensions x where x.report_id = r.id " \
            "and x.status = 'pending')"  # fmt: skip
 _ATTENTION = f"{_OPEN} and (r.supervised_at is not null or r.due_at < :now)"
@@ -37,6 +38,7 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
     "county_admin": (
         ("to_accept", f"r.route = 'triage' and {_TO_ACCEPT}"),
         ("to_dispatch", "r.route = 'triage' and r.status = 'accepted'"),
+        ("to_close", "r.route = 'triage' and r.status = 'verified'"),
         ("extension_to_decide", f"r.dispatcher_role = 'county_admin' and {_PENDING}"),
         ("attention", _ATTENTION),
     ),
@@ -44,6 +46,7 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
         ("to_accept", f"r.route = 'station' and r.station_id = :s and {_TO_ACCEPT}"),
         ("to_dispatch", "r.route = 'station' and r.station_id = :s and r.status = 'accepted'"),
         ("to_verify", "r.station_id = :s and r.status = 'resolved'"),
+        ("to_close", "r.route = 'station' and r.station_id = :s and r.status = 'verified'"),
         ("extension_to_decide", f"r.dispatcher_role = 'station' and r.station_id = :s "
                                 f"and {_PENDING}"),
         ("attention", f"r.station_id = :s and {_ATTENTION}"),
@@ -52,6 +55,7 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
         ("to_accept", f"r.department_id = :d and {_TO_ACCEPT}"),
         ("to_dispatch", "r.department_id = :d and r.status = 'accepted'"),
         ("to_handle", f"r.handler_department_id = :d and {_WORKING}"),
+        ("to_close", "r.department_id = :d and r.status = 'verified'"),
         ("extension_to_decide", f"r.dispatcher_role = 'department' and r.department_id = :d "
                                 f"and {_PENDING}"),
     ),
@@ -67,7 +71,7 @@ class InboxItem:
     """One case waiting for the caller, with where it stands against its deadline."""
 
     id: str
-    waiting: str  # to_accept, to_dispatch, to_handle, to_verify, extension_to_decide, attention
+    waiting: str  # to_accept/dispatch/handle/verify/close, extension_to_decide, attention
     status: str
     category: str
     route: str

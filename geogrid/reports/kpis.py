@@ -11,8 +11,9 @@ loop events; a step is on time when it was taken by the deadline in force just b
   as is a case any of whose handle steps came late;
 - 返工率 rework rate = cases with a failed verification / cases verified;
 - 延期率 extension rate = cases with an extension approved / cases dispatched;
-- 结案率 closure rate = closed / reports, refused and duplicates excluded; hours from
-  report to close (median, 90th percentile);
+- 结案率 closure rate = closed / reports, refused and duplicates excluded (a case verified
+  but not yet closed by its desk is not closed); hours from report to the close event
+  (结案, not the verification; median, 90th percentile);
 - 有效上报率 valid report rate = accepted / reports; verifications on time / verifications.
 
 A rate is None when its denominator is 0.

@@ -1,6 +1,6 @@
 """The report lifecycle: status changes, notes and instructions, each an event with who and when.
 
-    received -> assigned -> dispatched -> in_progress -> resolved -> closed
+    received -> assigned -> dispatched -> in_progress -> resolved -> verified -> closed
     (and from any open status: rejected, duplicate)
 
 This is the plain status change under the case loop: the fronts reach it only through
@@ -28,7 +28,8 @@ NEXT = {
     "accepted": ("dispatched", "rejected", "duplicate"),
     "dispatched": ("in_progress", "resolved", "rejected", "duplicate"),
     "in_progress": ("resolved", "rejected", "duplicate"),
-    "resolved": ("closed", "in_progress", "rework"),  # reopened when the fix did not hold
+    "resolved": ("verified", "in_progress", "rework"),  # reopened when the fix did not hold
+    "verified": ("closed",),
     "rework": ("in_progress", "resolved", "rejected", "duplicate"),
     "closed": (),
     "rejected": (),

@@ -1,8 +1,10 @@
 """The closed case loop: each step, who may take it, and what it does (README "The case loop").
 
     received/assigned -accept-> accepted -dispatch-> dispatched -start-> in_progress
-      -handle-> resolved -verify(passed)-> closed
+      -handle-> resolved -verify(passed)-> verified -close-> closed
                          -verify(failed)-> rework -start/handle-> ... (counted)
+    The close (结案) is the desk's that runs the case, as dispatch is (GB/T 30428: the
+    command centre closes a case once its verification passed).
     received/assigned/accepted -refuse-> rejected;  assigned/accepted -return-> received
     extension (asked by the handler) and its decision (by whoever dispatched), and
     supervision (station or county) leave the status as it is.
@@ -33,7 +35,7 @@ from geogrid.vocabulary import MAX_PHOTOS_PER_STEP, china_now
 
 __all__ = ["RULES", "StepInput", "StepResult", "accept_due", "in_sight", "locked_case", "take_step"]
 WORKING = ("dispatched", "in_progress", "rework")
-OPEN = ("received", "assigned", "accepted", *WORKING, "resolved")
+OPEN = ("received", "assigned", "accepted", *WORKING, "resolved", "verified")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ RULES: dict[str, Rule] = {
     "start": Rule(("dispatched", "rework"), "handler"),
     "handle": Rule(WORKING, "handler"),
     "verify": Rule(("resolved",), "verifier"),
+    "close": Rule(("verified",), "desk"),
     "extension": Rule(WORKING, "handler"),
     "extension_decide": Rule(WORKING, "dispatcher"),
     "supervise": Rule(OPEN, "supervisor"),

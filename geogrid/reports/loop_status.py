@@ -23,7 +23,8 @@ STATUS_STEPS: dict[str, tuple[str, bool | None]] = {
     "rejected": ("refuse", None),
     "in_progress": ("start", None),
     "resolved": ("handle", None),
-    "closed": ("verify", True),
+    "verified": ("verify", True),
+    "closed": ("close", None),
     "rework": ("verify", False),
 }
 # statuses no plain change reaches, and the step endpoint that does

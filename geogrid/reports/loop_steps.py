@@ -112,13 +112,18 @@ def _handle(conn, case, body, actor, calendar, now) -> Change:
 def _verify(conn, case, body, actor, calendar, now) -> Change:
     if body.passed is None:
         raise InputError("a verification says whether it passed", field="passed")
-    if body.passed:
-        _set(conn, case, status="closed", due_at=None)
-        return Change("closed", body.note, None)
+    if body.passed:  # no stage deadline: the desk's close is not timed (README)
+        _set(conn, case, status="verified", due_at=None)
+        return Change("verified", body.note, None)
     note = _needs_note(body, "a failed verification (what is still wrong)")
     due = due_at(calendar, now, case["limits"], "handle", urgent=case["urgent"])
     _set(conn, case, status="rework", due_at=due, rework_count=case["rework_count"] + 1)
     return Change("rework", note, due)
+
+
+def _close(conn, case, body, actor, calendar, now) -> Change:
+    _set(conn, case, status="closed", due_at=None)
+    return Change("closed", body.note, None)
 
 
 def _extension(conn, case, body, actor, calendar, now) -> Change:
@@ -169,6 +174,6 @@ def _supervise(conn, case, body, actor, calendar, now) -> Change:
 
 APPLY = {
     "accept": _accept, "refuse": _refuse, "return": _return, "dispatch": _dispatch,
-    "start": _start, "handle": _handle, "verify": _verify, "extension": _extension,
-    "extension_decide": _extension_decide, "supervise": _supervise,
+    "start": _start, "handle": _handle, "verify": _verify, "close": _close,
+    "extension": _extension, "extension_decide": _extension_decide, "supervise": _supervise,
 }  # fmt: skip

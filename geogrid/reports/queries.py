@@ -208,10 +208,10 @@ def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
 
 
 # The steps whose notes the public may read (Open311 status_notes): the desk's acceptance and
-# refusal reason, the handled note and the verification's; a plain status change from
-# before the loop too. Dispatch instructions, extensions, supervision and a failed
-# verification's findings stay internal.
-PUBLIC_STEPS = ("accept", "refuse", "handle", "verify")
+# refusal reason, the handled note, the verification's and the close's (结案); a plain
+# status change from before the loop too. Dispatch instructions, extensions, supervision and
+# a failed verification's findings stay internal.
+PUBLIC_STEPS = ("accept", "refuse", "handle", "verify", "close")
 
 
 def last_events(conn: Connection, ids: list, *, public: bool = False) -> dict:

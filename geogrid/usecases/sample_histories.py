@@ -1,11 +1,13 @@
 """Realistic case histories for the sample reports: last month's police and department
 cases walked through the loop with the loop's own steps, a fixed seed and clocks in the past.
 
-Each case gets one kind: closed on time (fourteen in twenty), overdue (left open past its
-deadline), reworked, extended, supervised, refused (不予受理) or returned (退回, then taken
-by the county's triage and closed). A police case is dispatched by its station to the
-grid's leader and verified by the information officer (the station when the leader is
-both); a department case is handled by its department and verified by the grid's leader.
+Each case gets one kind: closed on time (thirteen in twenty), overdue (left open past its
+deadline), reworked, extended, supervised, refused (不予受理), returned (退回, then taken
+by the county's triage and closed) or awaiting close (verified, not yet closed by its desk).
+A police case is dispatched by its station to the grid's leader and verified by the
+information officer (the station when the leader is both); a department case is handled by
+its department and verified by the grid's leader. The desk that dispatched a case closes it
+(结案) a few hours after its verification passed.
 One case in three gets a generated photo on its handled step, kept through the photos use
 case. Every step goes through `take_case_step`, so the trail, deadlines and KPIs are the
 loop's own.
@@ -29,11 +31,13 @@ from geogrid.usecases.cases import take_case_step
 from geogrid.usecases.photos import upload_photos
 from geogrid.vocabulary import CHINA_TZ, china_day, china_midnight, china_now
 
-KINDS = ("closed_on_time", "overdue", "reworked", "extended", "supervised", "refused", "returned")
-# Every twenty cases: fourteen closed on time, one of each other kind (as in a working
+KINDS = ("closed_on_time", "overdue", "reworked", "extended", "supervised", "refused", "returned",
+         "awaiting_close")  # fmt: skip
+# Every twenty cases: thirteen closed on time, one of each other kind (as in a working
 # county, where most of a month's cases are closed); a cycle rather than draws, so even a
 # handful of cases shows every kind.
-CYCLE = (0, 1, 0, 2, 0, 3, 0, 4, 0, 0, 5, 0, 0, 6, 0, 0, 0, 0, 0, 0)
+CYCLE = (0, 1, 0, 2, 0, 3, 0, 4, 7, 0, 5, 0, 0, 6, 0, 0, 0, 0, 0, 0)
+CLOSED_AFTER = timedelta(hours=3)  # from a passed verification to the desk's 结案
 PHOTO_EVERY = 3  # one case in three gets a photo on its handled step
 SETTLED = timedelta(days=14)  # cases this old have room for every step before the clock
 
@@ -172,6 +176,8 @@ def _walk(conn: Connection, case: dict, kind: str, photo: str | None, calendar) 
         at += timedelta(hours=2)
         step("handle", hand, at, note="已整改完毕")
     step("verify", checker, at + timedelta(hours=1), passed=True, note="核查通过")
+    if kind != "awaiting_close":
+        step("close", desk, at + timedelta(hours=1) + CLOSED_AFTER, note="结案")
 
 
 def _photo(engine: Engine, store: MediaStore, n: int) -> str:

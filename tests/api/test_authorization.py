@@ -3,8 +3,8 @@
 Each case acts on an object of station 370782P01 (its first unit and grid, and reports
 there). Station P02, and the grid staff of P02, must never read or change any of it: they
 get 404 (existence does not leak); roles that may never take an action get 403; without a
-token, 401. A status change the lifecycle forbids (assigned -> closed) tells a caller who
-passed the scope check (409) from one who did not (404) without changing anything.
+token, 401. A status change the lifecycle forbids (assigned -> verified or closed) tells a
+caller who passed the scope check (409) from one who did not (404) without changing anything.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def loop_cases(closed: str) -> list[Case]:
         ("dispatch", {"instruction": "x", "handler_department": "fire"}, ("admin", "p01")),
         ("start", {}, ()), ("handle", {"note": "x"}, ()),
         ("verify", {"passed": True}, ("admin", "p01", "staff01")),
+        ("close", {"note": "x"}, ("admin", "p01")),
         ("extension", {"reason": "x", "due_at": "2030-01-01T10:00:00"}, ()),
         ("extension/decide", {"approve": True}, ("admin",)),
         ("supervise", {"note": "x"}, ("admin", "p01")),
@@ -192,7 +193,10 @@ def cases(county, reports, version: int, photo: str) -> list[Case]:
              statuses(200, (*own, "fire"), ("p02", "staff02", "environment"))),
         Case("POST", "/v1/reports/{report_id}/status", f"/v1/reports/{security}/status",
              statuses(409, own, ("p02", "staff02", "fire", "environment")),
-             json={"status": "closed"}),
+             json={"status": "verified"}),
+        Case("POST", "/v1/reports/{report_id}/status", f"/v1/reports/{security}/status",
+             statuses(409, ("admin", "p01"), ("p02", "staff02", "fire", "environment")),
+             json={"status": "closed"}),  # the close step: the desk's, not the grid's staff
         Case("POST", "/v1/reports/{report_id}/notes", f"/v1/reports/{security}/notes",
              statuses(201, own, ("p02", "staff02", "fire", "environment")),
              json={"text": "matrix"}),

@@ -63,12 +63,24 @@ def test_a_fire_hazard_goes_round_the_loop(client, county, users, reports):
     assert done.json()["to_status"] == "resolved"
     assert waiting(client, users.staff01)[case] == "to_verify"
     assert post(client, case, "verify", users.staff02, passed=True).status_code == 404
-    closed = post(client, case, "verify", users.staff01, passed=True, photo_ids=[ph2])
+    early = post(client, case, "close", users.fire)
+    assert early.status_code == 409 and "is resolved: close" in early.json()["detail"]
+    passed = post(client, case, "verify", users.staff01, passed=True, photo_ids=[ph2])
+    assert passed.status_code == 200 and passed.json()["to_status"] == "verified"
+    assert waiting(client, users.fire)[case] == "to_close"
+    assert case not in waiting(client, users.staff01)
+    assert post(client, case, "close", users.staff01).status_code == 403, "the desk closes"
+    assert post(client, case, "close", users.environment).status_code == 404
+    closed = post(client, case, "close", users.fire, note="结案")
     assert closed.status_code == 200 and closed.json()["to_status"] == "closed"
+    again = post(client, case, "close", users.fire)
+    assert again.status_code == 409 and "is closed: close is taken from verified" in \
+        again.json()["detail"]  # fmt: skip
     trail = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()["events"]
     steps = [(e["step"], e["to_status"], e["photo_ids"]) for e in trail if e["step"]]
     assert steps == [("accept", "accepted", []), ("dispatch", "dispatched", []),
-                     ("handle", "resolved", [ph1]), ("verify", "closed", [ph2])]  # fmt: skip
+                     ("handle", "resolved", [ph1]), ("verify", "verified", [ph2]),
+                     ("close", "closed", [])]  # fmt: skip
     photos = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()["photos"]
     assert sorted((p["id"], p["step"]) for p in photos) == sorted(
         [(ph1, "handled"), (ph2, "verified")])  # fmt: skip

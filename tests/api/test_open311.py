@@ -40,10 +40,17 @@ def test_a_json_post_and_gcj02_coordinates(client, county, users, reports):
 def test_requests_map_statuses_to_open_and_closed(client, county, users, reports):
     from geogrid.reports.lifecycle import change_status
 
-    with county.engine.begin() as conn:
-        change_status(conn, reports.p01_security, "resolved", actor="apitest-open311",
-                      note="已调解")  # fmt: skip
     since = {"start_date": "2026-05-01T00:00:00+08:00"}
+    for status in ("resolved", "verified"):  # handled, verified: open until 结案
+        with county.engine.begin() as conn:
+            change_status(conn, reports.p01_security, status, actor="apitest-open311",
+                          note="已调解" if status == "resolved" else "")  # fmt: skip
+        listed = client.get("/open311/v2/requests.json",
+                            params={"service_request_id": reports.p01_security},
+                            headers=auth(users.admin)).json()  # fmt: skip
+        assert [(r["status"], r["status_notes"]) for r in listed] == [("open", "已调解")]
+    with county.engine.begin() as conn:
+        change_status(conn, reports.p01_security, "closed", actor="apitest-open311")
     closed = client.get("/open311/v2/requests.json", params=since | {"status": "closed"},
                         headers=auth(users.admin)).json()  # fmt: skip
     assert reports.p01_security in {r["service_request_id"] for r in closed}
@@ -121,10 +128,12 @@ def test_the_case_loop_states_and_public_notes(client, county, users, reports):
     seen.append(take(case_id, "verify", county_desk, passed=False, note="内部: 仍有争执"))
     seen.append(take(case_id, "handle", handler, note="双方签字"))
     seen.append(take(case_id, "verify", county_desk, passed=True))
+    seen.append(take(case_id, "close", county_desk, note="已结案"))
     assert [(r["status"], r["status_notes"]) for r in seen] == [
         ("open", "已受理"), ("open", "已受理"), ("open", "已受理"),  # accepted, dispatched
-        ("closed", "已调解"), ("open", "已调解"),  # handled, then rework
-        ("closed", "双方签字"), ("closed", "双方签字"),  # handled again, verified and closed
+        ("open", "已调解"), ("open", "已调解"),  # handled, then rework
+        ("open", "双方签字"), ("open", "双方签字"),  # handled again, verified: not yet closed
+        ("closed", "已结案"),  # closed at 结案 by the desk, with its public note
     ]  # fmt: skip
     refused = take(refused_id, "refuse", county_desk, note="不属于本辖区")
     assert (refused["status"], refused["status_notes"]) == ("closed", "不属于本辖区")

@@ -169,6 +169,32 @@ def test_the_deprecated_status_endpoint_keeps_a_case_inside_the_loop(
     assert [e["step"] for e in shown["events"]] == ["accept"]
 
 
+def test_the_deprecated_status_endpoint_verifies_and_closes_by_the_close_step(
+    client, county, users, reports
+):
+    case = client.post("/v1/reports", json=item(county.p01, category="public_security"),
+                       headers=auth(users.staff01)).json()["id"]  # fmt: skip
+
+    def to(status: str, token: str, **body):
+        return client.post(f"/v1/reports/{case}/status", json={"status": status, **body},
+                           headers=auth(token))  # fmt: skip
+
+    to("accepted", users.p01)
+    client.post(f"/v1/reports/{case}/dispatch", json={"instruction": "去", "handler_department":
+                "fire"}, headers=auth(users.p01))  # fmt: skip
+    assert to("resolved", users.fire, note="已处置").status_code == 200
+    assert to("closed", users.p01).status_code == 409, "verified first"
+    verified = to("verified", users.staff01)
+    assert (verified.status_code, verified.json()["step"]) == (200, "verify")
+    assert to("closed", users.staff01).status_code == 403, "the station's desk closes"
+    closed = to("closed", users.p01, note="结案")
+    assert (closed.status_code, closed.json()["step"]) == (200, "close")
+    shown = client.get(f"/v1/reports/{case}", headers=auth(users.p01)).json()
+    assert shown["status"] == "closed"
+    assert [e["step"] for e in shown["events"]] == ["accept", "dispatch", "handle", "verify",
+                                                    "close"]  # fmt: skip
+
+
 def test_marking_a_duplicate_points_at_the_original(client, county, users, reports):
     copy = client.post("/v1/reports", json=item(county.p01, category="public_security"),
                        headers=auth(users.p01)).json()["id"]  # fmt: skip

@@ -103,7 +103,7 @@ def test_a_verification_done_offline_arrives(phone: Phone, users, county):
     item.locator("input[type=file]").set_input_files([photo(7)])
     page.wait_for_timeout(1500)  # the photo is made small on the phone
     phone.shot("work-offline")
-    item.locator("button", has_text="核查通过").tap()
+    item.locator("button", has_text="核查通过，待结案").tap()
     item.locator("text=已保存").wait_for()
     page.reload()
     until(phone, "GG.outbox.all().then(e => e.length == 1 && e[0].state == 'waiting')")
@@ -115,7 +115,7 @@ def test_a_verification_done_offline_arrives(phone: Phone, users, county):
                                   "report_photos p on p.event_id = e.id where e.report_id = :i "
                                   "and e.step = 'verify' group by e.id, e.note"),
                              {"i": case}).all()  # fmt: skip
-        assert status.scalar_one() == "closed"
+        assert status.scalar_one() == "verified", "passed: waiting for the desk's 结案"
     assert steps == [("现场已清理干净", 1)]
     assert phone.problems == []
 

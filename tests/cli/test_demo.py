@@ -37,7 +37,7 @@ def test_the_tiny_demo_builds_ingests_maps_and_prints(tmp_path: Path) -> None:
     for line in loop:
         assert line in out, line
     assert "handle -> resolved" in out and "photos:" in out and "on step handled" in out
-    assert "verify -> closed" in out and "结案率" in out
+    assert "verify -> verified" in out and "close -> closed" in out and "结案率" in out
     # The team: the last full month's sample records, assessment and payroll sheets.
     assert "the assistants' team" in out and "assistants, subsidy" in out
     assert "payroll sheets:" in out and list((tmp_path / "maps" / "payroll").glob("*.xlsx"))

@@ -1,8 +1,8 @@
 """The console in Debian's headless Chromium, cut off from everything but the geogrid
 server: sign in, filter the list, a station dispatches a case to a department, the
-department handles it with a photo, the grid's assistant verifies it and the station sees
-it closed; another station's case is the 404 page; after sign-out and after expiry the
-pages go back to sign-in. No console error and no failed request on any page.
+department handles it with a photo, the grid's assistant verifies it and the station closes
+it (结案) from its inbox's 待结案; another station's case is the 404 page; after sign-out and
+after expiry the pages go back to sign-in. No console error and no failed request on any page.
 
 A screenshot of every page is kept in $GEOGRID_SCREENSHOTS, else in the test's folder
 (printed), never committed.
@@ -157,13 +157,20 @@ def test_the_case_loop_through_the_console(chromium, site, shots, users, reports
     staff.sign_in(users.staff01)
     staff.go(f"/console/cases/{case}")
     staff.submit("#step-verify")
-    assert "结案" in staff.page.inner_text("h1")
+    assert "核查通过，待结案" in staff.page.inner_text("h1")
+    assert staff.page.locator("#step-close").count() == 0, "the station's desk closes it"
     staff.shot("case-verified")
 
+    desk.go("/console/cases")
+    row = desk.page.locator(f"tr:has(a[href='/console/cases/{case}'])")
+    assert "待结案" in row.inner_text()
     desk.go(f"/console/cases/{case}")
-    assert "结案" in desk.page.inner_text("h1") and "请消防大队到场核查" in desk.page.inner_text(
-        ".trail"
-    )
+    desk.page.fill("#step-close textarea[name=note]", "核查通过，予以结案")
+    desk.submit("#step-close")
+    status = desk.page.inner_text("h1 small")
+    assert status == "结案", status
+    trail = desk.page.inner_text(".trail")
+    assert "请消防大队到场核查" in trail and "核查通过，予以结案" in trail
     desk.shot("case-closed")
     for user in (desk, fire, staff):
         assert user.problems.all() == [], (user.name, user.problems.all())

@@ -1,6 +1,7 @@
 """The console's case pages over HTTP: the list's filters and scope, a case round the loop
 through the forms (dispatch to a department, handled with a photo, verified by the grid's
-assistant), bulk accept, CSRF refusal, another station's case as the 404 page."""
+assistant, closed by the station), bulk accept, CSRF refusal, another station's case as the
+404 page."""
 
 from __future__ import annotations
 
@@ -69,11 +70,18 @@ def test_a_case_goes_round_the_loop_through_the_forms(browser_for, users, report
     assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
     staff_page = staff.get(f"/console/cases/{case}")
     assert 'id="step-verify"' in staff_page.text
-    closed = staff.post(f"/console/cases/{case}/verify",
-                        data={"csrf_token": _form(staff_page.text), "passed": "yes"})  # fmt: skip
-    assert closed.status_code == 200 and "结案" in closed.text
+    verified = staff.post(f"/console/cases/{case}/verify",
+                          data={"csrf_token": _form(staff_page.text), "passed": "yes"})  # fmt: skip
+    assert verified.status_code == 200 and "核查通过，待结案" in verified.text
+    assert 'id="step-close"' not in verified.text, "the grid's assistant does not close"
+    assert 'id="step-close"' not in fire.get(f"/console/cases/{case}").text, "nor the handler"
+    desk_page = desk.get(f"/console/cases/{case}")
+    assert 'id="step-close"' in desk_page.text
+    closed = desk.post(f"/console/cases/{case}/close",
+                       data={"csrf_token": _form(desk_page.text), "note": "予以结案"})  # fmt: skip
+    assert closed.status_code == 200 and "<small>结案</small>" in closed.text
     trail = desk.get(f"/console/cases/{case}").text
-    for word in ("受理", "派遣", "处置完毕", "核查", "请消防核查"):
+    for word in ("受理", "派遣", "处置完毕", "核查", "请消防核查", "予以结案"):
         assert word in trail, word
 
 

@@ -21,16 +21,16 @@ def report_id(reports_engine: Engine, county_index) -> str:
 
 def test_a_report_walks_to_closed_with_an_event_per_step(reports_engine, report_id) -> None:
     with reports_engine.begin() as conn:
-        for step in ("dispatched", "in_progress", "resolved", "closed"):
+        for step in ("dispatched", "in_progress", "resolved", "verified", "closed"):
             change_status(conn, report_id, step, actor="民警 王", note=f"to {step}")
         add_note(conn, report_id, "已调解", actor="网格长 李")
         add_note(conn, report_id, "请回访", actor="派出所", instruction=True)
         trail = events_of(conn, report_id)
-    assert [(e.from_status, e.to_status) for e in trail[:4]] == [
+    assert [(e.from_status, e.to_status) for e in trail[:5]] == [
         ("assigned", "dispatched"), ("dispatched", "in_progress"),
-        ("in_progress", "resolved"), ("resolved", "closed"),
+        ("in_progress", "resolved"), ("resolved", "verified"), ("verified", "closed"),
     ]  # fmt: skip
-    assert [e.kind for e in trail[4:]] == ["note", "instruction"]
+    assert [e.kind for e in trail[5:]] == ["note", "instruction"]
     assert trail[0].actor == "民警 王" and trail[0].at is not None
 
 

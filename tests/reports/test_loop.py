@@ -62,6 +62,7 @@ ALLOWED = {
     "start": ({"handler"}, {"dept_own"}),
     "handle": ({"handler"}, {"dept_own"}),
     "verify": (_VERIFIERS, _VERIFIERS),
+    "close": (_DESK_POLICE, _DESK_DEPT),  # the desk that runs it, as dispatch
     "extension": ({"handler"}, {"dept_own"}),
     "extension_decide": (_DESK_POLICE, _DESK_DEPT),
     "supervise": ({"admin", "station_own"}, {"admin", "station_own"}),
@@ -75,10 +76,11 @@ FROM = {
     "start": {"dispatched", "rework"},
     "handle": {"dispatched", "in_progress", "rework"},
     "verify": {"resolved"},
+    "close": {"verified"},
     "extension": {"dispatched", "in_progress", "rework"},
     "extension_decide": {"dispatched", "in_progress", "rework"},
     "supervise": {"received", "assigned", "accepted", "dispatched", "in_progress", "rework",
-                  "resolved"},
+                  "resolved", "verified"},
 }  # fmt: skip
 
 
@@ -181,15 +183,21 @@ def test_a_case_walks_the_loop_with_deadlines_in_working_time(reports_engine, ca
                   note="仍有杂物", photo_ids=("b1", "b2"))  # fmt: skip
     assert failed.to_status == "rework"
     step(e, c.id, "handle", c.leader, at("2026-02-25T10:00"), note="已清理")
-    closed = step(e, c.id, "verify", c.station, at("2026-02-25T11:00"), passed=True)
-    assert closed.to_status == "closed" and closed.due_at is None
+    passed = step(e, c.id, "verify", c.station, at("2026-02-25T11:00"), passed=True)
+    assert passed.to_status == "verified" and passed.due_at is None
+    with pytest.raises(Forbidden, match="desk"):
+        step(e, c.id, "close", c.leader, at("2026-02-25T14:00"))
+    with pytest.raises(NotFoundError):
+        step(e, c.id, "close", c.other_station, at("2026-02-25T14:00"))
+    closed = step(e, c.id, "close", c.station, at("2026-02-25T14:00"), note="结案")
+    assert (closed.from_status, closed.to_status, closed.due_at) == ("verified", "closed", None)
     with e.connect() as conn:
         trail = [ev for ev in events_of(conn, c.id) if ev.step]
         reworks = conn.execute(text("select rework_count from reports where id = :i"),
                                {"i": c.id}).scalar()  # fmt: skip
     assert [ev.step for ev in trail] == [
         "accept", "dispatch", "start", "extension", "extension_decide", "handle", "verify",
-        "handle", "verify",
+        "handle", "verify", "close",
     ]  # fmt: skip
     assert trail[6].photo_ids == ("b1", "b2") and trail[5].photo_ids == ("a1",)
     assert trail[0].actor == "派出所" and trail[2].actor == "网格长" and reworks == 1
@@ -203,6 +211,8 @@ def test_refusals_name_why(reports_engine, case) -> None:
         step(e, c.id, "accept", c.leader, now)
     with pytest.raises(TransitionError, match="assigned: verify"):
         step(e, c.id, "verify", c.station, now, passed=True)
+    with pytest.raises(TransitionError, match="is assigned: close is taken from verified"):
+        step(e, c.id, "close", c.station, now)
     with pytest.raises(InputError) as refused:
         step(e, c.id, "refuse", c.station, now)
     assert refused.value.field == "note"
@@ -271,3 +281,23 @@ def test_the_inbox_per_role_with_overdue_and_supervision(reports_engine, case) -
     with e.connect() as conn:
         county = inbox(conn, c.admin, calendar=CAL, now=at("2026-12-09T12:00"))
     assert county[0].id == c.id and county[0].supervised
+
+
+def test_a_verified_case_waits_in_its_desks_inbox_to_close(reports_engine, case) -> None:
+    e, c = reports_engine, case
+    step(e, c.id, "accept", c.station, at("2026-12-07T09:00"))
+    step(e, c.id, "dispatch", c.station, at("2026-12-07T09:10"), note="去",
+         handler_person=c.leader_no, due_at=at("2026-12-08T10:00"))  # fmt: skip
+    step(e, c.id, "handle", c.leader, at("2026-12-07T11:00"), note="已处置")
+    step(e, c.id, "verify", c.station, at("2026-12-07T12:00"), passed=True, note="通过")
+    months_later = at("2027-03-01T10:00")  # no stage deadline: never overdue, no escalation
+    with e.connect() as conn:
+        station = inbox(conn, c.station, calendar=CAL, now=months_later)
+        leader = inbox(conn, c.leader, calendar=CAL, now=months_later)
+        county = inbox(conn, c.admin, calendar=CAL, now=months_later)
+    assert [(i.id, i.waiting, i.status, i.overdue, i.due_at, i.escalation) for i in station] \
+        == [(c.id, "to_close", "verified", False, None, 0)]  # fmt: skip
+    assert leader == [] and county == [], "the station's desk closes it, not the grid or county"
+    step(e, c.id, "close", c.station, months_later)
+    with e.connect() as conn:
+        assert inbox(conn, c.station, calendar=CAL, now=months_later) == []

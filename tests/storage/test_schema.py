@@ -9,6 +9,7 @@ import pytest
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from geogrid.errors import DatabaseError
@@ -158,3 +159,39 @@ def test_migration_0006_puts_existing_reports_into_the_loop(empty_database: Engi
     with empty_database.connect() as conn:
         assert conn.execute(text("select status from reports where id = :r"),
                             {"r": ids[0]}).scalar() == "assigned"  # fmt: skip
+
+
+def _open_index_defs(conn) -> list[str]:
+    names = "('ix_reports_open_due', 'ix_reports_open_station_inbox')"
+    found = text(f"select indexdef from pg_indexes where tablename = 'reports' "
+                 f"and indexname in {names}")  # fmt: skip
+    return list(conn.execute(found).scalars())
+
+
+def test_migration_0015_adds_verified_awaiting_close(empty_database: Engine) -> None:
+    schema.upgrade(empty_database, "0014")
+    with empty_database.begin() as conn:
+        category = conn.execute(text(
+            "insert into report_categories (code, name_zh, name_en, kind, is_security) "
+            "values ('public_security', '治安', 'Public security', 'dynamic', true) "
+            "returning id")).scalar_one()  # fmt: skip
+        insert = text(
+            "insert into reports (id, category_id, reported_at, status, route, "
+            "assignment_method, received_crs, reporter, text) values (gen_random_uuid(), :c, "
+            "'2026-03-02T09:00:00+08', :s, 'station', 'inside', 'EPSG:4326', '', '') "
+            "returning id")  # fmt: skip
+        closed = conn.execute(insert, {"c": category, "s": "closed"}).scalar_one()
+    schema.upgrade(empty_database)
+    with empty_database.begin() as conn:
+        verified = conn.execute(insert, {"c": category, "s": "verified"}).scalar_one()
+        defs = _open_index_defs(conn)
+        statuses = dict(conn.execute(text("select id, status from reports")).all())
+    assert statuses == {closed: "closed", verified: "verified"}, "closed cases stay closed"
+    assert len(defs) == 2 and all("'verified'" in d and "'closed'" not in d for d in defs)
+    schema.downgrade(empty_database, "0014")
+    with empty_database.connect() as conn:
+        assert conn.execute(text("select status from reports where id = :r"),
+                            {"r": verified}).scalar() == "closed"  # fmt: skip
+        assert all("'verified'" not in d for d in _open_index_defs(conn))
+        with pytest.raises(IntegrityError, match="ck_reports_status"):
+            conn.execute(text("update reports set status = 'verified'"))

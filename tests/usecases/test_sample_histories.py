@@ -1,5 +1,6 @@
 """The sample histories: ten police cases of February 2026 walked through the loop give each
-kind (closed on time, overdue, reworked, extended, supervised, with photos) and the KPIs."""
+kind (closed on time, overdue, reworked, extended, supervised, awaiting close, with photos)
+and the KPIs."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def test_the_histories_give_every_kind(reports_engine: Engine, county_index, tmp
     _cases(reports_engine, county_index, 10)
     store = DiskStore(tmp_path / "media")
     done = walk_histories(reports_engine, store, load_calendar(), limit=10, now=NOW)
-    assert dict(done.kinds) == {"closed_on_time": 6, "overdue": 1, "reworked": 1,
-                                "extended": 1, "supervised": 1}  # fmt: skip
+    assert dict(done.kinds) == {"closed_on_time": 5, "overdue": 1, "reworked": 1,
+                                "extended": 1, "supervised": 1, "awaiting_close": 1}  # fmt: skip
     assert done.photos == 4 and done.month == "2026-02" and done.example and not done.skipped
     with reports_engine.connect() as conn:
         statuses = dict(conn.execute(text("select status, count(*) from reports group by 1")).all())
@@ -48,12 +49,17 @@ def test_the_histories_give_every_kind(reports_engine: Engine, county_index, tmp
         trail = events_of(conn, done.example)
         totals, _ = monthly_stats(conn, "2026-02", "county", ReportScope(everything=True),
                                   now=NOW)  # fmt: skip
-    assert statuses == {"closed": 9, "in_progress": 1} and supervised == 1 and linked == 4
+    assert statuses == {"closed": 8, "verified": 1, "in_progress": 1}
+    assert supervised == 1 and linked == 4
     assert [e.step for e in trail if e.step] == ["accept", "dispatch", "start", "handle",
-                                                 "verify"]  # fmt: skip
+                                                 "verify", "close"]  # fmt: skip
+    close = trail[-1]
+    assert (close.actor, close.from_status, close.to_status) == ("派出所值班", "verified", "closed")
     assert any(e.photo_ids for e in trail if e.step == "handle")
     k = totals.kpis
-    assert (k.closed, k.open_overdue, k.reworked, k.extended) == (9, 1, 1, 1)
+    # The case awaiting its close is verified, not closed: 结案率 8 of 10.
+    assert (k.closed, k.open_overdue, k.reworked, k.extended) == (8, 1, 1, 1)
+    assert (k.verified, k.closure_rate) == (9, 0.8)
     assert k.handled_on_time == 9 and k.accepted_on_time == k.accepted == 10
 
 
@@ -84,4 +90,9 @@ def test_department_cases_refusals_and_returns_go_round_too(reports_engine: Engi
     for r in rows:  # whoever handled a case never verified it
         handlers = {a for a, s in zip(r.actors, r.steps, strict=True) if s == "handle"}
         assert not handlers & {a for a, s in zip(r.actors, r.steps, strict=True) if s == "verify"}
+    closing = [r for r in rows if "close" in r.steps]
+    assert closing and all(
+        r.actors[r.steps.index("close")] == r.actors[r.steps.index("dispatch")] for r in closing
+    ), "the desk that dispatched a case closes it"
+    assert done.kinds["awaiting_close"] == sum(r.status == "verified" for r in rows) == 1
     assert totals.kpis.closure_rate >= 0.8, "most of the month's cases are closed"

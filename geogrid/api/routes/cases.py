@@ -65,7 +65,10 @@ for _name, _body, _summary in (
     ("start", NoteStep, "Start handling (处置): the handler."),
     ("handle", HandleStep, "Handled (处置完毕): the handler, with a note and photo ids."),
     ("verify", VerifyStep, "Verify on site (核查): the grid's staff, the station or county; "
-                           "passed closes, failed sends it back for rework (返工)."),
+                           "passed waits for the desk's close, failed sends it back for "
+                           "rework (返工)."),
+    ("close", NoteStep, "Close a verified case (结案): the desk that runs it (the station, "
+                        "department or county that may dispatch it), with an optional note."),
     ("extension", ExtensionAsk, "Ask for an extension (延期): the handler, with a reason."),
     ("extension_decide", ExtensionDecision, "Decide an extension: whoever dispatched."),
     ("supervise", NoteStep, "Supervise (督办): the station or county, with a note; the case "

@@ -1,10 +1,10 @@
 """Open311 GeoReport v2 (JSON), so existing Open311 clients can submit and read reports.
 
-Services are our categories; requests are our reports, `open` while the case loop has them
-open (received, assigned, accepted, dispatched, in progress, rework: reports.lifecycle
-OPEN_STATUSES), `closed` once handled (resolved, waiting for verification), closed, refused
-or a duplicate. `status_notes` is the note of the last public step (a refusal's reason, a
-handled or verified note; reports.queries.PUBLIC_STEPS), never an internal instruction.
+Services are our categories; requests are our reports, `open` until the case loop ends them
+(handled and verified cases too: a case is closed only at 结案, the desk's close) and
+`closed` once closed, refused or a duplicate (reports.lifecycle FINAL_STATUSES).
+`status_notes` is the note of the last public step (a refusal's reason, a handled, verified
+or closing note; reports.queries.PUBLIC_STEPS), never an internal instruction.
 The token goes in `api_key` (query or form) or the Authorization header; the same scopes
 apply as everywhere else.
 """
@@ -44,7 +44,7 @@ from geogrid.api.schemas.open311 import (
 )
 from geogrid.errors import InputError
 from geogrid.media.evidence import first_photos
-from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.lifecycle import FINAL_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
 from geogrid.storage.categories import category_rows
 from geogrid.usecases.photos import attach_report_photos, check_report_photos, photo_flags
@@ -55,7 +55,8 @@ PHOTO_URL = re.compile(r"/v1/photos/([0-9a-f]{64})/?$")
 router = APIRouter(
     prefix="/open311/v2", tags=["open311"], responses=OPEN311_RESPONSES, dependencies=[SingleValues]
 )
-CLOSED_STATUSES = tuple(s for s in REPORT_STATUSES if s not in OPEN_STATUSES)
+CLOSED_STATUSES = FINAL_STATUSES
+OPEN_STATUSES = tuple(s for s in REPORT_STATUSES if s not in CLOSED_STATUSES)
 MAX_REQUESTS = 1000  # the GeoReport v2 maximum per call
 DEFAULT_DAYS = 90  # the GeoReport v2 default window
 FORM = "application/x-www-form-urlencoded"

@@ -337,10 +337,11 @@ def get_one(
 def change_status(
     report_id: uuid.UUID, body: StatusChange, caller: CallerDep, state: StateDep, conn: ConnDep
 ) -> EventOut:
-    """Deprecated: use the case loop's steps (POST /v1/reports/{id}/accept ... /verify).
+    """Deprecated: use the case loop's steps (POST /v1/reports/{id}/accept ... /close).
     A status a step reaches is taken as that step, with its rules: accepted (accept),
     rejected (refuse, the reason as the note), in_progress (start), resolved (handle, a
-    note), closed or rework (verify, passed or failed); duplicate with `duplicate_of` is the
+    note), verified or rework (verify, passed or failed), closed (close, the desk's, from
+    verified); duplicate with `duplicate_of` is the
     case's desk's, before dispatch. Received, assigned and dispatched are a 409 naming the
     step endpoint; 403 and 409 as the step's."""
     caller.require("reports.update")

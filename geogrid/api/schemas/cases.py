@@ -21,7 +21,8 @@ class _Body(BaseModel):
 
 
 class NoteStep(_Body):
-    """A step with a note: accept (optional), refuse and return (the reason), start, supervise."""
+    """A step with a note: accept, close (optional), refuse and return (the reason), start,
+    supervise."""
 
     note: Note = Field(default="", examples=["非本单位职责，退回县级分流"])
 
@@ -81,8 +82,8 @@ class StepOut(BaseModel):
     photo_ids: list[str]
 
 
-Waiting = Literal["to_accept", "to_dispatch", "to_handle", "to_verify", "extension_to_decide",
-                  "attention"]  # fmt: skip
+Waiting = Literal["to_accept", "to_dispatch", "to_handle", "to_verify", "to_close",
+                  "extension_to_decide", "attention"]  # fmt: skip
 
 
 class InboxItemOut(BaseModel):

@@ -13,7 +13,7 @@ from geogrid.api.schemas.common import Contact, GridRef, IsoDateTime, Link, Stor
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
     "received", "assigned", "accepted", "dispatched", "in_progress", "resolved", "rework",
-    "closed", "rejected", "duplicate",
+    "verified", "closed", "rejected", "duplicate",
 ]  # fmt: skip
 Method = Literal["inside", "boundary", "nearest", "unassigned"]
 Route = Literal["station", "department", "triage"]

@@ -337,7 +337,7 @@ GG.main = (function () {
       GG.photos.prepare(input.files).then(function (b) { blobs = b; });
     });
     var choices = c.item.waiting === "to_handle" ? [["处置完毕", "handle", null]]
-      : [["核查通过", "verify", true], ["核查不通过", "verify", false]];
+      : [["核查通过，待结案", "verify", true], ["核查不通过", "verify", false]];
     choices.forEach(function (choice) {
       var button = GG.views.el("button", choice[0], choice[2] === false ? "" : "primary");
       button.type = "button";

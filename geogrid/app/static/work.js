@@ -5,7 +5,7 @@
 var GG = window.GG || (window.GG = {});
 
 GG.work = (function () {
-  var STEP_NAMES = { to_handle: "待处置", to_verify: "待核查", attention: "督办/超期",
+  var STEP_NAMES = { to_handle: "待处置", to_verify: "待核查", to_close: "待结案", attention: "督办/超期",
                      to_accept: "待受理", to_dispatch: "待派遣", extension_to_decide: "待审批延期" };
 
   function refresh() {
