@@ -77,7 +77,7 @@
       var placed = [];
       registry.entries.forEach(function (entry) {
         if (!map.hasLayer(entry.group) || map.getZoom() < entry.minZoom) return;
-        entry.group.eachLayer(function (layer) {
+        entry.each(function (layer) {
           if (placed.length >= registry.max || !view.intersects(layer.getBounds())) return;
           var center = layer.getBounds().getCenter();
           if (!view.contains(center)) return;
@@ -101,12 +101,14 @@
     return registry;
   }
 
-  // `key` names a layer that is redrawn (the console's, fetched per view): its new group
-  // takes the place of the old one among the labelled groups.
-  geogrid.viewLabels = function (map, group, level, minZoom, key) {
+  // `key` names a layer that is redrawn: its new group takes the place of the old one among
+  // the labelled groups. `each` (optional) walks label sources {ggRow, getBounds} of a layer
+  // that is not a group of polygons (a tile level).
+  geogrid.viewLabels = function (map, group, level, minZoom, key, each) {
     var registry = labelRegistry(map);
     if (key) registry.entries = registry.entries.filter(function (e) { return e.key !== key; });
-    registry.entries.push({group: group, level: level, minZoom: minZoom, key: key});
+    registry.entries.push({group: group, level: level, minZoom: minZoom, key: key,
+      each: each || function (fn) { group.eachLayer(fn); }});
     registry.entries.sort(function (a, b) { return a.level - b.level; });
   };
 
@@ -138,6 +140,88 @@
       geogrid.viewLabels(map, group, data.level, options.labelZoom, options.key);
     }
     return group;
+  };
+
+  // ---- A grid level from vector tiles (the console's map: storage/tiles.py, features with
+  // code and name), drawn by Leaflet.VectorGrid on a canvas per tile, styled from the same
+  // table. VectorGrid's own interactive mode is left off: its click handler calls
+  // L.DomEvent.fakeStop, which Leaflet 1.8 removed (Leaflet.VectorGrid issue 274; the fix is
+  // in no release yet), and the overlay canvas above the tiles takes the clicks anyway. The
+  // page asks instead which feature lies under a point (tileFeatureAt). The functions below
+  // read VectorGrid 1.3.0's per-tile renderers (_vectorTiles, _features): the version is
+  // pinned in maps/vendor/package-lock.json.
+  geogrid.tileLevel = function (url, options) {
+    var styles = {};
+    styles[options.layer] = typeof options.style === "function" ? options.style :
+      L.extend({fill: true}, options.style);
+    return L.vectorGrid.protobuf(url, {
+      rendererFactory: L.canvas.tile, interactive: false, vectorTileLayerStyles: styles,
+      getFeatureId: function (feature) { return feature.properties.code; },
+      fetchOptions: {credentials: "same-origin"}, zIndex: options.zIndex,
+      minZoom: options.minZoom, maxZoom: options.maxZoom
+    });
+  };
+
+  function tilePixelBounds(feature) {
+    if (!feature._pxBounds) feature._pxBounds = feature._getPixelBounds();
+    return feature._pxBounds;
+  }
+
+  // The renderers of the tiles a tile level shows now (not those kept from another zoom).
+  function currentTiles(layer) {
+    var zoom = layer._tileZoom;
+    if (!layer._map || zoom === undefined || !layer._vectorTiles) return [];
+    return Object.keys(layer._vectorTiles).map(function (key) { return layer._vectorTiles[key]; })
+      .filter(function (renderer) { return renderer.getCoord().z === zoom; });
+  }
+
+  // code -> {code, name, bounds} of a tile level's features in its current tiles; a grid cut
+  // at tile edges gets the bounds of its pieces merged (each piece clipped to its tile).
+  geogrid.tileFeatures = function (map, layer) {
+    var found = {}, size = layer.getTileSize();
+    currentTiles(layer).forEach(function (renderer) {
+      var coords = renderer.getCoord(), origin = coords.scaleBy(size);
+      Object.keys(renderer._features).forEach(function (code) {
+        var feature = renderer._features[code].feature, box = tilePixelBounds(feature);
+        var min = L.point(Math.max(box.min.x, 0), Math.max(box.min.y, 0));
+        var max = L.point(Math.min(box.max.x, size.x), Math.min(box.max.y, size.y));
+        var bounds = L.latLngBounds(map.unproject(origin.add(min), coords.z),
+          map.unproject(origin.add(max), coords.z));
+        if (found[code]) found[code].bounds.extend(bounds);
+        else found[code] = {code: code, name: feature.properties.name, bounds: bounds};
+      });
+    });
+    return found;
+  };
+
+  // The feature of a tile level under a point (the last drawn wins, as on the canvas): {code,
+  // name}, or null.
+  geogrid.tileFeatureAt = function (map, layer, latlng) {
+    var zoom = layer._tileZoom, size = layer.getTileSize();
+    if (!map.hasLayer(layer) || zoom === undefined || !layer._vectorTiles) return null;
+    var point = map.project(latlng, zoom), coords = point.unscaleBy(size).floor();
+    coords.z = zoom;
+    var renderer = layer._vectorTiles[layer._tileCoordsToKey(coords)], hit = null;
+    if (!renderer) return null;
+    var local = point.subtract(coords.scaleBy(size));
+    Object.keys(renderer._features).forEach(function (code) {
+      var feature = renderer._features[code].feature;
+      tilePixelBounds(feature);
+      if (feature._containsPoint(local)) hit = {code: code, name: feature.properties.name};
+    });
+    return hit;
+  };
+
+  // Labels of a tile level, as gridLayer's, again each time its tiles have loaded.
+  geogrid.tileLabels = function (map, layer, level, minZoom, key) {
+    geogrid.viewLabels(map, layer, level, minZoom, key, function (fn) {
+      var found = geogrid.tileFeatures(map, layer);
+      Object.keys(found).forEach(function (code) {
+        var feature = found[code];
+        fn({ggRow: [code, feature.name], getBounds: function () { return feature.bounds; }});
+      });
+    });
+    layer.on("load", function () { geogrid.refreshLabels(map); });
   };
 
   // Community outlines under everything else; they take no clicks.
