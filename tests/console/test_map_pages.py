@@ -104,7 +104,9 @@ def _grid_tiles(client, county, token) -> dict:
     return json.loads(html.unescape(re.search(r'data-grid-tiles="([^"]*)"', page).group(1)))
 
 
-def _tile_codes(client, headers, url: str, zxy: tuple[int, int, int], folder) -> list[str]:
+def _tile_codes(client, headers, url: str, zxy: tuple[int, int, int], folder,
+                layer: str) -> list[str]:  # fmt: skip
+    """The codes of one MVT layer of a tile ([] for a 204 or a tile without that layer)."""
     z, x, y = zxy
     got = client.get(url.format(z=z, x=x, y=y), headers=headers)
     if got.status_code == 204:
@@ -112,7 +114,9 @@ def _tile_codes(client, headers, url: str, zxy: tuple[int, int, int], folder) ->
     assert got.status_code == 200, got.text
     path = folder / f"{z}-{x}-{y}-{len(list(folder.iterdir()))}.mvt"
     path.write_bytes(got.content)
-    frame = pyogrio.read_dataframe(path)
+    if layer not in [name for name, _ in pyogrio.list_layers(path)]:
+        return []
+    frame = pyogrio.read_dataframe(path, layer=layer)
     # Tiles are cached and kept by browsers: no person, no phone.
     assert set(frame.columns) <= {"code", "name", "level", "kind", "parent", "community",
                                   "households", "version", "mvt_id", "geometry"}  # fmt: skip
@@ -122,25 +126,26 @@ def _tile_codes(client, headers, url: str, zxy: tuple[int, int, int], folder) ->
 def test_the_level_tiles_the_page_names_are_within_the_callers_area(client, county, users,
                                                                     tmp_path):  # fmt: skip
     tiles = _grid_tiles(client, county, users.p01)
-    assert tiles["levels"]["3"] == {"collection": "units", "minZoom": 13}
-    grids = tiles["url"].replace("{collection}", tiles["levels"]["2"]["collection"])
-    places = [county.p01, county.p02]
+    assert tiles["levels"]["3"] == {"layer": "units", "minZoom": 13}
+    url, places = tiles["url"], [county.p01, county.p02]
     zxys = {(10, *tile_of(place.lon, place.lat, 10)) for place in places}
     mine, every = set(), set()
     for zxy in zxys:  # the session cookie reads the tiles, as the page's script does
-        mine |= set(_tile_codes(client, cookie_header(county.engine, users.p01), grids, zxy,
-                                tmp_path))  # fmt: skip
-        every |= set(_tile_codes(client, cookie_header(county.engine, users.admin), grids, zxy,
-                                 tmp_path))  # fmt: skip
+        mine |= set(_tile_codes(client, cookie_header(county.engine, users.p01), url, zxy,
+                                tmp_path, "grids"))  # fmt: skip
+        every |= set(_tile_codes(client, cookie_header(county.engine, users.admin), url, zxy,
+                                 tmp_path, "grids"))  # fmt: skip
     assert county.p01.grid in mine and county.p02.grid not in mine
     assert mine < every and county.p02.grid in every
     admin = auth(users.admin)
-    assert _tile_codes(client, admin, grids, (10, 0, 0), tmp_path) == []  # far away: 204
-    units = tiles["url"].replace("{collection}", "units")
+    assert _tile_codes(client, admin, url, (10, 0, 0), tmp_path, "grids") == []  # far: 204
     low = (10, *tile_of(county.p01.lon, county.p01.lat, 10))
-    assert _tile_codes(client, admin, units, low, tmp_path) == []  # units from zoom 13 only
+    assert _tile_codes(client, admin, url, low, tmp_path, "units") == []  # units from 13 only
     near = (15, *tile_of(county.p01.lon, county.p01.lat, 15))
-    assert county.p01.unit in _tile_codes(client, admin, units, near, tmp_path)
+    assert county.p01.unit in _tile_codes(client, admin, url, near, tmp_path, "units")
+    # The coverage layer's shapes: one collection's tiles.
+    one = tiles["collection"].replace("{collection}", "units")
+    assert county.p01.unit in _tile_codes(client, admin, one, near, tmp_path, "units")
 
 
 def test_markers_carry_state_and_no_report_text(client, county, users, reports):

@@ -41,10 +41,12 @@ from geogrid.vocabulary import MONTH_PATTERN, PATROL_COVER_M, china_now, china_t
 
 router = APIRouter(include_in_schema=False)
 DATA = CONSOLE + "/map"
-# The grid levels' tiles: one collection per level, each from its least zoom (units from 13).
+# The grid levels' tiles: all levels in one tile per place (an MVT layer each, units from
+# zoom 13), or one collection's (the coverage layer's shapes).
 GRID_TILES = {
-    "url": f"/v1/collections/{{collection}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
-    "levels": {level: {"collection": name, "minZoom": MIN_ZOOM[name]}
+    "url": f"/v1/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+    "collection": f"/v1/collections/{{collection}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+    "levels": {level: {"layer": name, "minZoom": MIN_ZOOM[name]}
                for name, level in LAYER_LEVELS.items()},
 }  # fmt: skip
 PERIOD_DAYS = 90  # the default period of the heatmaps and markers: the last three months

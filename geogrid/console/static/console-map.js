@@ -1,4 +1,4 @@
-/* The console's map: the grid levels from the vector tiles (/v1/collections/{level}/tiles,
+/* The console's map: the grid levels from the vector tiles (/v1/tiles/WebMercatorQuad,
  * cached per grid version), streets by bounding box as the view moves, stations, heatmaps
  * and report markers, drawn by geogrid-map.js (the same functions and styles as the exported
  * maps). Settings come from #cm-map's data-* attributes: the page's Content-Security-Policy
@@ -11,7 +11,8 @@
   var cfg = element.dataset;
   var styles = JSON.parse(cfg.styles);
   var bounds = JSON.parse(cfg.bounds);
-  var gridTiles = JSON.parse(cfg.gridTiles);  // {url (with {collection}), levels: {n: {...}}}
+  // {url, collection (with {collection}), levels: {n: {layer, minZoom}}}
+  var gridTiles = JSON.parse(cfg.gridTiles);
   var status = document.getElementById("cm-status");
   var panel = document.getElementById("cm-panel");
 
@@ -40,47 +41,59 @@
   function say(text) { status.textContent = text; }
 
   // Count each complete load of a layer's tiles; the first one's time is the first render.
+  function mark(key) {
+    map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
+    if (map.ggLoaded[key + "At"] === undefined) {
+      map.ggLoaded[key + "At"] = performance.now();  // ms since navigation
+    }
+  }
+
   function counted(layer, key) {
-    layer.on("load", function () {
-      map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
-      if (map.ggLoaded[key + "At"] === undefined) {
-        map.ggLoaded[key + "At"] = performance.now();  // ms since navigation
-      }
-    });
+    layer.on("load", function () { mark(key); });
     return layer;
   }
 
-  function tileUrl(level) {
-    return gridTiles.url.replace("{collection}", gridTiles.levels[level].collection);
-  }
-
-  // ---- the three levels from the tiles, the finer on top (zIndex), units from the tiles'
-  // own least zoom; labels from each level's zoom on.
+  // ---- the three levels from one tile per place (/v1/tiles/WebMercatorQuad: an MVT layer
+  // per level, units only from the tiles' own least zoom), the finer drawn over the coarser;
+  // each level a switch in the layer control, labelled from its label zoom on.
   var streets = L.layerGroup().addTo(map);
   control.addOverlay(streets, "街路巷");
+  var names = {}, levelStyles = {};
+  [1, 2, 3].forEach(function (level) {
+    names[level] = gridTiles.levels[level].layer;
+    levelStyles[names[level]] = styles.levels[level].style;
+  });
+  var grid = geogrid.tileLevels(gridTiles.url, {styles: levelStyles, zIndex: 10});
+  grid.on("load", function () {
+    [1, 2, 3].forEach(function (level) {
+      if (grid._tileZoom >= gridTiles.levels[level].minZoom) mark("level" + level);
+    });
+  });
+  grid.addTo(map);
   var levels = {};
   [1, 2, 3].forEach(function (level) {
-    var look = styles.levels[level], tiles = gridTiles.levels[level];
-    var layer = geogrid.tileLevel(tileUrl(level), {layer: tiles.collection, style: look.style,
-      minZoom: tiles.minZoom, zIndex: 10 + level});
-    counted(layer, "level" + level).addTo(map);
-    control.addOverlay(layer, look.name);
-    if (look.labelZoom !== null) {
-      geogrid.tileLabels(map, layer, level, look.labelZoom, "level" + level);
-    }
-    levels[level] = layer;
+    var look = styles.levels[level], toggle = new geogrid.TileSwitch(grid, names[level]);
+    toggle.addTo(map);
+    control.addOverlay(toggle, look.name);
+    if (look.labelZoom !== null) geogrid.tileLabels(map, grid, toggle, level, look.labelZoom);
+    levels[level] = toggle;
   });
   var coverage = L.layerGroup();
   control.addOverlay(coverage, styles.coverage.name);
-  map.ggLayers = {levels: levels, streets: streets, coverage: coverage};
-  // The codes a tile level (or a coverage layer) holds in view now: for people and tests.
-  map.ggCodes = function (layer) { return Object.keys(geogrid.tileFeatures(map, layer)); };
+  map.ggLayers = {grid: grid, levels: levels, streets: streets, coverage: coverage};
+  // The codes a level's switch (or a coverage layer) shows in view now: for people and tests.
+  map.ggCodes = function (layer) {
+    var found = layer.ggGrid ? geogrid.tileFeatures(map, layer.ggGrid, layer.ggLayerName) :
+      geogrid.tileFeatures(map, layer);
+    return Object.keys(found);
+  };
 
   // What a click or the pointer meets: coverage while it is on, else the finest level.
+  var finestFirst = [names[3], names[2], names[1]];
   function featureAt(latlng) {
-    var layers = coverage.getLayers().concat([levels[3], levels[2], levels[1]]);
-    for (var i = 0; i < layers.length; i += 1) {
-      var hit = geogrid.tileFeatureAt(map, layers[i], latlng);
+    var grids = coverage.getLayers().concat([grid]);
+    for (var i = 0; i < grids.length; i += 1) {
+      var hit = geogrid.tileFeatureAt(map, grids[i], latlng, finestFirst);
       if (hit) return hit;
     }
     return null;
@@ -209,9 +222,10 @@
     coverageFigures().then(function () {
       if (coverage.getLayers().length) return;
       [[2, {maxZoom: 13}], [3, {minZoom: 14}]].forEach(function (pair) {
-        var level = pair[0];
-        var layer = geogrid.tileLevel(tileUrl(level), L.extend({style: coverageStyle,
-          layer: gridTiles.levels[level].collection, zIndex: 20}, pair[1]));
+        var level = pair[0], look = {};
+        look[names[level]] = coverageStyle;
+        var layer = geogrid.tileLevels(gridTiles.collection.replace("{collection}",
+          names[level]), L.extend({styles: look, zIndex: 20}, pair[1]));
         coverage.addLayer(counted(layer, "coverage" + level));
       });
     }).catch(function (error) { say("巡查覆盖率读取失败：" + error.message); });
@@ -302,7 +316,7 @@
     }).catch(function (error) { say("版本差异读取失败：" + error.message); });
   }
 
-  levels[2].once("load", loadReports);
+  grid.once("load", loadReports);
   setTimeout(loadReports, 3000);  // a view without level-2 tiles gets its reports all the same
   map.whenReady(function () {
     refreshStreets();
