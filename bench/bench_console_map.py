@@ -172,8 +172,9 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
                       "{:.0f} ms after navigation".format(*parts))  # fmt: skip
                 state = "ok" if first <= BUDGET_S and size <= BUDGET_MB * 1e6 else "OVER"
                 print(f"browser run {run + 1}: level 2 drawn {first:.2f} s after navigation "
-                      f"(budget {BUDGET_S} s), its {count} tiles {size / 1e3:,.1f} kB transferred "
-                      f"(budget {BUDGET_MB} MB): {state}")  # fmt: skip
+                      f"(budget {BUDGET_S} s), {count} tiles (levels 1 + 2) "
+                      f"{size / 1e3:,.1f} kB transferred (budget {BUDGET_MB} MB): "
+                      f"{state}")  # fmt: skip
                 if query:
                     page.wait_for_function("() => consoleMap.ggLoaded.reportsAt",
                                            timeout=120_000)  # fmt: skip
