@@ -57,6 +57,7 @@ ASSETS: tuple[Asset, ...] = (
         "dist/Leaflet.VectorGrid.bundled.min.js",
     ),
     Asset("geogrid/geogrid-map.js", "geogrid.maps", "static/geogrid-map.js"),
+    Asset("geogrid/geogrid-tiles.js", "geogrid.maps", "static/geogrid-tiles.js"),
     Asset("geogrid/geogrid-map.css", "geogrid.maps", "static/geogrid-map.css"),
 )
 

@@ -109,7 +109,11 @@ def test_county_map_levels_panel_and_heat(browser, site, county, users, reports,
     # Level 2's switch hides its shapes (and labels) and draws them again from the tiles.
     level2 = page.locator(".leaflet-control-layers-overlays label", has_text="二级网格")
     level2.locator("input").click()
-    assert _codes(page, 2) == [] and len(_codes(page, 1)) > 1
+    assert _codes(page, 2) == []
+    page.wait_for_function(  # the tiles drawn again, level 1 only
+        "() => consoleMap.ggCodes(consoleMap.ggLayers.levels[1]).length > 1", timeout=30_000
+    )
+    assert _codes(page, 2) == []
     level2.locator("input").click()
     page.wait_for_function(
         "() => consoleMap.ggCodes(consoleMap.ggLayers.levels[2]).length > 1", timeout=30_000
