@@ -15,8 +15,12 @@ APT_PACKAGES=(
   fonts-noto-cjk                          # Chinese in the browser, and the maps' fallback font
   chromium                                # headless browser test of the air-gapped maps
 )
+# npm ci of the maps' browser libraries without a wheel: Debian's, unless an npm is on PATH
+# already (NodeSource's nodejs carries its own npm, which Debian's npm package would fight)
+NODE_PACKAGES=(nodejs npm)
 VENV=.venv
 STAMP="$VENV/.geogrid-installed"
+VENDOR=geogrid/maps/vendor              # package.json + package-lock.json (Leaflet.VectorGrid)
 
 log() { printf '\033[1m[quickstart]\033[0m %s\n' "$*" >&2; }
 
@@ -26,6 +30,7 @@ missing_apt_packages() {
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
       || printf '%s\n' "$pkg"
   done
+  command -v npm >/dev/null || printf '%s\n' "${NODE_PACKAGES[@]}"
 }
 
 install_system_packages() {
@@ -66,6 +71,16 @@ install_venv() {
   printf '%s' "$want" >"$STAMP"
 }
 
+install_npm_packages() {
+  local want stamp="$VENDOR/node_modules/.geogrid-installed"
+  want=$(sha256sum "$VENDOR/package-lock.json" | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  command -v npm >/dev/null || { log "npm is missing: install Node.js with npm, run me again"; exit 1; }
+  log "installing the maps' npm packages (pinned by $VENDOR/package-lock.json)"
+  (cd "$VENDOR" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
+  printf '%s' "$want" >"$stamp"
+}
+
 main() {
   local what="${1:-}"
   shift || true
@@ -75,6 +90,7 @@ main() {
   esac
   install_system_packages
   install_venv
+  install_npm_packages
   if [ "$what" = demo ]; then
     exec "$VENV/bin/geogrid" demo "$@"
   fi

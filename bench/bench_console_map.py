@@ -4,12 +4,14 @@ the county's level-2 layer at county zoom <= 1.5 MB transferred).
     .venv/bin/python bench/bench_console_map.py --scale full --repeats 3
 
 Prepares (once) the sample county of --scale in the bench home (bench/county_db.py), then:
-1. in process, the level-1 and level-2 layers of the whole county at the zoom a 1366x768
-   window opens it at: bytes of JSON, vertices, median time;
+1. in process, the level-1 and level-2 vector tiles (storage/tiles.py) of the whole county at
+   the tile zoom a 1366x768 window opens it at, each level alone and both in one tile (as
+   the page asks): tiles, bytes of MVT, median time to make them all uncached;
 2. with --browser (default), `geogrid serve` on that database and Debian's Chromium with
    every request off the server blocked: the page opened --repeats times by a county user
-   (a warm asset cache after the first), the time from navigation to the level-2 layer
-   drawn and the bytes the level-2 request transferred.
+   (a warm asset cache after the first; a fresh server, so the tiles are made anew), the time
+   from navigation to the level-2 tiles drawn and the bytes the tiles (levels 1 and 2)
+   transferred.
 With --reports N the database is first topped up to N synthetic reports over 2025
 (bench_webmap.add_reports) and the page opened for --period (default the last quarter of
 2025): the reports' read in process and the time until their markers are drawn.
@@ -18,7 +20,6 @@ With --reports N the database is first topped up to N synthetic reports over 202
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import signal
@@ -37,7 +38,9 @@ from county_db import GEOGRID, full_county_engine
 
 from geogrid.access.sessions import open_session
 from geogrid.access.users import add_user
-from geogrid.maps.live import View, area_bounds, grid_layer, report_layer
+from geogrid.maps.live import area_bounds, report_layer
+from geogrid.storage.tiles import TileQuery, grid_tile
+from geogrid.storage.versions import active_version
 from geogrid.vocabulary import china_now
 
 WINDOW = (1366 - 320, 768 - 44)  # the map's part of a 1366x768 window (side panel, bar)
@@ -57,19 +60,43 @@ def fit_zoom(bounds: tuple[float, ...], size: tuple[int, int] = WINDOW) -> float
     return math.floor(zoom * 2) / 2
 
 
+def county_tiles(bounds: tuple[float, ...], zoom: float) -> list[tuple[int, int, int]]:
+    """The WebMercatorQuad tiles over the county at the tile zoom Leaflet uses for `zoom`."""
+    z = math.floor(zoom + 0.5)
+    n = 2**z
+
+    def column(lon: float) -> int:
+        return int((lon + 180) / 360 * n)
+
+    def row(lat: float) -> int:
+        return int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+    minx, miny, maxx, maxy = bounds
+    return [(z, x, y) for x in range(column(minx), column(maxx) + 1)
+            for y in range(row(maxy), row(miny) + 1)]  # fmt: skip
+
+
 def in_process(engine, repeats: int) -> float:
-    """Print the county's level-1 and level-2 layers' sizes and times; the county zoom."""
+    """Print the county's level-1 and level-2 tiles' sizes and times; the county zoom."""
     with engine.connect() as conn:
         bounds = area_bounds(conn, None)
         zoom = fit_zoom(bounds)
-        view = View(bounds, zoom)
-        for level in (1, 2):
-            data = grid_layer(conn, level, view, None)
-            size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-            vertices = sum(len(ring) // 2 for row in data["rows"] for p in row[6] for ring in p)
-            took, _ = median_seconds(lambda lv=level: grid_layer(conn, lv, view, None), repeats)
-            print(f"level {level} at zoom {zoom}: {len(data['rows']):,} grids, {vertices:,} "
-                  f"vertices, {size / 1e6:.3f} MB, {took * 1000:.0f} ms in process")  # fmt: skip
+        version = active_version(conn)
+        tiles = county_tiles(bounds, zoom)
+        # Each level alone, then both in one tile, as the page asks for them.
+        for layers in (("communities",), ("grids",), ("communities", "grids")):
+            queries = [TileQuery(version, z, x, y, layers) for z, x, y in tiles]
+
+            def make_all(queries=queries) -> list[bytes]:
+                return [grid_tile(conn, query) for query in queries]
+
+            bodies = make_all()
+            took, _ = median_seconds(make_all, repeats)
+            size = sum(len(body) for body in bodies)
+            print(f"{' + '.join(layers)} at zoom {zoom} (tiles of zoom {tiles[0][0]}): "
+                  f"{sum(1 for body in bodies if body)} of {len(tiles)} tiles hold grids, "
+                  f"{size / 1e6:.3f} MB of MVT, {took * 1000:.0f} ms to make them all "
+                  "in process (uncached)")  # fmt: skip
     return zoom
 
 
@@ -129,24 +156,25 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
                 page.wait_for_function("() => window.consoleMap && consoleMap.ggLoaded.level2At",
                                        timeout=120_000)  # fmt: skip
                 first = page.evaluate("() => consoleMap.ggLoaded.level2At") / 1000
-                size = page.evaluate(
-                    """() => performance.getEntriesByType('resource')
-                          .filter(e => e.name.includes('grids.json?level=2'))
-                          .reduce((n, e) => n + e.transferSize, 0)"""
+                size, count = page.evaluate(
+                    """() => { const tiles = performance.getEntriesByType('resource')
+                          .filter(e => e.name.includes('/v1/tiles/WebMercatorQuad/'));
+                        return [tiles.reduce((n, e) => n + e.transferSize, 0), tiles.length]; }"""
                 )  # fmt: skip
                 parts = page.evaluate(
                     """() => { const nav = performance.getEntriesByType('navigation')[0];
-                        const grid = performance.getEntriesByType('resource')
-                            .find(e => e.name.includes('grids.json?level=2'));
-                        return [nav.responseEnd, grid.startTime, grid.responseStart,
-                                grid.responseEnd]; }"""
+                        const tiles = performance.getEntriesByType('resource')
+                            .filter(e => e.name.includes('/v1/tiles/WebMercatorQuad/'));
+                        return [nav.responseEnd, Math.min(...tiles.map(e => e.startTime)),
+                                Math.max(...tiles.map(e => e.responseEnd))]; }"""
                 )  # fmt: skip
-                print("  page in {:.0f} ms; level-2 request sent {:.0f}, first byte {:.0f}, "
-                      "last {:.0f} ms after navigation".format(*parts))  # fmt: skip
+                print("  page in {:.0f} ms; first tile asked {:.0f}, the last one in "
+                      "{:.0f} ms after navigation".format(*parts))  # fmt: skip
                 state = "ok" if first <= BUDGET_S and size <= BUDGET_MB * 1e6 else "OVER"
                 print(f"browser run {run + 1}: level 2 drawn {first:.2f} s after navigation "
-                      f"(budget {BUDGET_S} s), its request {size / 1e3:,.1f} kB transferred "
-                      f"(budget {BUDGET_MB} MB): {state}")  # fmt: skip
+                      f"(budget {BUDGET_S} s), {count} tiles (levels 1 + 2) "
+                      f"{size / 1e3:,.1f} kB transferred (budget {BUDGET_MB} MB): "
+                      f"{state}")  # fmt: skip
                 if query:
                     page.wait_for_function("() => consoleMap.ggLoaded.reportsAt",
                                            timeout=120_000)  # fmt: skip

@@ -1,10 +1,12 @@
 """The scripts, style sheets and images a web map needs, from installed packages, never a CDN.
 
 Leaflet and Leaflet.markercluster come from the XStatic-Leaflet and XStatic-Leaflet-MarkerCluster
-wheels, Leaflet.heat from folium's own wheel (folium/templates/leaflet_heat.min.js), and geogrid's
-script and style sheet from this package. A page names them under `asset_base`: a folder next to
-a saved file ("assets") or a prefix on geogrid's own server ("/static/maps") serving a folder
-that `copy_assets` filled. `copy_assets` adds the Chinese fallback font (geogrid.maps.fonts).
+wheels, Leaflet.heat from folium's own wheel (folium/templates/leaflet_heat.min.js), geogrid's
+script and style sheet from this package, and Leaflet.VectorGrid (the console map's vector tiles;
+no wheel on PyPI) from npm into geogrid/maps/vendor/node_modules by the setup (`NPM_INSTALL`).
+A page names them under `asset_base`: a folder next to a saved file ("assets") or a prefix on
+geogrid's own server ("/static/maps") serving a folder that `copy_assets` filled.
+`copy_assets` adds the Chinese fallback font (geogrid.maps.fonts).
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ class Asset:
     """One file of a map page: where a page finds it and which installed file it is."""
 
     path: str  # under asset_base, as the page names it
-    package: str  # an installed package whose folder holds the file
+    package: str  # an installed package whose folder holds the file ("npm:NAME": an npm one)
     source: str  # the file inside that folder
 
 
+VENDOR = Path(__file__).parent / "vendor"  # package.json and package-lock.json of the npm ones
+NPM_INSTALL = f"cd {VENDOR} && npm ci --omit=dev --ignore-scripts"  # what quickstart.sh runs
 _LEAFLET = "xstatic.pkg.leaflet"
 _CLUSTER = "xstatic.pkg.leaflet_markercluster"
 _IMAGES = ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
@@ -47,7 +51,13 @@ ASSETS: tuple[Asset, ...] = (
     Asset("markercluster/MarkerCluster.css", _CLUSTER, "data/MarkerCluster.css"),
     Asset("markercluster/MarkerCluster.Default.css", _CLUSTER, "data/MarkerCluster.Default.css"),
     Asset("leaflet-heat/leaflet-heat.min.js", "folium", "templates/leaflet_heat.min.js"),
+    Asset(
+        "vectorgrid/Leaflet.VectorGrid.bundled.min.js",
+        "npm:leaflet.vectorgrid",
+        "dist/Leaflet.VectorGrid.bundled.min.js",
+    ),
     Asset("geogrid/geogrid-map.js", "geogrid.maps", "static/geogrid-map.js"),
+    Asset("geogrid/geogrid-tiles.js", "geogrid.maps", "static/geogrid-tiles.js"),
     Asset("geogrid/geogrid-map.css", "geogrid.maps", "static/geogrid-map.css"),
 )
 
@@ -77,6 +87,12 @@ LOCAL_CSS: dict[str, str | None] = {
 
 def _package_folder(package: str) -> Path:
     """The folder of an installed package, found without importing it."""
+    if package.startswith("npm:"):
+        folder = VENDOR / "node_modules" / package.removeprefix("npm:")
+        if not folder.is_dir():
+            raise MapAssetError(f"the web map assets need the npm package {package[4:]!r} "
+                                f"installed: run {NPM_INSTALL} (quickstart.sh does)")  # fmt: skip
+        return folder
     try:
         spec = importlib.util.find_spec(package)
     except ModuleNotFoundError:
@@ -92,7 +108,10 @@ def asset_files() -> dict[str, Path]:
     for asset in ASSETS:
         path = _package_folder(asset.package) / asset.source
         if not path.is_file():
-            raise MapAssetError(f"{asset.package} is installed but has no {asset.source}")
+            raise MapAssetError(
+                f"{asset.package} is installed but has no {asset.source}"
+                + (f": run {NPM_INSTALL}" if asset.package.startswith("npm:") else "")
+            )
         files[asset.path] = path
     return files
 

@@ -1,10 +1,10 @@
-"""The console's live map: what a view needs, read by bounding box and drawn by geogrid-map.js.
+"""The console's live map: what a view needs besides the grid levels, drawn by geogrid-map.js.
 
-Grid levels come by bounding box, simplified to about a pixel at the view's zoom (a county
-at zoom 10 needs ~100 m, a village at zoom 17 ~1 m), and carry no people: who is on duty is
-read for one grid at a time (maps/panel.py), where it is audited. Reports come for a period
-over the caller's area: heat cells per group and the newest markers with their state, in the
-same compact shapes as the exported Folium pages (maps/encode.py).
+The grid levels come as vector tiles (storage/tiles.py), which carry no people: who is on
+duty is read for one grid at a time (maps/panel.py), where it is audited. Streets come by
+bounding box, simplified to about a pixel at the view's zoom; a diff's changed grids by code.
+Reports come for a period over the caller's area: heat cells per group and the newest markers
+with their state, in the same compact shapes as the exported Folium pages (maps/encode.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date, datetime
 import shapely
 from sqlalchemy import Connection, false, func, or_, select
 
-from geogrid.errors import InputError, NotFoundError
+from geogrid.errors import NotFoundError
 from geogrid.maps.data import GridShape, read_streets
 from geogrid.maps.encode import PeopleIndex, grid_rows, heat_cells, street_rows
 from geogrid.maps.reports import (
@@ -33,7 +33,6 @@ from geogrid.storage.models import Grid, Station, StationCommunity
 from geogrid.storage.versions import active_version
 from geogrid.vocabulary import CHINA_TZ, HEAT_GROUPS
 
-MIN_ZOOM = {1: 0.0, 2: 0.0, 3: 13.0}  # level 3 (thousands of units) only when zoomed in
 STREETS_FROM_ZOOM = 11.0  # below it a county's streets are a grey smear
 METRES_PER_PIXEL_Z0 = 156_543.034  # Web Mercator, 256-pixel tiles, at the equator
 MARKER_LIMIT = 1000
@@ -57,31 +56,6 @@ def _in_area(code_column, area: tuple[str, ...] | None):
     if area is None:
         return None
     return or_(false(), *[code_column.startswith(prefix) for prefix in area])
-
-
-def grid_layer(conn: Connection, level: int, view: View, area: tuple[str, ...] | None) -> dict:
-    """The active grids of `level` meeting the view's box in the caller's area, for
-    geogrid.gridLayer (rows without people); InputError naming `zoom` for units too far out."""
-    if level not in MIN_ZOOM:
-        raise InputError(f"level {level} is not 1, 2 or 3", field="level")
-    if view.zoom < MIN_ZOOM[level]:
-        raise InputError(f"level {level} is drawn from zoom {MIN_ZOOM[level]:g}", field="zoom")
-    # Douglas-Peucker keeping collapsed grids: a tiny grid stays a dot, not nothing.
-    geom = func.ST_Simplify(Grid.geom, degrees(view.tolerance_m()), True)
-    query = (
-        select(Grid.code, Grid.name, Grid.households, func.ST_AsBinary(geom))
-        .where(Grid.version_id == active_version(conn), Grid.level == level,
-               Grid.geom.intersects(func.ST_MakeEnvelope(*view.bbox, 4326)))
-        .order_by(Grid.code)
-    )  # fmt: skip
-    within = _in_area(Grid.code, area)
-    if within is not None:
-        query = query.where(within)
-    rows = conn.execute(query).all()
-    shapes = shapely.from_wkb([bytes(row[3]) for row in rows])
-    grids = [GridShape(level, row.code, row.name, row.households or 0, shape)
-             for row, shape in zip(rows, shapes, strict=True)]  # fmt: skip
-    return grid_rows(level, grids, PeopleIndex())
 
 
 def version_grids(

@@ -57,10 +57,16 @@ def _open_map(browser, site: str, county, token: str, query: str = ""):  # noqa:
 
 
 def _codes(page, level: int) -> list[str]:
+    """The codes of a level's features in the tiles the map shows now."""
+    return page.evaluate("level => consoleMap.ggCodes(consoleMap.ggLayers.levels[level])", level)
+
+
+def _tile_requests(page) -> list[tuple[str, int]]:
+    """(URL, status) of every grid tile the page asked for."""
     return page.evaluate(
-        """level => consoleMap.ggLayers.levels[level].getLayers()
-               .flatMap(group => group.getLayers().map(layer => layer.ggRow[0]))""",
-        level,
+        """() => performance.getEntriesByType('resource')
+              .filter(e => e.name.includes('/tiles/WebMercatorQuad/'))
+              .map(e => [e.name, e.responseStatus])"""
     )
 
 
@@ -79,14 +85,39 @@ def test_county_map_levels_panel_and_heat(browser, site, county, users, reports,
     assert len(_codes(page, 1)) > 1 and len(_codes(page, 2)) > len(_codes(page, 1))
     assert _codes(page, 3) == []  # units only when zoomed in
     assert page.evaluate("consoleMap.ggLoaded.reports") >= 5
+    # The levels come from the vector tiles (200, or 204 for an empty tile), never by box.
+    tiles = _tile_requests(page)
+    assert any("/v1/tiles/WebMercatorQuad/" in url for url, _ in tiles)
+    assert {status for _, status in tiles} <= {200, 204} and 200 in {s for _, s in tiles}
+    assert not [url for url in problems.requested if "grids.json" in url]
     first = page.evaluate("consoleMap.ggLoaded.level2At") / 1000
     size = page.evaluate(
         """() => performance.getEntriesByType('resource')
-              .filter(e => e.name.includes('grids.json?level=2'))
+              .filter(e => e.name.includes('/v1/tiles/WebMercatorQuad/'))
               .reduce((n, e) => n + e.transferSize, 0)"""
     )
-    print(f"first render (level 2 drawn) {first:.2f} s; level-2 layer {size:,} bytes, "
+    print(f"first render (level 2 drawn) {first:.2f} s; level 1+2 tiles {size:,} bytes, "
           f"{len(_codes(page, 2))} grids")  # fmt: skip
+    # Drawn: the level-2 tiles' canvases hold painted pixels.
+    painted = page.evaluate(
+        """() => Object.values(consoleMap.ggLayers.grid._vectorTiles).map(r => {
+              const c = r.getContainer(), d = c.getContext('2d').getImageData(0, 0, c.width,
+                c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+              return n; }).reduce((a, b) => a + b, 0)"""
+    )
+    assert painted > 1000
+    # Level 2's switch hides its shapes (and labels) and draws them again from the tiles.
+    level2 = page.locator(".leaflet-control-layers-overlays label", has_text="二级网格")
+    level2.locator("input").click()
+    assert _codes(page, 2) == []
+    page.wait_for_function(  # the tiles drawn again, level 1 only
+        "() => consoleMap.ggCodes(consoleMap.ggLayers.levels[1]).length > 1", timeout=30_000
+    )
+    assert _codes(page, 2) == []
+    level2.locator("input").click()
+    page.wait_for_function(
+        "() => consoleMap.ggCodes(consoleMap.ggLayers.levels[2]).length > 1", timeout=30_000
+    )
     assert first <= FIRST_RENDER_S * 3  # the bench measures the budget; here: no stall
     page.screenshot(path=str(shots / "console-map-county.png"))
 
@@ -159,7 +190,7 @@ def test_the_coverage_layer_toggles_with_its_legend(browser, site, county, users
     assert page.locator(".cm-coverage-legend").count() == 1
     assert "未巡查" in page.locator(".cm-coverage-legend").inner_text()
     codes = page.evaluate("""consoleMap.ggLayers.coverage.getLayers()
-        .flatMap(group => group.getLayers().map(layer => layer.ggRow[0]))""")
+        .flatMap(layer => consoleMap.ggCodes(layer))""")
     assert county.p01.grid in codes and county.p02.grid not in codes
     assert page.evaluate("consoleMap.ggLoaded.coverageUnits") > 0
     place = county.p01

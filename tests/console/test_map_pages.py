@@ -3,16 +3,19 @@ the page's headers, and the scope of the panel, layers and patrol sheet."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import timedelta
 
+import pyogrio
 from sqlalchemy import text
 
 from geogrid.api.routes.console_map import csp_with_tiles
 from geogrid.console.render import CSP
 from geogrid.vocabulary import china_now
 from tests.api.fixtures import auth
-from tests.api.places import person_on
+from tests.api.places import person_on, tile_of
 from tests.console.conftest import cookie_header
 
 # A box around the whole tiny county (lon/lat), at county zoom.
@@ -47,6 +50,7 @@ def test_the_map_page_allows_only_this_server_and_has_no_inline_script(client, c
     assert (
         "/static/maps/geogrid/geogrid-map.js" in page and "/console/static/console-map.js" in page
     )
+    assert "/static/maps/vectorgrid/Leaflet.VectorGrid.bundled.min.js" in page
     assert client.get("/console/static/console-map.js").status_code == 200
 
 
@@ -54,9 +58,9 @@ def test_the_map_is_for_the_desk_roles(client, county, users):
     answer = client.get("/console/map", headers=cookie_header(county.engine, users.staff01))
     assert answer.status_code == 403
     assert "cm-map" not in answer.text
-    grids = client.get(f"/console/map/grids.json?level=2&bbox={COUNTY_BOX}&zoom=10",
-                       headers=auth(users.fire))  # fmt: skip
-    assert grids.status_code == 403
+    streets = client.get(f"/console/map/streets.json?bbox={COUNTY_BOX}&zoom=12",
+                         headers=auth(users.fire))  # fmt: skip
+    assert streets.status_code == 403
 
 
 def test_the_panel_is_scoped_like_the_grid_endpoint(client, county, users):
@@ -94,20 +98,54 @@ def test_a_panel_showing_phones_is_audited(client, county, users):
     assert found >= 1
 
 
-def test_layers_come_by_box_within_the_callers_area(client, county, users):
-    url = f"/console/map/grids.json?level=2&bbox={COUNTY_BOX}&zoom=10"
-    mine = client.get(url, headers=auth(users.p01)).json()["rows"]
-    every = client.get(url, headers=auth(users.admin)).json()["rows"]
-    codes = {row[0] for row in mine}
-    assert county.p01.grid in codes and county.p02.grid not in codes
-    assert codes < {row[0] for row in every}
-    assert all(row[3:6] == [[], [], []] for row in every)  # no people in a layer
-    far = client.get("/console/map/grids.json?level=2&bbox=100,20,100.1,20.1&zoom=10",
-                     headers=auth(users.admin))  # fmt: skip
-    assert far.json()["rows"] == []
-    units = client.get(f"/console/map/grids.json?level=3&bbox={COUNTY_BOX}&zoom=10",
-                       headers=auth(users.admin))  # fmt: skip
-    assert units.status_code == 400 and "zoom" in units.text
+def _grid_tiles(client, county, token) -> dict:
+    """The tile settings the map page hands its script (data-grid-tiles)."""
+    page = client.get("/console/map", headers=cookie_header(county.engine, token)).text
+    return json.loads(html.unescape(re.search(r'data-grid-tiles="([^"]*)"', page).group(1)))
+
+
+def _tile_codes(client, headers, url: str, zxy: tuple[int, int, int], folder,
+                layer: str) -> list[str]:  # fmt: skip
+    """The codes of one MVT layer of a tile ([] for a 204 or a tile without that layer)."""
+    z, x, y = zxy
+    got = client.get(url.format(z=z, x=x, y=y), headers=headers)
+    if got.status_code == 204:
+        return []
+    assert got.status_code == 200, got.text
+    path = folder / f"{z}-{x}-{y}-{len(list(folder.iterdir()))}.mvt"
+    path.write_bytes(got.content)
+    if layer not in [name for name, _ in pyogrio.list_layers(path)]:
+        return []
+    frame = pyogrio.read_dataframe(path, layer=layer)
+    # Tiles are cached and kept by browsers: no person, no phone.
+    assert set(frame.columns) <= {"code", "name", "level", "kind", "parent", "community",
+                                  "households", "version", "mvt_id", "geometry"}  # fmt: skip
+    return list(frame["code"])
+
+
+def test_the_level_tiles_the_page_names_are_within_the_callers_area(client, county, users,
+                                                                    tmp_path):  # fmt: skip
+    tiles = _grid_tiles(client, county, users.p01)
+    assert tiles["levels"]["3"] == {"layer": "units", "minZoom": 13}
+    url, places = tiles["url"], [county.p01, county.p02]
+    zxys = {(10, *tile_of(place.lon, place.lat, 10)) for place in places}
+    mine, every = set(), set()
+    for zxy in zxys:  # the session cookie reads the tiles, as the page's script does
+        mine |= set(_tile_codes(client, cookie_header(county.engine, users.p01), url, zxy,
+                                tmp_path, "grids"))  # fmt: skip
+        every |= set(_tile_codes(client, cookie_header(county.engine, users.admin), url, zxy,
+                                 tmp_path, "grids"))  # fmt: skip
+    assert county.p01.grid in mine and county.p02.grid not in mine
+    assert mine < every and county.p02.grid in every
+    admin = auth(users.admin)
+    assert _tile_codes(client, admin, url, (10, 0, 0), tmp_path, "grids") == []  # far: 204
+    low = (10, *tile_of(county.p01.lon, county.p01.lat, 10))
+    assert _tile_codes(client, admin, url, low, tmp_path, "units") == []  # units from 13 only
+    near = (15, *tile_of(county.p01.lon, county.p01.lat, 15))
+    assert county.p01.unit in _tile_codes(client, admin, url, near, tmp_path, "units")
+    # The coverage layer's shapes: one collection's tiles.
+    one = tiles["collection"].replace("{collection}", "units")
+    assert county.p01.unit in _tile_codes(client, admin, one, near, tmp_path, "units")
 
 
 def test_markers_carry_state_and_no_report_text(client, county, users, reports):
@@ -144,7 +182,6 @@ def test_every_map_route_for_every_role(client, county, users):
     unit = county.p01.unit
     roles = ("admin", "p01", "p02", "staff01", "staff02", "fire", "environment")
     paths = {
-        f"/console/map/grids.json?level=1&bbox={COUNTY_BOX}&zoom=10": ("admin", "p01", "p02"),
         f"/console/map/streets.json?bbox={COUNTY_BOX}&zoom=12": ("admin", "p01", "p02"),
         "/console/map/stations.json": ("admin", "p01", "p02"),
         "/console/map/reports.json?from=2026-06-01&to=2026-06-02": ("admin", "p01", "p02"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import folium
@@ -89,3 +90,31 @@ def test_no_font_without_a_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(fonts, "SOURCES", (tmp_path / "none.ttc",))
     assert fonts.write_cjk_font(tmp_path / "f.otf") is None
     assert assets.copy_assets(tmp_path / "assets")  # the rest is copied all the same
+
+
+def test_vectorgrid_comes_from_the_locked_npm_install() -> None:
+    files = assets.asset_files()
+    script = files["vectorgrid/Leaflet.VectorGrid.bundled.min.js"]
+    assert script.is_relative_to(assets.VENDOR / "node_modules" / "leaflet.vectorgrid")
+    assert b"VectorGrid" in script.read_bytes() and b"Protobuf" in script.read_bytes()
+    lock = json.loads((assets.VENDOR / "package-lock.json").read_text())
+    locked = lock["packages"]["node_modules/leaflet.vectorgrid"]
+    manifest = json.loads((assets.VENDOR / "package.json").read_text())
+    assert manifest["dependencies"]["leaflet.vectorgrid"] == locked["version"]  # exact, no range
+    assert locked["integrity"].startswith("sha512-")
+
+
+def test_quickstart_installs_node_and_runs_the_npm_step() -> None:
+    script = (Path(__file__).parents[2] / "quickstart.sh").read_text()
+    assert "NODE_PACKAGES=(nodejs npm)" in script
+    assert "VENDOR=geogrid/maps/vendor" in script
+    assert "npm ci --omit=dev --ignore-scripts" in script and "\n  install_npm_packages\n" in script
+    assert assets.NPM_INSTALL.endswith("npm ci --omit=dev --ignore-scripts")
+    assert "node_modules/" in (Path(__file__).parents[2] / ".gitignore").read_text()
+
+
+def test_a_missing_npm_install_names_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = assets.Asset("x/x.js", "npm:no-such-thing", "dist/x.js")
+    monkeypatch.setattr(assets, "ASSETS", (*assets.ASSETS, missing))
+    with pytest.raises(assets.MapAssetError, match=r"no-such-thing.*npm ci --omit=dev"):
+        assets.asset_files()

@@ -1,9 +1,10 @@
 """The console's map page (/console/map) and the data its script reads as the view moves.
 
 The page is server-rendered and carries no inline script (the console's CSP): its settings
-travel in data-* attributes and console-map.js fetches the grid levels by bounding box and
-zoom, the streets, stations and the period's reports from the JSON routes below, with the
-session cookie (or a bearer token). Only the desk roles (county office, stations) use it;
+travel in data-* attributes and console-map.js draws the grid levels from the vector tiles
+(api/routes/tiles.py, cached per grid version) and fetches the streets by bounding box, the
+stations and the period's reports from the JSON routes below, with the session cookie (or a
+bearer token). Only the desk roles (county office, stations) use it;
 a station sees its jurisdiction, and a grid of another station is a 404, as under /v1.
 """
 
@@ -25,6 +26,7 @@ from geogrid.access import audit
 from geogrid.access.errors import Unauthenticated
 from geogrid.access.roles import Caller
 from geogrid.api.deps import BboxDep, CallerDep, ConnDep, StateDep, console_session
+from geogrid.api.routes.tiles import TMS
 from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.console.render import CONSOLE, CSP, render
 from geogrid.errors import InputError, NotFoundError
@@ -33,11 +35,20 @@ from geogrid.maps.panel import grid_panel
 from geogrid.maps.styles import STATUS_NAMES, console_styles
 from geogrid.patrols.coverage import coverage_by_unit
 from geogrid.registry.due import due_in_grid
+from geogrid.storage.tiles import LAYER_LEVELS, MIN_ZOOM
 from geogrid.storage.versions import existing_version
 from geogrid.vocabulary import MONTH_PATTERN, PATROL_COVER_M, china_now, china_today
 
 router = APIRouter(include_in_schema=False)
 DATA = CONSOLE + "/map"
+# The grid levels' tiles: all levels in one tile per place (an MVT layer each, units from
+# zoom 13), or one collection's (the coverage layer's shapes).
+GRID_TILES = {
+    "url": f"/v1/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+    "collection": f"/v1/collections/{{collection}}/tiles/{TMS}/{{z}}/{{y}}/{{x}}",
+    "levels": {level: {"layer": name, "minZoom": MIN_ZOOM[name]}
+               for name, level in LAYER_LEVELS.items()},
+}  # fmt: skip
 PERIOD_DAYS = 90  # the default period of the heatmaps and markers: the last three months
 Zoom = Annotated[float, Query(ge=0, le=24, description="The map's zoom (Web Mercator).")]
 From = Annotated[IsoDate | None, Query(alias="from")]
@@ -66,7 +77,8 @@ async def map_page(
     bounds = await run_in_threadpool(_bounds, state.engine, caller.area_codes())
     data = {"bounds": json.dumps(bounds), "styles": json.dumps(console_styles()),
             "tiles": state.settings.map_tile_url or "", "base": DATA, "from": first.isoformat(),
-            "to": last.isoformat(), "diff": diff or "", "cases": f"{CONSOLE}/cases/"}  # fmt: skip
+            "to": last.isoformat(), "diff": diff or "", "cases": f"{CONSOLE}/cases/",
+            "grid_tiles": json.dumps(GRID_TILES)}  # fmt: skip
     page = render(request, "map.html", data=data, period=(first, last), **context)
     page.headers["Content-Security-Policy"] = csp_with_tiles(state.settings.map_tile_url)
     return page
@@ -92,14 +104,6 @@ def _period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     if first > last:
         raise InputError(f"from {first} is after to {last}", field="from")
     return first, last
-
-
-@router.get(DATA + "/grids.json")
-def grids(level: Annotated[int, Query(ge=1, le=3)], bbox: BboxDep, zoom: Zoom,
-          caller: CallerDep, conn: ConnDep) -> JSONResponse:  # fmt: skip
-    """One grid level in the view's box, simplified for its zoom (see maps/live.py)."""
-    view = _view(bbox, zoom)
-    return _json(live.grid_layer(conn, level, view, _desk(caller).area_codes()))
 
 
 @router.get(DATA + "/streets.json")

@@ -1,15 +1,18 @@
-/* The console's map: the grid levels, streets, stations, heatmaps and report markers, read
- * from this server by bounding box as the view moves and drawn by geogrid-map.js (the same
- * functions as the exported maps). Settings come from #cm-map's data-* attributes: the page's
- * Content-Security-Policy allows no inline script. */
+/* The console's map: the grid levels from the vector tiles (/v1/tiles/WebMercatorQuad,
+ * cached per grid version), streets by bounding box as the view moves, stations, heatmaps
+ * and report markers, drawn by geogrid-map.js (the same functions and styles as the exported
+ * maps). Settings come from #cm-map's data-* attributes: the page's Content-Security-Policy
+ * allows no inline script. */
 (function () {
   "use strict";
 
   var element = document.getElementById("cm-map");
-  if (!element || !window.L || !window.geogrid) return;
+  if (!element || !window.L || !window.geogrid || !L.vectorGrid) return;
   var cfg = element.dataset;
   var styles = JSON.parse(cfg.styles);
   var bounds = JSON.parse(cfg.bounds);
+  // {url, collection (with {collection}), levels: {n: {layer, minZoom}}}
+  var gridTiles = JSON.parse(cfg.gridTiles);
   var status = document.getElementById("cm-status");
   var panel = document.getElementById("cm-panel");
 
@@ -37,60 +40,70 @@
 
   function say(text) { status.textContent = text; }
 
-  // A layer the view refills: a holder in the layer control whose content is replaced.
-  function viewLayer(name, show) {
-    var holder = L.layerGroup();
-    if (show) holder.addTo(map);
-    control.addOverlay(holder, name);
-    return holder;
+  // Count each complete load of a layer's tiles; the first one's time is the first render.
+  function mark(key) {
+    map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
+    if (map.ggLoaded[key + "At"] === undefined) {
+      map.ggLoaded[key + "At"] = performance.now();  // ms since navigation
+    }
   }
 
-  var streets = viewLayer("街路巷", true);
+  function counted(layer, key) {
+    layer.on("load", function () { mark(key); });
+    return layer;
+  }
+
+  // ---- the three levels from one tile per place (/v1/tiles/WebMercatorQuad: an MVT layer
+  // per level, units only from the tiles' own least zoom), the finer drawn over the coarser;
+  // each level a switch in the layer control, labelled from its label zoom on.
+  var streets = L.layerGroup().addTo(map);
+  control.addOverlay(streets, "街路巷");
+  var names = {}, levelStyles = {};
+  [1, 2, 3].forEach(function (level) {
+    names[level] = gridTiles.levels[level].layer;
+    levelStyles[names[level]] = styles.levels[level].style;
+  });
+  var grid = geogrid.tileLevels(gridTiles.url, {styles: levelStyles, zIndex: 10});
+  grid.on("load", function () {
+    [1, 2, 3].forEach(function (level) {
+      if (grid._tileZoom >= gridTiles.levels[level].minZoom) mark("level" + level);
+    });
+  });
+  grid.addTo(map);
   var levels = {};
   [1, 2, 3].forEach(function (level) {
-    levels[level] = viewLayer(styles.levels[level].name, true);
+    var look = styles.levels[level], toggle = new geogrid.TileSwitch(grid, names[level]);
+    toggle.addTo(map);
+    control.addOverlay(toggle, look.name);
+    if (look.labelZoom !== null) geogrid.tileLabels(map, grid, toggle, level, look.labelZoom);
+    levels[level] = toggle;
   });
-  var coverage = viewLayer(styles.coverage.name, false);
-  var fetched = {};  // layer -> {box, zoom} of the last fetch
-  map.ggLayers = {levels: levels, streets: streets, coverage: coverage};
+  var coverage = L.layerGroup();
+  control.addOverlay(coverage, styles.coverage.name);
+  map.ggLayers = {grid: grid, levels: levels, streets: streets, coverage: coverage};
+  // The codes a level's switch (or a coverage layer) shows in view now: for people and tests.
+  map.ggCodes = function (layer) {
+    var found = layer.ggGrid ? geogrid.tileFeatures(map, layer.ggGrid, layer.ggLayerName) :
+      geogrid.tileFeatures(map, layer);
+    return Object.keys(found);
+  };
 
-  function boxParam(box) {
-    return [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
-      .map(function (v) { return v.toFixed(5); }).join(",");
+  // What a click or the pointer meets: coverage while it is on, else the finest level.
+  var finestFirst = [names[3], names[2], names[1]];
+  function featureAt(latlng) {
+    var grids = coverage.getLayers().concat([grid]);
+    for (var i = 0; i < grids.length; i += 1) {
+      var hit = geogrid.tileFeatureAt(map, grids[i], latlng, finestFirst);
+      if (hit) return hit;
+    }
+    return null;
   }
 
-  // Fetch a padded box, and again only when the view leaves it or the zoom moves a step.
-  function needed(key, view, zoom) {
-    var last = fetched[key];
-    return !last || Math.abs(last.zoom - zoom) >= 1 || !last.box.contains(view);
-  }
-
-  function refill(key, holder, url, draw, view, zoom) {
-    var box = view.pad(0.3);
-    fetched[key] = {box: box, zoom: zoom};
-    return getJSON(url + "&bbox=" + boxParam(box) + "&zoom=" + zoom).then(function (data) {
-      holder.clearLayers();
-      holder.addLayer(draw(data));
-      raise();
-      geogrid.refreshLabels(map);
-      map.ggLoaded[key] = (map.ggLoaded[key] || 0) + 1;
-      map.ggLoaded[key + "At"] = performance.now();  // ms since navigation: first render
-    });
-  }
-
-  // One canvas draws every level: the finer levels on top, whichever arrived last, so a
-  // click lands on the unit, else the grid, else the community.
-  function raise() {
-    [2, 3].forEach(function (level) {
-      levels[level].eachLayer(function (group) { group.bringToFront(); });
-    });
-  }
-
-  function openPanel(row) {
-    say("正在读取 " + row[1] + " …");
-    fetch(cfg.base + "/grids/" + encodeURIComponent(row[0]), {credentials: "same-origin"})
+  function openPanel(hit) {
+    say("正在读取 " + hit.name + " …");
+    fetch(cfg.base + "/grids/" + encodeURIComponent(hit.code), {credentials: "same-origin"})
       .then(function (response) {
-        if (!response.ok) throw new Error(response.status + " " + row[0]);
+        if (!response.ok) throw new Error(response.status + " " + hit.code);
         return response.text();
       })
       .then(function (html) {
@@ -100,73 +113,91 @@
       .catch(function (error) { say("未能读取网格：" + error.message); });
   }
 
-  function drawLevel(level) {
-    var options = {title: styles.levels[level].name, style: styles.levels[level].style,
-      labelZoom: styles.levels[level].labelZoom, onClick: openPanel, key: "level" + level};
-    return function (data) { return geogrid.gridLayer(map, data, [], options); };
-  }
+  map.on("click", function (event) {
+    var hit = featureAt(event.latlng);
+    if (hit) openPanel(hit);
+  });
 
-  function refresh() {
-    var view = map.getBounds();
-    var zoom = Math.round(map.getZoom() * 2) / 2;
-    var jobs = [];
-    [1, 2, 3].forEach(function (level) {
-      var key = "level" + level;
-      if (level === 3 && zoom < 14) {
-        levels[3].clearLayers();
-        delete fetched[key];
-        return;
-      }
-      if (!map.hasLayer(levels[level]) || !needed(key, view, zoom)) return;
-      jobs.push(refill(key, levels[level], cfg.base + "/grids.json?level=" + level,
-        drawLevel(level), view, zoom));
-    });
-    if (map.hasLayer(streets) && needed("streets", view, zoom)) {
-      jobs.push(refill("streets", streets, cfg.base + "/streets.json?x=1", function (data) {
-        // Streets take no clicks here: a click anywhere in a grid opens the grid's panel.
-        return geogrid.lineLayer(data, {style: Object.assign({interactive: false}, styles.street)});
-      }, view, zoom));
+  // One tooltip follows the pointer with the name (and the coverage share) under it.
+  var tip = L.tooltip({direction: "top", offset: [0, -8]});
+  map.on("mousemove", function (event) {
+    var hit = featureAt(event.latlng);
+    map.getContainer().classList.toggle("cm-over-grid", !!hit);
+    if (!hit) {
+      map.closeTooltip(tip);
+      return;
     }
-    if (map.hasLayer(coverage)) refillCoverage(view, zoom, jobs);
-    if (!jobs.length) return Promise.resolve();
-    say("正在读取地图 …");
-    return Promise.all(jobs).then(function () {
-      say(zoom < 14 ? "放大到 14 级以上显示三级网格（单元）" : "");
-    }).catch(function (error) { say("地图读取失败：" + error.message); });
+    tip.setLatLng(event.latlng).setContent(geogrid.esc(hit.name) + coverageText(hit.code));
+    if (!map.hasLayer(tip)) map.openTooltip(tip);
+  });
+  map.on("mouseout", function () { map.closeTooltip(tip); });
+
+  // Streets by box: fetched for a padded box, and again only when the view leaves it or the
+  // zoom moves a step.
+  var fetched = null;
+
+  function boxParam(box) {
+    return [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
+      .map(function (v) { return v.toFixed(5); }).join(",");
   }
 
-  // ---- patrol coverage (巡查覆盖率): units when zoomed in, else level-2 grids with their
-  // units' area-weighted share; the month's figures are read once, the shapes by view.
-  var coverageSums = null;
+  function refreshStreets() {
+    var view = map.getBounds(), zoom = Math.round(map.getZoom() * 2) / 2;
+    if (!map.hasLayer(streets)) return;
+    if (fetched && Math.abs(fetched.zoom - zoom) < 1 && fetched.box.contains(view)) return;
+    var box = view.pad(0.3);
+    fetched = {box: box, zoom: zoom};
+    getJSON(cfg.base + "/streets.json?bbox=" + boxParam(box) + "&zoom=" + zoom)
+      .then(function (data) {
+        streets.clearLayers();
+        // Streets take no clicks here: a click anywhere in a grid opens the grid's panel.
+        streets.addLayer(geogrid.lineLayer(data, {style: L.extend({interactive: false},
+          styles.street)}));
+        map.ggLoaded.streets = (map.ggLoaded.streets || 0) + 1;
+      })
+      .catch(function (error) { say("街路巷读取失败：" + error.message); });
+  }
+
+  function unitHint() {
+    var least = gridTiles.levels[3].minZoom;
+    say(Math.round(map.getZoom()) < least ? "放大到 " + least + " 级以上显示三级网格（单元）" : "");
+  }
+
+  var timer = null;
+  map.on("moveend overlayadd", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      refreshStreets();
+      unitHint();
+    }, 150);
+  });
+
+  // ---- patrol coverage (巡查覆盖率, off until toggled): units from zoom 14, below it level-2
+  // grids with their units' area-weighted share, coloured over the same tiles from the
+  // month's figures (read once, at the first toggle).
+  var sums = null;  // code -> {area, covered, patrols, days}
+  var sumsAsked = null;
 
   function coverageFigures() {
-    if (coverageSums) return coverageSums;
-    coverageSums = getJSON(cfg.base + "/coverage.json").then(function (data) {
-      var sums = {};
+    if (sumsAsked) return sumsAsked;
+    sumsAsked = getJSON(cfg.base + "/coverage.json").then(function (data) {
+      var found = {};
       Object.keys(data.units).forEach(function (code) {
         var u = data.units[code], grid = code.slice(0, 15);
-        sums[code] = {area: u[0], covered: u[1], patrols: u[2], days: u[3]};
-        sums[grid] = sums[grid] || {area: 0, covered: 0, patrols: null, days: null};
-        sums[grid].area += u[0];
-        sums[grid].covered += u[1];
+        found[code] = {area: u[0], covered: u[1], patrols: u[2], days: u[3]};
+        found[grid] = found[grid] || {area: 0, covered: 0, patrols: null, days: null};
+        found[grid].area += u[0];
+        found[grid].covered += u[1];
       });
       map.ggLoaded.coverageMonth = data.month;
       map.ggLoaded.coverageUnits = Object.keys(data.units).length;
-      return sums;
+      sums = found;
     });
-    coverageSums.catch(function () { coverageSums = null; });  // a later toggle tries again
-    return coverageSums;
+    sumsAsked.catch(function () { sumsAsked = null; });  // a later toggle tries again
+    return sumsAsked;
   }
 
-  function refillCoverage(view, zoom, jobs) {
-    var level = zoom >= 14 ? 3 : 2, key = "coverage" + level;
-    if (!needed(key, view, zoom)) return;
-    delete fetched["coverage" + (level === 3 ? 2 : 3)];  // the other level's shapes go
-    jobs.push(coverageFigures().then(function (sums) {
-      return refill(key, coverage, cfg.base + "/grids.json?level=" + level, drawCoverage(sums),
-        view, zoom);
-    }));
-  }
+  function shareOf(s) { return s && s.area > 0 ? s.covered / s.area : 0; }
 
   function coverageColor(share) {
     var bins = styles.coverage.bins, color = bins[0][1];
@@ -174,25 +205,30 @@
     return color;
   }
 
-  function drawCoverage(sums) {
-    return function (data) {
-      var group = L.featureGroup();
-      data.rows.forEach(function (row) {
-        var s = sums[row[0]], share = s && s.area > 0 ? s.covered / s.area : 0;
-        var polygon = geogrid.gridPolygon(row, data.scale, {color: "#495057", weight: 1,
-          fillColor: coverageColor(share), fillOpacity: 0.65});
-        polygon.ggShare = share;
-        group.addLayer(polygon);
+  function coverageStyle(properties) {
+    return {color: "#495057", weight: 1, fill: true, fillOpacity: 0.65,
+      fillColor: coverageColor(shareOf(sums[properties.code]))};
+  }
+
+  function coverageText(code) {
+    if (!sums || !map.hasLayer(coverage)) return "";
+    var s = sums[code];
+    if (!s) return "：无数据";
+    var text = "：" + Math.round(100 * shareOf(s)) + "%";
+    return s.patrols === null ? text : text + "，巡查 " + s.patrols + " 次，" + s.days + " 天";
+  }
+
+  function showCoverage() {
+    coverageFigures().then(function () {
+      if (coverage.getLayers().length) return;
+      [[2, {maxZoom: 13}], [3, {minZoom: 14}]].forEach(function (pair) {
+        var level = pair[0], look = {};
+        look[names[level]] = coverageStyle;
+        var layer = geogrid.tileLevels(gridTiles.collection.replace("{collection}",
+          names[level]), L.extend({styles: look, zIndex: 20}, pair[1]));
+        coverage.addLayer(counted(layer, "coverage" + level));
       });
-      group.bindTooltip(function (layer) {
-        var s = sums[layer.ggRow[0]], text = geogrid.esc(layer.ggRow[1]) + "：";
-        if (!s) return text + "无数据";
-        text += Math.round(100 * layer.ggShare) + "%";
-        return s.patrols === null ? text : text + "，巡查 " + s.patrols + " 次，" + s.days + " 天";
-      }, {sticky: true});
-      group.on("click", function (event) { openPanel(event.layer.ggRow); });
-      return group;
-    };
+    }).catch(function (error) { say("巡查覆盖率读取失败：" + error.message); });
   }
 
   // The legend is built as elements: the console's policy refuses inline style attributes.
@@ -207,14 +243,12 @@
     });
     return box;
   };
-  map.on("overlayadd", function (event) { if (event.layer === coverage) legend.addTo(map); });
-  map.on("overlayremove", function (event) { if (event.layer === coverage) legend.remove(); });
-
-  var timer = null;
-  map.on("moveend overlayadd", function () {
-    clearTimeout(timer);
-    timer = setTimeout(refresh, 150);
+  map.on("overlayadd", function (event) {
+    if (event.layer !== coverage) return;
+    legend.addTo(map);
+    showCoverage();
   });
+  map.on("overlayremove", function (event) { if (event.layer === coverage) legend.remove(); });
 
   getJSON(cfg.base + "/stations.json").then(function (rows) {
     var stations = geogrid.stationLayer(rows);
@@ -227,10 +261,16 @@
     return "from=" + encodeURIComponent(cfg.from) + "&to=" + encodeURIComponent(cfg.to);
   }
 
-  // After the grids have been drawn: over a million reports the period's aggregation is
-  // the heavier read, and the first sight of the map should not wait behind it.
+  // After the level-2 tiles have been drawn (or a few seconds): over a million reports the
+  // period's aggregation is the heavier read, and the first sight of the map should not
+  // wait behind it.
+  var reportsAsked = false;
+
   function loadReports() {
-    return getJSON(cfg.base + "/reports.json?" + period()).then(drawReports);
+    if (reportsAsked) return;
+    reportsAsked = true;
+    getJSON(cfg.base + "/reports.json?" + period()).then(drawReports)
+      .catch(function (error) { say("上报读取失败：" + error.message); });
   }
 
   function drawReports(data) {
@@ -276,6 +316,11 @@
     }).catch(function (error) { say("版本差异读取失败：" + error.message); });
   }
 
-  map.whenReady(function () { refresh().then(loadReports); });
+  grid.once("load", loadReports);
+  setTimeout(loadReports, 3000);  // a view without level-2 tiles gets its reports all the same
+  map.whenReady(function () {
+    refreshStreets();
+    unitHint();
+  });
   window.consoleMap = map;
 })();

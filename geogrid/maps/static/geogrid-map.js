@@ -77,7 +77,7 @@
       var placed = [];
       registry.entries.forEach(function (entry) {
         if (!map.hasLayer(entry.group) || map.getZoom() < entry.minZoom) return;
-        entry.group.eachLayer(function (layer) {
+        entry.each(function (layer) {
           if (placed.length >= registry.max || !view.intersects(layer.getBounds())) return;
           var center = layer.getBounds().getCenter();
           if (!view.contains(center)) return;
@@ -101,12 +101,14 @@
     return registry;
   }
 
-  // `key` names a layer that is redrawn (the console's, fetched per view): its new group
-  // takes the place of the old one among the labelled groups.
-  geogrid.viewLabels = function (map, group, level, minZoom, key) {
+  // `key` names a layer that is redrawn: its new group takes the place of the old one among
+  // the labelled groups. `each` (optional) walks label sources {ggRow, getBounds} of a layer
+  // that is not a group of polygons (a tile level).
+  geogrid.viewLabels = function (map, group, level, minZoom, key, each) {
     var registry = labelRegistry(map);
     if (key) registry.entries = registry.entries.filter(function (e) { return e.key !== key; });
-    registry.entries.push({group: group, level: level, minZoom: minZoom, key: key});
+    registry.entries.push({group: group, level: level, minZoom: minZoom, key: key,
+      each: each || function (fn) { group.eachLayer(fn); }});
     registry.entries.sort(function (a, b) { return a.level - b.level; });
   };
 
