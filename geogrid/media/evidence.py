@@ -50,10 +50,11 @@ def store_photo(conn: Connection, store: MediaStore, photo: CheckedPhoto, actor:
 
 
 def put_photo_files(store: MediaStore, photos: list[CheckedPhoto]) -> None:
-    """Write the files of these photos (original, EXIF-free copy, thumbnail) to the store,
-    several at once: each write waits on its fsync, and waits that overlap cost one."""
-    jobs = [(p.id, data, variant) for p in photos for variant, data in
-            (("", p.original), ("clean", p.clean), ("thumb", p.thumbnail))]  # fmt: skip
+    """Write the files of these photos (original, EXIF-free copy) to the store, several at
+    once: each write waits on its fsync, and waits that overlap cost one. The thumbnail is
+    made when it is first asked for (`usecases.photos.read_photo`)."""
+    jobs = [(p.id, data, variant) for p in photos
+            for variant, data in (("", p.original), ("clean", p.clean))]  # fmt: skip
     if len(photos) <= 1:
         for job in jobs:
             store.put(*job)

@@ -17,6 +17,7 @@ from geogrid.errors import InputError
 
 CONTENT_ID = re.compile(r"^[0-9a-f]{64}$")
 VARIANTS = ("", "clean", "thumb")  # the original, the copy served, the thumbnail
+KEPT_VARIANTS = ("", "clean")  # written with the photo's row; the thumbnail comes on demand
 TEMP_PREFIX = ".tmp-"
 
 

@@ -19,6 +19,7 @@ from geogrid.media.checks import (
     CheckedPhoto,
     PhotoError,
     check_photo,
+    make_thumbnail,
 )
 from geogrid.media.evidence import (
     AttachedPhoto,
@@ -31,7 +32,7 @@ from geogrid.media.evidence import (
     put_photo_files,
     visible_photo,
 )
-from geogrid.media.store import VARIANTS, MediaStore
+from geogrid.media.store import KEPT_VARIANTS, MediaStore
 from geogrid.settings import Settings
 
 
@@ -100,7 +101,7 @@ def _kept_already(engine: Engine, store: MediaStore, digests: list[str]) -> set[
         return set()
     with engine.connect() as conn:
         known = known_photos(conn, ids)
-    return {i for i in known if all(store.exists(i, variant) for variant in VARIANTS)}
+    return {i for i in known if all(store.exists(i, variant) for variant in KEPT_VARIANTS)}
 
 
 def keep_photos(engine: Engine, store: MediaStore, checked: list, actor: str) -> list[UploadResult]:
@@ -139,7 +140,7 @@ def read_photo(
     """The EXIF-free bytes (or thumbnail) and their media type, for a caller who may see a
     report linking the photo; a read of a sensitive report's photo is audited."""
     seen = visible_photo(conn, photo_id, caller.report_scope(), caller.name)
-    data = store.get(photo_id, "thumb" if thumbnail else "clean")
+    data = thumbnail_of(store, photo_id) if thumbnail else store.get(photo_id, "clean")
     if data is None:  # a row without its files: restored database without its media
         raise NotFoundError(f"the files of photo {photo_id} are not in the media store",
                             field="id")  # fmt: skip
@@ -148,6 +149,23 @@ def read_photo(
                      {"reports": seen["sensitive_reports"][:100],
                       "categories": seen["categories"]})  # fmt: skip
     return data, "image/jpeg" if thumbnail else seen["mime"]
+
+
+def thumbnail_of(store: MediaStore, photo_id: str) -> bytes | None:
+    """The photo's thumbnail, made from its EXIF-free copy and stored on its first request
+    (the full decode happens here, not in the upload); None without the copy.
+    DamagedPhotoError (422) for a photo whose pixels do not decode."""
+    stored = store.get(photo_id, "thumb")
+    if stored is not None:
+        return stored
+    clean = store.get(photo_id, "clean")
+    if clean is None:
+        return None
+    made = make_thumbnail(photo_id, clean)
+    # Requests at the same time each make the same bytes; the store's rename is atomic and
+    # the second writer's file replaces the first's whole, so either serves.
+    store.put(photo_id, made, "thumb")
+    return made
 
 
 def check_report_photos(engine: Engine, photo_ids: list[str], field: str = "photo_ids") -> None:

@@ -1,0 +1,108 @@
+"""The JPEG structure walk (media/jpeg.py): each kind of damage it proves without decoding."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+
+import pytest
+from PIL import Image
+
+from geogrid.media.checks import PhotoError, check_photo
+from geogrid.media.jpeg import jpeg_structure_error
+
+
+def _noisy(**save) -> bytes:
+    """A JPEG that compresses like a photo (noise), so its scan data is most of the file."""
+    bands = [Image.effect_noise((400, 300), 60 + 10 * n) for n in range(3)]
+    out = io.BytesIO()
+    Image.merge("RGB", bands).save(out, "JPEG", quality=85, **save)
+    return out.getvalue()
+
+
+def _segment(data: bytes, marker: int) -> tuple[int, int]:
+    """(start, end) of the first segment with this marker."""
+    at = data.index(bytes([0xFF, marker]))
+    return at, at + 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+
+
+def _refused(data: bytes, why: str) -> None:
+    assert jpeg_structure_error(data) is not None
+    with pytest.raises(PhotoError, match=why) as refused:
+        check_photo("damaged.jpg", data)
+    assert refused.value.field == "damaged.jpg"
+
+
+def test_a_segment_cut_in_its_middle_is_refused() -> None:
+    good = _noisy()
+    start, end = _segment(good, 0xC4)  # a Huffman table: its length now runs on too far
+    middle = (start + end) // 2
+    _refused(good[:middle] + good[middle + 7 :], "cut short")
+    start, end = _segment(good, 0xDB)  # the quantisation tables likewise
+    _refused(good[: start + 30] + good[start + 31 :], "cut short")
+
+
+def test_a_jpeg_without_its_end_marker_is_refused() -> None:
+    good = _noisy()
+    assert good.endswith(b"\xff\xd9")
+    _refused(good[:-2], "end marker")
+    _refused(good[:-2] + b"\x00\x00", "end marker")
+
+
+def test_restart_markers_out_of_order_or_missing_are_refused() -> None:
+    good = _noisy(restart_marker_blocks=4)
+    assert jpeg_structure_error(good) is None
+    markers = [m.start() for m in re.finditer(rb"\xff[\xd0-\xd7]", good)]
+    first, second = markers[:2]
+    swapped = bytearray(good)
+    swapped[first + 1], swapped[second + 1] = good[second + 1], good[first + 1]
+    _refused(bytes(swapped), "out of order")
+    # One whole restart interval spliced out (the 8 markers that follow renumbered so
+    # their order holds): only the count gives it away.
+    spliced = good[: markers[0]] + good[markers[8] :]
+    _refused(spliced, "restart markers in a scan that has")
+
+
+def test_garbage_in_place_of_the_end_is_refused() -> None:
+    good, rng = _noisy(), random.Random(7)
+    for fraction in (0.2, 0.5, 0.8, 0.97):
+        at = int(len(good) * fraction)
+        damaged = good[:at] + rng.randbytes(len(good) - at)
+        assert jpeg_structure_error(damaged) is not None, fraction
+        with pytest.raises(PhotoError, match="damaged or cut short"):
+            check_photo("tail.jpg", damaged)
+
+
+def test_bytes_between_segments_are_refused() -> None:
+    good = _noisy()
+    _, end = _segment(good, 0xDB)
+    _refused(good[:end] + b"junk" + good[end:], "not a marker")
+
+
+def test_headers_libjpeg_would_refuse_are_refused() -> None:
+    good = _noisy()
+    start, _ = _segment(good, 0xC4)
+    bad_class = bytearray(good)
+    bad_class[start + 4] = 0x25  # table class 2: there are only DC (0) and AC (1)
+    _refused(bytes(bad_class), "Huffman table")
+    start, _ = _segment(good, 0xDA)
+    unknown = bytearray(good)
+    unknown[start + 5] = 0x77  # the scan names a component the frame does not have
+    _refused(bytes(unknown), "not in the frame")
+    start, _ = _segment(good, 0xC0)
+    twelve_bits = bytearray(good)
+    twelve_bits[start + 4] = 12  # (Pillow's header read refuses it too)
+    assert "precision" in jpeg_structure_error(bytes(twelve_bits))
+
+
+@pytest.mark.parametrize(
+    "save",
+    [{}, {"progressive": True}, {"restart_marker_rows": 1, "progressive": True},
+     {"subsampling": 0}, {"subsampling": 1}, {"restart_marker_blocks": 3}],
+)  # fmt: skip
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_whole_jpegs_pass_the_walk(save: dict, mode: str) -> None:
+    out = io.BytesIO()
+    Image.effect_noise((403, 301), 50).convert(mode).save(out, "JPEG", **save)
+    assert jpeg_structure_error(out.getvalue()) is None
