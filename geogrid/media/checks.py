@@ -48,7 +48,19 @@ class CheckedPhoto:
     exif_lon: float | None
     exif_lat: float | None
     original: bytes
-    clean: bytes  # what is served: no EXIF, re-encoded in the same format
+    # A turned JPEG, a PNG or a WebP encoded again without metadata: stored with the
+    # original. None for an upright JPEG, whose copy is cut from the original when read.
+    encoded: bytes | None = None
+
+    @property
+    def clean(self) -> bytes:
+        """What is served: no EXIF (metadata segments cut out, or encoded again)."""
+        if self.encoded is not None:
+            return self.encoded
+        stripped = strip_jpeg_metadata(self.original)
+        if stripped is None:  # not after jpeg_structure_error passed; kept as a guard
+            raise DamagedPhotoError(f"photo {self.id}: its JPEG segments cannot be walked")
+        return stripped
 
 
 def check_photo(name: str, data: bytes, *, digest: str | None = None) -> CheckedPhoto:
@@ -62,24 +74,33 @@ def check_photo(name: str, data: bytes, *, digest: str | None = None) -> Checked
     exif = image.getexif()
     when, lon, lat = _exif_time(exif), *_exif_position(exif)
     turned = exif.get(ExifTags.Base.Orientation, 1) not in (1, None)
-    clean = None
     if kind == "JPEG":
         why = jpeg_structure_error(data)
         if why is not None:
             raise PhotoError(f"{name}: the image is damaged or cut short ({why})", field=name)
-        if not turned:
-            # Most phone photos: the metadata segments cut out, the pixels untouched (no
-            # decoding, no loss, ~1 ms where decoding alone costs ~30 ms for 12 MP).
-            clean = strip_jpeg_metadata(data)
-    if clean is None:
+    encoded = None
+    # Most phone photos are upright JPEGs: the copy served is the original with its
+    # metadata segments cut out (no decoding, no loss), made when it is first read; the
+    # walk above proved the plain segment structure that cutting needs.
+    if kind != "JPEG" or turned:
         upright = _loaded(name, image)
         upright = ImageOps.exif_transpose(upright) if turned else upright
-        clean, size = _encoded(upright, kind), upright.size
+        encoded, size = _encoded(upright, kind), upright.size
     return CheckedPhoto(
         id=digest or hashlib.sha256(data).hexdigest(), mime=MIME[kind], size=len(data),
         width=size[0], height=size[1], exif_time=when, exif_lon=lon, exif_lat=lat,
-        original=data, clean=clean,
+        original=data, encoded=encoded,
     )  # fmt: skip
+
+
+def served_copy(photo_id: str, original: bytes) -> bytes:
+    """The EXIF-free copy of a stored original, made as the upload makes it (for a photo
+    whose copy is made on its first read); DamagedPhotoError when it no longer checks."""
+    try:
+        return check_photo(photo_id, original, digest=photo_id).clean
+    except PhotoError as exc:
+        raise DamagedPhotoError(f"photo {photo_id} is damaged in the media store: {exc}",
+                                field="id") from None  # fmt: skip
 
 
 def make_thumbnail(photo_id: str, data: bytes) -> bytes:

@@ -20,6 +20,7 @@ from geogrid.media.checks import (
     PhotoError,
     check_photo,
     make_thumbnail,
+    served_copy,
 )
 from geogrid.media.evidence import (
     AttachedPhoto,
@@ -140,7 +141,7 @@ def read_photo(
     """The EXIF-free bytes (or thumbnail) and their media type, for a caller who may see a
     report linking the photo; a read of a sensitive report's photo is audited."""
     seen = visible_photo(conn, photo_id, caller.report_scope(), caller.name)
-    data = thumbnail_of(store, photo_id) if thumbnail else store.get(photo_id, "clean")
+    data = thumbnail_of(store, photo_id) if thumbnail else served_of(store, photo_id)
     if data is None:  # a row without its files: restored database without its media
         raise NotFoundError(f"the files of photo {photo_id} are not in the media store",
                             field="id")  # fmt: skip
@@ -151,19 +152,33 @@ def read_photo(
     return data, "image/jpeg" if thumbnail else seen["mime"]
 
 
+def served_of(store: MediaStore, photo_id: str) -> bytes | None:
+    """The photo's EXIF-free copy, made from its original and stored on its first read (an
+    upright JPEG's is its original with the metadata segments cut out); None without
+    the original. DamagedPhotoError (422) for an original that no longer checks."""
+    stored = store.get(photo_id, "clean")
+    if stored is not None:
+        return stored
+    original = store.get(photo_id)
+    if original is None:
+        return None
+    made = served_copy(photo_id, original)
+    # Readers at the same time each make the same bytes; the store renames atomically.
+    store.put(photo_id, made, "clean")
+    return made
+
+
 def thumbnail_of(store: MediaStore, photo_id: str) -> bytes | None:
     """The photo's thumbnail, made from its EXIF-free copy and stored on its first request
-    (the full decode happens here, not in the upload); None without the copy.
+    (the full decode happens here, not in the upload); None without the photo's files.
     DamagedPhotoError (422) for a photo whose pixels do not decode."""
     stored = store.get(photo_id, "thumb")
     if stored is not None:
         return stored
-    clean = store.get(photo_id, "clean")
+    clean = served_of(store, photo_id)
     if clean is None:
         return None
     made = make_thumbnail(photo_id, clean)
-    # Requests at the same time each make the same bytes; the store's rename is atomic and
-    # the second writer's file replaces the first's whole, so either serves.
     store.put(photo_id, made, "thumb")
     return made
 

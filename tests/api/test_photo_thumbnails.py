@@ -37,7 +37,7 @@ def test_the_first_request_makes_the_thumbnail_and_the_next_serve_it(
 ) -> None:
     photo = _upload(client, users.staff01, jpeg(WHEN, 119.4, 36.0, (900, 600), _colour()))
     store, path = DiskStore(settings.media_path), f"/v1/photos/{photo}/thumbnail"
-    assert not store.exists(photo, "thumb")  # the upload made none
+    assert not store.exists(photo, "thumb") and not store.exists(photo, "clean")  # not yet
     first = client.get(path, headers=auth(users.staff01))
     assert first.status_code == 200 and first.headers["content-type"] == "image/jpeg"
     kept = store.path(photo, "thumb")
@@ -49,6 +49,9 @@ def test_the_first_request_makes_the_thumbnail_and_the_next_serve_it(
     assert image.size == (320, 213) and len(image.getexif()) == 0
     assert b"Exif" not in second.content and b"GPS" not in second.content
     assert client.get(path, headers=auth(users.staff02)).status_code == 404  # scoped still
+    served = client.get(f"/v1/photos/{photo}", headers=auth(users.staff01))
+    assert served.content == store.get(photo, "clean") and b"Exif" not in served.content
+    assert store.get(photo)[:2] == b"\xff\xd8" and b"Exif" in store.get(photo)  # evidence
 
 
 def test_thumbnails_asked_for_at_once_are_made_whole(
@@ -70,10 +73,27 @@ def test_a_stored_photo_that_does_not_decode_is_a_422_naming_it(
 ) -> None:
     photo = _upload(client, users.staff01, jpeg(size=(400, 300), color=_colour()))
     store = DiskStore(settings.media_path)
-    clean = store.path(photo, "clean")
-    data = clean.read_bytes()
-    clean.write_bytes(data[: len(data) // 2])  # damaged on disk after it was checked
+    original = store.path(photo)
+    data = original.read_bytes()
+    original.write_bytes(data[: len(data) // 2])  # damaged on disk after it was checked
+    for path in (f"/v1/photos/{photo}", f"/v1/photos/{photo}/thumbnail"):
+        answer = client.get(path, headers=auth(users.staff01))
+        assert answer.status_code == 422, answer.text
+        assert photo in answer.json()["detail"] and "damaged" in answer.json()["detail"]
+    assert not store.exists(photo, "thumb") and not store.exists(photo, "clean")
+
+
+def test_a_copy_whose_pixels_do_not_decode_has_no_thumbnail(
+    client: TestClient, users: Users, settings: Settings
+) -> None:
+    photo = _upload(client, users.staff01, jpeg(size=(400, 300), color=_colour()))
+    store = DiskStore(settings.media_path)
+    # A copy whose segments are whole but whose Huffman table is not one libjpeg can use:
+    # only the full decode, at the thumbnail, finds it.
+    served = client.get(f"/v1/photos/{photo}", headers=auth(users.staff01)).content
+    table = served.index(b"\xff\xc4")
+    broken = bytearray(served)
+    broken[table + 5 : table + 21] = bytes(16)  # no codes at all
+    store.path(photo, "clean").write_bytes(bytes(broken))
     answer = client.get(f"/v1/photos/{photo}/thumbnail", headers=auth(users.staff01))
-    assert answer.status_code == 422, answer.text
-    assert photo in answer.json()["detail"] and "damaged" in answer.json()["detail"]
-    assert not store.exists(photo, "thumb")
+    assert answer.status_code == 422 and "no thumbnail" in answer.json()["detail"]
