@@ -54,7 +54,7 @@ def photo_flags(settings: Settings) -> PhotoFlags:
 
 @dataclass(frozen=True)
 class KeptPhoto:
-    """An uploaded file whose photo is kept already (its row and files): not checked again."""
+    """An uploaded file whose photo is kept already (row and original): not checked again."""
 
     id: str
 
@@ -95,8 +95,9 @@ def _checked(name: str, data: bytes, digest: str) -> CheckedPhoto | PhotoError:
 
 
 def _kept_already(engine: Engine, store: MediaStore, digests: list[str]) -> set[str]:
-    """Which of these photos have their row and all their files (a restored database
-    without its media has rows only: those photos are checked and written again)."""
+    """Which of these photos have their row and their original (a restored database
+    without its media has rows only: those photos are checked and written again; the
+    copy served and the thumbnail are made from the original when read)."""
     ids = sorted({digest for digest in digests if digest})
     if not ids:
         return set()
