@@ -42,6 +42,8 @@ class _Walk:
     progressive: bool = False
     components: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # id: h, v, tq
     quant_tables: set[int] = field(default_factory=set)
+    huffman_tables: set[tuple[int, int]] = field(default_factory=set)  # (0 DC / 1 AC, number)
+    arithmetic: bool = False
     restart_interval: int = 0
     scanned: set[int] = field(default_factory=set)
     scan_ids: list[int] = field(default_factory=list)  # the components of the current scan
@@ -100,7 +102,7 @@ def _segment(marker: int, body: bytes, walk: _Walk) -> str | None:
     if marker == DQT:
         return _quant_tables(body, walk)
     if marker == DHT:
-        return _huffman_tables(body)
+        return _huffman_tables(body, walk)
     if marker == DRI:
         if len(body) != 2:
             return "a restart interval segment of the wrong length"
@@ -129,7 +131,7 @@ def _frame(marker: int, body: bytes, walk: _Walk) -> str | None:
             return "a frame header with bad sampling factors or table numbers"
     if len(walk.components) != count:
         return "a frame header naming a component twice"
-    walk.progressive = marker in PROGRESSIVE
+    walk.progressive, walk.arithmetic = marker in PROGRESSIVE, marker in (0xC9, 0xCA)
     return None
 
 
@@ -157,9 +159,23 @@ def _scan_header(body: bytes, walk: _Walk) -> str | None:
         or (ah != 0 and al != ah - 1) or al > 13
     ):  # fmt: skip
         return "a progressive scan header with bad parameters"
+    if not walk.arithmetic and _undefined_huffman_table(walk, tables, ss, ah):
+        return "a scan naming a Huffman table that is not defined"
     walk.scanned.update(ids)
     walk.scan_ids = ids
     return None
+
+
+def _undefined_huffman_table(walk: _Walk, tables: list[int], ss: int, ah: int) -> bool:
+    """Whether the scan decodes with a table no DHT defined. libjpeg falls back to the
+    standard tables for numbers 0 and 1 (motion JPEG omits them) and fails on 2 and 3; a
+    progressive scan uses the DC tables in its first DC pass, the AC ones in AC passes."""
+    if walk.progressive:
+        used = [(0, t >> 4) for t in tables] if ss == 0 and ah == 0 else \
+            [(1, t & 15) for t in tables] if ss > 0 else []  # fmt: skip
+    else:
+        used = [(0, t >> 4) for t in tables] + [(1, t & 15) for t in tables]
+    return any(n > 1 and (cls, n) not in walk.huffman_tables for cls, n in used)
 
 
 def _quant_tables(body: bytes, walk: _Walk) -> str | None:
@@ -174,7 +190,7 @@ def _quant_tables(body: bytes, walk: _Walk) -> str | None:
     return None if at == len(body) and body else "a quantisation table segment cut short"
 
 
-def _huffman_tables(body: bytes) -> str | None:
+def _huffman_tables(body: bytes, walk: _Walk) -> str | None:
     """A DHT segment: tables numbered 0-3 whose code lengths make a prefix code (as
     libjpeg's jpeg_make_d_derived_tbl checks), filling the segment."""
     at = 0
@@ -193,6 +209,7 @@ def _huffman_tables(body: bytes) -> str | None:
         symbols = body[at + 17 : at + 17 + total]
         if len(symbols) < total or (kind < 0x10 and any(s > 15 for s in symbols)):
             return "a Huffman table cut short or with a bad DC symbol"
+        walk.huffman_tables.add((kind >> 4, kind & 15))
         at += 17 + total
     return None if body else "an empty Huffman table segment"
 

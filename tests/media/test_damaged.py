@@ -1,8 +1,9 @@
-"""Damaged photos: the scaled (draft) check refuses what a full decode refuses, and more.
+"""Damaged photos: the upload's check refuses what a full decode refuses, and more.
 
-The check decodes a JPEG at 1/8 scale (media/checks.py), which is cheap because libjpeg
-skips the full inverse DCT, yet still reads every entropy-coded byte: these tests hold it
-to that, over cuts, flipped bits, garbage blocks and zero-filled tails.
+The check no longer decodes a JPEG: it walks its markers, tables and scans to the end
+marker (media/jpeg.py), which is cheap because no Huffman decoding is done; these tests
+hold it to refusing whatever libjpeg's full decode refuses, over cuts, flipped bits,
+garbage blocks and zero-filled tails. The full decode runs when a thumbnail is made.
 """
 
 from __future__ import annotations

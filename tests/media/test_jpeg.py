@@ -90,6 +90,11 @@ def test_headers_libjpeg_would_refuse_are_refused() -> None:
     unknown = bytearray(good)
     unknown[start + 5] = 0x77  # the scan names a component the frame does not have
     _refused(bytes(unknown), "not in the frame")
+    undefined = bytearray(good)
+    undefined[start + 8] = 0x13  # the second component's AC table: 3, which no DHT defines
+    with pytest.raises(OSError):  # libjpeg has standard tables for 0 and 1 only
+        Image.open(io.BytesIO(bytes(undefined))).load()
+    _refused(bytes(undefined), "Huffman table that is not defined")
     start, _ = _segment(good, 0xC0)
     twelve_bits = bytearray(good)
     twelve_bits[start + 4] = 12  # (Pillow's header read refuses it too)
