@@ -159,6 +159,8 @@ def _scan_header(body: bytes, walk: _Walk) -> str | None:
         or (ah != 0 and al != ah - 1) or al > 13
     ):  # fmt: skip
         return "a progressive scan header with bad parameters"
+    if not walk.progressive and walk.scanned.intersection(ids):
+        return "a component in two scans of a sequential frame"  # libjpeg expects the end
     if not walk.arithmetic and _undefined_huffman_table(walk, tables, ss, ah):
         return "a scan naming a Huffman table that is not defined"
     walk.scanned.update(ids)
@@ -218,13 +220,16 @@ def _scan_data(data: bytes, at: int, walk: _Walk) -> tuple[int, str | None]:
     """Where the scan's entropy-coded data from `at` ends (at its closing marker), and the
     problem with its restart markers: they count 0-7 in turn, and there are as many as the
     restart interval splits the scan's units into (one more at its end is tolerated)."""
+    expected = _restarts(walk)
+    allowed = expected + 1 if walk.restart_interval else 0
     for seen, found in enumerate(_MARKER_IN_SCAN.finditer(data, at)):
         marker, where = data[found.start() + 1], found.start()
         if marker not in RST_MARKERS:
-            expected = _restarts(walk)
-            if seen < expected or seen > expected + 1:
+            if seen < expected:
                 return where, f"{seen} restart markers in a scan that has {expected}"
             return where, None
+        if seen >= allowed:  # at once: a file of nothing but markers costs no more
+            return where, f"more restart markers than the {expected} of the scan"
         if marker != 0xD0 + seen % 8:
             return where, f"restart marker {marker - 0xD0} out of order (offset {where})"
     return len(data), NOT_AT_END
