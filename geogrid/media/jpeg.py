@@ -108,7 +108,9 @@ def _segment(marker: int, body: bytes, walk: _Walk) -> str | None:
             return "a restart interval segment of the wrong length"
         walk.restart_interval = int.from_bytes(body, "big")
         return None
-    if marker in (DAC, DNL):
+    if marker == DAC:
+        return _arithmetic_conditioning(body)
+    if marker == DNL:
         return None
     return f"an unknown marker FF{marker:02X}"
 
@@ -214,6 +216,17 @@ def _huffman_tables(body: bytes, walk: _Walk) -> str | None:
         walk.huffman_tables.add((kind >> 4, kind & 15))
         at += 17 + total
     return None if body else "an empty Huffman table segment"
+
+
+def _arithmetic_conditioning(body: bytes) -> str | None:
+    """A DAC segment as libjpeg reads it: pairs of a table (0-15 DC, 16-31 AC) and a value,
+    a DC one's lower bound not above its upper."""
+    if len(body) % 2:
+        return "an arithmetic conditioning segment of the wrong length"
+    for index, value in zip(body[::2], body[1::2], strict=True):
+        if index > 31 or (index < 16 and value & 15 > value >> 4):
+            return "an arithmetic conditioning table with a bad number or value"
+    return None
 
 
 def _scan_data(data: bytes, at: int, walk: _Walk) -> tuple[int, str | None]:

@@ -28,6 +28,12 @@ def _segment(data: bytes, marker: int) -> tuple[int, int]:
     return at, at + 2 + int.from_bytes(data[at + 2 : at + 4], "big")
 
 
+def _flipped(data: bytes, marker: int, to: int) -> bytes:
+    """The first segment with this marker turned into one with the other."""
+    at = _segment(data, marker)[0]
+    return data[: at + 1] + bytes([to]) + data[at + 2 :]
+
+
 def _refused(data: bytes, why: str) -> None:
     assert jpeg_structure_error(data) is not None
     with pytest.raises(PhotoError, match=why) as refused:
@@ -102,6 +108,13 @@ def test_headers_libjpeg_would_refuse_are_refused() -> None:
     with pytest.raises(OSError):  # libjpeg has standard tables for 0 and 1 only
         Image.open(io.BytesIO(bytes(undefined))).load()
     _refused(bytes(undefined), "Huffman table that is not defined")
+    for damaged, why in (
+        (_flipped(good, 0xC4, 0xCC), "arithmetic conditioning"),
+        (_flipped(_noisy(progressive=True), 0xC2, 0xC0), "two scans"),
+    ):
+        with pytest.raises(OSError):  # each is a bit flipped in a marker: libjpeg fails
+            Image.open(io.BytesIO(damaged)).load()
+        _refused(damaged, why)
     start, _ = _segment(good, 0xC0)
     twelve_bits = bytearray(good)
     twelve_bits[start + 4] = 12  # (Pillow's header read refuses it too)
