@@ -71,13 +71,15 @@ def check_photo(name: str, data: bytes, *, digest: str | None = None) -> Checked
                          "allowed", field=name)  # fmt: skip
     image = _opened(name, data)
     kind, size = image.format, image.size
-    exif = image.getexif()
-    when, lon, lat = _exif_time(exif), *_exif_position(exif)
-    turned = exif.get(ExifTags.Base.Orientation, 1) not in (1, None)
     if kind == "JPEG":
         why = jpeg_structure_error(data)
         if why is not None:
             raise PhotoError(f"{name}: the image is damaged or cut short ({why})", field=name)
+    else:  # a PNG or WebP is decoded to its end (a PNG's EXIF may follow its pixels)
+        _loaded(name, image)
+    exif = image.getexif()
+    when, lon, lat = _exif_time(exif), *_exif_position(exif)
+    turned = exif.get(ExifTags.Base.Orientation, 1) not in (1, None)
     encoded = None
     # Most phone photos are upright JPEGs: the copy served is the original with its
     # metadata segments cut out (no decoding, no loss), made when it is first read; the

@@ -74,3 +74,13 @@ def test_a_turned_photo_is_served_upright() -> None:
     assert (photo.width, photo.height) == (20, 60)
     assert Image.open(io.BytesIO(photo.clean)).size == (20, 60)
     assert len(Image.open(io.BytesIO(photo.clean)).getexif()) == 0
+
+
+def test_a_cut_png_or_webp_is_refused_naming_it() -> None:
+    webp = io.BytesIO()
+    Image.effect_noise((60, 40), 40).convert("RGB").save(webp, "WEBP")
+    for name, data in (("cut.png", png((200, 150))), ("cut.webp", webp.getvalue())):
+        # (Pillow cannot even read a cut WebP's header: "not a ... image", as before.)
+        with pytest.raises(PhotoError, match="damaged or cut short|not a JPEG") as refused:
+            check_photo(name, data[: len(data) * 2 // 3])
+        assert refused.value.field == name
