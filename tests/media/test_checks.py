@@ -81,6 +81,6 @@ def test_a_cut_png_or_webp_is_refused_naming_it() -> None:
     Image.effect_noise((60, 40), 40).convert("RGB").save(webp, "WEBP")
     for name, data in (("cut.png", png((200, 150))), ("cut.webp", webp.getvalue())):
         # (Pillow cannot even read a cut WebP's header: "not a ... image", as before.)
-        with pytest.raises(PhotoError, match="damaged or cut short|not a JPEG") as refused:
+        with pytest.raises(PhotoError, match=r"damaged or cut short|not a JPEG") as refused:
             check_photo(name, data[: len(data) * 2 // 3])
         assert refused.value.field == name
