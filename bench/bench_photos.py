@@ -4,10 +4,11 @@ target p99 <= 300 ms at 4 clients.
 Three 12-megapixel JPEGs of about 3 MB are made once (a gradient with noise, which
 compresses like a photo). Every request sends the report's JSON and the three photos, each
 made unique by a JPEG comment segment after its start marker (its own bytes, so its own
-content address: nothing is skipped as already stored, and every photo is checked, decoded
-for its thumbnail and written). The server is uvicorn on a private bench home (the town
-bench county, made when missing) with its media store there; the reports and photos the
-benchmark makes are deleted afterwards.
+content address: nothing is skipped as already stored, and every photo is checked and
+written; its copy served and its thumbnail are made on first read, which the bench does
+not do). The server is uvicorn on a private bench home (the town bench county, made when
+missing) with its media store there; the reports and photos the benchmark makes are
+deleted afterwards.
 
     .venv/bin/python bench/bench_photos.py [--repeats 3]
 """

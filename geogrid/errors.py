@@ -49,6 +49,10 @@ class BuildError(GeogridError):
     """A grid build whose result fails validation: nothing of it is stored."""
 
 
+class DamagedPhotoError(GeogridError):
+    """A stored photo whose pixels do not decode, so no thumbnail can be made (HTTP 422)."""
+
+
 class ConflictError(InputError):
     """A retried request id whose body differs from the first request's."""
 

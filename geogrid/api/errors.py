@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from geogrid.access.errors import Forbidden, Unauthenticated
 from geogrid.errors import (
     ConflictError,
+    DamagedPhotoError,
     DatabaseError,
     GeogridError,
     InputError,
@@ -56,6 +57,7 @@ STATUS: dict[type[BaseException], int] = {
     NotQualifiedError: 409,
     LockedError: 409,
     BodyTooLarge: 413,
+    DamagedPhotoError: 422,
     InputError: 400,
     DatabaseError: 503,
     GeogridError: 400,

@@ -1,24 +1,25 @@
 """Checking an uploaded photo: its kind by content, its size, its pixels, and its EXIF.
 
-A photo is accepted when Pillow decodes all of it as JPEG, PNG or WebP, within the byte
-and pixel limits, and a JPEG's segments and scans run to its end-of-image marker (libjpeg
-decodes a zero-filled tail without complaint: a phone's half-written file). What is kept:
-the original (evidence, EXIF and all, never served), an EXIF-free copy that the API
-serves, and a JPEG thumbnail.
+A photo is accepted when Pillow reads its header as JPEG, PNG or WebP within the byte and
+pixel limits and its data is whole: a JPEG's segments and scans are walked to its
+end-of-image marker (media/jpeg.py, no pixel decoding), a PNG or WebP is decoded to its
+end (it is encoded again anyway). What is kept: the original (evidence, EXIF and all,
+never served) and an EXIF-free copy that the API serves; the thumbnail is made from that
+copy when it is first asked for (`make_thumbnail`), which decodes every pixel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
 from PIL import ExifTags, Image, ImageOps
 
-from geogrid.errors import InputError
+from geogrid.errors import DamagedPhotoError, InputError
+from geogrid.media.jpeg import jpeg_structure_error
 from geogrid.vocabulary import as_china_time
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -47,8 +48,19 @@ class CheckedPhoto:
     exif_lon: float | None
     exif_lat: float | None
     original: bytes
-    clean: bytes  # what is served: no EXIF, re-encoded in the same format
-    thumbnail: bytes  # JPEG, at most THUMBNAIL_PX on its longer side
+    # A turned JPEG, a PNG or a WebP encoded again without metadata: stored with the
+    # original. None for an upright JPEG, whose copy is cut from the original when read.
+    encoded: bytes | None = None
+
+    @property
+    def clean(self) -> bytes:
+        """What is served: no EXIF (metadata segments cut out, or encoded again)."""
+        if self.encoded is not None:
+            return self.encoded
+        stripped = strip_jpeg_metadata(self.original)
+        if stripped is None:  # not after jpeg_structure_error passed; kept as a guard
+            raise DamagedPhotoError(f"photo {self.id}: its JPEG segments cannot be walked")
+        return stripped
 
 
 def check_photo(name: str, data: bytes, *, digest: str | None = None) -> CheckedPhoto:
@@ -57,31 +69,61 @@ def check_photo(name: str, data: bytes, *, digest: str | None = None) -> Checked
     if len(data) > MAX_PHOTO_BYTES:
         raise PhotoError(f"{name}: {len(data):,} bytes, more than the {MAX_PHOTO_BYTES:,} "
                          "allowed", field=name)  # fmt: skip
-    image, size = _decoded(name, data, small=True)
-    kind = image.format
+    image = _opened(name, data)
+    kind, size = image.format, image.size
+    if kind == "JPEG":
+        why = jpeg_structure_error(data)
+        if why is not None:
+            raise PhotoError(f"{name}: the image is damaged or cut short ({why})", field=name)
+    else:  # a PNG or WebP is decoded to its end (a PNG's EXIF may follow its pixels)
+        _loaded(name, image)
     exif = image.getexif()
     when, lon, lat = _exif_time(exif), *_exif_position(exif)
     turned = exif.get(ExifTags.Base.Orientation, 1) not in (1, None)
-    clean = None
-    if kind == "JPEG" and not turned:
-        # Most phone photos: the metadata segments cut out, the pixels untouched (no loss,
-        # and no full-size decoding or encoding: ~65 ms each for 12 MP).
-        clean = strip_jpeg_metadata(data)
-    if clean is None:
-        full = image if image.size == size else _decoded(name, data, small=False)[0]
-        upright = ImageOps.exif_transpose(full) if turned else full
-        clean, image, size = _encoded(upright, kind), upright, upright.size
+    encoded = None
+    # Most phone photos are upright JPEGs: the copy served is the original with its
+    # metadata segments cut out (no decoding, no loss), made when it is first read; the
+    # walk above proved the plain segment structure that cutting needs.
+    if kind != "JPEG" or turned:
+        upright = _loaded(name, image)
+        upright = ImageOps.exif_transpose(upright) if turned else upright
+        encoded, size = _encoded(upright, kind), upright.size
     return CheckedPhoto(
-        id=digest or hashlib.sha256(data).hexdigest(), mime=MIME[kind],
-        size=len(data), width=size[0], height=size[1], exif_time=when, exif_lon=lon,
-        exif_lat=lat, original=data, clean=clean, thumbnail=_thumbnail(image),
+        id=digest or hashlib.sha256(data).hexdigest(), mime=MIME[kind], size=len(data),
+        width=size[0], height=size[1], exif_time=when, exif_lon=lon, exif_lat=lat,
+        original=data, encoded=encoded,
     )  # fmt: skip
 
 
-def _decoded(name: str, data: bytes, *, small: bool) -> tuple[Image.Image, tuple[int, int]]:
-    """The image decoded to its end (a cut file fails here, not when served), its kind
-    known by content, and its full size; PhotoError otherwise. With `small`, a JPEG is
-    decoded at a fraction of its size (libjpeg's DCT scaling still reads every byte)."""
+def served_copy(photo_id: str, original: bytes) -> bytes:
+    """The EXIF-free copy of a stored original, made as the upload makes it (for a photo
+    whose copy is made on its first read); DamagedPhotoError when it no longer checks."""
+    try:
+        return check_photo(photo_id, original, digest=photo_id).clean
+    except PhotoError as exc:
+        raise DamagedPhotoError(f"photo {photo_id} is damaged in the media store: {exc}",
+                                field="id") from None  # fmt: skip
+
+
+def make_thumbnail(photo_id: str, data: bytes) -> bytes:
+    """A JPEG of at most THUMBNAIL_PX of the photo in `data` (its EXIF-free copy), decoded
+    to its end; DamagedPhotoError when its pixels do not decode."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=tuple(MIME))
+        if image.format == "JPEG":
+            # The smallest DCT scale that still covers the thumbnail (1/8 for a phone's
+            # photo): libjpeg still Huffman-decodes every byte, but skips the full IDCT.
+            image.draft(image.mode, (THUMBNAIL_PX, THUMBNAIL_PX))
+        image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise DamagedPhotoError(f"photo {photo_id} is damaged: its pixels do not decode, so "
+                                "it has no thumbnail", field="id") from None  # fmt: skip
+    return _thumbnail(image)
+
+
+def _opened(name: str, data: bytes) -> Image.Image:
+    """The image's header read (its kind by content, its size), within the pixel limits;
+    PhotoError otherwise."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -91,22 +133,22 @@ def _decoded(name: str, data: bytes, *, small: bool) -> tuple[Image.Image, tuple
                              field=name) from None  # fmt: skip
         except (OSError, ValueError, SyntaxError):
             raise PhotoError(f"{name}: not a JPEG, PNG or WebP image", field=name) from None
-        size = image.size
-        if size[0] * size[1] > MAX_PHOTO_PIXELS:
-            raise PhotoError(f"{name}: {size[0]}x{size[1]} pixels, more than "
-                             f"{MAX_PHOTO_PIXELS:,} allowed", field=name)  # fmt: skip
-        if small and image.format == "JPEG":
-            # The smallest DCT scale that still covers the thumbnail (1/8 for a phone's
-            # photo): the same Huffman decoding of every byte, no full inverse DCT.
-            image.draft(image.mode, (THUMBNAIL_PX, THUMBNAIL_PX))
+    width, height = image.size
+    if width * height > MAX_PHOTO_PIXELS:
+        raise PhotoError(f"{name}: {width}x{height} pixels, more than "
+                         f"{MAX_PHOTO_PIXELS:,} allowed", field=name)  # fmt: skip
+    return image
+
+
+def _loaded(name: str, image: Image.Image) -> Image.Image:
+    """The image decoded to its end (a cut file fails here, not when served)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image.load()
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning):
             raise PhotoError(f"{name}: the image is damaged or cut short", field=name) from None
-    if image.format == "JPEG" and not jpeg_reaches_end(data):
-        raise PhotoError(f"{name}: the image is damaged or cut short (its data does not "
-                         "reach the JPEG's end marker)", field=name)  # fmt: skip
-    return image, size
+    return image
 
 
 def _encoded(image: Image.Image, format: str) -> bytes:
@@ -133,7 +175,9 @@ def strip_jpeg_metadata(data: bytes) -> bytes | None:
     when its structure is not the plain one this walks (then it is encoded again)."""
     if data[:2] != b"\xff\xd8":
         return None
-    out, at = bytearray(b"\xff\xd8"), 2
+    # Slices of a view, joined once: the 3 MB of scan data are copied once, not three times.
+    view = memoryview(data)
+    out, at = [view[:2]], 2
     while at + 4 <= len(data):
         if data[at] != 0xFF:
             return None
@@ -143,46 +187,13 @@ def strip_jpeg_metadata(data: bytes) -> bytes | None:
             continue
         length = int.from_bytes(data[at + 2 : at + 4], "big")
         if marker == 0xDA:  # start of scan: the rest is image data
-            return bytes(out + data[at:])
+            return b"".join([*out, view[at:]])
         if length < 2 or at + 2 + length > len(data):
             return None
         if not ((0xE0 <= marker <= 0xEF and marker not in _KEPT_APP) or marker == 0xFE):
-            out += data[at : at + 2 + length]
+            out.append(view[at : at + 2 + length])
         at += 2 + length
     return None
-
-
-# In a scan's entropy-coded data, 0xFF is followed by 0x00 (a stuffed byte), a restart
-# marker (D0-D7) or fill (FF); any other byte after it is the marker that ends the scan.
-_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
-
-
-def jpeg_reaches_end(data: bytes) -> bool:
-    """Whether the JPEG's segments and scans run, one after the other, to an end-of-image
-    marker (data after it, like a motion photo's video, is not looked at)."""
-    at = 2
-    while at + 2 <= len(data):
-        if data[at] != 0xFF:  # bytes between segments: libjpeg skips them, so do we
-            found = _SCAN_END.search(data, at)
-            if found is None:
-                return False
-            at = found.start()
-        marker = data[at + 1]
-        if marker == 0xD9:
-            return True
-        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
-            at += 1 if marker == 0xFF else 2
-            continue
-        length = int.from_bytes(data[at + 2 : at + 4], "big")
-        if length < 2 or at + 2 + length > len(data):
-            return False
-        at += 2 + length
-        if marker == 0xDA:  # a scan: its data runs to the next marker
-            found = _SCAN_END.search(data, at)
-            if found is None:
-                return False
-            at = found.start()
-    return False
 
 
 def _thumbnail(image: Image.Image) -> bytes:

@@ -50,11 +50,13 @@ def store_photo(conn: Connection, store: MediaStore, photo: CheckedPhoto, actor:
 
 
 def put_photo_files(store: MediaStore, photos: list[CheckedPhoto]) -> None:
-    """Write the files of these photos (original, EXIF-free copy, thumbnail) to the store,
-    several at once: each write waits on its fsync, and waits that overlap cost one."""
-    jobs = [(p.id, data, variant) for p in photos for variant, data in
-            (("", p.original), ("clean", p.clean), ("thumb", p.thumbnail))]  # fmt: skip
-    if len(photos) <= 1:
+    """Write the files of these photos to the store (the original, and the copy served when
+    it was encoded again), several at once: each write waits on its fsync, and waits that
+    overlap cost one. An upright JPEG's copy and every thumbnail are made when first read
+    (`usecases.photos.read_photo`)."""
+    jobs = [(p.id, p.original, "") for p in photos]
+    jobs += [(p.id, p.encoded, "clean") for p in photos if p.encoded is not None]
+    if len(jobs) <= 1:
         for job in jobs:
             store.put(*job)
         return

@@ -17,6 +17,9 @@ from geogrid.errors import InputError
 
 CONTENT_ID = re.compile(r"^[0-9a-f]{64}$")
 VARIANTS = ("", "clean", "thumb")  # the original, the copy served, the thumbnail
+# Written before the photo's row: the original. The copy served and the thumbnail are
+# made from it when first read (a turned JPEG's, a PNG's or a WebP's copy is written too).
+KEPT_VARIANTS = ("",)
 TEMP_PREFIX = ".tmp-"
 
 

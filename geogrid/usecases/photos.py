@@ -19,6 +19,8 @@ from geogrid.media.checks import (
     CheckedPhoto,
     PhotoError,
     check_photo,
+    make_thumbnail,
+    served_copy,
 )
 from geogrid.media.evidence import (
     AttachedPhoto,
@@ -31,7 +33,7 @@ from geogrid.media.evidence import (
     put_photo_files,
     visible_photo,
 )
-from geogrid.media.store import VARIANTS, MediaStore
+from geogrid.media.store import KEPT_VARIANTS, MediaStore
 from geogrid.settings import Settings
 
 
@@ -52,7 +54,7 @@ def photo_flags(settings: Settings) -> PhotoFlags:
 
 @dataclass(frozen=True)
 class KeptPhoto:
-    """An uploaded file whose photo is kept already (its row and files): not checked again."""
+    """An uploaded file whose photo is kept already (row and original): not checked again."""
 
     id: str
 
@@ -93,14 +95,15 @@ def _checked(name: str, data: bytes, digest: str) -> CheckedPhoto | PhotoError:
 
 
 def _kept_already(engine: Engine, store: MediaStore, digests: list[str]) -> set[str]:
-    """Which of these photos have their row and all their files (a restored database
-    without its media has rows only: those photos are checked and written again)."""
+    """Which of these photos have their row and their original (a restored database
+    without its media has rows only: those photos are checked and written again; the
+    copy served and the thumbnail are made from the original when read)."""
     ids = sorted({digest for digest in digests if digest})
     if not ids:
         return set()
     with engine.connect() as conn:
         known = known_photos(conn, ids)
-    return {i for i in known if all(store.exists(i, variant) for variant in VARIANTS)}
+    return {i for i in known if all(store.exists(i, variant) for variant in KEPT_VARIANTS)}
 
 
 def keep_photos(engine: Engine, store: MediaStore, checked: list, actor: str) -> list[UploadResult]:
@@ -139,7 +142,7 @@ def read_photo(
     """The EXIF-free bytes (or thumbnail) and their media type, for a caller who may see a
     report linking the photo; a read of a sensitive report's photo is audited."""
     seen = visible_photo(conn, photo_id, caller.report_scope(), caller.name)
-    data = store.get(photo_id, "thumb" if thumbnail else "clean")
+    data = thumbnail_of(store, photo_id) if thumbnail else served_of(store, photo_id)
     if data is None:  # a row without its files: restored database without its media
         raise NotFoundError(f"the files of photo {photo_id} are not in the media store",
                             field="id")  # fmt: skip
@@ -148,6 +151,37 @@ def read_photo(
                      {"reports": seen["sensitive_reports"][:100],
                       "categories": seen["categories"]})  # fmt: skip
     return data, "image/jpeg" if thumbnail else seen["mime"]
+
+
+def served_of(store: MediaStore, photo_id: str) -> bytes | None:
+    """The photo's EXIF-free copy, made from its original and stored on its first read (an
+    upright JPEG's is its original with the metadata segments cut out); None without
+    the original. DamagedPhotoError (422) for an original that no longer checks."""
+    stored = store.get(photo_id, "clean")
+    if stored is not None:
+        return stored
+    original = store.get(photo_id)
+    if original is None:
+        return None
+    made = served_copy(photo_id, original)
+    # Readers at the same time each make the same bytes; the store renames atomically.
+    store.put(photo_id, made, "clean")
+    return made
+
+
+def thumbnail_of(store: MediaStore, photo_id: str) -> bytes | None:
+    """The photo's thumbnail, made from its EXIF-free copy and stored on its first request
+    (the full decode happens here, not in the upload); None without the photo's files.
+    DamagedPhotoError (422) for a photo whose pixels do not decode."""
+    stored = store.get(photo_id, "thumb")
+    if stored is not None:
+        return stored
+    clean = served_of(store, photo_id)
+    if clean is None:
+        return None
+    made = make_thumbnail(photo_id, clean)
+    store.put(photo_id, made, "thumb")
+    return made
 
 
 def check_report_photos(engine: Engine, photo_ids: list[str], field: str = "photo_ids") -> None:

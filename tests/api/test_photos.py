@@ -37,7 +37,7 @@ def test_upload_then_retry_stores_nothing_twice(
     assert result["href"].endswith(f"/v1/photos/{result['id']}")
     store = DiskStore(settings.media_path)
     files = [p for p in store.files() if p.name.startswith(result["id"])]
-    assert len(files) == 3  # original, EXIF-free copy, thumbnail
+    assert len(files) == 1  # the original (the copy served and the thumbnail when first read)
     again = _upload(client, users.staff01, ("现场1-retry.jpg", data)).json()["results"]
     assert again[0]["outcome"] == "repeated" and again[0]["id"] == result["id"]
     assert [p for p in store.files() if p.name.startswith(result["id"])] == files

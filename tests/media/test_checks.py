@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from PIL import ExifTags, Image
 
-from geogrid.media.checks import MAX_PHOTO_BYTES, PhotoError, check_photo
+from geogrid.media.checks import MAX_PHOTO_BYTES, PhotoError, check_photo, make_thumbnail
 from geogrid.vocabulary import CHINA_TZ
 from tests.media.photos import bomb_png, jpeg, pdf, png
 
@@ -20,10 +20,11 @@ def test_a_jpeg_with_exif_is_read_and_served_without_it() -> None:
     assert photo.exif_lon == pytest.approx(119.4012, abs=1e-6)
     assert photo.exif_lat == pytest.approx(35.9987, abs=1e-6)
     assert len(Image.open(io.BytesIO(photo.original)).getexif()) > 0  # the evidence is kept
-    for served in (photo.clean, photo.thumbnail):
+    thumbnail = make_thumbnail(photo.id, photo.clean)  # made from what is served
+    for served in (photo.clean, thumbnail):
         image = Image.open(io.BytesIO(served))
         assert len(image.getexif()) == 0 and b"Exif" not in served and "exif" not in image.info
-    assert Image.open(io.BytesIO(photo.thumbnail)).format == "JPEG"
+    assert Image.open(io.BytesIO(thumbnail)).format == "JPEG"
 
 
 def test_a_png_is_kept_as_png() -> None:
@@ -73,3 +74,13 @@ def test_a_turned_photo_is_served_upright() -> None:
     assert (photo.width, photo.height) == (20, 60)
     assert Image.open(io.BytesIO(photo.clean)).size == (20, 60)
     assert len(Image.open(io.BytesIO(photo.clean)).getexif()) == 0
+
+
+def test_a_cut_png_or_webp_is_refused_naming_it() -> None:
+    webp = io.BytesIO()
+    Image.effect_noise((60, 40), 40).convert("RGB").save(webp, "WEBP")
+    for name, data in (("cut.png", png((200, 150))), ("cut.webp", webp.getvalue())):
+        # (Pillow cannot even read a cut WebP's header: "not a ... image", as before.)
+        with pytest.raises(PhotoError, match=r"damaged or cut short|not a JPEG") as refused:
+            check_photo(name, data[: len(data) * 2 // 3])
+        assert refused.value.field == name

@@ -1,8 +1,9 @@
-"""Damaged photos: the scaled (draft) check refuses what a full decode refuses, and more.
+"""Damaged photos: the upload's check refuses what a full decode refuses, and more.
 
-The check decodes a JPEG at 1/8 scale (media/checks.py), which is cheap because libjpeg
-skips the full inverse DCT, yet still reads every entropy-coded byte: these tests hold it
-to that, over cuts, flipped bits, garbage blocks and zero-filled tails.
+The check no longer decodes a JPEG: it walks its markers, tables and scans to the end
+marker (media/jpeg.py), which is cheap because no Huffman decoding is done; these tests
+hold it to refusing whatever libjpeg's full decode refuses, over cuts, flipped bits,
+garbage blocks and zero-filled tails. The full decode runs when a thumbnail is made.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import random
 import pytest
 from PIL import Image
 
-from geogrid.media.checks import THUMBNAIL_PX, PhotoError, check_photo, jpeg_reaches_end
+from geogrid.media.checks import THUMBNAIL_PX, PhotoError, check_photo, make_thumbnail
+from geogrid.media.jpeg import jpeg_reaches_end
 
 
 def _noisy(size: tuple[int, int] = (400, 300), **save) -> bytes:
@@ -98,7 +100,7 @@ def test_the_thumbnail_comes_from_the_scaled_decode_at_full_size_figures() -> No
     Image.new("RGB", (4000, 3000), (90, 160, 60)).save(out, "JPEG", quality=85)
     photo = check_photo("big.jpg", out.getvalue())
     assert (photo.width, photo.height) == (4000, 3000)  # the photo's size, not the draft's
-    thumb = Image.open(io.BytesIO(photo.thumbnail))
+    thumb = Image.open(io.BytesIO(make_thumbnail(photo.id, photo.clean)))
     assert max(thumb.size) == THUMBNAIL_PX and thumb.getpixel((5, 5)) == pytest.approx(
         (90, 160, 60), abs=3
     )

@@ -13,7 +13,7 @@ from geogrid.errors import InputError
 from geogrid.media.checks import check_photo
 from geogrid.media.evidence import put_photo_files
 from geogrid.media.store import TEMP_PREFIX, DiskStore
-from tests.media.photos import jpeg
+from tests.media.photos import jpeg, png
 
 DATA = b"\xff\xd8 some photo bytes"
 ID = hashlib.sha256(DATA).hexdigest()
@@ -69,6 +69,9 @@ def test_the_files_of_several_photos_are_written_together(tmp_path: Path) -> Non
     put_photo_files(store, photos)
     for photo in photos:
         assert store.get(photo.id) == photo.original
-        assert store.get(photo.id, "clean") == photo.clean
-        assert store.get(photo.id, "thumb") == photo.thumbnail
-    assert len(store.files()) == 12 and store.sweep_temp() == 0
+        # An upright JPEG's copy served and its thumbnail are made on their first read.
+        assert not store.exists(photo.id, "clean") and not store.exists(photo.id, "thumb")
+    assert len(store.files()) == 4 and store.sweep_temp() == 0
+    turned = check_photo("t.png", png((9, 7)))  # encoded again: its copy is written too
+    put_photo_files(store, [turned, photos[1]])
+    assert store.get(turned.id, "clean") == turned.clean and len(store.files()) == 6

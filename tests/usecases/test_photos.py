@@ -33,8 +33,8 @@ def test_a_kept_photo_missing_a_file_is_checked_and_written_again(
     store, rng = DiskStore(tmp_path), random.Random()
     photo = jpeg(color=(rng.randrange(256), rng.randrange(256), 99))
     [first] = upload_photos(county.engine, store, [("a.jpg", photo)], "usecase-test")
-    store.delete(first.id, "thumb")
+    store.delete(first.id)
     [again] = check_files([("a.jpg", photo)], county.engine, store)
     assert isinstance(again, CheckedPhoto)
     [kept] = upload_photos(county.engine, store, [("a.jpg", photo)], "usecase-test")
-    assert kept.outcome == "repeated" and store.exists(first.id, "thumb")
+    assert kept.outcome == "repeated" and store.get(first.id) == photo
