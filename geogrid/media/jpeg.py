@@ -62,7 +62,12 @@ def jpeg_structure_error(data: bytes) -> str | None:
         if at + 2 > len(data):
             return NOT_AT_END
         if data[at] != 0xFF:
-            return f"bytes that are not a marker at offset {at}"
+            # Extraneous bytes before a marker: libjpeg skips them with a warning and
+            # decodes the photo whole, and some encoders pad segments so: take it as it does.
+            at = data.find(b"\xff", at)
+            if at < 0:
+                return NOT_AT_END
+            continue
         marker = data[at + 1]
         if marker == EOI:
             return _complete(walk)

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from geogrid.media.checks import PhotoError, check_photo
-from geogrid.media.jpeg import jpeg_structure_error
+from geogrid.media.jpeg import NOT_AT_END, jpeg_structure_error
 
 
 def _noisy(**save) -> bytes:
@@ -87,10 +87,15 @@ def test_garbage_in_place_of_the_end_is_refused() -> None:
             check_photo("tail.jpg", damaged)
 
 
-def test_bytes_between_segments_are_refused() -> None:
+def test_bytes_between_segments_are_skipped_as_libjpeg_skips_them() -> None:
+    """libjpeg decodes such a file whole (with a warning): a good photo, not refused."""
     good = _noisy()
     _, end = _segment(good, 0xDB)
-    _refused(good[:end] + b"junk" + good[end:], "not a marker")
+    padded = good[:end] + b"junk\x00\x00" + good[end:]
+    assert jpeg_structure_error(padded) is None
+    with Image.open(io.BytesIO(padded)) as image:
+        image.load()  # Pillow (libjpeg) reads it whole too
+    assert jpeg_structure_error(good[:end] + b"junk") == NOT_AT_END  # nothing after it
 
 
 def test_headers_libjpeg_would_refuse_are_refused() -> None:
