@@ -21,7 +21,7 @@ from geogrid.errors import InputError, NotFoundError
 from geogrid.registry.address_parse import address_text, normalise_address, parse_address
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, place_points
 from geogrid.reports.index import AssignmentIndex, load_index
-from geogrid.vocabulary import ADDRESS_PARTS, ASSIGNMENT_METHODS
+from geogrid.vocabulary import ADDRESS_NEAR_M, ADDRESS_PARTS, ASSIGNMENT_METHODS
 
 CHUNK = 50_000
 
@@ -170,7 +170,7 @@ def search_addresses(
 
 
 def nearest_addresses(
-    conn: Connection, lon: float, lat: float, limit: int = 3, within_m: float = 200.0
+    conn: Connection, lon: float, lat: float, limit: int = 3, within_m: float = ADDRESS_NEAR_M
 ) -> list[AddressRow]:
     """The addresses nearest a WGS-84 point (one KNN query on the point index), nearest
     first, none farther than `within_m`."""

@@ -149,9 +149,16 @@ def proposals(
              summary="Confirm (核实) a proposal")  # fmt: skip
 def confirm(proposal_id: ProposalId, body: DecisionIn, caller: CallerDep, state: StateDep,
             conn: ConnDep) -> DecisionOut:  # fmt: skip
-    """The proposal becomes the record, with a version (who, when, before and after)."""
+    """The proposal becomes the record, with a version (who, when, before and after); a
+    basic-information report's proposal becomes the `record` given."""
+    facts = body.record
+    completed = None if facts is None else Change(
+        facts.kind, facts.address_code, facts.data, facts.record_id, facts.id_number,
+        facts.started_on, facts.ended_on)  # fmt: skip
+    cipher = IdCipher.from_settings(state.settings) if facts and facts.id_number else None
     decision = records.decide(conn, caller, proposal_id, confirm=True, note=body.note,
-                              cycles_file=state.settings.registry_cycles_file)  # fmt: skip
+                              cycles_file=state.settings.registry_cycles_file,
+                              completed=completed, cipher=cipher)  # fmt: skip
     return DecisionOut(**decision.__dict__)
 
 
