@@ -126,6 +126,17 @@ def add_address(
     """Store a standard address written as free text at a point in the caller's area; an
     InputError naming the parts that could not be read."""
     caller.require("registry.details")
+    address, _ = read_address(caller, index, written, lon, lat, county_code)
+    store_addresses(conn, index, [address])
+    return find_address(conn, address_code(address.county_code, address.parts))
+
+
+def read_address(
+    caller: Caller, index: AssignmentIndex, written: str, lon: float, lat: float,
+    county_code: str | None = None,
+) -> tuple[AddressIn, str | None]:  # fmt: skip
+    """A free-text address at a point in the caller's area, read into parts, and the unit it
+    lies in; an InputError naming the parts that could not be read."""
     parsed = parse_address(written)
     if not parsed.complete:
         problems = [f"could not read {piece!r}" for piece in parsed.unread]
@@ -138,9 +149,7 @@ def add_address(
     county = county_code or (unit[:6] if unit else None)
     if county is None:
         raise InputError("county_code: needed for a point outside every unit", field="county_code")
-    code = address_code(county, parsed.parts)
-    store_addresses(conn, index, [AddressIn(parsed.parts, lon, lat, county)])
-    return find_address(conn, code)
+    return AddressIn(parsed.parts, lon, lat, county), unit
 
 
 def search_addresses(

@@ -19,9 +19,11 @@ from sqlalchemy import Connection, text
 from geogrid.access.errors import Forbidden
 from geogrid.access.roles import Caller
 from geogrid.errors import ConfigurationError, ConflictError, InputError, NotFoundError
+from geogrid.registry.address_proposals import store_proposed
 from geogrid.registry.changes import Change, category_of, check_data
 from geogrid.registry.cycles import due_on
 from geogrid.registry.idnumbers import IdCipher, clean_id_number, mask
+from geogrid.reports.index import AssignmentIndex
 from geogrid.vocabulary import REGISTRY_DETAIL_KINDS, china_today
 
 # The days a record may start or end on: a resident born in 1900 is old enough, and a cycle
@@ -100,11 +102,13 @@ def _repeated(conn: Connection, caller: Caller, client_request_id: str | None) -
 def decide(
     conn: Connection, caller: Caller, proposal_id: int, *, confirm: bool, note: str = "",
     cycles_file: Path | None = None, completed: Change | None = None,
-    cipher: IdCipher | None = None,
+    cipher: IdCipher | None = None, index: AssignmentIndex | None = None,
 ) -> Decision:  # fmt: skip
     """Confirm a pending proposal (it becomes the record) or reject it. A basic-information
     report's proposal is confirmed `completed` into a record (the kind, address and facts
-    the officer chose; its report kept in the change) and declined only with a reason."""
+    the officer chose; its report kept in the change) and declined only with a reason; a
+    proposed address becomes a standard address placed in `index`'s grids (default: the
+    active version's)."""
     caller.require("registry.confirm")
     row = conn.execute(text(_PROPOSAL), {"id": proposal_id}).mappings().first()
     if row is None or not (caller.sees_all or caller.covers(row["unit_code"])):
@@ -121,7 +125,13 @@ def decide(
         raise InputError("note: the reason the report is declined", field="note")
     if row["kind"] == "report" and confirm:
         row = _complete(conn, caller, row, completed, cipher, cycles_file)
-    record_id = _apply(conn, row, caller.describe(), cycles_file) if confirm else row["record_id"]
+    record_id = row["record_id"]
+    if confirm and row["kind"] == "address":
+        address_id = store_proposed(conn, row["change"], index)
+        conn.execute(text("update registry_proposals set address_id = :a where id = :id"),
+                     {"a": address_id, "id": proposal_id})  # fmt: skip
+    elif confirm:
+        record_id = _apply(conn, row, caller.describe(), cycles_file)
     status = "confirmed" if confirm else "rejected"
     conn.execute(
         text("update registry_proposals set status = :s, decided_by = :by, decided_at = now(), "

@@ -115,3 +115,44 @@ def test_reading_a_report_proposal_is_audited(client, county, users, filed):
         actions = conn.execute(text("select action from audit_log where object_id = :i"),
                                {"i": str(pid)}).scalars().all()  # fmt: skip
     assert "registry.proposal" in actions
+
+
+def test_grid_staff_propose_an_address_and_the_officer_confirms_it(client, county, users):
+    body = {"text": "矩阵路9号2单元", "lon": county.p01.lon, "lat": county.p01.lat,
+            "client_request_id": "regintake-address-1"}  # fmt: skip
+    try:
+        made = client.post("/v1/registry/address-proposals", json=body,
+                           headers=auth(users.staff01))  # fmt: skip
+        assert made.status_code == 201, made.text
+        proposal = made.json()
+        assert (proposal["kind"], proposal["status"], proposal["address_code"]) == (
+            "address",
+            "pending",
+            None,
+        )
+        assert proposal["change"]["address"]["parts"] == {"street": "矩阵路", "house_no": "9",
+                                                          "unit_no": "2"}  # fmt: skip
+        again = client.post("/v1/registry/address-proposals", json=body,
+                            headers=auth(users.staff01))  # fmt: skip
+        assert again.json()["id"] == proposal["id"]  # a phone's retry: the same proposal
+        elsewhere = client.post("/v1/registry/address-proposals", headers=auth(users.staff02),
+                                json=body | {"client_request_id": None})  # fmt: skip
+        assert elsewhere.status_code == 404 and elsewhere.json()["field"] == "lon"
+        odd = body | {"text": "矩阵路东头", "client_request_id": None}
+        unread = client.post("/v1/registry/address-proposals", headers=auth(users.staff01),
+                             json=odd)  # fmt: skip
+        assert unread.status_code == 400 and "could not read" in unread.json()["detail"]
+        assert client.get("/v1/registry/addresses", params={"q": "矩阵路9号"},
+                          headers=auth(users.p01)).json() == []  # fmt: skip
+        done = client.post(f"/v1/registry/proposals/{proposal['id']}/confirm", json={},
+                           headers=auth(users.p01))  # fmt: skip
+        assert done.status_code == 200, done.text
+        found = client.get("/v1/registry/addresses", params={"q": "矩阵路9号"},
+                           headers=auth(users.p01)).json()  # fmt: skip
+        assert [(a["code"], a["unit_code"]) for a in found] == [
+            (proposal["change"]["address"]["code"], county.p01.unit)
+        ]
+        shown = client.get(f"/v1/registry/proposals/{proposal['id']}", headers=auth(users.p01))
+        assert shown.json()["address_code"] == proposal["change"]["address"]["code"]
+    finally:
+        clear_registry(county.engine)

@@ -52,6 +52,15 @@ class AddressIn(BaseModel):
     )
 
 
+class AddressProposalIn(AddressIn):
+    """A standard address grid staff propose: confirmed, it is stored and placed."""
+
+    client_request_id: StorableStr | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="The sender's id of this item: sent again, the same proposal answers.",
+    )  # fmt: skip
+
+
 class RecordOut(BaseModel):
     """A record as the caller may see it (the ID number masked unless revealed)."""
 
