@@ -53,12 +53,15 @@ SESSION_KINDS = ("console", "device")
 
 # Reports: where they fall, where they go, how far along they are.
 ASSIGNMENT_METHODS = ("inside", "boundary", "nearest", "unassigned")
-ROUTES = ("station", "department", "triage")
+# registry: a basic-information report (一标三实), filed as a registry proposal, not a case.
+ROUTES = ("station", "department", "triage", "registry")
 # The closed case loop (README "The case loop"): received and assigned are both 上报
 # (reported; received waits in county triage), accepted 受理, rejected 不予受理 (refused),
 # dispatched 派遣, in_progress 处置, resolved 处置完毕 (handled, awaiting verification),
 # rework 返工, verified 核查通过 (awaiting the desk's close), closed 结案; duplicate is a
-# repeat of another report. Every status before "closed" is open (the partial indexes).
+# repeat of another report. Every status before "closed" is open (the partial indexes);
+# registry is a basic-information report filed as a registry proposal (outside the loop;
+# kept last, after the loop's statuses).
 REPORT_STATUSES = (
     "received",
     "assigned",
@@ -71,6 +74,7 @@ REPORT_STATUSES = (
     "closed",
     "rejected",
     "duplicate",
+    "registry",
 )
 # The steps of the loop, each an API action and an event in the trail.
 LOOP_STEPS = (
@@ -91,12 +95,14 @@ EXTENSION_STATUSES = ("pending", "approved", "refused")
 STATUS_NAMES_ZH = {"received": "上报（待分流）", "assigned": "上报", "accepted": "已受理",
                    "dispatched": "已派遣", "in_progress": "处置中", "resolved": "处置完毕",
                    "rework": "返工", "verified": "核查通过，待结案", "closed": "结案",
-                   "rejected": "不予受理", "duplicate": "重复"}  # fmt: skip
+                   "rejected": "不予受理", "duplicate": "重复",
+                   "registry": "转基础信息核实"}  # fmt: skip
 STEP_NAMES_ZH = {"accept": "受理", "refuse": "不予受理", "return": "退回", "dispatch": "派遣",
                  "start": "开始处置", "handle": "处置完毕", "verify": "核查", "close": "结案",
                  "extension": "申请延期", "extension_decide": "审批延期",
                  "supervise": "督办"}  # fmt: skip
-ROUTE_NAMES_ZH = {"station": "派出所", "department": "责任单位", "triage": "县级分流"}
+ROUTE_NAMES_ZH = {"station": "派出所", "department": "责任单位", "triage": "县级分流",
+                  "registry": "基础信息登记"}  # fmt: skip
 STAGE_NAMES_ZH = {"nomination": "自荐/推荐", "station_inspection": "派出所考察",
                   "town_confirmation": "镇街确定", "medical_check": "体检",
                   "bureau_filing": "公安局备案", "re_review": "复审"}  # fmt: skip
@@ -194,11 +200,16 @@ def china_midnight(day: date) -> datetime:
 # far along a proposed change is (grid staff propose, the community police confirm 核实),
 # and the parts of a standard address (标准地址) in the order they are written.
 REGISTRY_KINDS = ("housing", "resident", "organisation", "key_person")
+# What a proposal may be: a record's change, a basic-information report to complete into a
+# record (its facts chosen by the confirming officer), or a new standard address.
+PROPOSAL_KINDS = (*REGISTRY_KINDS, "report", "address")
 HOUSING_USES = ("home", "shop", "rental", "vacant", "other")
 RESIDENCE_TYPES = ("registered", "floating")
 PROPOSAL_STATUSES = ("pending", "confirmed", "rejected")
 RECORD_STATUSES = ("current", "ended")
 ADDRESS_PARTS = ("street", "house_no", "estate", "building", "unit_no", "floor", "room")
+# The lookup's reach for the nearest standard addresses (and a basic report's address).
+ADDRESS_NEAR_M = 200.0
 # Registry kinds whose details only the station (its jurisdiction) and the county see.
 REGISTRY_DETAIL_KINDS = ("resident", "key_person")
 

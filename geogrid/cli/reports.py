@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from pathlib import Path
 
 import typer
@@ -63,9 +64,9 @@ def print_ingest(path: Path, summary: IngestSummary) -> None:
     for column in ("assignment", "reports", "route", "reports "):
         table.add_column(column, justify="right" if "reports" in column else "left")
     methods = [(m, summary.methods[m]) for m in ASSIGNMENT_METHODS]
-    routes = [(r, summary.routes[r]) for r in ROUTES] + [("", "")]
-    for (m, mc), (r, rc) in zip(methods, routes, strict=True):
-        table.add_row(m, f"{mc:,}", r, f"{rc:,}" if rc != "" else "")
+    routes = [(r, summary.routes[r]) for r in ROUTES]
+    for (m, mc), (r, rc) in zip_longest(methods, routes, fillvalue=("", "")):
+        table.add_row(m, f"{mc:,}" if mc != "" else "", r, f"{rc:,}" if rc != "" else "")
     console.print(table)
     console.print(f"possible duplicates flagged: {summary.duplicates:,}")
     for where, row, error in errors[:MAX_ERRORS_SHOWN]:

@@ -21,7 +21,7 @@ from geogrid.errors import InputError, NotFoundError
 from geogrid.registry.address_parse import address_text, normalise_address, parse_address
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M, place_points
 from geogrid.reports.index import AssignmentIndex, load_index
-from geogrid.vocabulary import ADDRESS_PARTS, ASSIGNMENT_METHODS
+from geogrid.vocabulary import ADDRESS_NEAR_M, ADDRESS_PARTS, ASSIGNMENT_METHODS
 
 CHUNK = 50_000
 
@@ -126,6 +126,17 @@ def add_address(
     """Store a standard address written as free text at a point in the caller's area; an
     InputError naming the parts that could not be read."""
     caller.require("registry.details")
+    address, _ = read_address(caller, index, written, lon, lat, county_code)
+    store_addresses(conn, index, [address])
+    return find_address(conn, address_code(address.county_code, address.parts))
+
+
+def read_address(
+    caller: Caller, index: AssignmentIndex, written: str, lon: float, lat: float,
+    county_code: str | None = None,
+) -> tuple[AddressIn, str | None]:  # fmt: skip
+    """A free-text address at a point in the caller's area, read into parts, and the unit it
+    lies in; an InputError naming the parts that could not be read."""
     parsed = parse_address(written)
     if not parsed.complete:
         problems = [f"could not read {piece!r}" for piece in parsed.unread]
@@ -138,9 +149,7 @@ def add_address(
     county = county_code or (unit[:6] if unit else None)
     if county is None:
         raise InputError("county_code: needed for a point outside every unit", field="county_code")
-    code = address_code(county, parsed.parts)
-    store_addresses(conn, index, [AddressIn(parsed.parts, lon, lat, county)])
-    return find_address(conn, code)
+    return AddressIn(parsed.parts, lon, lat, county), unit
 
 
 def search_addresses(
@@ -170,7 +179,7 @@ def search_addresses(
 
 
 def nearest_addresses(
-    conn: Connection, lon: float, lat: float, limit: int = 3, within_m: float = 200.0
+    conn: Connection, lon: float, lat: float, limit: int = 3, within_m: float = ADDRESS_NEAR_M
 ) -> list[AddressRow]:
     """The addresses nearest a WGS-84 point (one KNN query on the point index), nearest
     first, none farther than `within_m`."""

@@ -50,13 +50,16 @@ class ProposalView:
     id: int
     kind: str
     record_id: int | None
-    address_code: str
+    address_code: str | None  # none yet: a report's proposal without an address near it
     status: str
     proposed_by: str
     change: dict
     id_number: str | None
     decided_by: str | None
     note: str
+    report_id: str | None = None  # the basic-information report it was filed from
+    unit_code: str | None = None
+    photo_ids: tuple[str, ...] = ()  # the report's photos
 
 
 def list_records(
@@ -123,14 +126,13 @@ def list_proposals(
     them or sees details."""
     caller.require("registry.read")
     rows = conn.execute(
-        text(f"{_PROPOSALS} where p.status = :s and {_IN_AREA} "
+        text(f"{_PROPOSALS} where p.status = :s and {_PROPOSAL_IN_AREA} "
              "order by p.id limit :n offset :o"),
         {"s": status, "n": limit, "o": offset, "areas": _areas(caller)},
     ).all()  # fmt: skip
     shown = [r for r in rows if not _proposal_sensitive(r.kind) or caller.sees_details
              or caller.confirms(r.community_code)]  # fmt: skip
-    views = [ProposalView(r.id, r.kind, r.record_id, r.code, r.status, r.proposed_by, r.change,
-                          r.id_number_mask, r.decided_by, r.note) for r in shown]  # fmt: skip
+    views = [_proposal_view(r, shown=True) for r in shown]
     sensitive = [str(v.id) for v in views if _proposal_sensitive(v.kind)]
     if sensitive:
         audit.record(conn, caller, "registry.proposals", "registry_proposal", "",
@@ -142,7 +144,7 @@ def get_proposal(conn: Connection, caller: Caller, proposal_id: int) -> Proposal
     """One proposal in the caller's area; personal details left out unless the caller may
     confirm it or sees details (so its grid staff proposer sees its status, not its data)."""
     caller.require("registry.read")
-    row = conn.execute(text(f"{_PROPOSALS} where p.id = :id and {_IN_AREA}"),
+    row = conn.execute(text(f"{_PROPOSALS} where p.id = :id and {_PROPOSAL_IN_AREA}"),
                        {"id": proposal_id, "areas": _areas(caller)}).first()  # fmt: skip
     if row is None:
         raise NotFoundError(f"no registry proposal {proposal_id} in your area", field="proposal_id")
@@ -151,9 +153,7 @@ def get_proposal(conn: Connection, caller: Caller, proposal_id: int) -> Proposal
         or caller.sees_details
         or caller.confirms(row.community_code)
     )
-    view = ProposalView(row.id, row.kind, row.record_id, row.code, row.status, row.proposed_by,
-                        row.change if shown else {}, row.id_number_mask if shown else None,
-                        row.decided_by, row.note)  # fmt: skip
+    view = _proposal_view(row, shown=shown)
     if shown and _proposal_sensitive(row.kind):
         audit.record(conn, caller, "registry.proposal", "registry_proposal", str(row.id))
     return view
@@ -164,9 +164,20 @@ def _visible(caller: Caller, unit_code: str | None, kind: str, category: str) ->
     return in_area and (caller.sees_details or not is_sensitive(kind, category))
 
 
+def _proposal_view(row, *, shown: bool) -> ProposalView:
+    """A proposal row as shown (`shown`: with its facts and masked ID number)."""
+    return ProposalView(
+        row.id, row.kind, row.record_id, row.code, row.status, row.proposed_by,
+        row.change if shown else {}, row.id_number_mask if shown else None, row.decided_by,
+        row.note, None if row.report_id is None else str(row.report_id), row.unit_code,
+        tuple(row.photo_ids or ()) if shown else (),
+    )  # fmt: skip
+
+
 def _proposal_sensitive(kind: str) -> bool:
-    """A proposal of housing may make or change a rental: shown as one."""
-    return kind != "organisation"
+    """A proposal of housing may make or change a rental: shown as one; a report's may be
+    of any basic kind (residents, key persons, rentals ...) until it is completed."""
+    return kind not in ("organisation", "address")
 
 
 def _areas(caller: Caller) -> list[str] | None:
@@ -196,6 +207,14 @@ _SELECT = """select r.id, r.kind, r.category, a.code, a.full_text, a.unit_code, 
   r.started_on, r.ended_on, r.last_checked_on, r.due_on, r.revision, r.data, r.id_number_mask
 from registry_records r join registry_addresses a on a.id = r.address_id"""
 
+# A report's proposal may have no address yet: its own unit then says where it lies.
 _PROPOSALS = """select p.id, p.kind, p.record_id, a.code, p.status, p.proposed_by, p.change,
-  p.id_number_mask, p.decided_by, p.note, p.community_code
-from registry_proposals p join registry_addresses a on a.id = p.address_id"""
+  p.id_number_mask, p.decided_by, p.note, p.community_code, p.report_id,
+  coalesce(a.unit_code, p.unit_code) as unit_code,
+  (select array_agg(distinct f.photo_id) from report_photos f
+   where f.report_id = p.report_id) as photo_ids
+from registry_proposals p left join registry_addresses a on a.id = p.address_id"""
+_PROPOSAL_IN_AREA = (
+    "(cast(:areas as text[]) is null or "
+    "coalesce(a.unit_code, p.unit_code) like any(cast(:areas as text[])))"
+)

@@ -19,9 +19,11 @@ from sqlalchemy import Connection, text
 from geogrid.access.errors import Forbidden
 from geogrid.access.roles import Caller
 from geogrid.errors import ConfigurationError, ConflictError, InputError, NotFoundError
+from geogrid.registry.address_proposals import store_proposed
 from geogrid.registry.changes import Change, category_of, check_data
 from geogrid.registry.cycles import due_on
 from geogrid.registry.idnumbers import IdCipher, clean_id_number, mask
+from geogrid.reports.index import AssignmentIndex
 from geogrid.vocabulary import REGISTRY_DETAIL_KINDS, china_today
 
 # The days a record may start or end on: a resident born in 1900 is old enough, and a cycle
@@ -48,21 +50,8 @@ def propose(
     repeated = _repeated(conn, caller, client_request_id)
     if repeated is not None:
         return repeated
-    address_id, community = _address_in_area(conn, caller, change.address_code)
-    if change.record_id is not None:
-        kind = _record_in_area(conn, caller, change.record_id)
-        if kind != change.kind:
-            raise InputError(f"kind: record {change.record_id} is a {kind} record", field="kind")
-    data = check_data(change.kind, change.data, partial=change.record_id is not None,
-                      cycles_file=cycles_file)  # fmt: skip
-    for name in ("started_on", "ended_on"):
-        day = getattr(change, name)
-        if day is not None and not EARLIEST <= day <= LATEST:
-            raise InputError(f"{name}: between {EARLIEST} and {LATEST}", field=name)
-    if change.started_on and change.ended_on and change.ended_on < change.started_on:
-        raise InputError("ended_on: before started_on", field="ended_on")
+    address_id, community, body = _checked(conn, caller, change, cycles_file)
     secret = _id_columns(change.id_number, cipher)
-    body = {"data": data, "started_on": _day(change.started_on), "ended_on": _day(change.ended_on)}
     made = conn.execute(
         text("insert into registry_proposals (kind, record_id, address_id, community_code, "
              "change, id_number_enc, id_number_hash, id_number_mask, status, proposed_by, "
@@ -78,6 +67,27 @@ def propose(
     return made if made is not None else _repeated(conn, caller, client_request_id)
 
 
+def _checked(
+    conn: Connection, caller: Caller, change: Change, cycles_file: Path | None
+) -> tuple[int, str | None, dict]:
+    """A change's address (id and community) in the caller's area and its checked body."""
+    address_id, community = _address_in_area(conn, caller, change.address_code)
+    if change.record_id is not None:
+        kind = _record_in_area(conn, caller, change.record_id)
+        if kind != change.kind:
+            raise InputError(f"kind: record {change.record_id} is a {kind} record", field="kind")
+    data = check_data(change.kind, change.data, partial=change.record_id is not None,
+                      cycles_file=cycles_file)  # fmt: skip
+    for name in ("started_on", "ended_on"):
+        day = getattr(change, name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise InputError(f"{name}: between {EARLIEST} and {LATEST}", field=name)
+    if change.started_on and change.ended_on and change.ended_on < change.started_on:
+        raise InputError("ended_on: before started_on", field="ended_on")
+    body = {"data": data, "started_on": _day(change.started_on), "ended_on": _day(change.ended_on)}
+    return address_id, community, body
+
+
 def _repeated(conn: Connection, caller: Caller, client_request_id: str | None) -> int | None:
     """The proposal this proposer already sent with this client request id, if any."""
     if client_request_id is None:
@@ -91,9 +101,14 @@ def _repeated(conn: Connection, caller: Caller, client_request_id: str | None) -
 
 def decide(
     conn: Connection, caller: Caller, proposal_id: int, *, confirm: bool, note: str = "",
-    cycles_file: Path | None = None,
+    cycles_file: Path | None = None, completed: Change | None = None,
+    cipher: IdCipher | None = None, index: AssignmentIndex | None = None,
 ) -> Decision:  # fmt: skip
-    """Confirm a pending proposal (it becomes the record) or reject it."""
+    """Confirm a pending proposal (it becomes the record) or reject it. A basic-information
+    report's proposal is confirmed `completed` into a record (the kind, address and facts
+    the officer chose; its report kept in the change) and declined only with a reason; a
+    proposed address becomes a standard address placed in `index`'s grids (default: the
+    active version's)."""
     caller.require("registry.confirm")
     row = conn.execute(text(_PROPOSAL), {"id": proposal_id}).mappings().first()
     if row is None or not (caller.sees_all or caller.covers(row["unit_code"])):
@@ -103,7 +118,20 @@ def decide(
                         "confirms a registry change")  # fmt: skip
     if row["status"] != "pending":
         raise ConflictError(f"registry proposal {proposal_id} is already {row['status']}")
-    record_id = _apply(conn, row, caller.describe(), cycles_file) if confirm else row["record_id"]
+    if completed is not None and (row["kind"] != "report" or not confirm):
+        raise InputError("record: only a report's proposal is completed, on confirming it",
+                         field="record")  # fmt: skip
+    if row["kind"] == "report" and not confirm and not note.strip():
+        raise InputError("note: the reason the report is declined", field="note")
+    if row["kind"] == "report" and confirm:
+        row = _complete(conn, caller, row, completed, cipher, cycles_file)
+    record_id = row["record_id"]
+    if confirm and row["kind"] == "address":
+        address_id = store_proposed(conn, row["change"], index)
+        conn.execute(text("update registry_proposals set address_id = :a where id = :id"),
+                     {"a": address_id, "id": proposal_id})  # fmt: skip
+    elif confirm:
+        record_id = _apply(conn, row, caller.describe(), cycles_file)
     status = "confirmed" if confirm else "rejected"
     conn.execute(
         text("update registry_proposals set status = :s, decided_by = :by, decided_at = now(), "
@@ -112,6 +140,30 @@ def decide(
          "id": proposal_id},
     )  # fmt: skip
     return Decision(proposal_id, status, record_id)
+
+
+def _complete(conn: Connection, caller: Caller, row, completed: Change | None,
+              cipher: IdCipher | None, cycles_file: Path | None):  # fmt: skip
+    """A report's proposal made a proposal of a record: the officer's kind, address and
+    facts, checked as any proposal's; the report's own facts kept under `report`."""
+    if completed is None:
+        raise InputError("record: a report's proposal is confirmed into a record: its kind, "
+                         "address_code and data", field="record")  # fmt: skip
+    address_id, community, body = _checked(conn, caller, completed, cycles_file)
+    if not caller.confirms(community):
+        raise Forbidden("only the community police officer, the station or the county "
+                        "confirms a registry change")  # fmt: skip
+    body["report"] = row["change"].get("report")
+    conn.execute(
+        text("update registry_proposals set kind = :kind, record_id = :record, "
+             "address_id = :address, community_code = :community, change = cast(:change as "
+             "jsonb), id_number_enc = :enc, id_number_hash = :hash, id_number_mask = :mask "
+             "where id = :id"),
+        {"kind": completed.kind, "record": completed.record_id, "address": address_id,
+         "community": community, "change": json.dumps(body, ensure_ascii=False),
+         "id": row["id"], **_id_columns(completed.id_number, cipher)},
+    )  # fmt: skip
+    return conn.execute(text(_PROPOSAL), {"id": row["id"]}).mappings().one()
 
 
 def log_check(
@@ -218,9 +270,10 @@ def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-_PROPOSAL = """select p.id, p.kind, p.record_id, p.address_id, p.community_code, a.unit_code,
-  p.change, p.id_number_enc, p.id_number_hash, p.id_number_mask, p.status
-from registry_proposals p join registry_addresses a on a.id = p.address_id
+_PROPOSAL = """select p.id, p.kind, p.record_id, p.address_id, p.community_code,
+  coalesce(a.unit_code, p.unit_code) as unit_code, p.change, p.id_number_enc,
+  p.id_number_hash, p.id_number_mask, p.status
+from registry_proposals p left join registry_addresses a on a.id = p.address_id
 where p.id = :id for update of p"""
 
 _SNAPSHOT = """select jsonb_build_object('address_code', a.code, 'kind', r.kind,

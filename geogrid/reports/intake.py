@@ -1,6 +1,7 @@
 """Report intake: one pipeline behind every door (a phone's POST, a batch, a file).
 
-check -> settle retries -> assign -> people on duty -> route -> duplicate hints -> store,
+check -> settle retries -> assign -> people on duty -> route -> duplicate hints -> store
+(-> a registry proposal of each basic-information report, in the same transaction),
 written once in `intake_steps`, which yields its reads and its COPY so that a blocking
 connection (`store_steps`: the batch route, the file ingest) and the API writer's async
 one (`store_steps_async`) run the same rules. A rejected item never stops the others: the
@@ -24,6 +25,7 @@ import psycopg
 from sqlalchemy import Connection, Engine
 
 from geogrid.errors import ConflictError, GeogridError, InputError
+from geogrid.registry.from_reports import proposals_from_reports
 from geogrid.reports import store
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.assignment import Assignment
@@ -163,6 +165,9 @@ def intake_steps(n: int, checked: CheckedItems, errors: list[ItemError], table: 
         if not together:
             (open_near,) = yield (new.open_reports_near(),)
         yield Copy(new.rows(open_near, result))
+        filed = new.registry_ids()
+        if filed:  # in the same transaction: a basic report is never stored without its proposal
+            yield (proposals_from_reports(filed),)
     return result
 
 
@@ -301,6 +306,7 @@ class NewReports:
         result.routes.update(assignment.routes.names())
         result.duplicates = int(sum(d is not None for d in duplicate_of))
         status = np.where(assignment.assigned, "assigned", "received").astype(object)
+        status[~self.probes["dynamic"]] = "registry"  # basic information: not a case
         received = datetime.now(UTC)
         return {
             "id": ids, "client_request_id": items.client_request_id,
@@ -323,7 +329,12 @@ class NewReports:
         for limit, urgent in set(zip(hours.tolist(), self.items.urgent.tolist(), strict=True)):
             due = due_at(calendar, received, Limits(limit, 1, 1), "accept", urgent=urgent)
             out[(hours == limit) & (self.items.urgent == urgent)] = due
+        out[~self.probes["dynamic"]] = None  # a registry proposal has no case deadline
         return out
+
+    def registry_ids(self) -> list[str]:
+        """The ids of the new basic-information reports, which become registry proposals."""
+        return self.ids[~self.probes["dynamic"]].tolist()
 
 
 def open_reports_near_any(checked: CheckedItems, table: CategoryTable,

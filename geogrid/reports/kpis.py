@@ -14,7 +14,12 @@ loop events; a step is on time when it was taken by the deadline in force just b
 - 结案率 closure rate = closed / reports, refused and duplicates excluded (a case verified
   but not yet closed by its desk is not closed); hours from report to the close event
   (结案, not the verification; median, 90th percentile);
-- 有效上报率 valid report rate = accepted / reports; verifications on time / verifications.
+- 有效上报率 valid report rate = (accepted + basic reports whose registry proposal was
+  confirmed) / reports; verifications on time / verifications.
+
+A basic-information report filed to the registry (status `registry`) is not a case: it is
+left out of every loop count (it has no steps, deadline or close) and of 结案率's cases,
+but it is one of the reports, and counts as valid once its proposal is confirmed.
 
 A rate is None when its denominator is 0.
 """
@@ -24,15 +29,18 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, extract, func, or_, select, text
+from sqlalchemy import Connection, and_, exists, extract, func, or_, select, text
 
 from geogrid.reports.loop import WORKING
 from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import ReportEvent
+from geogrid.storage.registry_tables import RegistryProposal
 
 E = ReportEvent.__table__
 X = ReportExtension.__table__
-EXCLUDED = ("rejected", "duplicate")  # not cases: left out of 结案率
+P = RegistryProposal.__table__
+# Not cases, left out of 结案率: refused, duplicates, and basic reports filed to the registry.
+EXCLUDED = ("rejected", "duplicate", "registry")
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Kpis:
     p90_hours_to_close: float | None = None
     valid_report_rate: float | None = None
     verifications_on_time: int = 0
+    proposals_confirmed: int = 0
 
 
 RATES = {
@@ -72,6 +81,13 @@ RATES = {
 
 def _late(step: str):
     return and_(E.c.step == step, E.c.at > E.c.due_before)
+
+
+def proposal_confirmed(reports):
+    """Whether each of `reports` (a table with `id`) was filed to the registry and its
+    proposal confirmed, as a column labelled `proposal_confirmed`."""
+    confirmed = select(P.c.id).where(P.c.report_id == reports.c.id, P.c.status == "confirmed")
+    return exists(confirmed).label("proposal_confirmed")
 
 
 def trail_of(reports):
@@ -99,7 +115,8 @@ def trail_of(reports):
 
 def kpi_columns(k, now: datetime) -> list:
     """The aggregates behind the KPIs, labelled as Kpis' counts (and `reports`), over the
-    columns `k` of reports (id, status, reported_at, due_at) and their `trail_of`."""
+    columns `k` of reports (id, status, reported_at, due_at, `proposal_confirmed`) and
+    their `trail_of`."""
     overdue = and_(k.status.in_(WORKING), k.due_at < now)
     # A hashed semi-join: one scan of the extensions, not one look-up per report.
     extended = k.id.in_(select(X.c.report_id).where(X.c.status == "approved"))
@@ -124,6 +141,7 @@ def kpi_columns(k, now: datetime) -> list:
         count().filter(k.dispatched, extended).label("extended"),
         count().filter(case).label("cases"),
         count().filter(case, closed).label("closed"),
+        count().filter(k.proposal_confirmed).label("proposals_confirmed"),
         func.percentile_cont(0.5).within_group(hours).label("median_hours_to_close"),
         func.percentile_cont(0.9).within_group(hours).label("p90_hours_to_close"),
     ]  # fmt: skip
@@ -155,7 +173,7 @@ def kpis_of(row: dict) -> Kpis:
     kpis = Kpis(**values)
     for rate, (part, whole) in RATES.items():
         setattr(kpis, rate, _rate(getattr(kpis, part), getattr(kpis, whole)))
-    kpis.valid_report_rate = _rate(kpis.accepted, row["reports"])
+    kpis.valid_report_rate = _rate(kpis.accepted + kpis.proposals_confirmed, row["reports"])
     return kpis
 
 

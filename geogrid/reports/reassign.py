@@ -121,7 +121,11 @@ _UPDATE = """
 update reports r set version_id = case when u.l3 is null then null else :v end,
   level1_id = u.l1, level2_id = u.l2, level3_id = u.l3, leader_id = u.leader,
   officer_id = u.officer, police_id = u.police, station_id = u.station,
-  department_id = u.department, route = u.route, assignment_method = u.method,
+  department_id = u.department, assignment_method = u.method,
+  -- a report keeps whether it went to the registry: a finished case of a basic category
+  -- stays a case, a registry proposal's report stays the registry's
+  route = case when (u.route = 'registry') = (r.status = 'registry') then u.route
+               else r.route end,
   distance_m = u.distance,
   status = case when r.status = 'received' and u.l3 is not null then 'assigned'
                 else r.status end

@@ -4,7 +4,9 @@
   community police officer on duty;
 - any other category on an assigned report goes to the category's responsible department;
 - an unassigned report, or a security report in a community no station covers, goes to the
-  county triage queue.
+  county triage queue;
+- a basic-information category (一标三实) goes to the registry, assigned or not: it becomes a
+  registry proposal for the confirming officer (or the county), not a case.
 The grid's station is kept on every assigned report: it is the jurisdiction the station sees.
 """
 
@@ -20,7 +22,7 @@ from geogrid.reports.assign import People, Placement
 from geogrid.storage.categories import category_rows
 from geogrid.vocabulary import ROUTES
 
-STATION, DEPARTMENT, TRIAGE = range(3)
+STATION, DEPARTMENT, TRIAGE, REGISTRY = range(4)
 
 
 @dataclass
@@ -100,11 +102,13 @@ def route_reports(
     """Route each report (category = index into table) by the rules above."""
     security = table.is_security[category]
     assigned = placement.unit >= 0
-    to_station = assigned & security & (people.station >= 0)
-    to_department = assigned & ~security & (table.department[category] >= 0)
+    basic = ~table.dynamic[category]
+    to_station = assigned & security & ~basic & (people.station >= 0)
+    to_department = assigned & ~security & ~basic & (table.department[category] >= 0)
     route = np.full(len(category), TRIAGE, dtype=np.int8)
     route[to_station] = STATION
     route[to_department] = DEPARTMENT
+    route[basic] = REGISTRY
     return Routes(
         route=route,
         department=np.where(to_department, table.department[category], -1),

@@ -38,7 +38,14 @@ from sqlalchemy import (
 
 from geogrid.errors import InputError
 from geogrid.patrols.coverage import coverage_by_person
-from geogrid.reports.kpis import Kpis, kpi_columns, kpis_of, trail_of, without_jit
+from geogrid.reports.kpis import (
+    Kpis,
+    kpi_columns,
+    kpis_of,
+    proposal_confirmed,
+    trail_of,
+    without_jit,
+)
 from geogrid.reports.lifecycle import OPEN_STATUSES
 from geogrid.reports.queries import C, R, ReportScope
 from geogrid.storage.duty import on_duty_during
@@ -176,6 +183,7 @@ def _month_reports(month: str, scope: ReportScope):
             R.c.department_id,
             R.c.leader_id,
             R.c.officer_id,
+            proposal_confirmed(R),
             *trail.c,
         )
         .select_from(R.join(C, C.c.id == R.c.category_id).join(trail, true()))

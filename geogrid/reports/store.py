@@ -31,6 +31,7 @@ TIMES = ("reported_at", "received_at", "due_at")  # timestamps with time zone
 COPY_TEXT_SQL = f"copy reports ({', '.join(COLUMNS)}) from stdin"
 EWKB_POINT_4326 = "0101000020E6100000"  # little-endian point with SRID 4326, then x, y
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NAT = np.iinfo(np.int64).min  # how a missing time (NaT) reads as an integer
 _HEX = np.array([f"{i:02x}" for i in range(256)], dtype="S2")
 _HEX_UPPER = np.array([f"{i:02X}" for i in range(256)], dtype="S2")
 
@@ -85,7 +86,8 @@ def _arrow_table(rows: dict[str, np.ndarray]) -> pa.Table:
             continue
         values = rows[name]
         if name in TIMES:
-            columns[name] = pa.array(_micros(values)).cast(pa.timestamp("us", tz="UTC"))
+            micros = _micros(values)
+            columns[name] = pa.array(micros, mask=micros == NAT).cast(pa.timestamp("us", tz="UTC"))
         elif values.dtype.kind == "b":
             columns[name] = pa.array(values)
         elif values.dtype.kind in "iu":
@@ -134,8 +136,9 @@ def copy_text(rows: dict[str, np.ndarray]) -> str:
 
 def _text_values(values: np.ndarray, name: str) -> list[str]:
     """One column in COPY's text format (None, a negative id, NaN: null)."""
-    if name in TIMES:
-        return [(EPOCH + timedelta(microseconds=m)).isoformat() for m in _micros(values).tolist()]
+    if name in TIMES:  # NaT (no deadline: a registry report's) is null
+        return [NULL if m == NAT else (EPOCH + timedelta(microseconds=m)).isoformat()
+                for m in _micros(values).tolist()]  # fmt: skip
     if values.dtype.kind == "b":
         return ["t" if v else "f" for v in values.tolist()]
     if values.dtype.kind in "iu":

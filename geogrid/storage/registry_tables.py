@@ -9,6 +9,7 @@ finding the same person again and a masked form for showing; never in clear.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
@@ -27,12 +28,13 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geogrid.storage.models import SRID, Base, one_of
 from geogrid.vocabulary import (
     ASSIGNMENT_METHODS,
+    PROPOSAL_KINDS,
     PROPOSAL_STATUSES,
     RECORD_STATUSES,
     REGISTRY_KINDS,
@@ -104,23 +106,31 @@ class RegistryRecord(Base):
 
 
 class RegistryProposal(Base):
-    """A change proposed by grid staff; it becomes the record only once confirmed (核实)."""
+    """A change proposed by grid staff; it becomes the record only once confirmed (核实).
+
+    A basic-information report is one too (kind `report`, with the report's id): it has no
+    address or facts until the confirming officer completes it, so its unit is kept here.
+    """
 
     __tablename__ = "registry_proposals"
     __table_args__ = (
-        CheckConstraint(one_of("kind", REGISTRY_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", PROPOSAL_KINDS), name="kind"),
         CheckConstraint(one_of("status", PROPOSAL_STATUSES), name="status"),
         Index("ix_registry_proposals_pending", "community_code",
               postgresql_where=sql_text("status = 'pending'")),
         Index("ux_registry_proposals_request", "proposed_by", "client_request_id", unique=True,
               postgresql_where=sql_text("client_request_id is not null")),
+        Index("ux_registry_proposals_report_id", "report_id", unique=True,
+              postgresql_where=sql_text("report_id is not null")),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[int | None] = mapped_column(ForeignKey("registry_records.id"))
-    address_id: Mapped[int] = mapped_column(ForeignKey("registry_addresses.id"))
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("registry_addresses.id"))
     community_code: Mapped[str | None] = mapped_column(String(32))
+    unit_code: Mapped[str | None] = mapped_column(String(32))  # where it lies without an address
+    report_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # the report it was
     change: Mapped[dict] = mapped_column(JSONB)
     id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     id_number_hash: Mapped[str | None] = mapped_column(String(64))

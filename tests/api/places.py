@@ -93,9 +93,15 @@ def delete_reports(engine: Engine, ids: list[str] | None = None, reporter: str |
     """Remove reports (by id, or by reporter) and their events."""
     with engine.begin() as conn:
         if ids:
+            conn.execute(text("delete from registry_proposals "
+                              "where report_id = any(cast(:ids as uuid[]))"),
+                         {"ids": ids})  # fmt: skip
             conn.execute(text("delete from reports where id = any(cast(:ids as uuid[]))"),
                          {"ids": ids})  # fmt: skip
         if reporter:
+            conn.execute(text("delete from registry_proposals where report_id in "
+                              "(select id from reports where reporter = :r)"),
+                         {"r": reporter})  # fmt: skip
             conn.execute(text("delete from reports where reporter = :r"), {"r": reporter})
 
 

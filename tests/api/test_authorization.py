@@ -119,6 +119,8 @@ def registry_cases(county, objects) -> list[Case]:
              statuses(201, own, others), json={"note": "matrix"}),
         Case("POST", f"{base}/proposals", f"{base}/proposals", statuses(201, own, others),
              json=proposal),
+        Case("POST", f"{base}/address-proposals", f"{base}/address-proposals",
+             statuses(201, own, others), json=new | {"text": "矩阵路5号"}),
         Case("GET", f"{base}/proposals", f"{base}/proposals", statuses(200, FIELD)),
         Case("GET", f"{base}/proposals/{{proposal_id}}", f"{base}/proposals/{rejected}",
              statuses(200, own, others)),

@@ -8,7 +8,9 @@ from sqlalchemy import text
 
 from geogrid.registry.changes import Change
 from geogrid.registry.records import propose
+from tests.api.places import delete_reports
 from tests.api.registry_places import ADMIN, make_registry
+from tests.intake_paths import submit_one
 from tests.registry.conftest import clear_registry
 
 
@@ -80,3 +82,45 @@ def test_another_stations_proposal_is_the_404_page(county, users, browser_for, p
     assert tried.status_code == 404 and _status(county, pending[0]) == "pending"
     unsigned = browser_for().get("/console/registry", follow_redirects=False)
     assert unsigned.status_code == 303 and "/console/signin" in unsigned.headers["location"]
+
+
+@pytest.fixture
+def filed_report(county, settings):
+    """A rental-housing report at P01's registry address, filed as a proposal by the intake."""
+    made = make_registry(county.engine, settings, county.index, county.p01)
+    report = submit_one(county.engine, {
+        "category": "rental_housing", "lon": county.p01.lon, "lat": county.p01.lat,
+        "text": "新出租一户", "reporter": "apitest-console-report"},
+        index=county.index)  # fmt: skip
+    with county.engine.connect() as conn:
+        number = conn.scalar(text("select id from registry_proposals where report_id = :r"),
+                             {"r": report})  # fmt: skip
+    yield number, made.address
+    delete_reports(county.engine, [report])
+    clear_registry(county.engine)
+
+
+def test_a_report_proposal_is_completed_into_a_record_by_its_form(
+    county, users, browser_for, filed_report
+):
+    number, address = filed_report
+    browser = browser_for(users.p01)
+    listed = browser.get("/console/registry")
+    assert "新出租一户" in listed.text and f"/registry/proposals/{number}#complete" in listed.text
+    page = browser.get(f"/console/registry/proposals/{number}")
+    assert page.status_code == 200 and 'name="housing.use"' in page.text
+    assert '<option value="housing" selected>' in page.text  # a rental report: a house
+    token = browser.csrf(f"/console/registry/proposals/{number}")
+    base = f"/console/registry/proposals/{number}"
+    bare = browser.post(f"{base}/confirm", data={"csrf_token": token})
+    assert bare.status_code == 400 and _status(county, number) == "pending"
+    form = {"csrf_token": token, "kind": "housing", "address_code": address,
+            "housing.use": "rental", "housing.tenants": "甲，乙",
+            "resident.name": "不读"}  # fmt: skip
+    done = browser.post(f"{base}/confirm", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    with county.engine.connect() as conn:
+        data = conn.scalar(text("select r.data from registry_records r join registry_proposals "
+                                "p on p.record_id = r.id where p.id = :i"),
+                           {"i": number})  # fmt: skip
+    assert data == {"use": "rental", "tenants": ["甲", "乙"]}

@@ -48,17 +48,20 @@ def test_routing_rules_security_department_and_triage(reports_engine, county_ind
     lon, lat = inside_point(county_index, 3)
     result = submit_reports(reports_engine, pd.DataFrame([
         item(lon, lat, category="dispute"), item(lon, lat, category="environment"),
-        item(lon, lat, category="special_group"), item(lon + 1, lat, category="dispute"),
-        item(lon + 1, lat, category="environment"),
+        item(lon, lat, category="civil_affairs"), item(lon + 1, lat, category="dispute"),
+        item(lon + 1, lat, category="environment"), item(lon, lat, category="special_group"),
+        item(lon + 1, lat, category="population"),
     ]), index=county_index)  # fmt: skip
     rows = [stored(reports_engine, i) for i in result.report_id]
     assert [r["route"] for r in rows] == ["station", "department", "department", "triage",
-                                          "triage"]  # fmt: skip
+                                          "triage", "registry", "registry"]  # fmt: skip
     assert [r["department_code"] for r in rows] == [None, "environment", "civil_affairs", None,
-                                                    None]  # fmt: skip
+                                                    None, None, None]  # fmt: skip
     assert rows[1]["police_id"] is None, "a department report has no police officer"
     assert rows[3]["assignment_method"] == "unassigned" and rows[3]["status"] == "received"
-    assert result.routes == {"station": 1, "department": 2, "triage": 2}
+    # basic information goes to the registry, assigned or not, as a proposal, not a case
+    assert [r["status"] for r in rows[5:]] == ["registry", "registry"]
+    assert result.routes == {"station": 1, "department": 2, "triage": 2, "registry": 2}
 
 
 def test_a_security_report_where_no_station_covers_goes_to_triage(

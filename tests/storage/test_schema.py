@@ -195,3 +195,67 @@ def test_migration_0015_adds_verified_awaiting_close(empty_database: Engine) -> 
         assert all("'verified'" not in d for d in _open_index_defs(conn))
         with pytest.raises(IntegrityError, match="ck_reports_status"):
             conn.execute(text("update reports set status = 'verified'"))
+def test_migration_0016_files_open_basic_reports_as_registry_proposals(
+    empty_database: Engine,
+) -> None:
+    schema.upgrade(empty_database, "0014")
+    with empty_database.begin() as conn:
+        categories = {code: conn.execute(text(
+            "insert into report_categories (code, name_zh, name_en, kind, is_security) "
+            "values (:c, :n, :e, :k, true) returning id"),
+            {"c": code, "e": code, "n": name, "k": kind}).scalar_one()
+            for code, name, kind in (("population", "实有人口", "basic"),
+                                     ("public_security", "治安", "dynamic"))}  # fmt: skip
+        conn.execute(text(
+            "insert into registry_addresses (code, county_code, street, house_no, estate, "
+            "building, unit_no, floor, room, full_text, geom, assignment_method) values "
+            "('A1', '370782', '人民路', '12', '', '', '', '', '', '人民路12号', "
+            "'SRID=4326;POINT(119.4001 36.0)', 'unassigned')"))  # fmt: skip
+
+        def report(category: str, status: str) -> str:
+            return str(conn.execute(text(
+                "insert into reports (id, category_id, reported_at, status, route, geom, "
+                "assignment_method, received_crs, reporter, text, due_at) values "
+                "(gen_random_uuid(), :c, '2026-03-02T09:00:00+08', :s, 'station', "
+                "'SRID=4326;POINT(119.4 36.0)', 'inside', 'EPSG:4326', '网格员甲', '新住户', "
+                "'2026-03-02T10:00:00+08') returning id"),
+                {"c": categories[category], "s": status}).scalar_one())  # fmt: skip
+
+        made = (
+            ("waiting", "population", "assigned"),
+            ("working", "population", "dispatched"),
+            ("closed", "population", "closed"),
+            ("case", "public_security", "assigned"),
+        )
+        ids = {name: report(category, status) for name, category, status in made}
+    schema.upgrade(empty_database)
+
+    def state() -> tuple[dict, dict]:
+        with empty_database.connect() as conn:
+            reports = {str(r[0]): tuple(r[1:]) for r in conn.execute(text(
+                "select id, status, route, due_at is null from reports"))}  # fmt: skip
+            proposals = {str(r[0]): tuple(r[1:]) for r in conn.execute(text(
+                "select p.report_id, p.kind, p.status, a.code, p.change->'report'->>'text' "
+                "from registry_proposals p left join registry_addresses a "
+                "on a.id = p.address_id"))}  # fmt: skip
+        return reports, proposals
+
+    reports, proposals = state()
+    for name in ("waiting", "working"):
+        assert reports[ids[name]] == ("registry", "registry", True)
+        assert proposals[ids[name]] == ("report", "pending", "A1", "新住户")  # nearest address
+    assert reports[ids["closed"]] == ("closed", "station", False)  # history untouched
+    assert reports[ids["case"]] == ("assigned", "station", False)
+    assert set(proposals) == {ids["waiting"], ids["working"]}
+    with empty_database.connect() as conn:
+        moved = conn.execute(text("select from_status from report_events where to_status = "
+                                  "'registry' order by from_status")).scalars().all()  # fmt: skip
+    assert moved == ["assigned", "dispatched"]
+    schema.downgrade(empty_database, "0014")
+    with empty_database.connect() as conn:
+        back = dict(conn.execute(text("select id::text, status from reports")).all())
+        assert conn.execute(text("select count(*) from registry_proposals")).scalar() == 0
+    # back into the loop waiting to be accepted: in county triage, as they have no unit here
+    assert back[ids["waiting"]] == back[ids["working"]] == "received"
+    schema.upgrade(empty_database)  # again: the same proposals, once each
+    assert state() == (reports, proposals)

@@ -111,7 +111,8 @@ def test_filters_apply_and_a_station_sees_its_own(reports_engine, known, tmp_pat
     def count(**options) -> int:
         return export(reports_engine, tmp_path / "f.csv", "csv", **options).count
 
-    assert count(filters=report_filter(routes=("station",))) == 3  # security and population
+    assert count(filters=report_filter(routes=("station",))) == 2  # security
+    assert count(filters=report_filter(routes=("registry",))) == 1  # population: a proposal
     assert count(filters=report_filter(period=MONTH)) == 6
     assert count(filters=report_filter(period="2026-07")) == 0
     assert count(station="370782P01") == 3

@@ -14,8 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
+from geogrid.console.registry_form import LIKELY_KIND, completed_from_form, field_sets
 from geogrid.console.render import CONSOLE, render
 from geogrid.registry import completeness, reads, records
+from geogrid.registry.idnumbers import IdCipher
 from geogrid.vocabulary import china_today
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -44,19 +46,27 @@ def registry_page(
 
 
 @router.get(REGISTRY + "/proposals/{proposal_id}")
-def proposal_page(request: Request, proposal_id: ProposalId, page: PageDep,
+def proposal_page(request: Request, proposal_id: ProposalId, page: PageDep, state: StateDep,
                   conn: ConnDep) -> Response:  # fmt: skip
-    """One proposal of the caller's area, with its forms while it is pending."""
+    """One proposal of the caller's area, with its forms while it is pending (a report's:
+    the form that completes it into a record)."""
     found = reads.get_proposal(conn, page.caller, proposal_id)
-    return render(request, "registry_proposal.html", **page_context(page, proposal=found))
+    category = (found.change.get("report") or {}).get("category")
+    return render(request, "registry_proposal.html", **page_context(
+        page, proposal=found, field_sets=field_sets(state.settings.registry_cycles_file),
+        likely=LIKELY_KIND.get(category, "housing")))  # fmt: skip
 
 
 @router.post(REGISTRY + "/proposals/{proposal_id}/confirm")
 def confirm(proposal_id: ProposalId, form: FormDep, state: StateDep,
             conn: ConnDep) -> RedirectResponse:  # fmt: skip
-    """Confirm (核实): the proposal becomes the record, with its version."""
+    """Confirm (核实): the proposal becomes the record, with its version (a report's: the
+    record filled in on its page)."""
+    completed = completed_from_form(form)
+    cipher = IdCipher.from_settings(state.settings) if completed and completed.id_number else None
     records.decide(conn, form.page.caller, proposal_id, confirm=True, note=form.get("note"),
-                   cycles_file=state.settings.registry_cycles_file)  # fmt: skip
+                   cycles_file=state.settings.registry_cycles_file, completed=completed,
+                   cipher=cipher)  # fmt: skip
     return RedirectResponse(f"{REGISTRY}?done=confirmed", status_code=303)
 
 

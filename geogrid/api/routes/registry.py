@@ -16,6 +16,7 @@ from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.api.schemas.registry import (
     AddressIn,
     AddressOut,
+    AddressProposalIn,
     CheckIn,
     CheckOut,
     CompletenessOut,
@@ -27,7 +28,7 @@ from geogrid.api.schemas.registry import (
     RecordOut,
     VersionOut,
 )
-from geogrid.registry import addresses, completeness, reads, records
+from geogrid.registry import address_proposals, addresses, completeness, reads, records
 from geogrid.registry.changes import Change
 from geogrid.registry.idnumbers import IdCipher
 
@@ -127,6 +128,19 @@ def propose(body: ProposalIn, caller: CallerDep, state: StateDep, conn: ConnDep)
     return ProposalOut(**reads.get_proposal(conn, caller, number).__dict__)
 
 
+@router.post("/address-proposals", response_model=ProposalOut, status_code=201,
+             summary="Propose a standard address")  # fmt: skip
+def propose_address(body: AddressProposalIn, caller: CallerDep, state: StateDep,
+                    conn: ConnDep) -> ProposalOut:  # fmt: skip
+    """Grid staff propose a standard address (free text and a point in their area; 400
+    naming the parts not read); confirmed (核实), it is stored and placed in its grids."""
+    index = state.point_lookup().index
+    number = address_proposals.propose_address(
+        conn, caller, index, body.text, body.lon, body.lat, body.county_code,
+        body.client_request_id)  # fmt: skip
+    return ProposalOut(**reads.get_proposal(conn, caller, number).__dict__)
+
+
 @router.get("/proposals/{proposal_id}", response_model=ProposalOut, summary="One proposal")
 def proposal(proposal_id: ProposalId, caller: CallerDep, conn: ConnDep) -> ProposalOut:
     """A proposal in the caller's area and how far it is (pending, confirmed, rejected);
@@ -149,9 +163,17 @@ def proposals(
              summary="Confirm (核实) a proposal")  # fmt: skip
 def confirm(proposal_id: ProposalId, body: DecisionIn, caller: CallerDep, state: StateDep,
             conn: ConnDep) -> DecisionOut:  # fmt: skip
-    """The proposal becomes the record, with a version (who, when, before and after)."""
+    """The proposal becomes the record, with a version (who, when, before and after); a
+    basic-information report's proposal becomes the `record` given."""
+    facts = body.record
+    completed = None if facts is None else Change(
+        facts.kind, facts.address_code, facts.data, facts.record_id, facts.id_number,
+        facts.started_on, facts.ended_on)  # fmt: skip
+    cipher = IdCipher.from_settings(state.settings) if facts and facts.id_number else None
     decision = records.decide(conn, caller, proposal_id, confirm=True, note=body.note,
-                              cycles_file=state.settings.registry_cycles_file)  # fmt: skip
+                              cycles_file=state.settings.registry_cycles_file,
+                              completed=completed, cipher=cipher,
+                              index=state.point_lookup().index)  # fmt: skip
     return DecisionOut(**decision.__dict__)
 
 

@@ -11,6 +11,8 @@ from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.vocabulary import ADDRESS_PARTS
 
 Kind = Literal["housing", "resident", "organisation", "key_person"]
+# A proposal's kind: a record's, a basic-information report's (to be completed), an address.
+ProposalKind = Literal["housing", "resident", "organisation", "key_person", "report", "address"]
 
 
 def _whole(value: Any) -> Any:
@@ -48,6 +50,15 @@ class AddressIn(BaseModel):
     county_code: str | None = Field(
         default=None, pattern=r"^\d{6}$", description="Default: the county of the point's unit."
     )
+
+
+class AddressProposalIn(AddressIn):
+    """A standard address grid staff propose: confirmed, it is stored and placed."""
+
+    client_request_id: StorableStr | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="The sender's id of this item: sent again, the same proposal answers.",
+    )  # fmt: skip
 
 
 class RecordOut(BaseModel):
@@ -103,22 +114,48 @@ class ProposalOut(BaseModel):
     """A proposed change and how far it is."""
 
     id: int
-    kind: Kind
+    kind: ProposalKind
     record_id: int | None
-    address_code: str
+    address_code: str | None = Field(description="None: a report's proposal with no address.")
     status: Literal["pending", "confirmed", "rejected"]
     proposed_by: str
     change: dict[str, Any]
     id_number: str | None
     decided_by: str | None
     note: str
+    report_id: str | None = Field(
+        default=None,
+        description="The basic-information report "
+        "it was filed from (kind report, or completed from one).",
+    )
+    unit_code: str | None = None
+    photo_ids: list[str] = Field(default=[], description="The report's photos.")
+
+
+class RecordFacts(BaseModel):
+    """The record a basic-information report's proposal is completed into on confirming."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    kind: Kind
+    address_code: StorableStr = Field(min_length=1, max_length=32)
+    record_id: RecordNumber | None = Field(default=None, description="The record changed.")
+    data: dict[str, Any] = Field(description='The kind\'s fields (README "The registry").')
+    id_number: StorableStr | None = Field(
+        default=None, max_length=32, description="Stored encrypted, shown masked."
+    )
+    started_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
 
 
 class DecisionIn(BaseModel):
-    """Why a proposal was confirmed or rejected."""
+    """Why a proposal was confirmed or rejected (a report's: the reason it is declined), and
+    for a report's proposal confirmed, the record it becomes."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     note: StorableStr = Field(default="", max_length=500)
+    record: RecordFacts | None = Field(
+        default=None, description="Only to confirm a report's proposal: the record it becomes."
+    )
 
 
 class DecisionOut(BaseModel):

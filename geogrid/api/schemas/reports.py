@@ -13,10 +13,10 @@ from geogrid.api.schemas.common import Contact, GridRef, IsoDateTime, Link, Stor
 # The table's enumerations, spelled out for the OpenAPI document (a test keeps them in step).
 Status = Literal[
     "received", "assigned", "accepted", "dispatched", "in_progress", "resolved", "rework",
-    "verified", "closed", "rejected", "duplicate",
+    "verified", "closed", "rejected", "duplicate", "registry",
 ]  # fmt: skip
 Method = Literal["inside", "boundary", "nearest", "unassigned"]
-Route = Literal["station", "department", "triage"]
+Route = Literal["station", "department", "triage", "registry"]
 PhotoId = Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="An uploaded photo's id.")]
 
 

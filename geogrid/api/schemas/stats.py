@@ -31,6 +31,11 @@ class KpisOut(BaseModel):
     p90_hours_to_close: float | None
     valid_report_rate: float | None = Field(description="有效上报率")
     verifications_on_time: int
+    proposals_confirmed: int = Field(
+        0,
+        description="Basic-information reports whose registry "
+        "proposal was confirmed (valid, as accepted cases are).",
+    )
 
 
 class FiguresOut(BaseModel):
