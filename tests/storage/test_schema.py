@@ -195,6 +195,8 @@ def test_migration_0015_adds_verified_awaiting_close(empty_database: Engine) -> 
         assert all("'verified'" not in d for d in _open_index_defs(conn))
         with pytest.raises(IntegrityError, match="ck_reports_status"):
             conn.execute(text("update reports set status = 'verified'"))
+
+
 def test_migration_0016_files_open_basic_reports_as_registry_proposals(
     empty_database: Engine,
 ) -> None:
