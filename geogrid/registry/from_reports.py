@@ -10,6 +10,8 @@ it (`records.decide`). Written as a `Read` so the blocking and the async intake 
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, text
+
 from geogrid.storage.driver import Read
 from geogrid.vocabulary import ADDRESS_NEAR_M
 
@@ -39,3 +41,19 @@ def proposals_from_reports(report_ids: list[str], near_m: float = ADDRESS_NEAR_M
     """File a pending registry proposal of each stored basic report (a `Read` answering how
     many were filed; a report that has one already is left alone)."""
     return Read(_PROPOSE, {"ids": report_ids, "near": near_m}, len, prepare=False)
+
+
+# A pending proposal's area follows its report when a redraw moves the report
+# (`geogrid reassign`): the officer who confirms is the new unit's.
+_FOLLOW = """
+update registry_proposals p set unit_code = u.code, community_code = c.code
+from reports r left join grids u on u.id = r.level3_id left join grids c on c.id = r.level1_id
+where p.report_id = r.id and p.status = 'pending' and r.id = any(cast(:ids as uuid[]))
+  and p.unit_code is distinct from u.code
+"""
+
+
+def follow_reports(conn: Connection, report_ids: list[str]) -> int:
+    """Move the pending proposals of these reports to their reports' unit and community
+    (after a reassignment); how many moved."""
+    return conn.execute(text(_FOLLOW), {"ids": report_ids}).rowcount

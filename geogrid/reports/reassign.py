@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, text
 
+from geogrid.registry.from_reports import follow_reports
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.assignment import Assignment
 from geogrid.reports.index import AssignmentIndex, load_index
@@ -88,6 +89,7 @@ def _reassign_chunk(conn, rows, index: AssignmentIndex, table, tolerance_m, resu
                         index.levels[2].codes[np.maximum(placement.grid, 0)], "(none)")  # fmt: skip
     conn.execute(text(_UPDATE), _update_params(ids, assignment))
     moved = new_unit != old_unit
+    follow_reports(conn, ids[moved].tolist())
     result.examined += len(ids)
     result.moved += int(moved.sum())
     result.moves.update(zip(old_grid[moved].tolist(), new_grid[moved].tolist(), strict=True))

@@ -60,3 +60,34 @@ def test_reassign_streams_in_chunks(reports_engine, county_index, redrawn, monke
     assert all(r[1] == redrawn or r[2] is None for r in rows), "every report is in the new version"
     assert all(r[2] == r[3] for r in rows if r[3] is not None)
     assert reassign_reports(reports_engine, redrawn).examined == 0, "nothing left to move"
+
+
+def test_a_pending_proposal_follows_its_report_to_its_new_unit(
+    reports_engine, county_index, redrawn
+):
+    """A basic report's registry proposal is the officer's of the report's unit: when a
+    redraw moves the report, its pending proposal moves with it; a decided one stays."""
+    centres = shapely.point_on_surface(county_index.units.geoms[:20])
+    items = pd.DataFrame({"category": "population", "reported_at": "2026-03-01T10:00+08:00",
+                          "lon": shapely.get_x(centres),
+                          "lat": shapely.get_y(centres)})  # fmt: skip
+    submitted = submit_reports(reports_engine, items, index=county_index)
+    ids = list(submitted.report_id)
+    with reports_engine.begin() as conn:
+        conn.execute(text("update registry_proposals set status = 'rejected' "
+                          "where report_id = cast(:r as uuid)"), {"r": ids[0]})  # fmt: skip
+        before = dict(conn.execute(text(_PROPOSALS)).all())
+    result = reassign_reports(reports_engine, redrawn)
+    assert result.moved > 0
+    with reports_engine.connect() as conn:
+        after = dict(conn.execute(text(_PROPOSALS)).all())
+        units = dict(conn.execute(text(
+            "select r.id::text, u.code from reports r left join grids u on u.id = r.level3_id"
+        )).all())  # fmt: skip
+    assert len(after) == 20
+    assert after[ids[0]] == before[ids[0]], "a decided proposal keeps its unit"
+    assert all(after[i] == units[i] for i in ids[1:]), "pending ones follow their report"
+    assert any(after[i] != before[i] for i in ids[1:]), "the redraw moved some"
+
+
+_PROPOSALS = "select report_id::text, unit_code from registry_proposals where kind = 'report'"
