@@ -1,0 +1,94 @@
+"""A desk's inbox kept in this process while the database has not changed: exact at every read.
+
+The cases waiting for a desk (per role, scope and page size) are kept with what says they
+are still the answer:
+- the database snapshot they were read under (`pg_current_snapshot()`): the same snapshot
+  means no transaction has committed since, so every table reads the same; a step, a new
+  report, a reassignment or a supervision by any process or worker commits, and so
+  changes it;
+- the horizon, the earliest deadline of any open case still to come: until it passes no
+  case turns overdue, the only way the clock alone changes what waits (and a read at an
+  earlier moment than the kept one reads afresh).
+A read asks the database for its snapshot (no table is touched) and serves the kept cases
+with their clocks (overdue, hours left, escalation) worked out at the read, or reads the
+inbox again. Nothing served is ever stale. Under a steady stream of writes the cache just
+misses, at the cost of that one small query.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, text
+
+from geogrid.reports.deadlines import WorkCalendar
+from geogrid.reports.inbox import OPEN, InboxItem, WaitingCase, clocked, waiting_cases
+from geogrid.vocabulary import china_now
+
+MAX_KEPT = 4096  # desks; more are forgotten all at once (as the token cache does)
+_SNAPSHOT = text("select pg_current_snapshot()::text")
+# The open cases' deadline index (ix_reports_open_due) answers this with one probe.
+_HORIZON = text(f"select min(r.due_at) from reports r where {OPEN} and r.due_at >= :now")
+
+
+@dataclass(frozen=True)
+class KeptInbox:
+    """A desk's waiting cases as read at `read_at` under `snapshot`, good until `horizon`."""
+
+    snapshot: str
+    read_at: datetime
+    horizon: datetime | None  # None: no open case has a deadline to come
+    calendar: WorkCalendar
+    cases: list[WaitingCase]
+
+    def serves(self, snapshot: str, now: datetime, calendar: WorkCalendar) -> bool:
+        """Whether these cases are what waits at `now` in the database seen as `snapshot`."""
+        return (snapshot == self.snapshot and self.read_at <= now and calendar is self.calendar
+                and (self.horizon is None or now <= self.horizon))  # fmt: skip
+
+
+class InboxCache:
+    """The inboxes of one process's desks, each served while it is still exact."""
+
+    def __init__(self, max_kept: int = MAX_KEPT) -> None:
+        self.max_kept = max_kept
+        self._kept: dict[tuple, KeptInbox] = {}
+        self._lock = threading.Lock()
+
+    def cases(self, engine: Engine, actor, *, calendar: WorkCalendar, now: datetime,
+              limit: int = 100) -> list[WaitingCase]:  # fmt: skip
+        """The cases waiting for the actor at `now` (kept, or read again), in inbox order."""
+        key = (actor.role, actor.station_id, actor.department_id, actor.person_id, limit)
+        with engine.connect() as conn:
+            snapshot = conn.execute(_SNAPSHOT).scalar_one()
+            kept = self._kept.get(key)
+            if kept is None or not kept.serves(snapshot, now, calendar):
+                # Read in the same transaction after the snapshot was taken: a commit in
+                # between makes the kept snapshot older than what was read, so the next
+                # read misses; never the other way round.
+                kept = _read(conn, actor, snapshot, calendar, now, limit)
+                self._keep(key, kept)
+            conn.rollback()
+        return kept.cases
+
+    def inbox(self, engine: Engine, actor, *, calendar: WorkCalendar,
+              now: datetime | None = None, limit: int = 100) -> list[InboxItem]:  # fmt: skip
+        """What `reports.inbox.inbox` answers, from the kept cases when they still hold."""
+        now = now or china_now()
+        return clocked(self.cases(engine, actor, calendar=calendar, now=now, limit=limit),
+                       calendar, now)  # fmt: skip
+
+    def _keep(self, key: tuple, kept: KeptInbox) -> None:
+        with self._lock:
+            if len(self._kept) >= self.max_kept:
+                self._kept.clear()
+            self._kept[key] = kept
+
+
+def _read(conn: Connection, actor, snapshot: str, calendar: WorkCalendar, now: datetime,
+          limit: int) -> KeptInbox:  # fmt: skip
+    horizon = conn.execute(_HORIZON, {"now": now}).scalar_one()
+    cases = waiting_cases(conn, actor, calendar=calendar, now=now, limit=limit)
+    return KeptInbox(snapshot, now, horizon, calendar, cases)
