@@ -13,13 +13,13 @@ overdue the moment its deadline passes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Connection, TextClause, text
 
-from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing
+from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing, timing_of_marks
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import china_now
 
@@ -78,6 +78,7 @@ class WaitingCase:
     supervised: bool
     rework_count: int
     due_at: datetime | None
+    due_mark: timedelta | None  # the deadline's working mark (WorkCalendar.working_mark)
 
 
 @dataclass(frozen=True)
@@ -143,20 +144,15 @@ def _query(role: str) -> TextClause:
 
 def clocked(cases: list[WaitingCase], calendar: WorkCalendar, now: datetime) -> list[InboxItem]:
     """The waiting cases with their clocks at `now`: overdue, working hours left, escalation."""
+    now_mark = calendar.working_mark(now)
     items = []
     for case in cases:
-        when = timing(calendar, case.due_at, now)
-        items.append(InboxItem(*_case_values(case), overdue=when.overdue,
-                               hours_left=when.hours_left, escalation=when.escalation))  # fmt: skip
+        when = timing_of_marks(case.due_at, case.due_mark, now, now_mark)
+        items.append(InboxItem(
+            case.id, case.waiting, case.status, case.category, case.route, case.reported_at,
+            case.urgent, case.supervised, case.rework_count, case.due_at, when.overdue,
+            when.hours_left, when.escalation))  # fmt: skip
     return items
-
-
-def _case_values(case: WaitingCase) -> tuple:
-    """A waiting case's fields in order (dataclasses.astuple would deep-copy each)."""
-    return tuple(getattr(case, name) for name in _CASE_FIELDS)
-
-
-_CASE_FIELDS = tuple(f.name for f in fields(WaitingCase))
 
 
 def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
@@ -174,9 +170,11 @@ def _settled_due(calendar: WorkCalendar, row: dict) -> datetime | None:
 
 
 def _waiting(row: dict, calendar: WorkCalendar) -> WaitingCase:
+    due = _settled_due(calendar, row)
     return WaitingCase(
         id=str(row["id"]), waiting=row["waiting"], status=row["status"],
         category=row["category"], route=row["route"], reported_at=row["reported_at"],
         urgent=row["urgent"], supervised=row["supervised_at"] is not None,
-        rework_count=row["rework_count"], due_at=_settled_due(calendar, row),
+        rework_count=row["rework_count"], due_at=due,
+        due_mark=None if due is None else calendar.working_mark(due),
     )  # fmt: skip

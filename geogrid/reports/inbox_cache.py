@@ -29,8 +29,9 @@ from geogrid.vocabulary import china_now
 
 MAX_KEPT = 4096  # desks; more are forgotten all at once (as the token cache does)
 _SNAPSHOT = text("select pg_current_snapshot()::text")
-# The open cases' deadline index (ix_reports_open_due) answers this with one probe.
-_HORIZON = text(f"select min(r.due_at) from reports r where {OPEN} and r.due_at >= :now")
+# The open cases' deadline index (ix_reports_open_due) finds the horizon with one probe.
+_HORIZON = text("select pg_current_snapshot()::text, (select min(r.due_at) from reports r "
+                f"where {OPEN} and r.due_at >= :now)")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,20 @@ class InboxCache:
         self.max_kept = max_kept
         self._kept: dict[tuple, KeptInbox] = {}
         self._lock = threading.Lock()
+        self.hits = self.misses = 0  # reads served from what was kept, and read afresh
 
     def cases(self, engine: Engine, actor, *, calendar: WorkCalendar, now: datetime,
               limit: int = 100) -> list[WaitingCase]:  # fmt: skip
         """The cases waiting for the actor at `now` (kept, or read again), in inbox order."""
         key = (actor.role, actor.station_id, actor.department_id, actor.person_id, limit)
-        with engine.connect() as conn:
-            snapshot = conn.execute(_SNAPSHOT).scalar_one()
-            kept = self._kept.get(key)
-            if kept is None or not kept.serves(snapshot, now, calendar):
-                # Read in the same transaction after the snapshot was taken: a commit in
-                # between makes the kept snapshot older than what was read, so the next
-                # read misses; never the other way round.
-                kept = _read(conn, actor, snapshot, calendar, now, limit)
-                self._keep(key, kept)
-            conn.rollback()
+        kept = self._kept.get(key)
+        if kept is not None and kept.serves(_snapshot(engine), now, calendar):
+            self.hits += 1
+            return kept.cases
+        self.misses += 1
+        with engine.begin() as conn:
+            kept = _read(conn, actor, calendar, now, limit)
+        self._keep(key, kept)
         return kept.cases
 
     def inbox(self, engine: Engine, actor, *, calendar: WorkCalendar,
@@ -87,8 +87,18 @@ class InboxCache:
             self._kept[key] = kept
 
 
-def _read(conn: Connection, actor, snapshot: str, calendar: WorkCalendar, now: datetime,
+def _snapshot(engine: Engine) -> str:
+    """The database's snapshot now: one statement, outside any transaction."""
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn.execute(_SNAPSHOT).scalar_one()
+
+
+def _read(conn: Connection, actor, calendar: WorkCalendar, now: datetime,
           limit: int) -> KeptInbox:  # fmt: skip
-    horizon = conn.execute(_HORIZON, {"now": now}).scalar_one()
+    """The desk's cases with the snapshot and horizon, taken first in the transaction: a
+    commit before the cases are read makes the kept snapshot older than what was read, so
+    the next read misses; never the other way round."""
+    snapshot, horizon = conn.execute(_HORIZON, {"now": now}).one()
     cases = waiting_cases(conn, actor, calendar=calendar, now=now, limit=limit)
     return KeptInbox(snapshot, now, horizon, calendar, cases)
