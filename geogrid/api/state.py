@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from geogrid.api.auth import Authenticator
+from geogrid.api.inbox_json import InboxJson
 from geogrid.api.settings import ApiSettings
 from geogrid.api.tilecache import TileCache
 from geogrid.api.writer import ReportWriter
@@ -45,6 +46,7 @@ class AppState:
     media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
     tiles: TileCache = field(default_factory=TileCache)  # vector tiles, keyed by version
     inboxes: InboxCache = field(default_factory=InboxCache)  # desks' inboxes, while exact
+    inbox_json: InboxJson = field(default_factory=InboxJson)  # their cases' JSON
     has_addresses: bool = False  # the registry holds standard addresses (the lookup adds them)
 
     def __post_init__(self) -> None:

@@ -25,7 +25,6 @@ from geogrid.api.schemas.cases import (
     ExtensionAsk,
     ExtensionDecision,
     HandleStep,
-    InboxItemOut,
     InboxOut,
     InboxQuery,
     NoteStep,
@@ -33,8 +32,10 @@ from geogrid.api.schemas.cases import (
     VerifyStep,
 )
 from geogrid.reports.deadlines import calendar_of
+from geogrid.reports.inbox import clocked
 from geogrid.reports.loop import StepInput
 from geogrid.usecases.cases import take_case_step
+from geogrid.vocabulary import china_now
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
@@ -93,13 +94,15 @@ async def inbox(request: Request) -> Response:
     caller = await current_caller(request)
     caller.require("reports.read")
     query = query_model(InboxQuery, request)
-    state = request.app.state.geogrid
-    items = await run_in_threadpool(
-        state.inboxes.inbox, state.engine, caller,
-        calendar=calendar_of(state.settings.holidays_file), limit=query.limit,
-    )  # fmt: skip
-    out = InboxOut(items=[InboxItemOut.model_validate(i) for i in items], numberReturned=len(items))
-    return Response(out.model_dump_json().encode("utf-8"), media_type="application/json")
+    body = await run_in_threadpool(_inbox_body, request.app.state.geogrid, caller, query.limit)
+    return Response(body, media_type="application/json")
+
+
+def _inbox_body(state, caller, limit: int) -> bytes:
+    """The caller's inbox as JSON: the cases kept or read, their clocks now (blocking)."""
+    calendar, now = calendar_of(state.settings.holidays_file), china_now()
+    cases = state.inboxes.cases(state.engine, caller, calendar=calendar, now=now, limit=limit)
+    return state.inbox_json.body(cases, clocked(cases, calendar, now))
 
 
 router.add_api_route(
