@@ -6,10 +6,15 @@ are open (the issue's figure is 50,000: this is the harder case) and every open 
 in some inbox. `--open 50000` measures the issue's figure: the other open cases are parked
 as closed for the run (the 50,000 kept open are chosen by a hash of their ids, the same
 in every run; the parked ones' statuses are kept in the table bench_parked and put back
-afterwards, or at the next run after a crash). The caller is the desk of the station with the most open cases; uvicorn serves the
-bench home as `geogrid serve` does, and wrk drives it as bench_api.py does.
+afterwards, or at the next run after a crash). The caller is the desk of the station with
+the most open cases; uvicorn serves the bench home as `geogrid serve` does, and wrk drives
+it as bench_api.py does.
 
     .venv/bin/python bench/bench_inbox.py [--scale town] [--repeats 3] [--open 50000]
+        [--against /tmp/main-tree]
+
+Each repeat serves the code afresh; with `--against`, the other tree's server runs between
+this tree's, so that both see the same machine (old against new, alternating).
 """
 
 from __future__ import annotations
@@ -47,17 +52,36 @@ def main() -> None:
     print(f"{total:,} open cases; station {station} has {open_cases:,}; load average "
           f"{os.getloadavg()[0]:.2f} before")  # fmt: skip
     try:
+        trees = {"this tree": None} | ({"against": args.against} if args.against else {})
+        runs: dict[str, list[dict]] = {label: [] for label in trees}
+        for _ in range(args.repeats):  # the trees alternate, one run each per round
+            for label, tree in trees.items():
+                runs[label].append(_run(args, token, tree))
+        for label, each in runs.items():
+            _report(label, each, args)
+    finally:
+        _clean_up(engine, name)
+        _unpark(engine)
+
+
+def _run(args: argparse.Namespace, token: str, tree: str | None) -> dict:
+    """One wrk run on a fresh server of this tree's code or of `tree` (PYTHONPATH) after a
+    3 s warm-up."""
+    saved = os.environ.pop("PYTHONPATH", None)
+    if tree is not None:
+        os.environ["PYTHONPATH"] = tree
+    try:
         with served(args, "gg-bench-inbox-") as (server, folder):
             script = folder / "inbox.lua"
             script.write_text('wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")\n')
             env = os.environ | {"TOKEN": token}
-            _wrk(args.port, "/v1/inbox", 3, args.connections, script, env, server.pid)  # warm
-            runs = [_wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
-                         server.pid) for _ in range(args.repeats)]  # fmt: skip
-            _report(runs, args)
+            _wrk(args.port, "/v1/inbox", 3, args.connections, script, env, server.pid)
+            return _wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
+                        server.pid)  # fmt: skip
     finally:
-        _clean_up(engine, name)
-        _unpark(engine)
+        os.environ.pop("PYTHONPATH", None)
+        if saved is not None:
+            os.environ["PYTHONPATH"] = saved
 
 
 def _arguments() -> argparse.Namespace:
@@ -96,12 +120,12 @@ def _station_user(engine: Engine, station: str) -> tuple[str, str]:
         return name, add_user(conn, name, "station", station=station)
 
 
-def _report(runs: list[dict], args) -> None:
+def _report(label: str, runs: list[dict], args) -> None:
     def median(key: str) -> float:
         return statistics.median(r[key] for r in runs)
 
     each = ", ".join(f"{r['rps']:,.0f}/s p99 {r['p99']:.1f} ms" for r in runs)
-    print(f"wrk -t1 -c{args.connections}, {args.duration} s x {args.repeats}, uvicorn "
+    print(f"{label}: wrk -t1 -c{args.connections}, {args.duration} s x {args.repeats}, uvicorn "
           f"{args.workers} workers, load average now {os.getloadavg()[0]:.2f}")  # fmt: skip
     print(f"inbox median {median('rps'):,.0f} req/s, p50 {median('p50'):.1f} ms, p99 "
           f"{median('p99'):.1f} ms, server CPU {median('cpu_us') / 1000:.1f} ms/request, "
