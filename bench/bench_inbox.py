@@ -94,6 +94,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--against", help="another tree's folder (e.g. a `git archive` of "
+                        "main): its server runs too, alternating with this tree's")  # fmt: skip
     parser.add_argument(
         "--open",
         type=int,
