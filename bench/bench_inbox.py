@@ -24,6 +24,7 @@ import os
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 
 from bench_api import _wrk, served
@@ -51,6 +52,7 @@ def main() -> None:
     name, token = _station_user(engine, station)
     print(f"{total:,} open cases; station {station} has {open_cases:,}; load average "
           f"{os.getloadavg()[0]:.2f} before")  # fmt: skip
+    os.environ.pop("PYTHONPATH", None)
     try:
         trees = {"this tree": None} | ({"against": args.against} if args.against else {})
         runs: dict[str, list[dict]] = {label: [] for label in trees}
@@ -58,30 +60,36 @@ def main() -> None:
             for label, tree in trees.items():
                 runs[label].append(_run(args, token, tree))
         for label, each in runs.items():
-            _report(label, each, args)
+            _report(f"{label} ({each[0]['code']})", each, args)
     finally:
         _clean_up(engine, name)
         _unpark(engine)
 
 
 def _run(args: argparse.Namespace, token: str, tree: str | None) -> dict:
-    """One wrk run on a fresh server of this tree's code or of `tree` (PYTHONPATH) after a
-    3 s warm-up."""
-    saved = os.environ.pop("PYTHONPATH", None)
+    """One wrk run on a fresh server of this tree's code or of `tree` after a 3 s warm-up.
+
+    uvicorn puts its working folder first on the import path (`--app-dir`), so the other
+    tree is served from its own folder, with it on PYTHONPATH too."""
+    here = os.getcwd()
     if tree is not None:
         os.environ["PYTHONPATH"] = tree
+        os.chdir(tree)
     try:
         with served(args, "gg-bench-inbox-") as (server, folder):
             script = folder / "inbox.lua"
             script.write_text('wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")\n')
             env = os.environ | {"TOKEN": token}
             _wrk(args.port, "/v1/inbox", 3, args.connections, script, env, server.pid)
-            return _wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
-                        server.pid)  # fmt: skip
+            run = _wrk(args.port, "/v1/inbox", args.duration, args.connections, script, env,
+                       server.pid)  # fmt: skip
+        where = "import geogrid, os; print(os.path.dirname(os.path.dirname(geogrid.__file__)))"
+        code = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True,
+                              check=True).stdout.strip()  # fmt: skip
+        return run | {"code": code}
     finally:
+        os.chdir(here)
         os.environ.pop("PYTHONPATH", None)
-        if saved is not None:
-            os.environ["PYTHONPATH"] = saved
 
 
 def _arguments() -> argparse.Namespace:

@@ -63,7 +63,7 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the API keeps many (reports/inbox_cache.py)
 class WaitingCase:
     """A case waiting for the caller as stored: what waits and its settled deadline (a case
     not yet accepted without a stored one is counted from its receipt), not yet its clock."""

@@ -27,7 +27,9 @@ from geogrid.reports.deadlines import WorkCalendar
 from geogrid.reports.inbox import OPEN, InboxItem, WaitingCase, clocked, waiting_cases
 from geogrid.vocabulary import china_now
 
-MAX_KEPT = 4096  # desks; more are forgotten all at once (as the token cache does)
+# Cases kept over all desks (a few hundred bytes each); beyond it every desk is forgotten
+# at once, as the token cache does (a station's 100, a grid member's handful).
+MAX_CASES = 100_000
 _SNAPSHOT = text("select pg_current_snapshot()::text")
 # The open cases' deadline index (ix_reports_open_due) finds the horizon with one probe.
 _HORIZON = text("select pg_current_snapshot()::text, (select min(r.due_at) from reports r "
@@ -53,9 +55,10 @@ class KeptInbox:
 class InboxCache:
     """The inboxes of one process's desks, each served while it is still exact."""
 
-    def __init__(self, max_kept: int = MAX_KEPT) -> None:
-        self.max_kept = max_kept
+    def __init__(self, max_cases: int = MAX_CASES) -> None:
+        self.max_cases = max_cases
         self._kept: dict[tuple, KeptInbox] = {}
+        self._cases = 0  # kept over all desks
         self._lock = threading.Lock()
         self.hits = self.misses = 0  # reads served from what was kept, and read afresh
 
@@ -82,9 +85,13 @@ class InboxCache:
 
     def _keep(self, key: tuple, kept: KeptInbox) -> None:
         with self._lock:
-            if len(self._kept) >= self.max_kept:
+            replaced = self._kept.pop(key, None)
+            self._cases -= 0 if replaced is None else len(replaced.cases)
+            if self._cases + len(kept.cases) > self.max_cases:
                 self._kept.clear()
+                self._cases = 0
             self._kept[key] = kept
+            self._cases += len(kept.cases)
 
 
 def _snapshot(engine: Engine) -> str:

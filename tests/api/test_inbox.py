@@ -97,3 +97,13 @@ def _items(county, token: str) -> list[dict]:
     with county.engine.connect() as conn:
         return [{"id": i.id, "due_at": i.due_at.isoformat()} for i in
                 inbox(conn, caller, calendar=CALENDAR, limit=500)]  # fmt: skip
+
+
+def test_past_its_bound_the_cache_forgets_every_desk(county, users, reports):
+    station, county_desk = (caller_of(county.engine, t) for t in (users.p01, users.admin))
+    now = china_now()
+    for bound, misses in ((1_000, 2), (1, 3)):
+        kept = InboxCache(max_cases=bound)
+        for caller in (station, county_desk, station):
+            kept.cases(county.engine, caller, calendar=CALENDAR, now=now)
+        assert kept.misses == misses, bound
