@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from geogrid.api.auth import Authenticator
+from geogrid.api.inbox_json import InboxJson
 from geogrid.api.settings import ApiSettings
 from geogrid.api.tilecache import TileCache
 from geogrid.api.writer import ReportWriter
@@ -19,6 +20,7 @@ from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.media.store import DiskStore
 from geogrid.registry.addresses import any_address
 from geogrid.reports.deadlines import calendar_of
+from geogrid.reports.inbox_cache import InboxCache
 from geogrid.reports.index import IndexCache
 from geogrid.reports.intake import IntakeOptions
 from geogrid.reports.lookup import PointLookup
@@ -43,6 +45,8 @@ class AppState:
     writer: ReportWriter = field(init=False)
     media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
     tiles: TileCache = field(default_factory=TileCache)  # vector tiles, keyed by version
+    inboxes: InboxCache = field(default_factory=InboxCache)  # desks' inboxes, while exact
+    inbox_json: InboxJson = field(default_factory=InboxJson)  # their cases' JSON
     has_addresses: bool = False  # the registry holds standard addresses (the lookup adds them)
 
     def __post_init__(self) -> None:

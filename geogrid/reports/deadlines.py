@@ -30,6 +30,8 @@ from geogrid.vocabulary import (
     china_midnight,
 )
 
+WORK_EPOCH = date(2000, 1, 3)  # where working marks count from (any day would do)
+_WORK_DAY = timedelta(hours=WORK_HOURS_PER_DAY)
 HOLIDAYS_FILE = Path(__file__).resolve().parent.parent / "data" / "holidays.toml"
 
 
@@ -73,6 +75,18 @@ class WorkCalendar:
             whole = self.working_days(first + timedelta(days=1), last)
             total += timedelta(hours=whole * WORK_HOURS_PER_DAY)
         return total.total_seconds() / 3600
+
+    def working_mark(self, moment: datetime) -> timedelta:
+        """The working time from WORK_EPOCH to a moment (negative before it): the
+        difference of two marks is exactly `working_hours_between` them, as a timedelta,
+        so a list's clocks take one mark of the clock rather than a count per item."""
+        moment = as_china_time(moment)
+        day = moment.date()
+        if day >= WORK_EPOCH:
+            days = self.working_days(WORK_EPOCH, day)
+        else:
+            days = -self.working_days(day, WORK_EPOCH)
+        return days * _WORK_DAY + self._part(day, china_midnight(day), moment)
 
     def working_days(self, begin: date, end: date) -> int:
         """Working days from begin up to (not including) end."""
@@ -182,6 +196,19 @@ def timing(calendar: WorkCalendar, due: datetime | None, now: datetime) -> Timin
     if due is None:
         return Timing(None, False, None, 0)
     left = calendar.working_hours_between(now, due)
+    if now <= due:
+        return Timing(due, False, round(left, 2), 0)
+    level = min(MAX_ESCALATION, 1 + int(-left // ESCALATE_EVERY_HOURS))
+    return Timing(due, True, round(left, 2), level)
+
+
+def timing_of_marks(due: datetime | None, due_mark: timedelta | None, now: datetime,
+                    now_mark: timedelta) -> Timing:  # fmt: skip
+    """`timing` from working marks (`WorkCalendar.working_mark`) of the deadline and the
+    clock: the same answer, without counting the working days between them."""
+    if due is None or due_mark is None:
+        return Timing(None, False, None, 0)
+    left = (due_mark - now_mark).total_seconds() / 3600
     if now <= due:
         return Timing(due, False, round(left, 2), 0)
     level = min(MAX_ESCALATION, 1 + int(-left // ESCALATE_EVERY_HOURS))

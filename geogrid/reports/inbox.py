@@ -15,22 +15,23 @@ never overdue, it comes after the cases with one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
-from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing
+from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing, timing_of_marks
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import china_now
 
 _TO_ACCEPT = "r.status in ('received', 'assigned')"
 _WORKING = "r.status in ('dispatched', 'in_progress', 'rework')"
 # The open statuses as the partial indexes on open cases spell them (storage/models.py).
-_OPEN = "r.status in ('received', 'assigned', 'accepted', 'dispatched', 'in_progress', " \
-        "'resolved', 'rework', 'verified')"  # fmt: skip
+OPEN = "r.status in ('received', 'assigned', 'accepted', 'dispatched', 'in_progress', " \
+       "'resolved', 'rework', 'verified')"  # fmt: skip
 _PENDING = "exists (select 1 from report_extensions x where x.report_id = r.id " \
            "and x.status = 'pending')"  # fmt: skip
-_ATTENTION = f"{_OPEN} and (r.supervised_at is not null or r.due_at < :now)"
+_ATTENTION = f"{OPEN} and (r.supervised_at is not null or r.due_at < :now)"
 
 # (what is waiting, condition), first match wins; :s, :d, :p are the caller's station,
 # department and person.
@@ -66,6 +67,24 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)  # slots: the API keeps many (reports/inbox_cache.py)
+class WaitingCase:
+    """A case waiting for the caller as stored: what waits and its settled deadline (a case
+    not yet accepted without a stored one is counted from its receipt), not yet its clock."""
+
+    id: str
+    waiting: str  # to_accept, to_dispatch, to_handle, to_verify, extension_to_decide, attention
+    status: str
+    category: str
+    route: str
+    reported_at: datetime
+    urgent: bool
+    supervised: bool
+    rework_count: int
+    due_at: datetime | None
+    due_mark: timedelta | None  # the deadline's working mark (WorkCalendar.working_mark)
+
+
 @dataclass(frozen=True)
 class InboxItem:
     """One case waiting for the caller, with where it stands against its deadline."""
@@ -89,48 +108,77 @@ def inbox(conn: Connection, actor, *, calendar: WorkCalendar, now: datetime | No
           limit: int = 100) -> list[InboxItem]:  # fmt: skip
     """What waits for the actor: supervised cases first, then by deadline (soonest first)."""
     now = now or china_now()
+    cases = waiting_cases(conn, actor, calendar=calendar, now=now, limit=limit)
+    return clocked(cases, calendar, now)
+
+
+def waiting_cases(conn: Connection, actor, *, calendar: WorkCalendar, now: datetime,
+                  limit: int = 100) -> list[WaitingCase]:  # fmt: skip
+    """The cases waiting for the actor at `now`, in the inbox's order, without their clocks."""
     rules = WAITING.get(actor.role, ())
     if not rules:
         return []
+    params = {"s": actor.station_id, "d": actor.department_id, "p": actor.person_id,
+              "now": now, "limit": limit}  # fmt: skip
+    # JIT compiling cost 0.9 s of a station's 1.9 s inbox (bench/bench_inbox.py): off.
+    conn.execute(text("set local jit = off"))
+    rows = conn.execute(_query(actor.role), params).mappings()
+    return [_waiting(dict(row), calendar) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def _query(role: str) -> TextClause:
+    """A role's inbox query, built once (its text is the same at every call)."""
+    rules = WAITING[role]
     label = "case " + " ".join(f"when {cond} then '{name}'" for name, cond in rules) + " end"
     # Every item is an open case: said outright, so the open cases' partial indexes serve.
-    anywhere = f"{_OPEN} and (" + " or ".join(f"({cond})" for _, cond in rules) + ")"
+    anywhere = f"{OPEN} and (" + " or ".join(f"({cond})" for _, cond in rules) + ")"
     # Every open case has its stage's deadline in the row (the intake stores the acceptance
     # deadline), so the order is the station inbox index's own: the first `limit` are read
     # off it. A case moved by the plain status change alone may have none: it comes last.
-    sql = f"""
+    return text(f"""
         select r.id, {label} as waiting, r.status, c.code as category, r.route, r.reported_at,
                r.urgent, r.supervised_at, r.rework_count, r.due_at, r.received_at,
                c.accept_hours, c.handle_days, c.verify_days
         from reports r join report_categories c on c.id = r.category_id
         where {anywhere}
         order by r.supervised_at is null, r.due_at, r.id
-        limit :limit"""
-    params = {"s": actor.station_id, "d": actor.department_id, "p": actor.person_id,
-              "now": now, "limit": limit}  # fmt: skip
-    # JIT compiling cost 0.9 s of a station's 1.9 s inbox (bench/bench_inbox.py): off.
-    conn.execute(text("set local jit = off"))
-    rows = conn.execute(text(sql), params).mappings()
-    return [_item(dict(row), calendar, now) for row in rows]
+        limit :limit""")
+
+
+def clocked(cases: list[WaitingCase], calendar: WorkCalendar, now: datetime) -> list[InboxItem]:
+    """The waiting cases with their clocks at `now`: overdue, working hours left, escalation."""
+    now_mark = calendar.working_mark(now)
+    items = []
+    for case in cases:
+        when = timing_of_marks(case.due_at, case.due_mark, now, now_mark)
+        items.append(InboxItem(
+            case.id, case.waiting, case.status, case.category, case.route, case.reported_at,
+            case.urgent, case.supervised, case.rework_count, case.due_at, when.overdue,
+            when.hours_left, when.escalation))  # fmt: skip
+    return items
 
 
 def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
     """A case's stage deadline against the clock, from a row with the reports' loop columns
     and its category's limits (a case not yet accepted is counted from its receipt)."""
+    return timing(calendar, _settled_due(calendar, row), now)
+
+
+def _settled_due(calendar: WorkCalendar, row: dict) -> datetime | None:
     due = row["due_at"]
     if due is None and row["status"] in ("received", "assigned"):
         limits = Limits(row["accept_hours"], row["handle_days"], row["verify_days"])
         due = accept_due(calendar, row | {"limits": limits})
-    return timing(calendar, due, now)
+    return due
 
 
-def _item(row: dict, calendar: WorkCalendar, now: datetime) -> InboxItem:
-    when = case_timing(calendar, row, now)
-    due = when.due_at
-    return InboxItem(
+def _waiting(row: dict, calendar: WorkCalendar) -> WaitingCase:
+    due = _settled_due(calendar, row)
+    return WaitingCase(
         id=str(row["id"]), waiting=row["waiting"], status=row["status"],
         category=row["category"], route=row["route"], reported_at=row["reported_at"],
         urgent=row["urgent"], supervised=row["supervised_at"] is not None,
-        rework_count=row["rework_count"], due_at=due, overdue=when.overdue,
-        hours_left=when.hours_left, escalation=when.escalation,
+        rework_count=row["rework_count"], due_at=due,
+        due_mark=None if due is None else calendar.working_mark(due),
     )  # fmt: skip

@@ -92,4 +92,4 @@ def test_a_router_dependency_is_refused() -> None:
 def test_the_phones_calls_are_lean(client) -> None:
     routes = client.app.routes
     lean = {(r.path, m) for r in routes if isinstance(r, LeanRoute) for m in r.methods}
-    assert lean == {("/v1/lookup", "GET"), ("/v1/reports", "POST")}
+    assert lean == {("/v1/lookup", "GET"), ("/v1/reports", "POST"), ("/v1/inbox", "GET")}

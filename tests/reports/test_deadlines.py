@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from geogrid.errors import InputError
-from geogrid.reports.deadlines import Limits, due_at, load_calendar, timing
+from geogrid.reports.deadlines import Limits, due_at, load_calendar, timing, timing_of_marks
 from geogrid.vocabulary import CHINA_TZ
 
 CAL = load_calendar()
@@ -66,6 +66,26 @@ def test_overdue_and_escalation_with_a_fixed_clock() -> None:
     assert (later.hours_left, later.escalation) == (-9.0, 2)
     assert timing(CAL, due, at("2026-04-30T13:00")).escalation == 3  # at most the county
     assert timing(CAL, None, at("2026-03-03T13:00")).overdue is False
+
+
+def test_working_marks_give_the_same_clock_as_counting_the_days() -> None:
+    # Moments every 7 h 13 min 7.3 s from 1999 (before the marks' epoch) to 2027, across
+    # weekends, 春节, 国庆 and the worked Saturdays, each as a deadline against clocks on
+    # either side of it: the inbox's clocks by marks equal `timing`'s, to the microsecond.
+    step = timedelta(hours=7, minutes=13, seconds=7, microseconds=300_000)
+    moments = [at("1999-12-30T09:10") + step * i for i in range(0, 34_000, 17)]
+    clocks = [at("2026-02-13T16:30"), at("2026-10-09T08:59:59"), at("2000-01-03T09:00"),
+              at("2026-02-14T12:00:00.000001")]  # fmt: skip
+    for now in clocks:
+        now_mark = CAL.working_mark(now)
+        for due in moments:
+            assert timing_of_marks(due, CAL.working_mark(due), now, now_mark) == timing(
+                CAL, due, now), (due, now)  # fmt: skip
+    # Monday 16:00 to Tuesday 10:00: an hour each day.
+    assert CAL.working_mark(at("2026-03-03T10:00")) - CAL.working_mark(
+        at("2026-03-02T16:00")) == timedelta(hours=2)  # fmt: skip
+    assert timing_of_marks(None, None, clocks[0], CAL.working_mark(clocks[0])) == timing(
+        CAL, None, clocks[0])  # fmt: skip
 
 
 def test_a_users_file_replaces_a_year(tmp_path: Path) -> None:

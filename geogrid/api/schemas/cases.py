@@ -107,6 +107,12 @@ class InboxItemOut(BaseModel):
     escalation: int = Field(description="0 on time, 1 overdue, +1 per working day over (max 3).")
 
 
+class InboxQuery(BaseModel):
+    """The inbox's query: how many cases at most."""
+
+    limit: int = Field(100, ge=1, le=500, description="Cases at most (default 100).")
+
+
 class InboxOut(BaseModel):
     """What is waiting for the caller: supervised first, then by deadline."""
 
