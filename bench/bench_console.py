@@ -28,6 +28,7 @@ import secrets
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -51,6 +52,8 @@ def main() -> None:
     from geogrid.settings import Settings
     from geogrid.storage.database import make_engine
 
+    if args.compare:  # `python -m uvicorn` puts its working folder first on the path
+        os.chdir(tempfile.gettempdir())
     engine = make_engine(Settings(home=args.home))
     name, token, facts = _bench_user(engine)
     try:
