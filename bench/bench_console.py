@@ -200,10 +200,12 @@ def _report(runs: dict[str, dict[str, list[dict]]], args) -> None:
         print(path)
         for tree, pages in runs.items():
             each = pages[path]
-            p99 = statistics.median(r["p99"] for r in each)
+            # A run in which no request came back has no p99: slower than the run itself.
+            slow = [r["p99"] if r["rps"] else float("inf") for r in each]
+            p99 = statistics.median(slow)
             late = sum(r["timeouts"] for r in each)
             worst = max(worst, p99, 10_000.0 if late else 0.0) if tree == "new" else worst
-            spread = ", ".join(f"{r['p99']:.0f}" for r in each)
+            spread = ", ".join(f"{v:.0f}" if v < float("inf") else "none back" for v in slow)
             print(f"  {tree:3s} p99 {p99:7.1f} ms ({spread})"
                   f"  p50 {statistics.median(r['p50'] for r in each):6.1f} ms"
                   f"  {statistics.median(r['rps'] for r in each):6.0f} req/s"
