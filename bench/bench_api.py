@@ -212,10 +212,11 @@ def _wrk(port: int, path: str, seconds: int, connections: int, script: Path | No
     cpu = _cpu_seconds(server) - cpu_before
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     requests = int(re.search(r"(\d+) requests in", out)[1])
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
             "p50": _ms(latency["50"]), "p99": _ms(latency["99"]),
-            "errors": int(bad[1]) if bad else 0,
+            "errors": int(bad[1]) if bad else 0, "timeouts": int(timeouts[1]) if timeouts else 0,
             "cpu_us": cpu / max(requests, 1) * 1e6}  # fmt: skip
 
 

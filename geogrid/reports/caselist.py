@@ -13,7 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, and_, case, false, func, literal, not_, null, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    not_,
+    null,
+    select,
+    union_all,
+)
 
 from geogrid.errors import InputError
 from geogrid.reports.loop import OPEN, RULES, may_take
@@ -22,8 +34,8 @@ from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import Grid
 
 MAX_TEXT = 100
+WAITING = ("received", "assigned")  # waiting to be accepted: their deadline is acceptance
 MAX_COUNTED = 10_000  # "more than 10,000" is all a desk needs; counting a million is not free
-FINISHED_LAST = case((R.c.status.in_(OPEN), 0), else_=1)
 
 
 @dataclass(frozen=True)
@@ -53,14 +65,21 @@ class CaseQuery:
             where.append(and_(readable, R.c.text.ilike(pattern, escape="\\")))
         return where
 
+    def wants_open(self) -> bool:
+        """Whether open cases can match (no status asked, or an open one)."""
+        return not self.filters.statuses or any(s in OPEN for s in self.filters.statuses)
 
-def deadline_order() -> tuple:
-    """Open cases first by deadline (stored, else acceptance from receipt), then the rest.
-    A verified case awaiting its close has no deadline: last of the open ones."""
-    waiting = R.c.status.in_(("received", "assigned"))
-    from_receipt = R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
-    deadline = func.coalesce(R.c.due_at, case((waiting, from_receipt)))
-    return FINISHED_LAST, case((R.c.status.in_(OPEN), deadline)), R.c.reported_at.desc(), R.c.id
+    def wants_finished(self) -> bool:
+        """Whether finished cases can match (an overdue case is an open one)."""
+        statuses = self.filters.statuses
+        return not self.overdue and (not statuses or any(s not in OPEN for s in statuses))
+
+
+def _deadline():
+    """A case's deadline: stored, else acceptance from receipt (older rows)."""
+    return func.coalesce(
+        R.c.due_at, R.c.received_at + func.make_interval(0, 0, 0, 0, C.c.accept_hours)
+    )
 
 
 def list_cases(
@@ -68,19 +87,62 @@ def list_cases(
     offset: int = 0,
 ) -> tuple[list[dict], int]:  # fmt: skip
     """One page of the cases asked for, in deadline order, and how many match in all (at
-    most MAX_COUNTED + 1: "more than MAX_COUNTED")."""
+    most MAX_COUNTED + 1: "more than MAX_COUNTED").
+
+    The open cases and the finished ones are read apart, each off its own index in its own
+    order (open by deadline, finished newest first), so a page never sorts a station's
+    whole history; the finished ones are asked for only when the open ones run out."""
     where = query.conditions(scope, now)
-    rows = conn.execute(
-        _list_select(scope).where(*where).order_by(*deadline_order()).limit(limit).offset(offset)
-    ).mappings()  # fmt: skip
-    matching = select(R.c.id).select_from(R.join(C, C.c.id == R.c.category_id)).where(*where)
-    total = conn.execute(
-        select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())
-    ).scalar_one()  # fmt: skip
-    return [dict(r) for r in rows], total
+    rows = _open_page(conn, scope, where, limit, offset) if query.wants_open() else []
+    if len(rows) < limit and query.wants_finished():
+        skip = 0 if rows else offset - _open_before(conn, where, offset, query.wants_open())
+        finished = _list_select(scope).where(*where, R.c.status.not_in(OPEN))
+        finished = finished.order_by(R.c.reported_at.desc(), R.c.id)
+        rows += conn.execute(finished.limit(limit - len(rows)).offset(skip)).mappings()
+    rows = [dict(r) for r in rows]
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)  # the last page: the total without counting
+    return rows, _count(conn, where)
 
 
-def _list_select(scope: ReportScope) -> Select:
+def _open_page(conn: Connection, scope: ReportScope, where: list, limit: int, offset: int):
+    """The open cases of the page by deadline: those with a stored deadline off the open
+    cases' deadline index, the rare ones without one (acceptance from receipt) beside."""
+    opened = [*where, R.c.status.in_(OPEN)]
+    # A verified case awaiting its close has no deadline: it comes after the open cases
+    # with one (nulls last, as the index keeps them); only a waiting case without a stored
+    # deadline gets one derived from its receipt.
+    derives = and_(R.c.due_at.is_(None), R.c.status.in_(WAITING))
+    stored = _list_select(scope, R.c.due_at).where(*opened, not_(derives))
+    stored = stored.order_by(R.c.due_at, R.c.reported_at.desc(), R.c.id)
+    unstored = _matching(opened).where(derives).limit(1)
+    if conn.execute(unstored).first() is None:  # the usual case: a plain read off the index
+        return list(conn.execute(stored.limit(limit).offset(offset)).mappings())
+    derived = _list_select(scope, _deadline()).where(*opened, derives)
+    derived = derived.order_by(_deadline(), R.c.reported_at.desc(), R.c.id)
+    both = union_all(stored.limit(offset + limit), derived.limit(offset + limit)).subquery()
+    page = select(both).order_by(both.c.deadline, both.c.reported_at.desc(), both.c.id)
+    return list(conn.execute(page.limit(limit).offset(offset)).mappings())
+
+
+def _open_before(conn: Connection, where: list, offset: int, wanted: bool) -> int:
+    """How many open cases match (at most `offset`): the finished ones start after them."""
+    if not wanted or offset == 0:
+        return 0
+    opened = _matching(where).where(R.c.status.in_(OPEN)).limit(offset).subquery()
+    return conn.execute(select(func.count()).select_from(opened)).scalar_one()
+
+
+def _count(conn: Connection, where: list) -> int:
+    capped = _matching(where).limit(MAX_COUNTED + 1).subquery()
+    return conn.execute(select(func.count()).select_from(capped)).scalar_one()
+
+
+def _matching(where: list) -> Select:
+    return select(R.c.id).select_from(R.join(C, C.c.id == R.c.category_id)).where(*where)
+
+
+def _list_select(scope: ReportScope, deadline=None) -> Select:
     """What a row of the list shows and its clock needs: fewer joins than a report's page
     (the planner's time grows with each)."""
     grid, community = Grid.__table__.alias("grid"), Grid.__table__.alias("community")
@@ -92,6 +154,8 @@ def _list_select(scope: ReportScope) -> Select:
         case((hidden, null()), else_=R.c.text).label("text"), hidden.label("redacted"),
         grid.c.name.label("grid_name"), community.c.name.label("community_name"),
     ]  # fmt: skip
+    if deadline is not None:
+        columns.append(deadline.label("deadline"))
     joined = (
         R.join(C, C.c.id == R.c.category_id)
         .outerjoin(grid, grid.c.id == R.c.level2_id)

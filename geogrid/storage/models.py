@@ -257,6 +257,11 @@ class Report(Base):
         Index("ix_reports_open_station_inbox", "station_id", sql_text("(supervised_at is null)"),
               "due_at", "id", postgresql_where=sql_text(
                   one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+        # The console's case list: a station's open cases by deadline across the supervised
+        # flag (migration 0017).
+        Index("ix_reports_open_station_due", "station_id", "due_at", "id",
+              postgresql_where=sql_text(
+                  one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
         Index("ix_reports_handler_person_id", "handler_person_id",
               postgresql_where=sql_text("handler_person_id is not null")),
         Index("ix_reports_handler_department_id", "handler_department_id",
