@@ -16,8 +16,9 @@ from tests.api.places import make_reports, station_places
 
 ALL = ReportScope(everything=True, details=True)
 # (status, deadline in hours from now or None: not stored, reported hours before WHEN)
+# A verified case awaits its close with no deadline: after the open cases with one.
 STATES = [("dispatched", 5, 0), ("received", None, 1), ("accepted", -1, 2), ("closed", None, 3),
-          ("rejected", None, 4), ("rework", 3, 5)]  # fmt: skip
+          ("verified", None, 4), ("rework", 3, 5)]  # fmt: skip
 
 
 @pytest.fixture
@@ -37,7 +38,8 @@ def cases(reports_engine, county_index) -> list[dict]:
         rows = conn.execute(
             text(
                 "select r.id::text as id, r.status, r.reported_at, coalesce(r.due_at, "
-                "r.received_at + make_interval(hours => c.accept_hours)) as deadline "
+                "case when r.status in ('received', 'assigned') then r.received_at + "
+                "make_interval(hours => c.accept_hours) end) as deadline "
                 "from reports r join report_categories c on c.id = r.category_id"
             )
         ).mappings()
@@ -49,7 +51,12 @@ def expected(cases: list[dict], keep=lambda case: True) -> list[str]:
     kept = [c for c in cases if keep(c)]
     opened = sorted(
         (c for c in kept if c["status"] in OPEN),
-        key=lambda c: (c["deadline"], -c["reported_at"].timestamp(), c["id"]),
+        key=lambda c: (
+            c["deadline"] is None,
+            c["deadline"] or c["reported_at"],
+            -c["reported_at"].timestamp(),
+            c["id"],
+        ),
     )
     finished = sorted((c for c in kept if c["status"] not in OPEN),
                       key=lambda c: (-c["reported_at"].timestamp(), c["id"]))  # fmt: skip
@@ -60,8 +67,11 @@ def expected(cases: list[dict], keep=lambda case: True) -> list[str]:
     (CaseQuery(), lambda c: True),
     (CaseQuery(ReportFilter(statuses=("closed", "received"))),
      lambda c: c["status"] in ("closed", "received")),
-    (CaseQuery(ReportFilter(statuses=("rejected",))), lambda c: c["status"] == "rejected"),
-    (CaseQuery(overdue=True), lambda c: c["status"] in OPEN and c["deadline"] < china_now()),
+    (CaseQuery(ReportFilter(statuses=("verified",))), lambda c: c["status"] == "verified"),
+    (CaseQuery(ReportFilter(statuses=("closed", "verified", "rework"))),
+     lambda c: c["status"] in ("closed", "verified", "rework")),
+    (CaseQuery(overdue=True), lambda c: c["status"] in OPEN and c["deadline"] is not None
+     and c["deadline"] < china_now()),
 ])  # fmt: skip
 def test_every_page_size_gives_the_same_order_and_total(reports_engine, cases, query, keep):
     want = expected(cases, keep)
@@ -89,3 +99,11 @@ def test_an_open_case_without_a_stored_deadline_takes_its_acceptance_limit(
     with reports_engine.connect() as conn:
         rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
     assert [str(r["id"]) for r in rows] == order
+
+
+def test_a_verified_case_comes_after_the_open_cases_with_a_deadline(reports_engine, cases):
+    """Awaiting its close it has no deadline: last of the open ones, before the finished."""
+    with reports_engine.connect() as conn:
+        rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
+    statuses = [r["status"] for r in rows]
+    assert statuses[-2:] == ["verified", "closed"]
