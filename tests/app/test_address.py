@@ -83,3 +83,25 @@ def test_an_address_proposed_offline_arrives_once_as_a_pending_proposal(
         f"400 {phone.site}/v1/registry/address-proposals",
         "console Failed to load resource: the server responded with a status of 400 (Bad Request)",
     ]
+
+
+def test_the_point_can_be_a_pin_placed_on_the_map(phone: Phone, users, county, no_proposals):
+    sign_in(phone, users.staff01)
+    phone.go_offline()
+    page = phone.page
+    page.tap("#address-here")
+    page.fill("#address-text", WRITTEN)
+    page.tap("#address-pin")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
+    until(phone, "document.getElementById('pos').textContent.startsWith('手动选点')")
+    page.tap("#address-here")
+    assert page.input_value("#address-text") == WRITTEN, "the form keeps what was typed"
+    assert page.inner_text("#address-where").startswith("手动选点")
+    page.tap("#address-send")
+    page.wait_for_selector("#view-outbox:not([hidden])")
+    pin = page.evaluate("GG.main.point()")
+    (entry,) = page.evaluate("GG.outbox.all()")
+    assert (entry["body"]["lon"], entry["body"]["lat"]) == (pin["lon"], pin["lat"])
+    assert (pin["lon"], pin["lat"]) != pytest.approx((county.p01.lon, county.p01.lat))
+    assert phone.problems == []
