@@ -38,7 +38,8 @@ def stored(county) -> list[tuple]:
     with county.engine.connect() as conn:
         return conn.execute(text(
             "select client_request_id, kind, status, change from registry_proposals "
-            "where proposed_by like :by order by id"), {"by": f"%{STAFF}%"}).all()  # fmt: skip
+            "where kind = 'address' and proposed_by like :by order by id"),
+            {"by": f"%{STAFF}%"}).all()  # fmt: skip
 
 
 def test_an_address_proposed_offline_arrives_once_as_a_pending_proposal(
