@@ -21,7 +21,7 @@ APP = "/app"
 STATIC = Path(__file__).parent / "static"
 LEAFLET = ("/static/maps/leaflet/leaflet.js", "/static/maps/leaflet/leaflet.css")
 SCRIPTS = ("db.js", "geo.js", "api.js", "photos.js", "outbox.js", "area.js", "work.js",
-           "views.js", "daily.js", "patrol.js", "main.js")  # fmt: skip
+           "views.js", "daily.js", "patrol.js", "address.js", "main.js")  # fmt: skip
 
 
 @lru_cache(maxsize=1)

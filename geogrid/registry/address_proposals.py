@@ -23,14 +23,18 @@ from geogrid.reports.index import AssignmentIndex, load_index
 def propose_address(
     conn: Connection, caller: Caller, index: AssignmentIndex, written: str, lon: float,
     lat: float, county_code: str | None = None, client_request_id: str | None = None,
+    *, note: str = "",
 ) -> int:  # fmt: skip
     """Store a proposed standard address (pending until confirmed); its proposal id. The
-    same proposer's `client_request_id` sent again gives the proposal stored then."""
+    same proposer's `client_request_id` sent again gives the proposal stored then; the
+    proposer's `note` goes with the change (the proposal's own note is the decision's)."""
     caller.require("registry.propose")
     address, unit = read_address(caller, index, written, lon, lat, county_code)
     change = {"address": {"code": address_code(address.county_code, address.parts),
                           "text": address_text(address.parts), "parts": address.parts,
                           "lon": lon, "lat": lat, "county_code": address.county_code}}  # fmt: skip
+    if note.strip():
+        change["note"] = note.strip()[:500]
     params = {"unit": unit, "community": None if unit is None else unit[:12],
               "change": json.dumps(change, ensure_ascii=False), "by": caller.describe(),
               "crid": client_request_id}  # fmt: skip

@@ -122,7 +122,7 @@ def test_reading_a_report_proposal_is_audited(client, county, users, filed):
 
 def test_grid_staff_propose_an_address_and_the_officer_confirms_it(client, county, users):
     body = {"text": "矩阵路9号2单元", "lon": county.p01.lon, "lat": county.p01.lat,
-            "client_request_id": "regintake-address-1"}  # fmt: skip
+            "client_request_id": "regintake-address-1", "note": " 新建楼 "}  # fmt: skip
     try:
         made = client.post("/v1/registry/address-proposals", json=body,
                            headers=auth(users.staff01))  # fmt: skip
@@ -135,6 +135,7 @@ def test_grid_staff_propose_an_address_and_the_officer_confirms_it(client, count
         )
         assert proposal["change"]["address"]["parts"] == {"street": "矩阵路", "house_no": "9",
                                                           "unit_no": "2"}  # fmt: skip
+        assert proposal["change"]["note"] == "新建楼"  # the proposer's, for the officer
         again = client.post("/v1/registry/address-proposals", json=body,
                             headers=auth(users.staff01))  # fmt: skip
         assert again.json()["id"] == proposal["id"]  # a phone's retry: the same proposal

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from geogrid.registry.address_proposals import propose_address
 from geogrid.registry.changes import Change
 from geogrid.registry.records import propose
 from tests.api.places import delete_reports
@@ -124,3 +125,14 @@ def test_a_report_proposal_is_completed_into_a_record_by_its_form(
                                 "p on p.record_id = r.id where p.id = :i"),
                            {"i": number})  # fmt: skip
     assert data == {"use": "rental", "tenants": ["甲", "乙"]}
+
+
+def test_a_proposed_address_shows_its_text_and_the_proposers_note(county, users, browser_for):
+    with county.engine.begin() as conn:
+        propose_address(conn, ADMIN, county.index, "矩阵路7号", county.p01.lon, county.p01.lat,
+                        note="新盖的门面房")  # fmt: skip
+    try:
+        page = browser_for(users.p01).get("/console/registry")
+        assert "矩阵路7号" in page.text and "（备注：新盖的门面房）" in page.text
+    finally:
+        clear_registry(county.engine)

@@ -137,7 +137,7 @@ def propose_address(body: AddressProposalIn, caller: CallerDep, state: StateDep,
     index = state.point_lookup().index
     number = address_proposals.propose_address(
         conn, caller, index, body.text, body.lon, body.lat, body.county_code,
-        body.client_request_id)  # fmt: skip
+        body.client_request_id, note=body.note)  # fmt: skip
     return ProposalOut(**reads.get_proposal(conn, caller, number).__dict__)
 
 

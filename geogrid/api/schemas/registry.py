@@ -59,6 +59,9 @@ class AddressProposalIn(AddressIn):
         default=None, min_length=1, max_length=64,
         description="The sender's id of this item: sent again, the same proposal answers.",
     )  # fmt: skip
+    note: StorableStr = Field(
+        default="", max_length=500, description="The proposer's note for the officer."
+    )
 
 
 class RecordOut(BaseModel):

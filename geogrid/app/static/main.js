@@ -35,6 +35,7 @@ GG.main = (function () {
     $("report-photos").addEventListener("change", takePhotos);
     $("report-kind").addEventListener("change", drawFields);
     $("pin-button").addEventListener("click", function () { pinMode = true; $("pin-hint").hidden = false; });
+    GG.address.init();
     $("report-here").addEventListener("click", function () { show("report"); });
     $("sync-now").addEventListener("click", function () { GG.outbox.sync(true).then(syncWork); });
     GG.outbox.onChange(function () {
@@ -189,6 +190,7 @@ GG.main = (function () {
     $("unit").textContent = unit ? unit.properties.name : "不在我的网格内";
     $("unit-source").textContent = "（本机计算）";
     $("report-where").textContent = $("pos").textContent + " · " + $("unit").textContent;
+    $("address-where").textContent = $("report-where").textContent;
     if (!navigator.onLine) return;
     GG.api.get("/v1/lookup?lon=" + point.lon + "&lat=" + point.lat).then(function (found) {
       if (found.unit) $("unit").textContent = found.unit.name;
@@ -197,6 +199,9 @@ GG.main = (function () {
   }
 
   function point() { return pin || here; }
+
+  // From a form: the map, waiting for a tap to place the pin (the form keeps what is typed).
+  function pinOnMap() { pinMode = true; $("pin-hint").hidden = false; show("map"); }
 
   // ---- the report form ----
   function loadKinds() {
@@ -359,5 +364,5 @@ GG.main = (function () {
 
   document.addEventListener("DOMContentLoaded", boot);
   return { signedOut: signedOut, userName: function () { return session ? session.user : ""; },
-           show: show, point: point };
+           show: show, point: point, pinOnMap: pinOnMap };
 })();

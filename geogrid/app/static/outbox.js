@@ -115,6 +115,7 @@ GG.outbox = (function () {
 
   function sendOne(entry) {
     if (entry.type === "proposal") return sendProposal(entry);
+    if (entry.type === "address") return sendAddress(entry);
     return uploadPhotos(entry).then(function () {
       var ids = entry.photo_ids.filter(Boolean);
       if (entry.type === "worklog" || entry.type === "checkin") return sendDaily(entry, ids);
@@ -138,7 +139,7 @@ GG.outbox = (function () {
     var b = entry.body;
     return GG.api.get("/v1/registry/addresses?limit=1&q=" + encodeURIComponent(b.address)).then(function (found) {
       if (!found.length) {
-        throw new GG.api.Failure("refused", "未找到标准地址“" + b.address + "”：请核对，或请社区民警先登记该地址");
+        throw new GG.api.Failure("refused", "未找到标准地址“" + b.address + "”：请核对，或先在地图页“新增标准地址”，社区民警核实后再报");
       }
       var body = { client_request_id: entry.id, kind: b.kind, address_code: found[0].code, data: b.data };
       if (b.id_number) body.id_number = b.id_number;
@@ -149,6 +150,25 @@ GG.outbox = (function () {
       entry.proposal_status = made.status;
       entry.checked_at = Date.now();
       return confirmed(entry, null);
+    });
+  }
+
+  /* A new standard address: the server reads the text into its parts (400 naming what it
+     could not read: refused, as a retry would read it the same) and keeps it pending for
+     the officer; this entry's id makes a repeat after a cut answer the same proposal. */
+  function sendAddress(entry) {
+    var body = Object.assign({ client_request_id: entry.id }, entry.body);
+    return GG.api.post("/v1/registry/address-proposals", body).then(function (made) {
+      var read = made.change.address || {};
+      entry.address = read.text;
+      entry.parts = read.parts;
+      entry.proposal_id = made.id;
+      entry.proposal_status = made.status;
+      entry.checked_at = Date.now();
+      return confirmed(entry, null);
+    }, function (failure) {
+      if (!(failure instanceof GG.api.Failure) || failure.status !== 400) throw failure;
+      throw new GG.api.Failure("refused", "地址无法识别，请改写后重新新增（" + failure.message + "）", 400);
     });
   }
 
@@ -240,7 +260,8 @@ GG.outbox = (function () {
   function fetchProposals(entries) {
     var now = Date.now();
     var wanted = entries.filter(function (e) {
-      return e.type === "proposal" && e.state === "sent" && e.proposal_status === "pending" &&
+      return (e.type === "proposal" || e.type === "address") && e.state === "sent" &&
+        e.proposal_status === "pending" &&
         now - (e.checked_at || 0) > PROPOSAL_EVERY_MS;
     }).slice(0, DETAILS_PER_SYNC);
     return wanted.reduce(function (c, entry) {

@@ -6,6 +6,8 @@ var GG = window.GG || (window.GG = {});
 GG.views = (function () {
   var STATES = { waiting: "待发送", sent: "已发送", refused: "被拒绝" };
   var PROPOSAL = { pending: "待核实", confirmed: "已核实", rejected: "已退回" };
+  var PARTS = [["street", "街路巷"], ["house_no", "门牌号"], ["estate", "小区"], ["building", "楼栋"],
+               ["unit_no", "单元"], ["floor", "楼层"], ["room", "户/室"]];
   var urls = [];
 
   function el(tag, text, cls) {
@@ -40,7 +42,8 @@ GG.views = (function () {
     }
     if (e.state === "refused") li.appendChild(el("div", "原因：" + e.last_error, "error"));
     if (e.state === "sent" && e.assigned) li.appendChild(el("div", "分派：" + e.assigned));
-    if (e.state === "sent" && e.type === "proposal") {
+    if (e.type === "address") addressLines(li, e);
+    if (e.state === "sent" && (e.type === "proposal" || e.type === "address")) {
       var decided = PROPOSAL[e.proposal_status] || e.proposal_status;
       li.appendChild(el("div", "核实：" + decided, "proposal proposal-" + e.proposal_status));
     }
@@ -48,6 +51,16 @@ GG.views = (function () {
     var photos = e.state === "sent" ? e.photo_count : (e.photos || []).length;
     if (photos) li.appendChild(el("div", "照片 " + photos + " 张", "muted"));
     return li;
+  }
+
+  // What was written; once sent, the parts as the server read them.
+  function addressLines(li, e) {
+    if (e.body) li.appendChild(el("div", "地址：" + e.body.text));
+    if (!e.parts) return;
+    var read = PARTS.filter(function (p) { return e.parts[p[0]]; }).map(function (p) {
+      return p[1] + " " + e.parts[p[0]];
+    });
+    li.appendChild(el("div", "服务器读作：" + read.join(" · "), "muted parts"));
   }
 
   function work(data, act) {
