@@ -2,7 +2,8 @@
 and which loop steps a reader may take on one case now.
 
 Beyond the reports' filter (reports.queries.ReportFilter) a desk asks for overdue cases,
-supervised ones, and words of the text. Open cases come first, soonest deadline first (a
+supervised ones, and words of the text (off the index of the texts' character pairs,
+storage/text_grams.py). Open cases come first, soonest deadline first (a
 case not yet accepted by its acceptance limit from receipt), then the finished ones, newest
 first. The text of a sensitive category is searched only for a reader who may see it, so a
 search never reveals what a redacted row hides.
@@ -32,6 +33,7 @@ from geogrid.reports.loop import OPEN, RULES, may_take
 from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _uuid
 from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import Grid
+from geogrid.storage.text_grams import holds_words
 
 MAX_TEXT = 100
 WAITING = ("received", "assigned")  # waiting to be accepted: their deadline is acceptance
@@ -62,7 +64,11 @@ class CaseQuery:
             escaped = self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
             pattern = f"%{escaped}%"
             readable = literal(True) if scope.details else not_(C.c.sensitive)
-            where.append(and_(readable, R.c.text.ilike(pattern, escape="\\")))
+            # The grams' index finds the few texts that may match; ilike decides exactly.
+            found = and_(
+                holds_words(R.c.text_grams, self.text), R.c.text.ilike(pattern, escape="\\")
+            )
+            where.append(and_(readable, found))
         return where
 
     def wants_open(self) -> bool:

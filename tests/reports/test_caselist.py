@@ -107,3 +107,64 @@ def test_a_verified_case_comes_after_the_open_cases_with_a_deadline(reports_engi
         rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
     statuses = [r["status"] for r in rows]
     assert statuses[-2:] == ["verified", "closed"]
+
+
+# Twelve texts for two rounds of make_reports (2 and 8 are population: a sensitive category).
+TEXTS = ["密州街道邻里纠纷，已调解", "ABC物流园 Fire 隐患 100%完成", "张三 身份证 370782",
+         "纠 纷分开写", "XYZ超市旁ab", "", "纷纠颠倒", "纠纠纷纷", "路口_信号灯 故障 a\\b",
+         "Straße GROSS", "换行\n纠纷", "50%_off\\\\"]  # fmt: skip
+SEARCHES = ["纠纷", "纠", "纷", "纠纷，", "邻里纠纷", "纷纠", "纠纷纷", "fire", "FIRE", "abc物流",
+            "Abc", "100%", "%", "_", "路口_信", "a\\b", "\\", "\\\\", " ", "纠 纷", "xyz超市旁AB",
+            "不存在", "隐患 1", "b", "ss", "SS", "straße", "STRASSE", "\n纠", "370782", "身份证",
+            "%_", "_o"]  # fmt: skip
+
+
+@pytest.fixture
+def texted(reports_engine, county_index) -> list[str]:
+    """Twelve reports (written by the intake's COPY) given TEXTS by an update."""
+    places = station_places(reports_engine, county_index)
+    a, b = places["370782P01"][0], places["370782P02"][0]
+    made = [*make_reports(reports_engine, county_index, a, b).all(),
+            *make_reports(reports_engine, county_index, a, b).all()]  # fmt: skip
+    with reports_engine.begin() as conn:
+        for report_id, words in zip(made, TEXTS, strict=True):
+            conn.execute(text("update reports set text = :t where id = :id"),
+                         {"t": words, "id": report_id})  # fmt: skip
+    return made
+
+
+def _ilike(conn, words: str, details: bool = True) -> set[str]:
+    """The search as it was: a plain ilike over every text, no index."""
+    pattern = words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    rows = conn.execute(text(
+        "select r.id::text from reports r join report_categories c on c.id = r.category_id "
+        "where r.text ilike :p escape '\\' and (:d or not c.sensitive)"),
+        {"p": f"%{pattern}%", "d": details})  # fmt: skip
+    return set(rows.scalars())
+
+
+def _searched(conn, words: str, scope=ALL) -> set[str]:
+    rows, total = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=50)
+    assert total == len(rows)
+    return {str(r["id"]) for r in rows}
+
+
+def test_the_text_search_finds_what_a_plain_ilike_finds(reports_engine, texted):
+    """Chinese, mixed, one-character, Latin in either case, and %, _ and backslash: the
+    index of character pairs finds exactly the texts the plain ilike found."""
+    with reports_engine.connect() as conn:
+        found = {words: _searched(conn, words) for words in SEARCHES}
+        assert found == {words: _ilike(conn, words) for words in SEARCHES}
+        hidden = ReportScope(everything=True)
+        assert _searched(conn, "身份证", hidden) == _ilike(conn, "身份证", False) == set()
+    counts = {words: len(ids) for words, ids in found.items()}
+    assert counts["纠纷"] == 3 and counts["纷纠"] == 1 and counts["纠"] == 5  # not vacuous
+    assert counts["FIRE"] == counts["fire"] == 1 and counts["\\"] == 2 and counts["%"] == 2
+    assert counts["身份证"] == 1
+
+
+def test_the_intake_copy_stores_the_grams(reports_engine, cases):
+    """Reports written by COPY (make_reports' texts) are found with no update."""
+    with reports_engine.connect() as conn:
+        assert len(_searched(conn, "纠纷")) == 1
+        assert len(_searched(conn, "盗")) == 1
