@@ -14,7 +14,8 @@ a match.
 
 from __future__ import annotations
 
-from sqlalchemy import ARRAY, Text, func
+from sqlalchemy import ARRAY, Connection, Text, func
+from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import ColumnElement
 
 # The SQL functions themselves are the schema's: migration 0018 creates them.
@@ -26,3 +27,22 @@ def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
     the texts containing them, case-insensitively; the `ilike` decides)."""
     wanted = func.geogrid_query_grams(words, type_=ARRAY(Text))
     return grams.op("@>", is_comparison=True)(wanted)  # array containment: the GIN's operator
+
+
+def words_share(conn: Connection, words: str) -> float:
+    """At most what share of the reports hold the search `words`: that of the rarest of its
+    grams among the most common ones ANALYZE keeps (0 for a gram not among them, or with
+    no statistics yet)."""
+    # The planner multiplies the pairs' shares as if independent, but a word's pairs come
+    # together (a village's name is in every report from it): it expects hundreds where
+    # there are tens of thousands, and reads them all rather than the deadline's index.
+    share = conn.execute(_SHARE, {"words": words}).scalar()
+    return share or 0.0
+
+
+_SHARE = sql_text("""
+select min(coalesce(s.most_common_elem_freqs[
+  array_position(s.most_common_elems::text::text[], g)], 0))
+from pg_stats s, unnest(geogrid_query_grams(:words)) g
+where s.schemaname = current_schema() and s.tablename = 'reports' and s.attname = 'text_grams'
+""")

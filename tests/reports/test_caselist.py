@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from geogrid.reports import caselist
 from geogrid.reports.caselist import CaseQuery, list_cases
 from geogrid.reports.loop import OPEN
 from geogrid.reports.queries import ReportFilter, ReportScope
@@ -144,14 +145,22 @@ def _ilike(conn, words: str, details: bool = True) -> set[str]:
 
 
 def _searched(conn, words: str, scope=ALL) -> set[str]:
+    """The search's reports on one page, checked against the total counted (a page of 1)."""
     rows, total = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=50)
     assert total == len(rows)
+    _, counted = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=1)
+    assert counted == total, words
     return {str(r["id"]) for r in rows}
 
 
-def test_the_text_search_finds_what_a_plain_ilike_finds(reports_engine, texted):
+# Pages of words this common are read off the deadline's index: 0 for every search, above 1
+# for none (the grams' index then), with or without the ANALYZE statistics.
+@pytest.mark.parametrize("common", [0.0, 1.1])
+def test_the_text_search_finds_what_a_plain_ilike_finds(reports_engine, texted, monkeypatch,
+                                                        common):  # fmt: skip
     """Chinese, mixed, one-character, Latin in either case, and %, _ and backslash: the
     index of character pairs finds exactly the texts the plain ilike found."""
+    monkeypatch.setattr(caselist, "COMMON_WORDS", common)
     with reports_engine.connect() as conn:
         found = {words: _searched(conn, words) for words in SEARCHES}
         assert found == {words: _ilike(conn, words) for words in SEARCHES}
