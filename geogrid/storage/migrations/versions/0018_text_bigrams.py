@@ -52,6 +52,9 @@ def upgrade() -> None:
         "text_grams", postgresql.ARRAY(sa.Text()),
         sa.Computed("geogrid_text_grams(text)", persisted=True), nullable=True))  # fmt: skip
     op.create_index("ix_reports_text_grams", "reports", ["text_grams"], postgresql_using="gin")
+    # The case list reads the grams' shares from the statistics (storage/text_grams.py):
+    # without them every word looks rare until autovacuum's next ANALYZE.
+    op.execute("analyze reports (text_grams)")
 
 
 def downgrade() -> None:
