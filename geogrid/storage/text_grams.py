@@ -2,7 +2,7 @@
 holding the words of a search without reading every text.
 
 Searches are short Chinese words (two characters: 纠纷, 诈骗), which trigram indexes
-(pg_trgm) cannot serve. So each report stores the distinct single characters and pairs of
+(pg_trgm) cannot serve. So each report stores the single characters and pairs of
 its lower-cased text (`geogrid_text_grams`, a generated column: every writer, COPY
 included, fills it without knowing it); a search of two or more characters asks for the
 reports holding all of its pairs, a one-character search for those holding that
