@@ -2,7 +2,8 @@
 and which loop steps a reader may take on one case now.
 
 Beyond the reports' filter (reports.queries.ReportFilter) a desk asks for overdue cases,
-supervised ones, and words of the text. Open cases come first, soonest deadline first (a
+supervised ones, and words of the text (off the index of the texts' character pairs,
+storage/text_grams.py). Open cases come first, soonest deadline first (a
 case not yet accepted by its acceptance limit from receipt), then the finished ones, newest
 first. The text of a sensitive category is searched only for a reader who may see it, so a
 search never reveals what a redacted row hides.
@@ -32,9 +33,13 @@ from geogrid.reports.loop import OPEN, RULES, may_take
 from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _uuid
 from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import Grid
+from geogrid.storage.text_grams import holds_words, words_share
 
 MAX_TEXT = 100
 WAITING = ("received", "assigned")  # waiting to be accepted: their deadline is acceptance
+# Words in at least this share of reports: a page of them is read off the deadline's index
+# (~50 / share rows), sooner than all their reports off the grams' index.
+COMMON_WORDS = 0.01
 MAX_COUNTED = 10_000  # "more than 10,000" is all a desk needs; counting a million is not free
 
 
@@ -51,8 +56,9 @@ class CaseQuery:
         if len(self.text) > MAX_TEXT:
             raise InputError(f"the search text is at most {MAX_TEXT} characters", field="q")
 
-    def conditions(self, scope: ReportScope, now: datetime) -> list:
-        """The question as conditions on the reports and categories tables."""
+    def conditions(self, scope: ReportScope, now: datetime, *, indexed: bool = True) -> list:
+        """The question as conditions on the reports and categories tables; `indexed`: the
+        text's words also asked of the grams' index (storage/text_grams.py)."""
         where = [*self.filters.conditions(), scope.condition()]
         if self.overdue:
             where += [R.c.status.in_(OPEN), R.c.due_at < now]
@@ -60,10 +66,18 @@ class CaseQuery:
             where.append(R.c.supervised_at.is_not(None))
         if self.text:
             escaped = self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-            pattern = f"%{escaped}%"
+            found = R.c.text.ilike(f"%{escaped}%", escape="\\")  # exact, on what the index finds
+            if indexed:
+                found = and_(holds_words(R.c.text_grams, self.text), found)
             readable = literal(True) if scope.details else not_(C.c.sensitive)
-            where.append(and_(readable, R.c.text.ilike(pattern, escape="\\")))
+            where.append(and_(readable, found))
         return where
+
+    def paged_conditions(self, conn: Connection, scope: ReportScope, now: datetime) -> list:
+        """The conditions for reading a page in deadline order: words common enough that
+        the deadline's index meets a page of them soon are asked of the text alone."""
+        common = bool(self.text) and words_share(conn, self.text) >= COMMON_WORDS
+        return self.conditions(scope, now, indexed=not common)
 
     def wants_open(self) -> bool:
         """Whether open cases can match (no status asked, or an open one)."""
@@ -92,7 +106,7 @@ def list_cases(
     The open cases and the finished ones are read apart, each off its own index in its own
     order (open by deadline, finished newest first), so a page never sorts a station's
     whole history; the finished ones are asked for only when the open ones run out."""
-    where = query.conditions(scope, now)
+    where = query.paged_conditions(conn, scope, now)
     rows = _open_page(conn, scope, where, limit, offset) if query.wants_open() else []
     if len(rows) < limit and query.wants_finished():
         skip = 0 if rows else offset - _open_before(conn, where, offset, query.wants_open())
@@ -102,7 +116,7 @@ def list_cases(
     rows = [dict(r) for r in rows]
     if len(rows) < limit and (rows or offset == 0):
         return rows, offset + len(rows)  # the last page: the total without counting
-    return rows, _count(conn, where)
+    return rows, _count(conn, query.conditions(scope, now))  # the grams' index counts best
 
 
 def _open_page(conn: Connection, scope: ReportScope, where: list, limit: int, offset: int):

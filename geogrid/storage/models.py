@@ -25,6 +25,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     Double,
@@ -44,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from geogrid.storage.text_grams import STORED as TEXT_GRAMS
 from geogrid.vocabulary import (
     API_ROLES,
     ASSIGNMENT_METHODS,
@@ -262,6 +264,8 @@ class Report(Base):
         Index("ix_reports_open_station_due", "station_id", "due_at", "id",
               postgresql_where=sql_text(
                   one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+        # The case list's text search: reports holding a search's character pairs (0018).
+        Index("ix_reports_text_grams", "text_grams", postgresql_using="gin"),
         Index("ix_reports_handler_person_id", "handler_person_id",
               postgresql_where=sql_text("handler_person_id is not null")),
         Index("ix_reports_handler_department_id", "handler_department_id",
@@ -282,6 +286,9 @@ class Report(Base):
     )
     reporter: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
+    text_grams: Mapped[list[str] | None] = mapped_column(  # storage/text_grams.py
+        ARRAY(Text), Computed(TEXT_GRAMS, persisted=True), deferred=True
+    )
     version_id: Mapped[int | None] = mapped_column(Integer)
     level1_id: Mapped[int | None] = mapped_column(BigInteger)
     level2_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from geogrid.reports import caselist
 from geogrid.reports.caselist import CaseQuery, list_cases
 from geogrid.reports.loop import OPEN
-from geogrid.reports.queries import ReportFilter, ReportScope
+from geogrid.reports.queries import C, R, ReportFilter, ReportScope
 from geogrid.vocabulary import china_now
 from tests.api.places import make_reports, station_places
 
@@ -107,3 +108,92 @@ def test_a_verified_case_comes_after_the_open_cases_with_a_deadline(reports_engi
         rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
     statuses = [r["status"] for r in rows]
     assert statuses[-2:] == ["verified", "closed"]
+
+
+# Twelve texts for two rounds of make_reports (2 and 8 are population: a sensitive category).
+TEXTS = ["密州街道邻里纠纷，已调解", "ABC物流园 Fire 隐患 100%完成", "张三 身份证 370782",
+         "纠 纷分开写", "XYZ超市旁ab", "", "纷纠颠倒", "纠纠纷纷", "路口_信号灯 故障 a\\b",
+         "Straße GROSS", "换行\n纠纷", "50%_off\\\\"]  # fmt: skip
+SEARCHES = ["纠纷", "纠", "纷", "纠纷，", "邻里纠纷", "纷纠", "纠纷纷", "fire", "FIRE", "abc物流",
+            "Abc", "100%", "%", "_", "路口_信", "a\\b", "\\", "\\\\", " ", "纠 纷", "xyz超市旁AB",
+            "不存在", "隐患 1", "b", "ss", "SS", "straße", "STRASSE", "\n纠", "370782", "身份证",
+            "%_", "_o"]  # fmt: skip
+
+
+@pytest.fixture
+def texted(reports_engine, county_index) -> list[str]:
+    """Twelve reports (written by the intake's COPY) given TEXTS by an update."""
+    places = station_places(reports_engine, county_index)
+    a, b = places["370782P01"][0], places["370782P02"][0]
+    made = [*make_reports(reports_engine, county_index, a, b).all(),
+            *make_reports(reports_engine, county_index, a, b).all()]  # fmt: skip
+    with reports_engine.begin() as conn:
+        for report_id, words in zip(made, TEXTS, strict=True):
+            conn.execute(text("update reports set text = :t where id = :id"),
+                         {"t": words, "id": report_id})  # fmt: skip
+    return made
+
+
+def _ilike(conn, words: str, details: bool = True) -> set[str]:
+    """The search as it was: a plain ilike over every text, no index."""
+    pattern = words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    rows = conn.execute(text(
+        "select r.id::text from reports r join report_categories c on c.id = r.category_id "
+        "where r.text ilike :p escape '\\' and (:d or not c.sensitive)"),
+        {"p": f"%{pattern}%", "d": details})  # fmt: skip
+    return set(rows.scalars())
+
+
+def _searched(conn, words: str, scope=ALL) -> set[str]:
+    """The search's reports on one page, checked against the total counted (a page of 1)."""
+    rows, total = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=50)
+    assert total == len(rows)
+    _, counted = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=1)
+    assert counted == total, words
+    return {str(r["id"]) for r in rows}
+
+
+# Pages of words this common are read off the deadline's index: 0 for every search, above 1
+# for none (the grams' index then), with or without the ANALYZE statistics.
+@pytest.mark.parametrize("common", [0.0, 1.1])
+def test_the_text_search_finds_what_a_plain_ilike_finds(reports_engine, texted, monkeypatch,
+                                                        common):  # fmt: skip
+    """Chinese, mixed, one-character, Latin in either case, and %, _ and backslash: the
+    index of character pairs finds exactly the texts the plain ilike found."""
+    monkeypatch.setattr(caselist, "COMMON_WORDS", common)
+    with reports_engine.connect() as conn:
+        found = {words: _searched(conn, words) for words in SEARCHES}
+        assert found == {words: _ilike(conn, words) for words in SEARCHES}
+        hidden = ReportScope(everything=True)
+        assert _searched(conn, "身份证", hidden) == _ilike(conn, "身份证", False) == set()
+    counts = {words: len(ids) for words, ids in found.items()}
+    assert counts["纠纷"] == 3 and counts["纷纠"] == 1 and counts["纠"] == 5  # not vacuous
+    assert counts["FIRE"] == counts["fire"] == 1 and counts["\\"] == 2 and counts["%"] == 2
+    assert counts["身份证"] == 1
+
+
+def test_the_intake_copy_stores_the_grams(reports_engine, cases):
+    """Reports written by COPY (make_reports' texts) are found with no update."""
+    with reports_engine.connect() as conn:
+        assert len(_searched(conn, "纠纷")) == 1
+        assert len(_searched(conn, "盗")) == 1
+
+
+def test_a_two_character_search_reads_the_grams_index(reports_engine, cases):
+    """Among 3,000 texts, the few holding 诈骗 are found off the GIN index, not by a scan."""
+    with reports_engine.begin() as conn:
+        conn.execute(text(
+            "insert into reports (id, category_id, received_crs, reported_at, reporter, text, "
+            "assignment_method, status) select gen_random_uuid(), category_id, received_crs, "
+            "reported_at, 'bench', case when i % 500 = 0 then '电信诈骗' else '楼道堆放杂物' "
+            "end, assignment_method, status from generate_series(1, 3000) i, "
+            "(select * from reports limit 1) r"))  # fmt: skip
+        conn.execute(text("analyze reports"))
+        # A table this small is read whole at less cost; the index must be able to serve.
+        conn.execute(text("set local enable_seqscan = off"))
+        where = CaseQuery(text="诈骗").conditions(ALL, china_now())
+        query = select(R.c.id).select_from(R.join(C, C.c.id == R.c.category_id)).where(*where)
+        compiled = query.compile(dialect=conn.dialect)
+        plan = "\n".join(conn.exec_driver_sql(f"explain {compiled}", compiled.params).scalars())
+        assert "ix_reports_text_grams" in plan, plan
+        assert len(conn.execute(query).all()) == 6

@@ -1,0 +1,48 @@
+"""A report text's characters and character pairs, for a GIN index that finds the reports
+holding the words of a search without reading every text.
+
+Searches are short Chinese words (two characters: 纠纷, 诈骗), which trigram indexes
+(pg_trgm) cannot serve. So each report stores the single characters and pairs of
+its lower-cased text (`geogrid_text_grams`, a generated column: every writer, COPY
+included, fills it without knowing it); a search of two or more characters asks for the
+reports holding all of its pairs, a one-character search for those holding that
+character (`geogrid_query_grams`), and the exact `ilike` then runs on those alone. Lower
+case, because PostgreSQL's `ilike` on a multibyte database compares the `lower()` of
+both sides: a text matching the search holds every pair of it, so the index never drops
+a match.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ARRAY, Connection, Text, func
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql.elements import ColumnElement
+
+# The SQL functions themselves are the schema's: migration 0018 creates them.
+STORED = "geogrid_text_grams(text)"  # the reports' generated column text_grams
+
+
+def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
+    """Whether a text's stored grams hold all of those of the search `words` (a superset of
+    the texts containing them, case-insensitively; the `ilike` decides)."""
+    wanted = func.geogrid_query_grams(words, type_=ARRAY(Text))
+    return grams.op("@>", is_comparison=True)(wanted)  # array containment: the GIN's operator
+
+
+def words_share(conn: Connection, words: str) -> float:
+    """At most what share of the reports hold the search `words`: that of the rarest of its
+    grams among the most common ones ANALYZE keeps (0 for a gram not among them, or with
+    no statistics yet)."""
+    # The planner multiplies the pairs' shares as if independent, but a word's pairs come
+    # together (a village's name is in every report from it): it expects hundreds where
+    # there are tens of thousands, and reads them all rather than the deadline's index.
+    share = conn.execute(_SHARE, {"words": words}).scalar()
+    return share or 0.0
+
+
+_SHARE = sql_text("""
+select min(coalesce(s.most_common_elem_freqs[
+  array_position(s.most_common_elems::text::text[], g)], 0))
+from pg_stats s, unnest(geogrid_query_grams(:words)) g
+where s.schemaname = current_schema() and s.tablename = 'reports' and s.attname = 'text_grams'
+""")
