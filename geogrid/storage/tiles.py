@@ -2,8 +2,15 @@
 WebMercatorQuad set.
 
 One layer per level, named as its OGC collection. A layer is clipped to the tile (with a
-buffer so outlines do not show seams), simplified by the tile's resolution (one pixel of a
-4096-unit tile) and scoped to the caller's area by code prefix. Tiles carry no personal data
+buffer so outlines do not show seams), simplified by the tile's resolution (one unit of a
+4096-unit tile, a sixteenth of a screen pixel) and scoped to the caller's area by code
+prefix. The simplification is Douglas-Peucker keeping collapsed rings (ST_Simplify with
+preserveCollapsed): ST_SimplifyPreserveTopology gave the same features and bytes within
+0.1 % at three to four times the cost; its topology guard is not needed, as ST_AsMVTGeom
+snaps to the tile's grid and makes every polygon valid afterwards anyway. Without any
+simplification a county-zoom tile is 3.4 times the bytes (the snapped grid keeps every
+collinear point), and clipping to the tile first saves nothing at county zoom, where most
+grids lie whole in one tile. Tiles carry no personal data
 (no responsible person or phone): they are cached and may be kept by a browser.
 
 Report density (layer "reports") counts the reports of a scope in square bins, 16 across a
@@ -83,7 +90,7 @@ with bounds as (
 select st_asmvt(t, :name, {EXTENT}, 'geom') from (
   select g.code, g.name, g.level, g.kind, p.code as parent, left(g.code, 12) as community,
          g.households, g.version_id as version,
-         st_asmvtgeom(st_simplifypreservetopology(st_transform(g.geom, 3857), :tol),
+         st_asmvtgeom(st_simplify(st_transform(g.geom, 3857), :tol, true),
                       b.tile, {EXTENT}, {BUFFER}, true) as geom
   from grids g cross join bounds b
   left join grids p on p.id = g.parent_id
