@@ -21,6 +21,7 @@ per heat group. The scope is the condition on the reports table that every repor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, select, text
@@ -64,6 +65,35 @@ def check_tile(z: int, x: int, y: int) -> None:
 def shown_layers(layers: tuple[str, ...], z: int) -> tuple[str, ...]:
     """The asked-for layers that are drawn at zoom z, in level order."""
     return tuple(name for name in LAYER_LEVELS if name in layers and z >= MIN_ZOOM[name])
+
+
+def fit_zoom(bounds: tuple[float, ...], size: tuple[int, int]) -> float:
+    """The zoom (in half steps, as the console's map snaps) at which Leaflet's fitBounds
+    shows the lon/lat box `bounds` whole in a map of `size` pixels."""
+    minx, miny, maxx, maxy = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    width = max(maxx - minx, 1e-9) / 360 * 256
+    height = max(mercator_y(maxy) - mercator_y(miny), 1e-9) / (2 * math.pi) * 256
+    return math.floor(math.log2(min(size[0] / width, size[1] / height)) * 2) / 2
+
+
+def tiles_over(bounds: tuple[float, ...], z: int) -> list[tuple[int, int, int]]:
+    """The WebMercatorQuad tiles (z, x, y) of zoom z over the lon/lat box `bounds`."""
+    n = 2**z
+
+    def column(lon: float) -> int:
+        return min(n - 1, max(0, int((lon + 180) / 360 * n)))
+
+    def row(lat: float) -> int:
+        return min(n - 1, max(0, int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi)
+                                     / 2 * n)))  # fmt: skip
+
+    minx, miny, maxx, maxy = bounds
+    return [(z, x, y) for x in range(column(minx), column(maxx) + 1)
+            for y in range(row(maxy), row(miny) + 1)]  # fmt: skip
 
 
 def grid_tile(conn: Connection, query: TileQuery) -> bytes:
