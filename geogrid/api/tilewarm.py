@@ -23,7 +23,14 @@ from geogrid.api.tilecache import TileCache, tile_key
 from geogrid.errors import NotFoundError
 from geogrid.maps.live import area_bounds, station_communities
 from geogrid.storage.places import station_codes, station_id
-from geogrid.storage.tiles import LAYER_LEVELS, TileQuery, fit_zoom, grid_tile, tiles_over
+from geogrid.storage.tiles import (
+    LAYER_LEVELS,
+    TileQuery,
+    fit_zoom,
+    grid_tile,
+    tiles_over,
+    view_box,
+)
 
 log = logging.getLogger("geogrid.api")
 CONSOLE_MAP_SIZE = (1366 - 320, 768 - 44)  # the map's part of the console at 1366x768
@@ -82,9 +89,17 @@ def warm_first_views(
 
 
 def first_view_tiles(bounds: tuple[float, ...]) -> list[tuple[int, int, int]]:
-    """The tiles of the console map's opening zoom over `bounds`, then one zoom in and out."""
-    z = int(fit_zoom(bounds, CONSOLE_MAP_SIZE) + 0.5)  # Leaflet's tiles: the rounded zoom
-    return [tile for zoom in (z, z - 1, z + 1) for tile in tiles_over(bounds, zoom)]
+    """The tiles of the console map's opening view of `bounds`, then of one zoom in and one
+    out: at each, the tiles over the window (empty ones around the area too, as the map
+    asks them) or over the whole area where it is larger than the window."""
+    fit = fit_zoom(bounds, CONSOLE_MAP_SIZE)
+    tiles = []
+    for step in (0, -1, 1):
+        window = view_box(bounds, fit + step, CONSOLE_MAP_SIZE)
+        wider = (min(window[0], bounds[0]), min(window[1], bounds[1]),
+                 max(window[2], bounds[2]), max(window[3], bounds[3]))  # fmt: skip
+        tiles += tiles_over(wider, int(fit + step + 0.5))  # Leaflet's tiles: rounded zoom
+    return tiles
 
 
 def _areas(engine: Engine, stations: bool) -> list[Area]:

@@ -67,17 +67,34 @@ def shown_layers(layers: tuple[str, ...], z: int) -> tuple[str, ...]:
     return tuple(name for name in LAYER_LEVELS if name in layers and z >= MIN_ZOOM[name])
 
 
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _latitude(mercator_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
+
+
 def fit_zoom(bounds: tuple[float, ...], size: tuple[int, int]) -> float:
     """The zoom (in half steps, as the console's map snaps) at which Leaflet's fitBounds
     shows the lon/lat box `bounds` whole in a map of `size` pixels."""
     minx, miny, maxx, maxy = bounds
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     width = max(maxx - minx, 1e-9) / 360 * 256
-    height = max(mercator_y(maxy) - mercator_y(miny), 1e-9) / (2 * math.pi) * 256
+    height = max(_mercator_y(maxy) - _mercator_y(miny), 1e-9) / (2 * math.pi) * 256
     return math.floor(math.log2(min(size[0] / width, size[1] / height)) * 2) / 2
+
+
+def view_box(bounds: tuple[float, ...], zoom: float, size: tuple[int, int]) -> tuple[float, ...]:
+    """The lon/lat box a map of `size` pixels shows at `zoom`, centred as fitBounds centres
+    `bounds` (the middle of its Web Mercator extent)."""
+    minx, miny, maxx, maxy = bounds
+    world = 256 * 2**zoom  # the world's width in pixels at this zoom
+    half_lon = size[0] / 2 / world * 360
+    middle = (_mercator_y(miny) + _mercator_y(maxy)) / 2
+    half_y = size[1] / 2 / world * 2 * math.pi
+    cx = (minx + maxx) / 2
+    top = min(_latitude(middle + half_y), 85.05)
+    return (cx - half_lon, max(_latitude(middle - half_y), -85.05), cx + half_lon, top)
 
 
 def tiles_over(bounds: tuple[float, ...], z: int) -> list[tuple[int, int, int]]:
