@@ -143,6 +143,7 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
                           .filter(e => e.name.includes('/v1/tiles/WebMercatorQuad/'));
                         return [tiles.reduce((n, e) => n + e.transferSize, 0), tiles.length]; }"""
                 )  # fmt: skip
+                _warmed_share(engine, page)
                 parts = page.evaluate(
                     """() => { const nav = performance.getEntriesByType('navigation')[0];
                         const tiles = performance.getEntriesByType('resource')
@@ -167,6 +168,19 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+
+
+def _warmed_share(engine, page) -> None:
+    """Print how many of the tiles the page asked are among those the server warms."""
+    from geogrid.api.tilewarm import first_view_tiles
+
+    asked = page.evaluate("""() => performance.getEntriesByType('resource').map(e => e.name)
+        .filter(n => n.includes('/v1/tiles/WebMercatorQuad/'))""")  # fmt: skip
+    zyx = {tuple(int(v) for v in name.split("?")[0].split("/")[-3:]) for name in asked}
+    with engine.connect() as conn:
+        warmed = set(first_view_tiles(area_bounds(conn, None)))
+    hits = sum(1 for z, y, x in zyx if (z, x, y) in warmed)
+    print(f"  {hits} of the {len(zyx)} tiles asked are among the {len(warmed)} the server warms")
 
 
 def main() -> None:
