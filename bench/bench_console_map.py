@@ -39,7 +39,8 @@ from county_db import GEOGRID, full_county_engine
 from geogrid.access.sessions import open_session
 from geogrid.access.users import add_user
 from geogrid.maps.live import area_bounds, report_layer
-from geogrid.storage.tiles import TileQuery, grid_tile
+from geogrid.storage.tiles import TileQuery, grid_tile, tiles_over
+from geogrid.storage.tiles import fit_zoom as view_zoom
 from geogrid.storage.versions import active_version
 from geogrid.vocabulary import china_now
 
@@ -49,31 +50,12 @@ BUDGET_S, BUDGET_MB = 1.5, 1.5
 
 def fit_zoom(bounds: tuple[float, ...], size: tuple[int, int] = WINDOW) -> float:
     """The zoom (in half steps) at which Leaflet's fitBounds shows the whole box."""
-    minx, miny, maxx, maxy = bounds
-
-    def mercator_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    width = (maxx - minx) / 360 * 256
-    height = (mercator_y(maxy) - mercator_y(miny)) / (2 * math.pi) * 256
-    zoom = math.log2(min(size[0] / width, size[1] / height))
-    return math.floor(zoom * 2) / 2
+    return view_zoom(bounds, size)
 
 
 def county_tiles(bounds: tuple[float, ...], zoom: float) -> list[tuple[int, int, int]]:
     """The WebMercatorQuad tiles over the county at the tile zoom Leaflet uses for `zoom`."""
-    z = math.floor(zoom + 0.5)
-    n = 2**z
-
-    def column(lon: float) -> int:
-        return int((lon + 180) / 360 * n)
-
-    def row(lat: float) -> int:
-        return int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-
-    minx, miny, maxx, maxy = bounds
-    return [(z, x, y) for x in range(column(minx), column(maxx) + 1)
-            for y in range(row(maxy), row(miny) + 1)]  # fmt: skip
+    return tiles_over(bounds, math.floor(zoom + 0.5))
 
 
 def in_process(engine, repeats: int) -> float:
@@ -161,6 +143,7 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
                           .filter(e => e.name.includes('/v1/tiles/WebMercatorQuad/'));
                         return [tiles.reduce((n, e) => n + e.transferSize, 0), tiles.length]; }"""
                 )  # fmt: skip
+                _warmed_share(engine, page)
                 parts = page.evaluate(
                     """() => { const nav = performance.getEntriesByType('navigation')[0];
                         const tiles = performance.getEntriesByType('resource')
@@ -185,6 +168,19 @@ def in_browser(engine, repeats: int, query: str = "") -> None:
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+
+
+def _warmed_share(engine, page) -> None:
+    """Print how many of the tiles the page asked are among those the server warms."""
+    from geogrid.api.tilewarm import first_view_tiles
+
+    asked = page.evaluate("""() => performance.getEntriesByType('resource').map(e => e.name)
+        .filter(n => n.includes('/v1/tiles/WebMercatorQuad/'))""")  # fmt: skip
+    zyx = {tuple(int(v) for v in name.split("?")[0].split("/")[-3:]) for name in asked}
+    with engine.connect() as conn:
+        warmed = set(first_view_tiles(area_bounds(conn, None)))
+    hits = sum(1 for z, y, x in zyx if (z, x, y) in warmed)
+    print(f"  {hits} of the {len(zyx)} tiles asked are among the {len(warmed)} the server warms")
 
 
 def main() -> None:

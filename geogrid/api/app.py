@@ -89,6 +89,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            state.warmer.stop()
             await state.writer.close()
             if own:
                 eng.dispose()

@@ -60,6 +60,14 @@ class ApiSettings(BaseSettings):
         default=180.0, gt=0, le=3660, description="How long a phone's sign-in lasts before "
         "the assistant signs in again (revoked at once from the console or CLI).",
     )  # fmt: skip
+    warm_tiles: bool = Field(
+        default=True, description="At startup and when a version becomes active, make the "
+        "console map's first-view tiles of the county in the background (api/tilewarm.py).",
+    )  # fmt: skip
+    warm_station_tiles: bool = Field(
+        default=True, description="Warm each station's first-view tiles too, after the "
+        "county's (each station's area is its own cache key).",
+    )  # fmt: skip
     gc_freeze: bool = Field(
         default=True, description="After startup, exempt what exists (modules, the index) from "
         "the garbage collector's full scans, which otherwise pause requests for tens of ms.",

@@ -15,6 +15,7 @@ from geogrid.api.auth import Authenticator
 from geogrid.api.inbox_json import InboxJson
 from geogrid.api.settings import ApiSettings
 from geogrid.api.tilecache import TileCache
+from geogrid.api.tilewarm import TileWarmer
 from geogrid.api.writer import ReportWriter
 from geogrid.errors import NoActiveVersionError, VersionError
 from geogrid.media.store import DiskStore
@@ -43,6 +44,7 @@ class AppState:
     auth: Authenticator
     lookups: PointLookup | None = None  # None until a grid version is active
     writer: ReportWriter = field(init=False)
+    warmer: TileWarmer = field(init=False)  # the tiles of first views, per version
     media: DiskStore = field(init=False)  # evidence photos, under the settings' media_path
     tiles: TileCache = field(default_factory=TileCache)  # vector tiles, keyed by version
     inboxes: InboxCache = field(default_factory=InboxCache)  # desks' inboxes, while exact
@@ -51,6 +53,7 @@ class AppState:
 
     def __post_init__(self) -> None:
         self.media = DiskStore(self.settings.media_path)
+        self.warmer = TileWarmer(self.engine, self.tiles, stations=self.api.warm_station_tiles)
         # The writer assigns with the lookups' index: the refresher keeps it current, off
         # the event loop, where the writer works.
         self.writer = ReportWriter(
@@ -79,6 +82,9 @@ class AppState:
         if self.lookups is None or self.lookups.index is not index:
             index.warm_up()  # pyproj's set-up in this thread: the lookups' and the writer's
             self.lookups = PointLookup(index)
+            # The tiles' cache key changes with the version: make the first views anew.
+            if self.api.warm_tiles:
+                self.warmer.start(index.version_id)
         if not self.has_addresses:  # once true it stays: addresses are not deleted
             self.has_addresses = await asyncio.to_thread(any_address, self.engine)
 

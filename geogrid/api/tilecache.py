@@ -14,6 +14,14 @@ from dataclasses import dataclass
 TileKey = tuple[int, tuple[str, ...] | None, int, int, int, tuple[str, ...]]
 
 
+def tile_key(
+    version: int, area: tuple[str, ...] | None, z: int, x: int, y: int, layers: tuple[str, ...]
+) -> TileKey:
+    """The one key of a tile: the route reads with it and the warmer (api/tilewarm.py) fills
+    it."""
+    return (version, area, z, x, y, layers)
+
+
 @dataclass(frozen=True)
 class CachedTile:
     """A tile's bytes and its entity tag."""

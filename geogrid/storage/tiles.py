@@ -2,8 +2,15 @@
 WebMercatorQuad set.
 
 One layer per level, named as its OGC collection. A layer is clipped to the tile (with a
-buffer so outlines do not show seams), simplified by the tile's resolution (one pixel of a
-4096-unit tile) and scoped to the caller's area by code prefix. Tiles carry no personal data
+buffer so outlines do not show seams), simplified by the tile's resolution (one unit of a
+4096-unit tile, a sixteenth of a screen pixel) and scoped to the caller's area by code
+prefix. The simplification is Douglas-Peucker keeping collapsed rings (ST_Simplify with
+preserveCollapsed): ST_SimplifyPreserveTopology gave the same features and bytes within
+0.1 % at three to four times the cost; its topology guard is not needed, as ST_AsMVTGeom
+snaps to the tile's grid and makes every polygon valid afterwards anyway. Without any
+simplification a county-zoom tile is 3.4 times the bytes (the snapped grid keeps every
+collinear point), and clipping to the tile first saves nothing at county zoom, where most
+grids lie whole in one tile. Tiles carry no personal data
 (no responsible person or phone): they are cached and may be kept by a browser.
 
 Report density (layer "reports") counts the reports of a scope in square bins, 16 across a
@@ -14,6 +21,7 @@ per heat group. The scope is the condition on the reports table that every repor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, and_, func, literal_column, select, text
@@ -59,6 +67,52 @@ def shown_layers(layers: tuple[str, ...], z: int) -> tuple[str, ...]:
     return tuple(name for name in LAYER_LEVELS if name in layers and z >= MIN_ZOOM[name])
 
 
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _latitude(mercator_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
+
+
+def fit_zoom(bounds: tuple[float, ...], size: tuple[int, int]) -> float:
+    """The zoom (in half steps, as the console's map snaps) at which Leaflet's fitBounds
+    shows the lon/lat box `bounds` whole in a map of `size` pixels."""
+    minx, miny, maxx, maxy = bounds
+    width = max(maxx - minx, 1e-9) / 360 * 256
+    height = max(_mercator_y(maxy) - _mercator_y(miny), 1e-9) / (2 * math.pi) * 256
+    return math.floor(math.log2(min(size[0] / width, size[1] / height)) * 2) / 2
+
+
+def view_box(bounds: tuple[float, ...], zoom: float, size: tuple[int, int]) -> tuple[float, ...]:
+    """The lon/lat box a map of `size` pixels shows at `zoom`, centred as fitBounds centres
+    `bounds` (the middle of its Web Mercator extent)."""
+    minx, miny, maxx, maxy = bounds
+    world = 256 * 2**zoom  # the world's width in pixels at this zoom
+    half_lon = size[0] / 2 / world * 360
+    middle = (_mercator_y(miny) + _mercator_y(maxy)) / 2
+    half_y = size[1] / 2 / world * 2 * math.pi
+    cx = (minx + maxx) / 2
+    top = min(_latitude(middle + half_y), 85.05)
+    return (cx - half_lon, max(_latitude(middle - half_y), -85.05), cx + half_lon, top)
+
+
+def tiles_over(bounds: tuple[float, ...], z: int) -> list[tuple[int, int, int]]:
+    """The WebMercatorQuad tiles (z, x, y) of zoom z over the lon/lat box `bounds`."""
+    n = 2**z
+
+    def column(lon: float) -> int:
+        return min(n - 1, max(0, int((lon + 180) / 360 * n)))
+
+    def row(lat: float) -> int:
+        return min(n - 1, max(0, int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi)
+                                     / 2 * n)))  # fmt: skip
+
+    minx, miny, maxx, maxy = bounds
+    return [(z, x, y) for x in range(column(minx), column(maxx) + 1)
+            for y in range(row(maxy), row(miny) + 1)]  # fmt: skip
+
+
 def grid_tile(conn: Connection, query: TileQuery) -> bytes:
     """The tile as MVT bytes; empty bytes when no grid of the layers touches it."""
     check_tile(query.z, query.x, query.y)
@@ -83,7 +137,7 @@ with bounds as (
 select st_asmvt(t, :name, {EXTENT}, 'geom') from (
   select g.code, g.name, g.level, g.kind, p.code as parent, left(g.code, 12) as community,
          g.households, g.version_id as version,
-         st_asmvtgeom(st_simplifypreservetopology(st_transform(g.geom, 3857), :tol),
+         st_asmvtgeom(st_simplify(st_transform(g.geom, 3857), :tol, true),
                       b.tile, {EXTENT}, {BUFFER}, true) as geom
   from grids g cross join bounds b
   left join grids p on p.id = g.parent_id

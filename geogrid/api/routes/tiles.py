@@ -22,6 +22,7 @@ from fastapi.responses import Response
 
 from geogrid.api.deps import CallerDep, SingleValues, StateDep
 from geogrid.api.errors import PROBLEM_RESPONSES
+from geogrid.api.tilecache import tile_key
 from geogrid.errors import InputError, NotFoundError
 from geogrid.storage.tiles import (
     DENSITY_LAYER,
@@ -125,7 +126,7 @@ async def _tile(request: Request, caller, state, zxy: tuple[int, int, int], laye
     version = state.point_lookup().index.version_id  # 409 while no version is active
     z, x, y = zxy
     check_tile(z, x, y)
-    key = (version, caller.area_codes(), z, x, y, layers)
+    key = tile_key(version, caller.area_codes(), z, x, y, layers)
     cached = state.tiles.get(key)
     if cached is None:
         query = TileQuery(version, z, x, y, layers, caller.area_codes())
