@@ -129,7 +129,8 @@ def _open_page(conn: Connection, scope: ReportScope, where: list, limit: int, of
     derives = and_(R.c.due_at.is_(None), R.c.status.in_(WAITING))
     stored = _list_select(scope, R.c.due_at).where(*opened, not_(derives))
     stored = stored.order_by(R.c.due_at, R.c.reported_at.desc(), R.c.id)
-    unstored = _matching(opened).where(derives).limit(1)
+    # ordered, so the planner reads it off the deadline index (a bare LIMIT 1 scans the table)
+    unstored = _matching(opened).where(derives).order_by(R.c.due_at).limit(1)
     if conn.execute(unstored).first() is None:  # the usual case: a plain read off the index
         return list(conn.execute(stored.limit(limit).offset(offset)).mappings())
     derived = _list_select(scope, _deadline()).where(*opened, derives)

@@ -21,7 +21,6 @@ from geogrid.errors import GeogridError, InputError
 from geogrid.reports.caselist import MAX_COUNTED, CaseQuery, list_cases
 from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.inbox import case_timing
-from geogrid.reports.inbox import inbox as inbox_of
 from geogrid.reports.loop import OPEN, StepInput
 from geogrid.reports.queries import ReportFilter
 from geogrid.storage.categories import category_rows, department_rows
@@ -52,8 +51,9 @@ WORDS = {"statuses": STATUS_NAMES_ZH, "steps": STEP_NAMES_ZH, "routes": ROUTE_NA
 def inbox_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -> Response:
     """What waits for the caller, supervised first, then by deadline."""
     page.caller.require("reports.read")
-    items = inbox_of(conn, page.caller, calendar=calendar_of(state.settings.holidays_file),
-                     limit=200)  # fmt: skip
+    # the API's kept inboxes: served again only while exactly what a fresh read answers
+    calendar = calendar_of(state.settings.holidays_file)
+    items = state.inboxes.inbox(state.engine, page.caller, calendar=calendar, limit=200)
     names = {c.code: c.name_zh for c in category_rows(conn)}
     return render(request, "inbox.html", **page_context(page, items=items, names=names, **WORDS))
 
