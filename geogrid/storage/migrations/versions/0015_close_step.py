@@ -34,8 +34,9 @@ def _statuses(open_statuses: tuple[str, ...]) -> None:
     op.drop_constraint(op.f("ck_reports_status"), "reports", type_="check")
     op.create_check_constraint(op.f("ck_reports_status"), "reports",
                                _in("status", open_statuses + FINAL))  # fmt: skip
-    op.drop_index("ix_reports_open_station_inbox", table_name="reports")
-    op.drop_index("ix_reports_open_due", table_name="reports")
+    # if_exists: a database whose operator dropped one (to load in bulk, say) still moves on
+    op.drop_index("ix_reports_open_station_inbox", table_name="reports", if_exists=True)
+    op.drop_index("ix_reports_open_due", table_name="reports", if_exists=True)
     where = sa.text(_in("status", open_statuses))
     op.create_index("ix_reports_open_due", "reports", ["due_at"], postgresql_where=where)
     op.create_index("ix_reports_open_station_inbox", "reports",
