@@ -94,8 +94,8 @@ class VersionOut(BaseModel):
     after: dict[str, Any]
 
 
-class ProposalIn(BaseModel):
-    """A new record (no record_id) or a change of one, to be confirmed."""
+class RecordFacts(BaseModel):
+    """The record a basic-information report's proposal is completed into on confirming."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     kind: Kind
@@ -107,6 +107,11 @@ class ProposalIn(BaseModel):
     )
     started_on: IsoDate | None = Field(default=None, description="Arrival, registration.")
     ended_on: IsoDate | None = Field(default=None, description="Departure, closing.")
+
+
+class ProposalIn(RecordFacts):
+    """A new record (no record_id) or a change of one, to be confirmed."""
+
     client_request_id: StorableStr | None = Field(
         default=None, min_length=1, max_length=64,
         description="The sender's id of this item: sent again, the same proposal answers.",
@@ -133,21 +138,6 @@ class ProposalOut(BaseModel):
     )
     unit_code: str | None = None
     photo_ids: list[str] = Field(default=[], description="The report's photos.")
-
-
-class RecordFacts(BaseModel):
-    """The record a basic-information report's proposal is completed into on confirming."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    kind: Kind
-    address_code: StorableStr = Field(min_length=1, max_length=32)
-    record_id: RecordNumber | None = Field(default=None, description="The record changed.")
-    data: dict[str, Any] = Field(description='The kind\'s fields (README "The registry").')
-    id_number: StorableStr | None = Field(
-        default=None, max_length=32, description="Stored encrypted, shown masked."
-    )
-    started_on: IsoDate | None = None
-    ended_on: IsoDate | None = None
 
 
 class DecisionIn(BaseModel):
