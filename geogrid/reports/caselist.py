@@ -29,14 +29,13 @@ from sqlalchemy import (
 )
 
 from geogrid.errors import InputError
-from geogrid.reports.loop import OPEN, RULES, may_take
+from geogrid.reports.loop import OPEN, RULES, TO_ACCEPT, may_take
 from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _uuid
 from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import Grid
 from geogrid.storage.text_grams import holds_words, words_share
 
 MAX_TEXT = 100
-WAITING = ("received", "assigned")  # waiting to be accepted: their deadline is acceptance
 # Words in at least this share of reports: a page of them is read off the deadline's index
 # (~50 / share rows), sooner than all their reports off the grams' index.
 COMMON_WORDS = 0.01
@@ -126,7 +125,7 @@ def _open_page(conn: Connection, scope: ReportScope, where: list, limit: int, of
     # A verified case awaiting its close has no deadline: it comes after the open cases
     # with one (nulls last, as the index keeps them); only a waiting case without a stored
     # deadline gets one derived from its receipt.
-    derives = and_(R.c.due_at.is_(None), R.c.status.in_(WAITING))
+    derives = and_(R.c.due_at.is_(None), R.c.status.in_(TO_ACCEPT))
     stored = _list_select(scope, R.c.due_at).where(*opened, not_(derives))
     stored = stored.order_by(R.c.due_at, R.c.reported_at.desc(), R.c.id)
     # ordered, so the planner reads it off the deadline index (a bare LIMIT 1 scans the table)

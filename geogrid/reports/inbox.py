@@ -21,14 +21,20 @@ from functools import lru_cache
 from sqlalchemy import Connection, TextClause, text
 
 from geogrid.reports.deadlines import Limits, Timing, WorkCalendar, timing, timing_of_marks
+from geogrid.reports.loop import OPEN as OPEN_STATUSES
+from geogrid.reports.loop import TO_ACCEPT, WORKING
 from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import china_now
 
-_TO_ACCEPT = "r.status in ('received', 'assigned')"
-_WORKING = "r.status in ('dispatched', 'in_progress', 'rework')"
-# The open statuses as the partial indexes on open cases spell them (storage/models.py).
-OPEN = "r.status in ('received', 'assigned', 'accepted', 'dispatched', 'in_progress', " \
-       "'resolved', 'rework', 'verified')"  # fmt: skip
+
+def _status_in(statuses: tuple[str, ...]) -> str:
+    return f"r.status in ({', '.join(repr(s) for s in statuses)})"
+
+
+_TO_ACCEPT = _status_in(TO_ACCEPT)
+_WORKING = _status_in(WORKING)
+# The open statuses, the set the partial indexes on open cases hold (storage/models.py).
+OPEN = _status_in(OPEN_STATUSES)
 _PENDING = "exists (select 1 from report_extensions x where x.report_id = r.id " \
            "and x.status = 'pending')"  # fmt: skip
 _ATTENTION = f"{OPEN} and (r.supervised_at is not null or r.due_at < :now)"
@@ -167,7 +173,7 @@ def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
 
 def _settled_due(calendar: WorkCalendar, row: dict) -> datetime | None:
     due = row["due_at"]
-    if due is None and row["status"] in ("received", "assigned"):
+    if due is None and row["status"] in TO_ACCEPT:
         limits = Limits(row["accept_hours"], row["handle_days"], row["verify_days"])
         due = accept_due(calendar, row | {"limits": limits})
     return due

@@ -34,8 +34,9 @@ from geogrid.reports.loop_steps import accept_due
 from geogrid.vocabulary import MAX_PHOTOS_PER_STEP, china_now
 
 __all__ = ["RULES", "StepInput", "StepResult", "accept_due", "in_sight", "locked_case", "take_step"]
+TO_ACCEPT = ("received", "assigned")  # waiting to be accepted: the deadline is acceptance
 WORKING = ("dispatched", "in_progress", "rework")
-OPEN = ("received", "assigned", "accepted", *WORKING, "resolved", "verified")
+OPEN = (*TO_ACCEPT, "accepted", *WORKING, "resolved", "verified")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "accept": Rule(("received", "assigned"), "desk"),
+    "accept": Rule(TO_ACCEPT, "desk"),
     "refuse": Rule(("received", "assigned", "accepted"), "desk"),
     "return": Rule(("assigned", "accepted"), "router"),
     "dispatch": Rule(("accepted",), "desk"),
