@@ -30,10 +30,14 @@ class CaseView:
 
 
 def read_case(
-    conn: Connection, caller: Caller, report_id: str, *, calendar: WorkCalendar, now: datetime
-) -> CaseView:
+    conn: Connection, caller: Caller, report_id: str, *, calendar: WorkCalendar, now: datetime,
+    with_steps: bool = True,
+) -> CaseView:  # fmt: skip
     """The case in the caller's scope (NotFoundError otherwise, whether missing or not
-    theirs); a redacted case shows neither its trail's notes nor its photos."""
+    theirs); a redacted case shows neither its trail's notes nor its photos. Its page and
+    the API's GET /v1/reports/{id} both read it here; `with_steps`: also the steps the
+    reader may take now (the console's buttons; the API leaves them out)."""
+    caller.require("reports.read")
     row = get_report(conn, report_id, caller.report_scope())
     events = lifecycle.events_of(conn, report_id)
     photos: list[dict] = []
@@ -42,7 +46,8 @@ def read_case(
     else:
         photos = report_photos(conn, report_id)
     audit.record_report_reads(conn, caller, [row], "read")
-    steps = open_steps(conn, report_id, caller) if caller.may("reports.update") else []
+    may_step = with_steps and caller.may("reports.update")
+    steps = open_steps(conn, report_id, caller) if may_step else []
     return CaseView(row, events, photos, case_timing(calendar, row, now), steps)
 
 

@@ -117,6 +117,8 @@ def test_sensitive_details_are_hidden_from_grid_staff_and_audited_for_the_statio
     path = f"/v1/reports/{reports.p01_population}"
     hidden = client.get(path, headers=auth(users.staff01)).json()
     assert hidden["redacted"] and hidden["text"] is None and hidden["reporter"] is None
+    assert all(e["note"] is None for e in hidden["events"] or [])
+    assert hidden["photos"] == []
     shown = client.get(path, headers=auth(users.p01)).json()
     assert not shown["redacted"] and shown["text"].startswith("张三")
     with county.engine.connect() as conn:

@@ -59,11 +59,11 @@ from geogrid.reports.intake import IntakeOptions, submit_reports
 from geogrid.reports.queries import (
     ReportFilter,
     count_sensitive,
-    get_report,
     iter_reports,
     list_reports,
     scoped_report,
 )
+from geogrid.usecases.case_view import read_case
 from geogrid.usecases.cases import change_case_status
 from geogrid.usecases.photos import (
     attach_report_photos,
@@ -71,7 +71,6 @@ from geogrid.usecases.photos import (
     check_report_photos,
     keep_photos,
     photo_flags,
-    report_photos,
     unknown_photos,
 )
 from geogrid.vocabulary import china_now
@@ -317,18 +316,16 @@ def get_one(
     request: Request, report_id: uuid.UUID, caller: CallerDep, state: StateDep, conn: ConnDep
 ) -> ReportOut:
     """A report in the caller's scope, with its trail (status changes, notes, instructions)."""
-    caller.require("reports.read")
-    row = get_report(conn, str(report_id), caller.report_scope())
-    events = [EventOut.model_validate(e) for e in lifecycle.events_of(conn, str(report_id))]
-    if row["redacted"]:
+    calendar = calendar_of(state.settings.holidays_file)
+    case = read_case(conn, caller, str(report_id), calendar=calendar, now=china_now(),
+                     with_steps=False)  # fmt: skip
+    events = [EventOut.model_validate(e) for e in case.events]
+    if case.report["redacted"]:  # the trail's notes are gone already; the API shows None
         events = [e.model_copy(update={"note": None}) for e in events]
     root = base_url(request)
-    photos = [] if row["redacted"] else [  # a sensitive report's photos go with its details
-        PhotoLink(id=p["photo_id"], href=f"{root}v1/photos/{p['photo_id']}", step=p["step"],
-                  flag=p["flag"]) for p in report_photos(conn, str(report_id))
-    ]  # fmt: skip
-    audit.record_report_reads(conn, caller, [row], "read")
-    clock = case_timing(calendar_of(state.settings.holidays_file), row, china_now())
+    photos = [PhotoLink(id=p["photo_id"], href=f"{root}v1/photos/{p['photo_id']}",
+                        step=p["step"], flag=p["flag"]) for p in case.photos]  # fmt: skip
+    row, clock = case.report, case.clock
     return ReportOut.from_row(row, events, clock, photos=photos)
 
 
