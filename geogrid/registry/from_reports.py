@@ -57,3 +57,17 @@ def follow_reports(conn: Connection, report_ids: list[str]) -> int:
     """Move the pending proposals of these reports to their reports' unit and community
     (after a reassignment); how many moved."""
     return conn.execute(text(_FOLLOW), {"ids": report_ids}).rowcount
+
+
+def proposal_states(conn: Connection, report_ids: list) -> dict:
+    """For each of these reports that filed a proposal: (its status: pending, confirmed or
+    rejected; the decision's note or None; when it was decided or None), as an Open311
+    reader follows a basic report."""
+    if not report_ids:
+        return {}
+    rows = conn.execute(
+        text("select report_id, status, note, decided_at from registry_proposals "
+             "where report_id = any(cast(:ids as uuid[]))"),
+        {"ids": [str(i) for i in report_ids]},
+    )  # fmt: skip
+    return {str(r.report_id): (r.status, r.note or None, r.decided_at) for r in rows}

@@ -108,6 +108,14 @@ def test_another_station_cannot_read_it_and_the_officer_decides(client, users, f
     reason = client.post(f"/v1/registry/proposals/{dpid}/reject", json={"note": "查无此人"},
                          headers=auth(users.p01))  # fmt: skip
     assert reason.json()["status"] == "rejected"
+    # Open311 follows a basic report: open until decided, then closed with the decision's
+    # note, answered by the station that keeps the registry.
+    answers = {i: client.get(f"/open311/v2/requests/{i}.json", headers=auth(users.p01)).json()[0]
+               for i in (declined, filed["ids"]["population", "open311"])}  # fmt: skip
+    assert answers[declined]["status"] == "closed"
+    assert answers[declined]["status_notes"] == "查无此人"
+    pending = answers[filed["ids"]["population", "open311"]]
+    assert pending["status"] == "open" and "基础信息登记" in pending["agency_responsible"]
 
 
 def test_reading_a_report_proposal_is_audited(client, county, users, filed):

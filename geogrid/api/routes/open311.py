@@ -44,6 +44,7 @@ from geogrid.api.schemas.open311 import (
 )
 from geogrid.errors import InputError
 from geogrid.media.evidence import first_photos
+from geogrid.registry.from_reports import proposal_states
 from geogrid.reports.lifecycle import FINAL_STATUSES
 from geogrid.reports.queries import ReportFilter, get_report, last_events, list_reports
 from geogrid.storage.categories import category_rows
@@ -183,23 +184,37 @@ def _as_requests(conn, rows: list[dict], root: str) -> list[ServiceRequest]:
     latest = last_events(conn, [r["id"] for r in rows], public=True)
     # The first photo of the report itself; a redacted report's photos go with its details.
     photos = first_photos(conn, [r["id"] for r in rows if not r["redacted"]])
+    basic = proposal_states(conn, [r["id"] for r in rows if r["route"] == "registry"])
     out = []
     for r in rows:
         updated, note = latest.get(r["id"], (r["received_at"], None))
-        desk = r["station_name"] if r["route"] == "station" else r["department_name"]
+        status = "open" if r["status"] in OPEN_STATUSES else "closed"
+        if str(r["id"]) in basic:  # a basic report: open until its proposal is decided
+            decided, decision_note, decided_at = basic[str(r["id"])]
+            if decided != "pending":
+                status, note, updated = "closed", decision_note, decided_at
         out.append(ServiceRequest(
-            service_request_id=str(r["id"]),
-            status="open" if r["status"] in OPEN_STATUSES else "closed",
+            service_request_id=str(r["id"]), status=status,
             status_notes=None if r["redacted"] else note, service_name=r["category_name"],
             service_code=r["category"], description=r["text"],
-            agency_responsible=desk or ("县级分拣 county triage" if r["route"] == "triage"
-                                        else None),
-            service_notice=None, requested_datetime=r["reported_at"],
-            updated_datetime=updated, address=r["unit_name"] or r["grid_name"],
-            lat=r["lat"], long=r["lon"],
+            agency_responsible=_agency(r), service_notice=None,
+            requested_datetime=r["reported_at"], updated_datetime=updated,
+            address=r["unit_name"] or r["grid_name"], lat=r["lat"], long=r["lon"],
             media_url=f"{root}v1/photos/{photos[r['id']]}" if r["id"] in photos else None,
         ))  # fmt: skip
     return out
+
+
+def _agency(row: dict) -> str | None:
+    """Who answers the request: the station or department that runs the case, the county's
+    triage, or for a basic report the station that keeps the registry of its place."""
+    if row["route"] == "department":
+        return row["department_name"]
+    if row["route"] == "triage":
+        return "县级分拣 county triage"
+    if row["route"] == "registry" and row["station_name"]:
+        return f"{row['station_name']}（基础信息登记 registry）"
+    return row["station_name"]
 
 
 async def _body_fields(request: Request) -> dict:
