@@ -178,3 +178,23 @@ def test_an_entry_broken_on_the_phone_does_not_hold_up_the_others(phone: Phone, 
     assert states[first["id"]]["last_error"].startswith("本机出错")
     assert [e["state"] for i, e in states.items() if i != first["id"]] == ["sent"]
     assert phone.problems == []
+
+
+def test_a_refusal_names_the_field_in_chinese(phone: Phone, users):
+    """The API names the field at fault in English; the phone leads with it in Chinese."""
+    sign_in(phone, users.staff01)
+    message = phone.page.evaluate(
+        """GG.api.post("/v1/reports", {category: "fire_hazard", lon: 200, lat: 36.5,
+             text: "经度超出范围", reported_at: new Date().toISOString()})
+           .then(() => "taken", e => e.kind + " " + e.message)"""
+    )
+    assert message.startswith("refused 「位置」有误："), message
+    unknown = phone.page.evaluate(
+        """GG.api.get("/v1/reports/00000000-0000-4000-8000-000000000000")
+           .then(() => "found", e => e.message)"""
+    )
+    assert unknown.startswith("找不到"), unknown
+    # the two refusals asked for, each a failed request and the browser's console line
+    asked = ("400 ", "404 ", "console Failed to load resource: the server responded with a "
+             "status of 40")  # fmt: skip
+    assert len(phone.problems) == 4 and all(p.startswith(asked) for p in phone.problems)

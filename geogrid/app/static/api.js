@@ -13,10 +13,37 @@ GG.api = (function () {
     this.status = status || 0;
   }
 
+  // The API names the field at fault in English: the phone says which one in Chinese first,
+  // then the server's words (the station reads those when the assistant calls).
+  var FIELDS = {
+    category: "类别", text: "内容", lon: "位置", lat: "位置", point: "位置", places: "位置",
+    reported_at: "上报时间", started_at: "开始时间", stopped_at: "结束时间", day: "日期",
+    photo_ids: "照片", photo: "照片", files: "照片", note: "说明", reason: "原因",
+    address: "地址", record: "登记信息", data: "登记信息", kind: "种类", id: "编号",
+    request_id: "编号", report_id: "案件", patrol_id: "巡查", proposal_id: "申报",
+    due_at: "期限", first_day: "开始日期", until: "截止日期", device_name: "手机名称",
+    body: "提交内容", "Content-Type": "提交内容",
+  };
+  var STATUSES = {
+    400: "提交内容有误", 401: "登录已失效，请重新登录", 403: "无此权限",
+    404: "找不到（可能已删除或不在您的网格）",
+    409: "已被他人处理", 413: "文件太大", 415: "文件类型不支持", 422: "内容无法处理",
+    429: "请求过多，稍后自动重试", 500: "服务器出错，稍后自动重试", 503: "服务器忙，稍后自动重试",
+  };
+
+  function fieldName(field) {
+    var head = String(field).split(/[.\[]/)[0];
+    return FIELDS[head] || FIELDS[field] || null;
+  }
+
   function problemText(body, status) {
-    if (body && body.detail) return body.detail;
-    if (body && body.errors && body.errors.length) return body.errors[0].message;
-    return "服务器答复 " + status;
+    var detail = body && (body.detail ||
+      (body.errors && body.errors.length ? body.errors[0].message : ""));
+    // a field is "at fault" only in a 400 or 422; a 404 or 409 names the item it looked for
+    var wrong = (status === 400 || status === 422) && body && body.field;
+    var name = wrong ? fieldName(body.field) : null;
+    var lead = name ? "「" + name + "」有误" : (STATUSES[status] || "服务器答复 " + status);
+    return detail ? lead + "：" + detail : lead;
   }
 
   function call(method, path, options) {
