@@ -16,8 +16,7 @@ from geogrid.errors import NotFoundError
 from geogrid.maps.data import DutyPerson
 from geogrid.registry.due import DueItem
 from geogrid.reports.kpis import Kpis
-from geogrid.reports.lifecycle import OPEN_STATUSES
-from geogrid.reports.loop import WORKING
+from geogrid.reports.loop import OPEN, WORKING
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import monthly_stats
 from geogrid.storage.duty import people_on_duty
@@ -91,7 +90,7 @@ def grid_panel(
         raise NotFoundError(f"no grid {code}", field="code")
     panel = GridPanel(row.level, row.code, row.name, row.households or 0)
     _add_people(conn, panel, day, phones)
-    in_grid = _reports_in_grid(panel.level, code)
+    in_grid = _reports_in_grid(conn, panel.level, code)
     _add_open_cases(conn, panel, and_(scope.condition(), in_grid), now)
     panel.month = now.strftime("%Y-%m")
     totals, _ = monthly_stats(conn, panel.month, "county", _WithinGrid(scope, in_grid), now)
@@ -115,15 +114,19 @@ def _add_people(conn: Connection, panel: GridPanel, day: date, phones: bool) -> 
             found.append(DutyPerson(person.name, (person.phone or "") if phones else ""))
 
 
-def _reports_in_grid(level: int, code: str) -> ColumnElement[bool]:
-    """Reports assigned to the grid by code (so reports of older versions count too)."""
+def _reports_in_grid(conn: Connection, level: int, code: str) -> ColumnElement[bool]:
+    """Reports assigned to the grid by code (so reports of older versions count too). The
+    grid's ids are read first: a subquery in their place hid them from the planner, which
+    then could not read a grid's open cases off its index (a level-2 grid's 8 first cases
+    in 12.8 ms by joining all its 3,120, against 0.5 ms)."""
     column = {1: Report.level1_id, 2: Report.level2_id, 3: Report.level3_id}[level]
-    return column.in_(select(Grid.id).where(Grid.code == code))
+    ids = conn.execute(select(Grid.id).where(Grid.code == code)).scalars().all()
+    return column.in_(ids)
 
 
 def _add_open_cases(conn: Connection, panel: GridPanel, where, now: datetime) -> None:
     """The open cases due first (those without a deadline last) and how many there are."""
-    is_open = Report.status.in_(OPEN_STATUSES)
+    is_open = Report.status.in_(OPEN)  # as the inbox and the case list count them
     panel.open_total = conn.scalar(select(func.count()).select_from(Report).where(where, is_open))
     rows = conn.execute(
         select(cast(Report.id, Text), ReportCategory.name_zh,

@@ -11,6 +11,7 @@ from geogrid.storage import (  # noqa: F401  (register their tables)
     media_tables,
     patrol_tables,
     registry_tables,
+    report_grid_indexes,
     session_tables,
     source_tables,
     team_tables,

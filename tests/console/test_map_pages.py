@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from geogrid.api.routes.console_map import csp_with_tiles
 from geogrid.console.render import CSP
+from geogrid.reports.loop import OPEN
 from geogrid.vocabulary import china_now
 from tests.api.fixtures import auth
 from tests.api.places import person_on, tile_of
@@ -255,3 +256,30 @@ def test_coverage_comes_per_unit_within_the_callers_area(client, county, users):
     assert set(units) < set(every["units"])
     bad = client.get("/console/map/coverage.json?month=2026-6", headers=auth(users.p01))
     assert bad.status_code == 422 and "month" in bad.text
+
+
+def test_the_panel_counts_open_cases_as_the_inbox_does(client, county, users, reports):
+    """Handled cases awaiting verification and verified ones awaiting the close are open in
+    the panel too (loop.OPEN), read off the grid's ids (migration 0019's indexes)."""
+    unit, case = county.p01.unit, reports.p01_security
+    with county.engine.begin() as conn:
+        before = conn.scalar(text("select status from reports where id = :i"), {"i": case})
+        conn.execute(text("update reports set status = 'resolved' where id = :i"), {"i": case})
+    try:
+        answer = client.get(f"/console/map/grids/{unit}", headers=auth(users.p01))
+        shown = int(re.search(r'class="cm-count">(\d+)<', answer.text).group(1))
+        with county.engine.connect() as conn:
+            expected = conn.scalar(text(
+                "select count(*) from reports r join stations s on s.id = r.station_id "
+                "where s.code = :s and r.level3_id in (select id from grids where code = :u) "
+                "and r.status = any(:open)"),
+                {"s": county.p01.station, "u": unit, "open": list(OPEN)})  # fmt: skip
+            mine = conn.scalar(text(
+                "select level3_id in (select id from grids where code = :u) "
+                "from reports where id = :i"), {"u": unit, "i": case})  # fmt: skip
+        assert mine, "the resolved case is in the unit"
+        assert shown == expected >= 1
+    finally:
+        with county.engine.begin() as conn:
+            conn.execute(text("update reports set status = :b where id = :i"),
+                         {"b": before, "i": case})  # fmt: skip
