@@ -19,7 +19,7 @@ from geogrid.registry.from_reports import follow_reports
 from geogrid.reports.assign import DEFAULT_TOLERANCE_M
 from geogrid.reports.assignment import Assignment
 from geogrid.reports.index import AssignmentIndex, load_index
-from geogrid.reports.lifecycle import OPEN_STATUSES
+from geogrid.reports.lifecycle import FINAL_STATUSES
 from geogrid.reports.routing import read_categories
 
 CHUNK = 100_000
@@ -48,10 +48,13 @@ def reassign_reports(
     result = ReassignResult(to_version)
     with engine.begin() as conn:
         table = read_categories(conn)
+        # "open": not yet closed, refused or a duplicate, so a handled case awaiting its
+        # verification (by the new unit's assistant) and a basic report whose proposal may
+        # still be pending move with the redraw.
         where = "coalesce(r.version_id, -1) <> :v" + (
-            " and r.status = any(:open)" if open_only else ""
+            " and r.status <> all(:final)" if open_only else ""
         )
-        params = {"v": to_version, "open": list(OPEN_STATUSES)}
+        params = {"v": to_version, "final": list(FINAL_STATUSES)}
         total = conn.execute(text(_COUNT.format(where=where)), params).scalar_one()
         # Streamed from a server-side cursor, a chunk at a time: a county's year of reports
         # is too many to hold at once. The cursor reads the snapshot it opened with, so the
