@@ -156,10 +156,38 @@ def _bench_user(engine: Engine) -> tuple[str, str, dict]:
             ),
             {"s": row.code},
         ).scalar()
+        places = conn.execute(
+            text(
+                "select min(g.code) filter (where g.level = 2) as grid, "
+                "min(g.code) filter (where g.level = 3) as unit from grids g "
+                "join grid_versions v on v.id = g.version_id and v.status = 'active' "
+                "join station_communities sc on sc.community_code = left(g.code, 12) "
+                "join stations s on s.id = sc.station_id where s.code = :s"
+            ),
+            {"s": row.code},
+        ).one()
+        person = conn.execute(
+            text(
+                "select min(p.person_no) from people p "
+                "join grid_assignments a on a.person_id = p.id "
+                "join station_communities sc on sc.community_code = left(a.grid_code, 12) "
+                "join stations s on s.id = sc.station_id where s.code = :s"
+            ),
+            {"s": row.code},
+        ).scalar()
+        proposal = conn.execute(
+            text(
+                "select min(p.id) from registry_proposals p join station_communities sc "
+                "on sc.community_code = p.community_code join stations s on s.id = sc.station_id "
+                "where s.code = :s"
+            ),
+            {"s": row.code},
+        ).scalar()
         name = f"bench-console-{secrets.token_hex(4)}"
         token = add_user(conn, name, "station", station=row.code)
     facts = {"station": row.code, "reports": row.n, "all": everything, "case": row.case_id,
-             "open_case": open_case, "month": row.month}  # fmt: skip
+             "open_case": open_case, "month": row.month, "grid": places.grid,
+             "unit": places.unit, "person": person, "proposal": proposal}  # fmt: skip
     return name, token, facts
 
 
@@ -181,14 +209,25 @@ def _sign_in(port: int, token: str) -> str:
 
 
 def _pages(facts: dict) -> list[str]:
-    """Every console page a desk opens all day, with the list's heavier filters."""
+    """Every console page a desk opens all day, with the list's heavier filters, and what
+    the map page asks for as it opens and as a grid or unit is clicked (its vector tiles
+    are bench_tiles.py's)."""
     month = facts["month"]
-    return ["/console/cases", "/console/cases/list", "/console/cases/list?overdue=1",
-            "/console/cases/list?status=closed&page=5", "/console/cases/list?q=%E7%BA%A0%E7%BA%B7",
-            f"/console/cases/{facts['case']}", f"/console/cases/{facts['open_case']}",
-            "/console/grids", f"/console/assessment?month={month}", "/console/export",
-            "/console/team", f"/console/team/month?month={month}",
-            f"/console/registry?month={month}"]  # fmt: skip
+    pages = ["/console/cases", "/console/cases/list", "/console/cases/list?overdue=1",
+             "/console/cases/list?status=closed&page=5",
+             "/console/cases/list?q=%E7%BA%A0%E7%BA%B7",
+             f"/console/cases/{facts['case']}", f"/console/cases/{facts['open_case']}",
+             "/console/grids", f"/console/assessment?month={month}", "/console/export",
+             "/console/team", f"/console/team/month?month={month}",
+             f"/console/registry?month={month}", "/console/team/figures",
+             "/console/map", "/console/map/stations.json", "/console/map/reports.json",
+             "/console/map/coverage.json", f"/console/map/grids/{facts['grid']}",
+             f"/console/map/grids/{facts['unit']}"]  # fmt: skip
+    if facts["person"]:
+        pages.append(f"/console/team/people/{facts['person']}")
+    if facts["proposal"]:
+        pages.append(f"/console/registry/proposals/{facts['proposal']}")
+    return pages
 
 
 def _report(runs: dict[str, dict[str, list[dict]]], args) -> None:
