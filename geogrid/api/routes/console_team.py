@@ -19,11 +19,12 @@ from geogrid.access.audit import record
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.api.routes.team import person_in_scope
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
+from geogrid.console.paging import link_to, page_ask
 from geogrid.console.render import CONSOLE, render
 from geogrid.errors import InputError
 from geogrid.storage.selection import selection_gaps
 from geogrid.team import actions, leave, selection
-from geogrid.team.desk import team_members, waiting_leave
+from geogrid.team.desk import members_page, waiting_count, waiting_leave
 from geogrid.team.figures import source_figures
 from geogrid.vocabulary import (
     ACTION_NAMES_ZH,
@@ -36,6 +37,9 @@ from geogrid.vocabulary import (
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 TEAM = f"{CONSOLE}/team"
 LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range (else the 400 page)
+# Each waiting request proposes its covers (a few queries): the earliest are decided first,
+# and deciding one brings the next onto the page.
+WAITING_SHOWN = 20
 DONE = {"approve": "请假已批准，顶岗人员已在岗", "refuse": "请假已驳回", "action": "奖惩已记录"}
 
 
@@ -77,19 +81,23 @@ def figures_pdf(page: PageDep, conn: ConnDep, first: date | None = None,
 
 @router.get(TEAM)
 def team_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -> Response:
-    """The area's assistants with their selection state, and the leave waiting for a
-    decision with the covers proposed for each grid (the reads are audited)."""
+    """A page of the area's assistants with their selection state (50, searched, with the
+    count of all), and the earliest leave waiting for a decision with the covers proposed
+    for each grid (the reads are audited)."""
     caller = page.caller
     caller.require("team.read")
-    area = caller.area_codes()
-    members = team_members(conn, area, china_today(), state.settings.review_months)
-    waiting = [(item, _covers(conn, item.id)) for item in waiting_leave(conn, area)]
-    record(conn, caller, "read", "selection", "", {"people": len(members)})
+    area, asked = caller.area_codes(), dict(request.query_params)
+    members = members_page(conn, area, china_today(), state.settings.review_months,
+                           page_ask(asked, "page", "q"))  # fmt: skip
+    waiting = [(item, _covers(conn, item.id))
+               for item in waiting_leave(conn, area, limit=WAITING_SHOWN)]  # fmt: skip
+    record(conn, caller, "read", "selection", "", {"people": len(members.rows)})
     record(conn, caller, "read", "leave_covers", "", {"requests": len(waiting)})
     return render(request, "team.html", **page_context(
-        page, members=members, waiting=waiting, stages=SELECTION_STAGES,
-        stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH, kinds=TEAM_ACTIONS,
-        today=china_today(), done=DONE.get(request.query_params.get("done", ""))))  # fmt: skip
+        page, members=members, waiting=waiting, waiting_total=waiting_count(conn, area),
+        stages=SELECTION_STAGES, stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH,
+        kinds=TEAM_ACTIONS, today=china_today(), done=DONE.get(asked.get("done", "")),
+        query_of=link_to(asked)))  # fmt: skip
 
 
 def _covers(conn, leave_id: int) -> dict[str, list[leave.CoverOption]]:
