@@ -10,6 +10,7 @@ gets two leaders by a slip.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Connection, text
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, text
 from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError, NotFoundError, NotQualifiedError
 from geogrid.storage.duty import move_assignment, on_duty_sql
-from geogrid.storage.paging import PageAsk, Paged, person_matches_sql
+from geogrid.storage.paging import PageAsk, Paged, paged, person_matches_sql
 from geogrid.storage.selection import selection_gaps
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
@@ -49,12 +50,16 @@ def unstaffed_grids(conn: Connection, caller: Caller, day: date, ask: PageAsk) -
         f"{_ON_DUTY})"
     )
     bound = {"v": version, "area": _area(caller), "day": day, "q": ask.pattern}
-    total = conn.execute(text("select count(*) " + where), bound).scalar_one()
     rows = conn.execute(text(
-        "select g.level, g.code, g.name, g.households " + where
+        "select g.level, g.code, g.name, g.households, count(*) over () as whole " + where
         + " order by g.code limit :limit offset :offset"
     ), bound | {"limit": ask.size, "offset": ask.offset}).mappings()  # fmt: skip
-    return Paged(ask, total, [dict(r) for r in rows])
+    return paged(ask, [dict(r) for r in rows], _counter(conn, where, bound))
+
+
+def _counter(conn: Connection, where: str, bound: dict) -> Callable[[], int]:
+    """Counts a list apart (a page past its end has no row to count it)."""
+    return lambda: conn.execute(text("select count(*) " + where), bound).scalar_one()
 
 
 # People of the caller's area: their station's, or holding a grid of it on the day.
@@ -76,16 +81,16 @@ def people_of_area(conn: Connection, caller: Caller, day: date, ask: PageAsk) ->
     number, searched by name, number or grid code; with the count of all who match."""
     where = _PEOPLE_OF_AREA + " and " + person_matches_sql("p")
     bound = _area_bound(caller, day) | {"q": ask.pattern}
-    total = conn.execute(text("select count(*) " + where), bound).scalar_one()
-    # The page's people first (off the register number's index), their grids after.
+    # The page's people first (counting the whole in the same scan), their grids after.
     rows = conn.execute(text(
-        "with shown as (select p.id " + where + " order by p.person_no limit :limit "
-        "offset :offset) select p.person_no, p.name, p.phone, p.roles, p.vetting_status, "
-        "coalesce(array_agg(a.grid_code order by a.grid_code) filter (where a.id is not null), "
-        "'{}') as grids from shown join people p on p.id = shown.id left join grid_assignments "
-        f"a on a.person_id = p.id and {_ON_DUTY} group by p.id order by p.person_no"
+        "with shown as (select p.id, count(*) over () as whole " + where + " order by "
+        "p.person_no limit :limit offset :offset) select p.person_no, p.name, p.phone, p.roles, "
+        "p.vetting_status, coalesce(array_agg(a.grid_code order by a.grid_code) filter "
+        "(where a.id is not null), '{}') as grids, min(shown.whole) as whole from shown join "
+        "people p on p.id = shown.id left join grid_assignments a on a.person_id = p.id and "
+        f"{_ON_DUTY} group by p.id order by p.person_no"
     ), bound | {"limit": ask.size, "offset": ask.offset}).mappings()  # fmt: skip
-    return Paged(ask, total, [dict(r) for r in rows])
+    return paged(ask, [dict(r) for r in rows], _counter(conn, where, bound))
 
 
 def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str,

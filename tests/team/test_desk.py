@@ -64,6 +64,7 @@ def test_the_assistants_a_page_at_a_time_searched_and_counted(county_conn):
 
     assert numbers(PageAsk(1, "D010", size=2)) == (["D0101", "D0102"], 3)
     assert numbers(PageAsk(2, "D010", size=2)) == (["D0103"], 3)
+    assert numbers(PageAsk(7, "D010", size=2)) == ([], 3)
     assert numbers(PageAsk(1, "翻页乙")) == (["D0102"], 1)
     assert numbers(PageAsk(1, "D0103")) == (["D0103"], 1)
     assert numbers(PageAsk(1, "D010"), ("999999999999",)) == ([], 0)

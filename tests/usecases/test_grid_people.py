@@ -60,6 +60,8 @@ def test_people_page_by_page_with_the_count_of_all(conn, desk):
     pages = [people_of_area(conn, caller, DAY, PageAsk(n, "PG00", size=2)) for n in (1, 2, 3)]
     assert [_numbers(p) for p in pages] == [["PG001", "PG002"], ["PG003", "PG004"], ["PG005"]]
     assert {p.total for p in pages} == {5} and pages[0].pages == 3
+    past = people_of_area(conn, caller, DAY, PageAsk(9, "PG00", size=2))
+    assert (past.rows, past.total) == ([], 5)  # counted apart: no row to count it in
     whole = people_of_area(conn, caller, DAY, PageAsk())
     assert whole.total > len(NAMES) and len(whole.rows) == min(whole.total, 50)
 
