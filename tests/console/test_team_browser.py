@@ -58,5 +58,5 @@ def test_the_team_pages_in_chromium(chromium, served, shots, users, county):  # 
         with county.engine.begin() as conn:
             conn.execute(text("delete from team_actions where reason = :r"), {"r": REASON})
             conn.execute(text("delete from audit_log where user_name like 'apitest-%' and"
-                              " object_type in ('selection', 'leave_covers', 'assessment',"
+                              " object_type in ('selection', 'leave', 'leave_covers', 'assessment',"
                               " 'team_action')"))  # fmt: skip
