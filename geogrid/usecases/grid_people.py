@@ -10,6 +10,7 @@ gets two leaders by a slip.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Connection, text
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, text
 from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError, NotFoundError, NotQualifiedError
 from geogrid.storage.duty import move_assignment, on_duty_sql
+from geogrid.storage.paging import PageAsk, Paged, paged, person_matches_sql
 from geogrid.storage.selection import selection_gaps
 from geogrid.storage.versions import active_version_or_none
 from geogrid.vocabulary import LEVEL_OF_CODE_LENGTH, ROLE_BY_LEVEL
@@ -32,37 +34,63 @@ def _area(caller: Caller) -> list[str] | None:
     return None if codes is None else list(codes)
 
 
-def unstaffed_grids(conn: Connection, caller: Caller, day: date, limit: int = 500) -> list[dict]:
-    """Grids of the active version in the caller's area without their person on `day`
-    (level 2: a grid leader, level 3: an information officer), by code."""
+def unstaffed_grids(conn: Connection, caller: Caller, day: date, ask: PageAsk) -> Paged:
+    """A page of the grids of the active version in the caller's area without their person
+    on `day` (level 2: a grid leader, level 3: an information officer), by code, searched
+    by the start of the code or a part of the name; with the count of all of them."""
     version = active_version_or_none(conn)
     if version is None:
-        return []
+        return Paged(ask, 0)
+    where = (
+        "from grids g where g.version_id = :v and g.level in (2, 3) and "
+        + _IN_AREA.format(code="g.code")
+        + " and (cast(:q as text) is null or starts_with(g.code, :q) or strpos(g.name, :q) > 0)"
+        " and not exists (select 1 from grid_assignments a where a.grid_code = g.code and "
+        "a.role = case g.level when 2 then 'grid_leader' else 'information_officer' end and "
+        f"{_ON_DUTY})"
+    )
+    bound = {"v": version, "area": _area(caller), "day": day, "q": ask.pattern}
     rows = conn.execute(text(
-        "select g.level, g.code, g.name, g.households from grids g where g.version_id = :v "
-        "and g.level in (2, 3) and " + _IN_AREA.format(code="g.code") + " and not exists "
-        "(select 1 from grid_assignments a where a.grid_code = g.code and a.role = "
-        "case g.level when 2 then 'grid_leader' else 'information_officer' end and "
-        f"{_ON_DUTY}) order by g.code limit :limit"
-    ), {"v": version, "area": _area(caller), "day": day, "limit": limit}).mappings()  # fmt: skip
-    return [dict(r) for r in rows]
+        "select g.level, g.code, g.name, g.households, count(*) over () as whole " + where
+        + " order by g.code limit :limit offset :offset"
+    ), bound | {"limit": ask.size, "offset": ask.offset}).mappings()  # fmt: skip
+    return paged(ask, [dict(r) for r in rows], _counter(conn, where, bound))
 
 
-def people_of_area(conn: Connection, caller: Caller, day: date, limit: int = 1000) -> list[dict]:
-    """Active people of the caller's area (their station, or a grid of it they hold) with
-    their vetting state and the grids they hold on `day`."""
+def _counter(conn: Connection, where: str, bound: dict) -> Callable[[], int]:
+    """Counts a list apart (a page past its end has no row to count it)."""
+    return lambda: conn.execute(text("select count(*) " + where), bound).scalar_one()
+
+
+# People of the caller's area: their station's, or holding a grid of it on the day.
+_PEOPLE_OF_AREA = (
+    "from people p where p.active and (cast(:all as boolean) or p.station_id = :s or "
+    "exists (select 1 from grid_assignments b where b.person_id = p.id and "
+    + _IN_AREA.format(code="b.grid_code") + "))"
+)  # fmt: skip
+
+
+def _area_bound(caller: Caller, day: date) -> dict:
     station = caller.station_id if caller.role == "station" else None
+    return {"day": day, "all": caller.sees_all, "s": station, "area": _area(caller)}
+
+
+def people_of_area(conn: Connection, caller: Caller, day: date, ask: PageAsk) -> Paged:
+    """A page of the active people of the caller's area (their station, or a grid of it
+    they hold) with their vetting state and the grids they hold on `day`, by register
+    number, searched by name, number or grid code; with the count of all who match."""
+    where = _PEOPLE_OF_AREA + " and " + person_matches_sql("p")
+    bound = _area_bound(caller, day) | {"q": ask.pattern}
+    # The page's people first (counting the whole in the same scan), their grids after.
     rows = conn.execute(text(
-        "select p.person_no, p.name, p.phone, p.roles, p.vetting_status, "
-        "coalesce(array_agg(a.grid_code order by a.grid_code) filter (where a.id is not null), "
-        "'{}') as grids from people p left join grid_assignments a on a.person_id = p.id "
-        f"and {_ON_DUTY} where p.active and (cast(:all as boolean) or p.station_id = :s or "
-        "exists (select 1 from grid_assignments b where b.person_id = p.id and "
-        + _IN_AREA.format(code="b.grid_code") + ")) group by p.id order by p.person_no "
-        "limit :limit"
-    ), {"day": day, "all": caller.sees_all, "s": station, "area": _area(caller),
-        "limit": limit}).mappings()  # fmt: skip
-    return [dict(r) for r in rows]
+        "with shown as (select p.id, count(*) over () as whole " + where + " order by "
+        "p.person_no limit :limit offset :offset) select p.person_no, p.name, p.phone, p.roles, "
+        "p.vetting_status, coalesce(array_agg(a.grid_code order by a.grid_code) filter "
+        "(where a.id is not null), '{}') as grids, min(shown.whole) as whole from shown join "
+        "people p on p.id = shown.id left join grid_assignments a on a.person_id = p.id and "
+        f"{_ON_DUTY} group by p.id order by p.person_no"
+    ), bound | {"limit": ask.size, "offset": ask.offset}).mappings()  # fmt: skip
+    return paged(ask, [dict(r) for r in rows], _counter(conn, where, bound))
 
 
 def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str,
@@ -88,11 +116,11 @@ def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str
 
 def _person(conn: Connection, caller: Caller, person_no: str, day: date) -> int:
     """The id of an active person the caller may move (its own, for a station)."""
-    found = [r for r in people_of_area(conn, caller, day) if r["person_no"] == person_no]
-    if not found:
+    row = conn.execute(text("select p.id, p.vetting_status " + _PEOPLE_OF_AREA
+                            + " and p.person_no = :n"),
+                       _area_bound(caller, day) | {"n": person_no}).first()  # fmt: skip
+    if row is None:
         raise NotFoundError(f"no active person {person_no}", field="person_no")
-    row = conn.execute(text("select id, vetting_status from people where person_no = :n"),
-                       {"n": person_no}).one()  # fmt: skip
     if row.vetting_status == "failed":
         raise ConflictError(f"{person_no} failed vetting and is never assigned",
                             field="person_no")  # fmt: skip

@@ -22,6 +22,12 @@ def test_the_team_pages_in_chromium(chromium, served, shots, users, county):  # 
         desk.go("/console/team")
         assert leader in desk.page.inner_text("table.team")
         desk.shot("team")
+        desk.page.fill("form.search input[name=q]", leader)  # the search box, by number
+        desk.submit("form.search")
+        assert desk.page.locator("table.team tbody tr").count() == 1
+        assert leader in desk.page.inner_text("table.team") and "共 1 人" in desk.page.inner_text(
+            "h1"
+        )
         desk.page.fill("form[action$='/team/actions'] input[name=person_no]", leader)
         desk.page.select_option("form[action$='/team/actions'] select[name=kind]", "warning")
         desk.page.fill("form[action$='/team/actions'] input[name=reason]", REASON)
@@ -52,5 +58,5 @@ def test_the_team_pages_in_chromium(chromium, served, shots, users, county):  # 
         with county.engine.begin() as conn:
             conn.execute(text("delete from team_actions where reason = :r"), {"r": REASON})
             conn.execute(text("delete from audit_log where user_name like 'apitest-%' and"
-                              " object_type in ('selection', 'leave_covers', 'assessment',"
+                              " object_type in ('selection', 'leave', 'leave_covers', 'assessment',"
                               " 'team_action')"))  # fmt: skip

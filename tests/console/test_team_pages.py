@@ -122,9 +122,12 @@ def test_leave_is_approved_with_the_cover_chosen_on_the_page(signed_in, county, 
         made = request_leave(conn, find_person(conn, leader), date(2030, 3, 1),
                              date(2030, 3, 2), REASON)  # fmt: skip
     p01, p02 = signed_in["p01"], signed_in["p02"]
-    page = p01.get("/console/team").text
+    assert f'href="/console/team/leave/{made}"' in p01.get("/console/team").text
+    page = p01.get(f"/console/team/leave/{made}").text  # the request's page proposes covers
     assert f"/console/team/leave/{made}/approve" in page
     assert f'name="cover:{county.p01.grid}"' in page
+    assert p02.get(f"/console/team/leave/{made}").status_code == 404
+    assert signed_in["fire"].get(f"/console/team/leave/{made}").status_code == 403
     other = p02.post(f"/console/team/leave/{made}/approve", data={"csrf_token": p02.csrf()})
     assert other.status_code == 404
     select = page[page.index(f'name="cover:{county.p01.grid}"') :].split("</select>")[0]
@@ -143,6 +146,8 @@ def test_leave_is_approved_with_the_cover_chosen_on_the_page(signed_in, county, 
     assert (status, cover) == ("approved", chosen)
     again = p01.post(f"/console/team/leave/{made}/refuse", data={"csrf_token": p01.csrf()})
     assert again.status_code == 409
+    decided = p01.get(f"/console/team/leave/{made}").text
+    assert "已批准" in decided and f"/console/team/leave/{made}/approve" not in decided
 
 
 def test_confirming_the_month_locks_it(signed_in, county, leader):

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from geogrid.storage.paging import PageAsk
 from geogrid.team.actions import ActionIn, record_action
 from geogrid.team.assessment import appeal
-from geogrid.team.desk import appeals_of_month, team_members, waiting_leave
+from geogrid.team.desk import (
+    appeals_of_month,
+    members_page,
+    team_members,
+    waiting_count,
+    waiting_leave,
+)
 from geogrid.team.leave import request_leave
 from geogrid.team.people import find_person
 from geogrid.team.selection import StageDecision, record_stage
@@ -46,6 +53,25 @@ def test_an_areas_assistants_with_their_selection_state(county_conn):
     }
 
 
+def test_the_assistants_a_page_at_a_time_searched_and_counted(county_conn):
+    community = a_grid(county_conn)[:12]
+    for number, name in enumerate(("甲", "乙", "丙"), 1):
+        new_person(county_conn, f"D010{number}", f"翻页{name}", community)
+
+    def numbers(ask: PageAsk, area=(community,)) -> tuple[list[str], int]:
+        found = members_page(county_conn, area, date(2026, 6, 1), 12, ask)
+        return [m.person_no for m in found.rows], found.total
+
+    assert numbers(PageAsk(1, "D010", size=2)) == (["D0101", "D0102"], 3)
+    assert numbers(PageAsk(2, "D010", size=2)) == (["D0103"], 3)
+    assert numbers(PageAsk(7, "D010", size=2)) == ([], 3)
+    assert numbers(PageAsk(1, "翻页乙")) == (["D0102"], 1)
+    assert numbers(PageAsk(1, "D0103")) == (["D0103"], 1)
+    assert numbers(PageAsk(1, "D010"), ("999999999999",)) == ([], 0)
+    everyone, total = numbers(PageAsk(size=1000))
+    assert len(everyone) == total > 3
+
+
 def test_waiting_leave_and_appeals_of_an_area(county_conn):
     community = a_grid(county_conn)[:12]
     new_person(county_conn, "D0003", "请假人", community)
@@ -54,6 +80,8 @@ def test_waiting_leave_and_appeals_of_an_area(county_conn):
     appealed = appeal(county_conn, "2026-05", person, "分数有误", "本人")
     assert made in [w.id for w in waiting_leave(county_conn, (community,))]
     assert made not in [w.id for w in waiting_leave(county_conn, ("999999999999",))]
+    assert waiting_count(county_conn, (community,)) == len(waiting_leave(county_conn, (community,)))
+    assert waiting_count(county_conn, ("999999999999",)) == 0
     appeals = appeals_of_month(county_conn, "2026-05", (community,))
     assert [(a.id, a.reason, a.decision) for a in appeals if a.person_no == "D0003"] == [
         (appealed, "分数有误", None)

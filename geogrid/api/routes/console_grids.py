@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
+from geogrid.console.paging import link_to, page_ask
 from geogrid.console.render import CONSOLE, render
 from geogrid.errors import InputError, NotFoundError
 from geogrid.reports.lifecycle import instruct_grid
@@ -25,16 +26,18 @@ DONE = {"move": "人员已调整", "instruct": "指令已下达"}
 
 @router.get(GRIDS)
 def grids_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -> Response:
-    """Grids without their person, the people of the area, and the grid versions."""
+    """Grids without their person and the people of the area, 50 a page with a search
+    box each and the count of the whole, and the grid versions."""
     caller = page.caller
     caller.require("grids.read")
-    today = china_today()
+    asked, today = dict(request.query_params), china_today()
+    people_ask, grids_ask = page_ask(asked, "page", "q"), page_ask(asked, "gpage", "gq")
     versions = version_rows(state.engine) if caller.may("grids.versions") else []
-    done = DONE.get(request.query_params.get("done", ""))
     return render(request, "grids.html", **page_context(
-        page, unstaffed=unstaffed_grids(conn, caller, today),
-        people=people_of_area(conn, caller, today), versions=versions, today=today,
-        desk=caller.may("grids.instruct"), done=done))  # fmt: skip
+        page, unstaffed=unstaffed_grids(conn, caller, today, grids_ask),
+        people=people_of_area(conn, caller, today, people_ask), versions=versions, today=today,
+        desk=caller.may("grids.instruct"), done=DONE.get(asked.get("done", "")),
+        query_of=link_to(asked)))  # fmt: skip
 
 
 @router.get(GRIDS + "/diff")

@@ -1,8 +1,8 @@
 """The console's team pages (队伍): the source case's figures for a period (成效) with its
-printable PDF, the people of the caller's area with their selection state, the leave
-requests waiting with their proposed covers, a person's record, and recording a reward or
-sanction. Every step calls the same team use case as the API; scope as the API: another
-station's person or leave request is the 404 page."""
+printable PDF, the people of the caller's area with their selection state (a page at a
+time), the leave requests waiting, a request's page with its proposed covers, a person's
+record, and recording a reward or sanction. Every step calls the same team use case as the
+API; scope as the API: another station's person or leave request is the 404 page."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from geogrid.access.audit import record
 from geogrid.api.deps import ConnDep, StateDep
 from geogrid.api.routes.team import person_in_scope
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
+from geogrid.console.paging import link_to, page_ask
 from geogrid.console.render import CONSOLE, render
 from geogrid.errors import InputError
 from geogrid.storage.selection import selection_gaps
 from geogrid.team import actions, leave, selection
-from geogrid.team.desk import team_members, waiting_leave
+from geogrid.team.desk import members_page, waiting_count, waiting_leave
 from geogrid.team.figures import source_figures
+from geogrid.team.people import person_by_id
 from geogrid.vocabulary import (
     ACTION_NAMES_ZH,
     SELECTION_STAGES,
@@ -36,6 +38,10 @@ from geogrid.vocabulary import (
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 TEAM = f"{CONSOLE}/team"
 LeaveId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range (else the 400 page)
+# Proposing a request's covers takes ~5 ms (a spatial join per grid held), so the list
+# shows the requests only and each request's page proposes its covers; the earliest are
+# decided first, and deciding one brings the next onto the list.
+WAITING_SHOWN = 50
 DONE = {"approve": "请假已批准，顶岗人员已在岗", "refuse": "请假已驳回", "action": "奖惩已记录"}
 
 
@@ -77,27 +83,39 @@ def figures_pdf(page: PageDep, conn: ConnDep, first: date | None = None,
 
 @router.get(TEAM)
 def team_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -> Response:
-    """The area's assistants with their selection state, and the leave waiting for a
-    decision with the covers proposed for each grid (the reads are audited)."""
+    """A page of the area's assistants with their selection state (50, searched, with the
+    count of all), and the leave waiting for a decision, earliest first, each linking to
+    its page with the covers proposed (the reads are audited)."""
     caller = page.caller
     caller.require("team.read")
-    area = caller.area_codes()
-    members = team_members(conn, area, china_today(), state.settings.review_months)
-    waiting = [(item, _covers(conn, item.id)) for item in waiting_leave(conn, area)]
-    record(conn, caller, "read", "selection", "", {"people": len(members)})
-    record(conn, caller, "read", "leave_covers", "", {"requests": len(waiting)})
+    area, asked = caller.area_codes(), dict(request.query_params)
+    members = members_page(conn, area, china_today(), state.settings.review_months,
+                           page_ask(asked, "page", "q"))  # fmt: skip
+    waiting = waiting_leave(conn, area, limit=WAITING_SHOWN)
+    record(conn, caller, "read", "selection", "", {"people": len(members.rows)})
+    record(conn, caller, "read", "leave", "", {"requests": len(waiting)})
     return render(request, "team.html", **page_context(
-        page, members=members, waiting=waiting, stages=SELECTION_STAGES,
-        stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH, kinds=TEAM_ACTIONS,
-        today=china_today(), done=DONE.get(request.query_params.get("done", ""))))  # fmt: skip
+        page, members=members, waiting=waiting, waiting_total=waiting_count(conn, area),
+        stages=SELECTION_STAGES, stage_names=STAGE_NAMES_ZH, action_names=ACTION_NAMES_ZH,
+        kinds=TEAM_ACTIONS, today=china_today(), done=DONE.get(asked.get("done", "")),
+        query_of=link_to(asked)))  # fmt: skip
 
 
-def _covers(conn, leave_id: int) -> dict[str, list[leave.CoverOption]]:
-    """Per grid, who could cover it, best first."""
-    options: dict[str, list[leave.CoverOption]] = {}
-    for option in leave.propose_covers(conn, leave.get_leave(conn, leave_id)):
-        options.setdefault(option.grid_code, []).append(option)
-    return options
+@router.get(TEAM + "/leave/{leave_id}")
+def leave_page(request: Request, leave_id: LeaveId, page: PageDep, conn: ConnDep) -> Response:
+    """One leave request with, per grid the person holds, who could cover it (best first),
+    to approve with the cover chosen or to refuse (the covers' read is audited)."""
+    caller = page.caller
+    caller.require("team.read")
+    found = leave.leave_in_scope(conn, caller, leave_id)
+    covers: dict[str, list[leave.CoverOption]] = {}
+    if found.status == "requested":
+        for option in leave.propose_covers(conn, found):
+            covers.setdefault(option.grid_code, []).append(option)
+    record(conn, caller, "read", "leave_covers", str(leave_id),
+           {"people": sum(len(o) for o in covers.values())})  # fmt: skip
+    return render(request, "team_leave.html", **page_context(
+        page, item=found, person=person_by_id(conn, found.person_id), covers=covers))  # fmt: skip
 
 
 @router.get(TEAM + "/people/{person_no}")
