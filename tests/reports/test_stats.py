@@ -95,6 +95,20 @@ def test_the_assessment_lists_everyone_on_duty_in_the_area(reports_engine, month
     assert before == [], "nobody was on duty before 2025"
 
 
+def test_a_table_of_some_people_has_the_county_figures_of_them(reports_engine, month):
+    """The team's KPIs of one station read only its assistants' reports (team/metrics.py):
+    their rows must be the county table's rows of them, figure for figure."""
+    _, a, _ = month
+    leader_id, leader = person_on(reports_engine, a.grid, "grid_leader")
+    with reports_engine.connect() as conn:
+        ids = tuple(conn.execute(text("select id from people order by id limit 3")).scalars())
+        everyone = {r.person_no: r for r in assessment(conn, STATS_MONTH, ALL)}
+        some = assessment(conn, STATS_MONTH, ALL, person_ids=(leader_id, *ids))
+        mine = assessment(conn, STATS_MONTH, ALL, person_id=leader_id)
+    assert leader in {r.person_no for r in some} and everyone[leader].figures.reports == 4
+    assert all(r == everyone[r.person_no] for r in some) and mine == [everyone[leader]]
+
+
 def test_an_unknown_grouping_names_the_field(reports_engine):
     with reports_engine.connect() as conn, pytest.raises(InputError) as raised:
         monthly_stats(conn, STATS_MONTH, "village", ALL)

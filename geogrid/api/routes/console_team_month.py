@@ -44,7 +44,7 @@ def _last_month() -> str:
 def _lines(conn, state, caller: Caller, month: str) -> list[assessment.Line]:
     scheme = load_scheme(state.settings.subsidy_file)
     station = None if caller.sees_all else caller.station_id
-    return assessment.month_lines(conn, month, scheme, default_sources(), station)
+    return assessment.month_lines(conn, month, scheme, default_sources(station), station)
 
 
 @router.get(MONTH_PAGE)
@@ -76,7 +76,7 @@ def confirm(form: FormDep, state: StateDep, conn: ConnDep) -> RedirectResponse:
     found = _station(conn, caller, form.get("station") or caller.station_code)
     scheme = load_scheme(state.settings.subsidy_file)
     lines = assessment.confirm_month(conn, month, found, caller.describe(), scheme,
-                                     default_sources())  # fmt: skip
+                                     default_sources(found))  # fmt: skip
     record(conn, caller, "change", "assessment", month, {"confirmed": len(lines)})
     return RedirectResponse(f"{MONTH_PAGE}?month={month}&done=confirm", status_code=303)
 
