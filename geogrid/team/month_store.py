@@ -111,7 +111,10 @@ def _read(conn: Connection, key: FiguresKey, codec: Codec) -> Stored | None:
         return None
     if row.rows is None and known is not None:
         return known
-    found = Stored([codec.of_json(item) for item in row.rows], row.computed_at)
+    try:
+        found = Stored([codec.of_json(item) for item in row.rows], row.computed_at)
+    except (TypeError, KeyError, ValueError, ArithmeticError):
+        return None  # rows of an older release's shape: computed afresh and stored over
     _PARSED[key] = found
     return found
 

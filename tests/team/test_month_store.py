@@ -67,6 +67,17 @@ def test_young_figures_are_served_as_stored_and_max_age_0_computes_each_time(
     assert _read(county_engine, counted, 300).rows == [{"answer": 3}]  # what 0 stored
 
 
+def test_rows_of_another_shape_are_computed_afresh(county_engine, counted):
+    strict = Codec(lambda row: row, lambda row: {"answer": row["answer"]})
+    _read(county_engine, counted, 300)
+    with county_engine.begin() as conn:
+        conn.execute(text("""update month_figures set rows = '[{"old": 1}]',"""
+                          " computed_at = computed_at - interval '1 second' where scope = :s"),
+                     {"s": KEY.scope})  # fmt: skip
+        found = stored_figures(county_engine, conn, KEY, counted, strict, 300)
+    assert found.rows == [{"answer": 2}]
+
+
 def test_stale_figures_are_served_then_refreshed_in_the_background(county_engine, counted):
     _read(county_engine, counted, 300)
     _age(county_engine, 600)
