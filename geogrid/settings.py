@@ -86,6 +86,11 @@ class Settings(BaseSettings):
                                     "share of the phone plan.")  # fmt: skip
     phone_share_telecom: float = Field(default=0.25, ge=0, le=1, description="The telecom "
                                        "company's share of the phone plan.")  # fmt: skip
+    figures_max_age_s: int = Field(
+        default=300, ge=0, description="How old (seconds) the console's stored month figures "
+        "(assessment, team month) may be before a view has them recomputed in the background; "
+        "0: computed afresh on every view.",
+    )  # fmt: skip
     registry_key: str | None = Field(
         default=None, description="The key (32 bytes, URL-safe base64) that encrypts ID "
         "numbers in the registry; never in the repository. Or registry_key_file.",

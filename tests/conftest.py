@@ -37,8 +37,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     a registry key made for this session (never one in the repository)."""
     from geogrid.registry.idnumbers import new_key
 
+    # Stored month figures recomputed on every view: a test reads what it has just written
+    # (tests/team/test_month_store.py tests the max age itself).
     return Settings(home=tmp_path_factory.mktemp("geogrid-home"), db_fsync=False,
-                    registry_key=new_key())  # fmt: skip
+                    registry_key=new_key(), figures_max_age_s=0)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

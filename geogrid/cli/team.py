@@ -157,11 +157,12 @@ def month_assessment(month: str, station: str | None, confirm: bool, by: str) ->
     from geogrid.team.metrics import default_sources
     from geogrid.team.scoring import load_scheme
 
-    scheme, sources = load_scheme(settings().subsidy_file), default_sources()
+    scheme = load_scheme(settings().subsidy_file)
     with engine().begin() as conn:
         found = None if station is None else station_id(conn, station)
         if station is not None and found is None:
             raise InputError(f"no station {station!r}", field="station")
+        sources = default_sources(found)
         if confirm:
             if found is None:
                 raise InputError("--confirm needs --station: a station head confirms",

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
+    Integer,
     and_,
+    any_,
+    bindparam,
     extract,
     false,
     func,
@@ -137,16 +141,23 @@ def assessment(
     *,
     area: tuple[str, ...] | None = None,
     person_id: int | None = None,
+    person_ids: tuple[int, ...] | None = None,
     now: datetime | None = None,
 ) -> list[AssessmentRow]:
     """The assessment table: every assistant on duty in the month within `area` (code
-    prefixes; None for the county) or only `person_id`, with their figures."""
+    prefixes; None for the county), or only `person_id`, or only those of `person_ids`,
+    with their figures."""
     start, end = month_range(month)
-    people = _assistants(conn, start, end, area, person_id)
-    base = _month_reports(month, scope)
+    if person_id is not None:
+        person_ids = (person_id,)
+    people = _assistants(conn, start, end, area, person_ids)
+    # A row's figures are those of the reports it leads or officers: a table of some people
+    # reads only theirs (the same figures as the county's rows of them, in a fraction).
+    whole = area is None and person_ids is None
+    base = _month_reports(month, scope, None if whole else [p["id"] for p in people])
     figures = _figures(conn, _keyed(base, "assistant"), now or china_now())
     # Coverage only of the units the rows hold, unless the table is the whole county's.
-    held = None if area is None and person_id is None else {g for p in people for g in p["grids"]}
+    held = None if whole else {g for p in people for g in p["grids"]}
     coverage = coverage_by_person(conn, month, area=None if held is None else tuple(sorted(held)))
     rows = []
     for p in people:
@@ -161,12 +172,16 @@ def _order(figures: Figures) -> tuple:
     return (figures.key is None, figures.key or "")
 
 
-def _month_reports(month: str, scope: ReportScope):
-    """The month's reports in scope with what the figures need and what their trails say
-    (kpis.trail_of), as a common table expression: the assistants' rows read it twice, and
-    PostgreSQL then reads each report's trail once."""
+def _month_reports(month: str, scope: ReportScope, people: list[int] | None = None):
+    """The month's reports in scope (of `people` as leader or officer, when given) with
+    what the figures need and what their trails say (kpis.trail_of), as a common table
+    expression: the assistants' rows read it twice, and PostgreSQL then reads each
+    report's trail once."""
     start, end = month_range(month)
     trail = trail_of(R)
+    ids = bindparam("people", people, type_=ARRAY(Integer))
+    theirs = true() if people is None else or_(R.c.leader_id == any_(ids),
+                                                R.c.officer_id == any_(ids))  # fmt: skip
     return (
         select(
             R.c.id,
@@ -187,7 +202,7 @@ def _month_reports(month: str, scope: ReportScope):
             *trail.c,
         )
         .select_from(R.join(C, C.c.id == R.c.category_id).join(trail, true()))
-        .where(R.c.reported_at >= start, R.c.reported_at < end, scope.condition())
+        .where(R.c.reported_at >= start, R.c.reported_at < end, scope.condition(), theirs)
         .cte("month_reports")
     )
 
@@ -297,7 +312,7 @@ def _figure_columns(k) -> list:
     ]  # fmt: skip
 
 
-def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[dict]:
+def _assistants(conn, start: datetime, end: datetime, area, person_ids) -> list[dict]:
     """Grid leaders and information officers holding a grid at some time in the month."""
     a, p = GridAssignment.__table__, Person.__table__
     sc, st = StationCommunity.__table__, Station.__table__
@@ -307,8 +322,8 @@ def _assistants(conn, start: datetime, end: datetime, area, person_id) -> list[d
         a.c.role.in_(ASSISTANT_ROLES),
         on_duty_during(first_day, last_day, a),
     ]
-    if person_id is not None:
-        conditions.append(a.c.person_id == person_id)
+    if person_ids is not None:
+        conditions.append(a.c.person_id.in_(person_ids))
     if area is not None:
         conditions.append(or_(false(), *[a.c.grid_code.startswith(code) for code in area]))
     joined = (

@@ -7,6 +7,7 @@ The boundary input tables live in their own module on the same Base; importing b
 from __future__ import annotations
 
 from geogrid.storage import (  # noqa: F401  (register their tables)
+    figures_tables,
     loop_tables,
     media_tables,
     patrol_tables,

@@ -62,6 +62,24 @@ def month_lines(
     return sorted([*stored.values(), *live], key=lambda line: line.person_no)
 
 
+def worked_out_lines(
+    conn: Connection, month: str, scheme: Scheme, sources: dict[str, Source],
+    station_id: int | None = None,
+) -> list[Line]:  # fmt: skip
+    """Every assistant's line of a station (or the county) worked out now, confirmed or not
+    (what the console stores: `with_confirmed` puts the confirmed lines in when read)."""
+    people = assistants_of_month(conn, month, station_id)
+    return _work_out(conn, month, people, scheme, sources)
+
+
+def with_confirmed(conn: Connection, month: str, station_id: int | None,
+                   lines: list[Line]) -> list[Line]:  # fmt: skip
+    """Worked-out lines with every confirmed line of the month read back in their place."""
+    stored = _stored(conn, month, station_id)
+    live = [line for line in lines if line.person_id not in stored]
+    return sorted([*stored.values(), *live], key=lambda line: line.person_no)
+
+
 def _work_out(conn, month: str, people: list[Assistant], scheme: Scheme, sources) -> list[Line]:
     names = [m.name for m in scheme.metrics]
     metrics = gather(conn, month, people, names, sources)
@@ -87,10 +105,19 @@ def _stored(conn: Connection, month: str, station_id: int | None) -> dict[int, L
 
 
 def _line_of(stored: dict) -> Line:
+    return _parsed(stored, True)
+
+
+def line_of_json(stored: dict) -> Line:
+    """A line back from its stored values (`line_values`), as worked out (not confirmed)."""
+    return _parsed(stored, False)
+
+
+def _parsed(stored: dict, confirmed: bool) -> Line:
     money = ("score", "performance_yuan", "rewards_yuan", "deductions_yuan", "amount")
     values = stored | {name: Decimal(stored[name]) for name in money}
     values["parts"] = {k: Decimal(v) for k, v in stored["parts"].items()}
-    return Line(**values | {"confirmed": True})
+    return Line(**values | {"confirmed": confirmed})
 
 
 def confirm_month(
@@ -139,9 +166,14 @@ def person_month_locked(conn: Connection, person_id: int, month: str) -> bool:
 
 
 def _json(line: Line) -> str:
+    return json.dumps(line_values(line), ensure_ascii=False, default=str)
+
+
+def line_values(line: Line) -> dict:
+    """A line's values as stored (amounts as Decimal: JSON writes them as strings)."""
     values = asdict(line)
     values.pop("confirmed")
-    return json.dumps(values, ensure_ascii=False, default=str)
+    return values
 
 
 def appeal(conn: Connection, month: str, person: PersonRef, reason: str, filed_by: str) -> int:

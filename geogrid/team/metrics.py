@@ -77,15 +77,20 @@ def assistants_of_month(
 
 class KpiSources:
     """The closed loop's KPIs of each assistant's reports (reports/stats.py `assessment`),
-    computed once per month however many of them the scheme weighs."""
+    computed once per month however many of them the scheme weighs: of one station's
+    assistants when `station_id` is given (the same figures as the county's for them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, station_id: int | None = None) -> None:
         self._months: dict[str, dict[int, object]] = {}
+        self._station_id = station_id
 
     def _kpis(self, conn: Connection, month: str) -> dict[int, object]:
         if month not in self._months:
             ids = dict(conn.execute(text("select person_no, id from people")).all())
-            rows = assessment(conn, month, ReportScope(everything=True))
+            people = None
+            if self._station_id is not None:
+                people = tuple(p.id for p in assistants_of_month(conn, month, self._station_id))
+            rows = assessment(conn, month, ReportScope(everything=True), person_ids=people)
             self._months[month] = {ids[r.person_no]: r.figures.kpis for r in rows}
         return self._months[month]
 
@@ -104,9 +109,10 @@ def training_source(conn: Connection, month: str) -> dict[int, float]:
     return {pid: float(hours) for pid, hours in training_hours(conn, *month_days(month)).items()}
 
 
-def default_sources() -> dict[str, Source]:
-    """The sources this package and reports/ provide, by the scheme's metric names."""
-    kpis = KpiSources()
+def default_sources(station_id: int | None = None) -> dict[str, Source]:
+    """The sources this package and reports/ provide, by the scheme's metric names (the
+    KPIs of one station's assistants only, when `station_id` is given)."""
+    kpis = KpiSources(station_id)
     sources: dict[str, Source] = {name: kpis.source(rate) for name, rate in KPIS.items()}
     sources["training_hours"] = training_source
     sources["registry_completeness"] = completeness_by_person

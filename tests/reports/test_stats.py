@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from geogrid.access.roles import Caller
 from geogrid.errors import InputError
 from geogrid.reports.intake import submit_reports
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import NO_GROUP, assessment, month_range, monthly_stats
+from geogrid.usecases.month_figures import stored_assessment
 from tests.api.places import STATS_MONTH, make_month_of_reports, person_on, station_places
 
 ALL = ReportScope(everything=True, details=True)
@@ -93,6 +95,42 @@ def test_the_assessment_lists_everyone_on_duty_in_the_area(reports_engine, month
     assert sum(r.figures.reports == 0 for r in table) > 0, "zeros included"
     assert [r.person_no for r in mine] == [leader]
     assert before == [], "nobody was on duty before 2025"
+
+
+def test_a_table_of_some_people_has_the_county_figures_of_them(reports_engine, month):
+    """The team's KPIs of one station read only its assistants' reports (team/metrics.py):
+    their rows must be the county table's rows of them, figure for figure."""
+    _, a, _ = month
+    leader_id, leader = person_on(reports_engine, a.grid, "grid_leader")
+    with reports_engine.connect() as conn:
+        ids = tuple(conn.execute(text("select id from people order by id limit 3")).scalars())
+        everyone = {r.person_no: r for r in assessment(conn, STATS_MONTH, ALL)}
+        some = assessment(conn, STATS_MONTH, ALL, person_ids=(leader_id, *ids))
+        mine = assessment(conn, STATS_MONTH, ALL, person_id=leader_id)
+    assert leader in {r.person_no for r in some} and everyone[leader].figures.reports == 4
+    assert all(r == everyone[r.person_no] for r in some) and mine == [everyone[leader]]
+
+
+def test_the_stored_assessment_is_the_fresh_one_figure_for_figure(reports_engine, month):
+    """usecases/month_figures.py: the rows stored as JSON come back equal to a fresh table
+    (KPIs, medians and no-data values alike), for the county and for a station."""
+    _, a, _ = month
+    _, leader = person_on(reports_engine, a.grid, "grid_leader")
+    county = Caller(0, "t-stored", "county_admin")
+    with reports_engine.begin() as conn:
+        communities = frozenset(conn.execute(text(
+            "select community_code from station_communities sc join stations s on "
+            "s.id = sc.station_id where s.code = '370782P01'")).scalars())  # fmt: skip
+        station_id = conn.execute(text("select id from stations where code = '370782P01'"))
+        station = Caller(0, "t-stored", "station", station_id=station_id.scalar(),
+                         station_code="370782P01", communities=communities)  # fmt: skip
+        for caller in (county, station):
+            stored = stored_assessment(reports_engine, conn, caller, STATS_MONTH, 0)
+            read = stored_assessment(reports_engine, conn, caller, STATS_MONTH, 300)
+            fresh = assessment(conn, STATS_MONTH, caller.report_scope(), area=caller.area_codes())
+            assert read.rows == stored.rows == fresh and read.computed_at == stored.computed_at
+            assert {r.person_no: r for r in fresh}[leader].figures.reports == 4
+        conn.execute(text("delete from month_figures where scope in ('county', '370782P01')"))
 
 
 def test_an_unknown_grouping_names_the_field(reports_engine):

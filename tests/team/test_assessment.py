@@ -95,3 +95,13 @@ def test_the_payroll_sheet_per_town_carries_the_phone_plan_shares(county_conn, t
     sheet = load_workbook(tmp_path / f"payroll-{MONTH}-{first}.xlsx").active
     assert sheet.cell(2, 4).value == "人员编号 person_no"
     assert sheet.cell(3, 12).value == 62
+
+
+def test_a_stations_lines_are_the_county_lines_of_its_assistants(county_conn):
+    """The KPIs of one station's assistants alone (team/metrics.py `KpiSources`) score them
+    exactly as the county-wide computation does."""
+    station, _ = _station_and_leader(county_conn)
+    scheme = load_scheme()
+    scoped = month_lines(county_conn, MONTH, scheme, default_sources(station), station)
+    county = month_lines(county_conn, MONTH, scheme, default_sources(), station)
+    assert scoped and scoped == county

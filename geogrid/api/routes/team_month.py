@@ -131,7 +131,7 @@ def reply(request_id: RequestId, body: ReplyIn, caller: CallerDep, conn: ConnDep
 def _lines(conn, state, caller: Caller, month: str) -> list[assessment.Line]:
     scheme = load_scheme(state.settings.subsidy_file)
     station = None if caller.sees_all else caller.station_id
-    lines = assessment.month_lines(conn, month, scheme, default_sources(), station)
+    lines = assessment.month_lines(conn, month, scheme, default_sources(station), station)
     if caller.role == "grid_staff":
         lines = [line for line in lines if line.person_id == caller.person_id]
     return lines
@@ -164,7 +164,7 @@ def confirm(
     found = _own_station(conn, caller, station or caller.station_code)
     scheme = load_scheme(state.settings.subsidy_file)
     lines = assessment.confirm_month(conn, month, found, caller.describe(), scheme,
-                                     default_sources())  # fmt: skip
+                                     default_sources(found))  # fmt: skip
     record(conn, caller, "change", "assessment", month, {"confirmed": len(lines)})
     return AssessmentOut(month=month, lines=[LineOut.model_validate(li) for li in lines])
 
