@@ -18,7 +18,7 @@ from geogrid.registry.due import DueItem
 from geogrid.reports.kpis import Kpis
 from geogrid.reports.loop import OPEN, WORKING
 from geogrid.reports.queries import ReportScope
-from geogrid.reports.stats import monthly_stats
+from geogrid.reports.stats import month_kpis
 from geogrid.storage.duty import people_on_duty
 from geogrid.storage.models import Grid, Report, ReportCategory
 from geogrid.storage.versions import active_version
@@ -69,7 +69,7 @@ class GridPanel:
 
 @dataclass(frozen=True)
 class _WithinGrid:
-    """A report scope narrowed to one grid (what monthly_stats asks of a scope)."""
+    """A report scope narrowed to one grid (what month_kpis asks of a scope)."""
 
     scope: ReportScope
     grid: ColumnElement[bool]
@@ -93,8 +93,8 @@ def grid_panel(
     in_grid = _reports_in_grid(conn, panel.level, code)
     _add_open_cases(conn, panel, and_(scope.condition(), in_grid), now)
     panel.month = now.strftime("%Y-%m")
-    totals, _ = monthly_stats(conn, panel.month, "county", _WithinGrid(scope, in_grid), now)
-    panel.month_reports, panel.kpis = totals.reports, totals.kpis
+    panel.month_reports, panel.kpis = month_kpis(conn, panel.month, _WithinGrid(scope, in_grid),
+                                                 now)  # fmt: skip
     return panel
 
 

@@ -12,7 +12,13 @@ from geogrid.access.roles import Caller
 from geogrid.errors import InputError
 from geogrid.reports.intake import submit_reports
 from geogrid.reports.queries import ReportScope
-from geogrid.reports.stats import NO_GROUP, assessment, month_range, monthly_stats
+from geogrid.reports.stats import (
+    NO_GROUP,
+    assessment,
+    month_kpis,
+    month_range,
+    monthly_stats,
+)
 from geogrid.usecases.month_figures import stored_assessment
 from tests.api.places import STATS_MONTH, make_month_of_reports, person_on, station_places
 
@@ -64,6 +70,23 @@ def test_totals_and_rows_per_group(reports_engine, month):
     assert {r.key: r.by_category for r in categories}["dispute"] == {"dispute": 3}
     assert [(r.key, r.reports) for r in county] == [("county", 6)]
     assert totals.median_hours_to_resolve >= 0 and totals.mean_hours_to_resolve >= 0
+
+
+def test_the_kpis_alone_are_the_totals_kpis(reports_engine, month):
+    """The map panel's month_kpis: the same reports and KPIs as monthly_stats' totals."""
+    station = ReportScope(station_id=_station_id(reports_engine, "370782P01"))
+    with reports_engine.connect() as conn:
+        for scope in (ALL, station):
+            totals, _ = monthly_stats(conn, STATS_MONTH, "county", scope)
+            assert month_kpis(conn, STATS_MONTH, scope) == (totals.reports, totals.kpis)
+        assert month_kpis(conn, STATS_MONTH, station)[0] == 4
+        empty, _ = monthly_stats(conn, "2020-01", "county", ALL)
+        assert month_kpis(conn, "2020-01", ALL) == (0, empty.kpis)
+
+
+def _station_id(engine, code: str) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(text("select id from stations where code = :c"), {"c": code})
 
 
 def test_assistants_count_the_reports_of_their_grid_and_unit(reports_engine, month):
