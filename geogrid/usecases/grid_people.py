@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
+from geogrid.access import audit
 from geogrid.access.roles import Caller
 from geogrid.errors import ConflictError, InputError, NotFoundError, NotQualifiedError
 from geogrid.storage.duty import move_assignment, on_duty_sql
@@ -90,7 +91,22 @@ def people_of_area(conn: Connection, caller: Caller, day: date, ask: PageAsk) ->
         "people p on p.id = shown.id left join grid_assignments a on a.person_id = p.id and "
         f"{_ON_DUTY} group by p.id order by p.person_no"
     ), bound | {"limit": ask.size, "offset": ask.offset}).mappings()  # fmt: skip
-    return paged(ask, [dict(r) for r in rows], _counter(conn, where, bound))
+    people = [dict(r) for r in rows]
+    _phones_shown(conn, caller, people)
+    return paged(ask, people, _counter(conn, where, bound))
+
+
+def _phones_shown(conn: Connection, caller: Caller, people: list[dict]) -> None:
+    """Phones are personal data: blanked for a role that does not see details, and a read
+    of those shown audited (`people_contacts`, naming whose)."""
+    if not caller.sees_details:
+        for person in people:
+            person["phone"] = ""
+        return
+    shown = [p["person_no"] for p in people if p["phone"]]
+    if shown:
+        audit.record(conn, caller, "read", "people_contacts", "",
+                     {"count": len(shown), "people": shown})  # fmt: skip
 
 
 def move_person(conn: Connection, caller: Caller, person_no: str, grid_code: str,

@@ -73,3 +73,15 @@ def test_the_team_page_shows_its_assistants_a_page_at_a_time(desk, county):
 def test_a_bad_page_or_search_is_a_400_naming_it(desk, path, field):
     answer = desk.get(path)
     assert answer.status_code == 400 and field in answer.text
+
+
+def test_phones_on_the_grids_page_are_audited(desk, county):
+    """The station sees its people's phones; each page's read names whose were shown."""
+    page = desk.get("/console/grids?page=2").text
+    shown, _ = _people(page)
+    with county.engine.connect() as conn:
+        entry = conn.execute(text(
+            "select detail from audit_log where user_name = 'apitest-p01' and "
+            "object_type = 'people_contacts' order by id desc limit 1")).scalar()  # fmt: skip
+    assert entry is not None and entry["people"], "the read of phones is in the audit log"
+    assert set(entry["people"]) <= set(shown) and entry["count"] == len(entry["people"])
