@@ -150,7 +150,7 @@ def _read_page(conn: Connection, query: CaseQuery, scope: ReportScope, where: li
         skip = 0 if rows else offset - _open_before(conn, opened, offset, query.wants_open())
         finished = _list_select(scope).where(*where, R.c.status.not_in(OPEN))
         finished = finished.order_by(R.c.reported_at.desc(), R.c.id)
-        rows += conn.execute(finished.limit(limit - len(rows)).offset(skip)).mappings()
+        rows += conn.execute(finished.limit(limit - len(rows)).offset(skip)).mappings().all()
     return rows
 
 
@@ -173,12 +173,12 @@ def _open_page(conn: Connection, scope: ReportScope, opened: list, limit: int, o
     # ordered, so the planner reads it off the deadline index (a bare LIMIT 1 scans the table)
     unstored = _matching(opened).where(derives).order_by(R.c.due_at).limit(1)
     if conn.execute(unstored).first() is None:  # the usual case: a plain read off the index
-        return list(conn.execute(stored.limit(limit).offset(offset)).mappings())
+        return conn.execute(stored.limit(limit).offset(offset)).mappings().all()
     derived = _list_select(scope, "derived").where(*opened, derives)
     derived = derived.order_by(_deadline(), R.c.reported_at.desc(), R.c.id)
     both = union_all(stored.limit(offset + limit), derived.limit(offset + limit)).subquery()
     page = select(both).order_by(both.c.deadline, both.c.reported_at.desc(), both.c.id)
-    return list(conn.execute(page.limit(limit).offset(offset)).mappings())
+    return conn.execute(page.limit(limit).offset(offset)).mappings().all()
 
 
 def _open_before(conn: Connection, opened: list, offset: int, wanted: bool) -> int:
