@@ -23,7 +23,7 @@ from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.inbox import case_timing
 from geogrid.reports.loop import OPEN, StepInput
 from geogrid.reports.queries import ReportFilter
-from geogrid.storage.categories import category_rows, department_rows
+from geogrid.storage.categories import category_rows, choice_names, department_rows
 from geogrid.usecases.case_view import read_case
 from geogrid.usecases.cases import take_case_step
 from geogrid.usecases.photos import upload_photos
@@ -73,11 +73,12 @@ def list_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     for row in rows:
         row["clock"] = case_timing(calendar, row, now) if row["status"] in OPEN else None
     shown = {k: v for k, v in asked.items() if k != "page" and v}
+    categories, departments = choice_names(conn)
     return render(request, "case_list.html", **page_context(
         page, rows=rows, listed=listed, number=number, asked=asked,
-        query_of=lambda n: urlencode(shown | {"page": n}),
-        categories=category_rows(conn), all_statuses=REPORT_STATUSES, all_routes=ROUTES,
-        departments=department_rows(conn), **WORDS))  # fmt: skip
+        query_of=lambda n: urlencode(shown | {"page": n}), categories=categories,
+        departments=departments, all_statuses=REPORT_STATUSES, all_routes=ROUTES,
+        **WORDS))  # fmt: skip
 
 
 def case_query(asked: dict[str, str]) -> CaseQuery:
