@@ -211,10 +211,13 @@ def _matching(where: list) -> Select:
     """The ids of the reports `where` holds, joined to their categories only if a condition
     asks of them: else an index of the conditions' columns answers alone (a count of 500
     overdue cases off the open cases' index: 0.1 ms rather than 0.4)."""
-    ids = select(R.c.id).where(*where)
-    if C in ids.get_final_froms():  # a condition of the categories' own columns
-        ids = ids.select_from(R.join(C, C.c.id == R.c.category_id))
-    return ids
+    # the tables a condition names itself (a subquery's own tables are its own)
+    asks = any(C in w._from_objects for w in where)
+    return (
+        select(R.c.id)
+        .select_from(R.join(C, C.c.id == R.c.category_id) if asks else R)
+        .where(*where)
+    )
 
 
 def _list_select(scope: ReportScope, deadline: str | None = None) -> Select:
