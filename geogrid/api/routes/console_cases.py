@@ -23,7 +23,7 @@ from geogrid.reports.deadlines import calendar_of
 from geogrid.reports.inbox import case_timing
 from geogrid.reports.loop import OPEN, StepInput
 from geogrid.reports.queries import ReportFilter
-from geogrid.storage.categories import category_rows, choice_names, department_rows
+from geogrid.storage.categories import choice_names, department_rows
 from geogrid.usecases.case_view import read_case
 from geogrid.usecases.cases import take_case_step
 from geogrid.usecases.photos import upload_photos
@@ -54,7 +54,7 @@ def inbox_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) 
     # the API's kept inboxes: served again only while exactly what a fresh read answers
     calendar = calendar_of(state.settings.holidays_file)
     items = state.inboxes.inbox(state.engine, page.caller, calendar=calendar, limit=200)
-    names = {c.code: c.name_zh for c in category_rows(conn)}
+    names = {c.code: c.name_zh for c in choice_names(conn)[0]}
     return render(request, "inbox.html", **page_context(page, items=items, names=names, **WORDS))
 
 
