@@ -237,3 +237,22 @@ def test_a_text_search_with_a_next_page_is_not_counted(reports_engine, texted):
     assert [(p.total, p.exact, p.more) for p in pages] == [(2, False, True), (4, False, True),
                                                            (5, True, False)]  # fmt: skip
     assert [len(p.rows) for p in pages] == [2, 2, 1]
+
+
+def test_the_list_clocks_by_marks_are_the_counted_ones(reports_engine, cases):
+    """Each open case's clock from working marks is case_timing's (a waiting case without a
+    stored deadline counted from its receipt); a finished case has none."""
+    from datetime import datetime
+
+    from geogrid.reports.deadlines import calendar_of
+    from geogrid.reports.inbox import case_clocks, case_timing
+    from geogrid.vocabulary import CHINA_TZ
+
+    calendar = calendar_of(None)
+    with reports_engine.connect() as conn:
+        rows = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50).rows
+    for now in (china_now(), datetime(2026, 10, 3, 9, 30, tzinfo=CHINA_TZ)):  # a holiday too
+        clocks = case_clocks(calendar, rows, now)
+        assert clocks == [case_timing(calendar, r, now) if r["status"] in OPEN else None
+                          for r in rows]  # fmt: skip
+        assert sum(c is not None and c.due_at is not None for c in clocks) == 4

@@ -20,8 +20,8 @@ from geogrid.console.render import CONSOLE, render
 from geogrid.errors import GeogridError, InputError
 from geogrid.reports.caselist import CaseQuery, list_cases
 from geogrid.reports.deadlines import calendar_of
-from geogrid.reports.inbox import case_timing
-from geogrid.reports.loop import OPEN, StepInput
+from geogrid.reports.inbox import case_clocks
+from geogrid.reports.loop import StepInput
 from geogrid.reports.queries import ReportFilter
 from geogrid.storage.categories import choice_names, department_rows
 from geogrid.usecases.case_view import read_case
@@ -70,8 +70,8 @@ def list_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     rows = listed.rows
     audit.record_report_reads(conn, page.caller, rows, "list")  # sensitive texts shown
     calendar = calendar_of(state.settings.holidays_file)
-    for row in rows:
-        row["clock"] = case_timing(calendar, row, now) if row["status"] in OPEN else None
+    for row, clock in zip(rows, case_clocks(calendar, rows, now), strict=True):
+        row["clock"] = clock
     shown = {k: v for k, v in asked.items() if k != "page" and v}
     categories, departments = choice_names(conn)
     return render(request, "case_list.html", **page_context(
