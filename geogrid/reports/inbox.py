@@ -171,6 +171,21 @@ def case_timing(calendar: WorkCalendar, row: dict, now: datetime) -> Timing:
     return timing(calendar, _settled_due(calendar, row), now)
 
 
+def case_clocks(calendar: WorkCalendar, rows: list[dict], now: datetime) -> list[Timing | None]:
+    """Each row's `case_timing` (None for a case no longer open), from one working mark of
+    the clock and one of each deadline rather than the working days counted between them."""
+    now_mark = calendar.working_mark(now)
+    clocks: list[Timing | None] = []
+    for row in rows:
+        if row["status"] not in OPEN_STATUSES:
+            clocks.append(None)
+            continue
+        due = _settled_due(calendar, row)
+        mark = None if due is None else calendar.working_mark(due)
+        clocks.append(timing_of_marks(due, mark, now, now_mark))
+    return clocks
+
+
 def _settled_due(calendar: WorkCalendar, row: dict) -> datetime | None:
     due = row["due_at"]
     if due is None and row["status"] in TO_ACCEPT:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, select, text
 
 from geogrid.storage.models import Department, ReportCategory
 
@@ -27,3 +27,19 @@ def category_rows(conn: Connection) -> list[Row]:
 def department_rows(conn: Connection) -> list[Row]:
     """Every department (code, name_zh), by code: where a desk may dispatch a case."""
     return list(conn.execute(select(Department.code, Department.name_zh).order_by(Department.code)))
+
+
+def choice_names(conn: Connection) -> tuple[list[Row], list[Row]]:
+    """The categories (display order) and the departments (by code) as a desk's filters
+    and dispatch forms offer them: (code, name_zh) each, in one plain read (a page's
+    two full reads cost it a millisecond more)."""
+    rows = conn.execute(_CHOICES).all()
+    return [r for r in rows if r.kind == "c"], [r for r in rows if r.kind == "d"]
+
+
+_CHOICES = text("""
+select 'c' as kind, code, name_zh from (
+  select code, name_zh from report_categories order by sort_order, code) c
+union all
+select 'd', code, name_zh from (select code, name_zh from departments order by code) d
+""")

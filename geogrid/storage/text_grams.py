@@ -14,12 +14,17 @@ a match.
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import ARRAY, Connection, Text, func
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import ColumnElement
 
 # The SQL functions themselves are the schema's: migration 0018 creates them.
 STORED = "geogrid_text_grams(text)"  # the reports' generated column text_grams
+SHARE_KEPT_S = 600.0  # how long a search's share is kept (ANALYZE runs about as seldom)
+SHARE_KEPT_MAX = 4096  # searches kept per process
+_KEPT: dict[tuple, tuple[float, float]] = {}  # (database URL, words): (share, when)
 
 
 def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
@@ -32,12 +37,21 @@ def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
 def words_share(conn: Connection, words: str) -> float:
     """At most what share of the reports hold the search `words`: that of the rarest of its
     grams among the most common ones ANALYZE keeps (0 for a gram not among them, or with
-    no statistics yet)."""
+    no statistics yet); kept in this process for SHARE_KEPT_S."""
     # The planner multiplies the pairs' shares as if independent, but a word's pairs come
     # together (a village's name is in every report from it): it expects hundreds where
     # there are tens of thousands, and reads them all rather than the deadline's index.
-    share = conn.execute(_SHARE, {"words": words}).scalar()
-    return share or 0.0
+    # The share only picks the index a page is read off (either gives the same rows), so a
+    # share some minutes old costs at most a slower page; reading it costs a millisecond.
+    key, now = (conn.engine.url, words), time.monotonic()
+    kept = _KEPT.get(key)
+    if kept is not None and now - kept[1] < SHARE_KEPT_S:
+        return kept[0]
+    share = conn.execute(_SHARE, {"words": words}).scalar() or 0.0
+    if len(_KEPT) >= SHARE_KEPT_MAX:
+        _KEPT.clear()  # rarely: a few thousand searches within minutes
+    _KEPT[key] = (share, now)
+    return share
 
 
 _SHARE = sql_text("""

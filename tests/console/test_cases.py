@@ -124,3 +124,24 @@ def test_another_stations_case_by_url_is_the_404_page(browser_for, users, report
         answer = other.get(path)
         assert answer.status_code == 404 and "未找到" in answer.text, path
         assert "打架" not in answer.text
+
+
+def test_the_list_shows_a_capped_count_and_a_next_page(browser_for, users, reports,
+                                                       monkeypatch):  # fmt: skip
+    """Counted past the cap, the page says "N+" with no page count and links the next
+    page while one holds cases; a page that counts them all shows "n/pages"."""
+    from geogrid.api.routes import console_cases
+    from geogrid.reports import caselist
+
+    monkeypatch.setattr(caselist, "MAX_COUNTED", 1)
+    monkeypatch.setattr(console_cases, "PAGE_SIZE", 1)
+    desk = browser_for(users.p01)
+    first = desk.get("/console/cases/list")
+    assert re.search(r'id="total">1\+</b> 件，第 1 页', first.text), first.text
+    assert "page=2" in first.text and "下一页" in first.text
+    monkeypatch.setattr(caselist, "MAX_COUNTED", 500)
+    counted = desk.get("/console/cases/list")
+    total = int(re.search(r'id="total">(\d+)</b>', counted.text).group(1))
+    assert total > 1 and f"第 1/{total} 页" in counted.text
+    last = desk.get("/console/cases/list", params={"page": total})
+    assert f"第 {total}/{total} 页" in last.text and "下一页" not in last.text

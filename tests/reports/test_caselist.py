@@ -81,10 +81,10 @@ def test_every_page_size_gives_the_same_order_and_total(reports_engine, cases, q
         for limit in range(1, 8):
             got, totals = [], set()
             for offset in range(0, 8, limit):
-                rows, total = list_cases(conn, query, ALL, now=china_now(), limit=limit,
-                                         offset=offset)  # fmt: skip
-                got += [str(r["id"]) for r in rows]
-                totals.add(total)
+                page = list_cases(conn, query, ALL, now=china_now(), limit=limit, offset=offset)
+                assert page.exact, f"page size {limit}: a few cases are counted exactly"
+                got += [str(r["id"]) for r in page.rows]
+                totals.add(page.total)
             assert got == want, f"page size {limit}"
             assert totals == {len(want)}, f"page size {limit}"
 
@@ -98,14 +98,14 @@ def test_an_open_case_without_a_stored_deadline_takes_its_acceptance_limit(
     received = next(c["id"] for c in cases if c["status"] == "received")
     assert order.index(received) < len([c for c in cases if c["status"] in OPEN])
     with reports_engine.connect() as conn:
-        rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
+        rows = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50).rows
     assert [str(r["id"]) for r in rows] == order
 
 
 def test_a_verified_case_comes_after_the_open_cases_with_a_deadline(reports_engine, cases):
     """Awaiting its close it has no deadline: last of the open ones, before the finished."""
     with reports_engine.connect() as conn:
-        rows, _ = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50)
+        rows = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50).rows
     statuses = [r["status"] for r in rows]
     assert statuses[-2:] == ["verified", "closed"]
 
@@ -145,12 +145,22 @@ def _ilike(conn, words: str, details: bool = True) -> set[str]:
 
 
 def _searched(conn, words: str, scope=ALL) -> set[str]:
-    """The search's reports on one page, checked against the total counted (a page of 1)."""
-    rows, total = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=50)
-    assert total == len(rows)
-    _, counted = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=1)
-    assert counted == total, words
-    return {str(r["id"]) for r in rows}
+    """The search's reports on one page, checked against pages of one: the same reports,
+    each page but the last knowing a next one holds more, the last counting them all."""
+    page = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=50)
+    assert page.exact and page.total == len(page.rows) and not page.more
+    paged, number = [], 0
+    while True:
+        one = list_cases(conn, CaseQuery(text=words), scope, now=china_now(), limit=1,
+                         offset=number)  # fmt: skip
+        paged += [str(r["id"]) for r in one.rows]
+        number += 1
+        if not one.more:
+            break
+        assert not one.exact and one.total == number, words  # more than this page's end
+    assert one.exact and one.total == page.total, words
+    assert paged == [str(r["id"]) for r in page.rows], words
+    return set(paged)
 
 
 # Pages of words this common are read off the deadline's index: 0 for every search, above 1
@@ -197,3 +207,52 @@ def test_a_two_character_search_reads_the_grams_index(reports_engine, cases):
         plan = "\n".join(conn.exec_driver_sql(f"explain {compiled}", compiled.params).scalars())
         assert "ix_reports_text_grams" in plan, plan
         assert len(conn.execute(query).all()) == 6
+
+
+def test_the_count_stops_at_its_cap_and_the_pages_say_what_comes_next(
+    reports_engine, cases, monkeypatch
+):  # fmt: skip
+    """Six cases, counted up to two: "more than two" until a page shows more than that,
+    then "more than the page's end"; the last page and a page past the end are exact or
+    capped; the rows are the same cases in the same order as an uncapped read."""
+    want = expected(cases)
+    monkeypatch.setattr(caselist, "MAX_COUNTED", 2)
+    with reports_engine.connect() as conn:
+        pages = [list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=2, offset=offset)
+                 for offset in (0, 2, 4, 6)]  # fmt: skip
+    assert [str(r["id"]) for p in pages for r in p.rows] == want
+    shown = [(p.total, p.exact, p.more, p.pages) for p in pages]
+    assert shown == [(2, False, True, None),  # counted: more than 2
+                     (4, False, True, None),  # past the cap: more than this page's end
+                     (6, True, False, 3),  # the last page counts them all
+                     (2, False, False, None)]  # past the end: counted, capped  # fmt: skip
+
+
+def test_a_text_search_with_a_next_page_is_not_counted(reports_engine, texted):
+    """纠 is in five texts: two pages of two say "more than 2" and "more than 4"; the third
+    counts five."""
+    with reports_engine.connect() as conn:
+        pages = [list_cases(conn, CaseQuery(text="纠"), ALL, now=china_now(), limit=2,
+                            offset=offset) for offset in (0, 2, 4)]  # fmt: skip
+    assert [(p.total, p.exact, p.more) for p in pages] == [(2, False, True), (4, False, True),
+                                                           (5, True, False)]  # fmt: skip
+    assert [len(p.rows) for p in pages] == [2, 2, 1]
+
+
+def test_the_list_clocks_by_marks_are_the_counted_ones(reports_engine, cases):
+    """Each open case's clock from working marks is case_timing's (a waiting case without a
+    stored deadline counted from its receipt); a finished case has none."""
+    from datetime import datetime
+
+    from geogrid.reports.deadlines import calendar_of
+    from geogrid.reports.inbox import case_clocks, case_timing
+    from geogrid.vocabulary import CHINA_TZ
+
+    calendar = calendar_of(None)
+    with reports_engine.connect() as conn:
+        rows = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=50).rows
+    for now in (china_now(), datetime(2026, 10, 3, 9, 30, tzinfo=CHINA_TZ)):  # a holiday too
+        clocks = case_clocks(calendar, rows, now)
+        assert clocks == [case_timing(calendar, r, now) if r["status"] in OPEN else None
+                          for r in rows]  # fmt: skip
+        assert sum(c is not None and c.due_at is not None for c in clocks) == 4

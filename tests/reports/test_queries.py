@@ -83,6 +83,10 @@ def test_filters(reports_engine, known):
         return set(ids(reports_engine, ReportFilter(**parts)))
 
     assert listed(categories=("dispute",)) == {reports.triage}
+    # one category is asked by its id, more by their codes: the same reports either way
+    fire = listed(categories=("fire_hazard",))
+    assert fire and listed(categories=("dispute", "fire_hazard")) == fire | {reports.triage}
+    assert listed(categories=("ufo",)) == set()
     assert listed(methods=("unassigned",)) == listed(routes=("triage",)) == {reports.triage}
     assert listed(statuses=("received",)) == {reports.triage}
     assert listed(grid=a.unit) == listed(grid=a.grid) >= {reports.p01_fire}

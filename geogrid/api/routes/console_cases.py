@@ -18,12 +18,12 @@ from geogrid.api.deps import ConnDep, StateDep
 from geogrid.console.pages import ConsoleRoute, FormDep, PageDep, page_context
 from geogrid.console.render import CONSOLE, render
 from geogrid.errors import GeogridError, InputError
-from geogrid.reports.caselist import MAX_COUNTED, CaseQuery, list_cases
+from geogrid.reports.caselist import CaseQuery, list_cases
 from geogrid.reports.deadlines import calendar_of
-from geogrid.reports.inbox import case_timing
-from geogrid.reports.loop import OPEN, StepInput
+from geogrid.reports.inbox import case_clocks
+from geogrid.reports.loop import StepInput
 from geogrid.reports.queries import ReportFilter
-from geogrid.storage.categories import category_rows, department_rows
+from geogrid.storage.categories import choice_names, department_rows
 from geogrid.usecases.case_view import read_case
 from geogrid.usecases.cases import take_case_step
 from geogrid.usecases.photos import upload_photos
@@ -54,7 +54,7 @@ def inbox_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) 
     # the API's kept inboxes: served again only while exactly what a fresh read answers
     calendar = calendar_of(state.settings.holidays_file)
     items = state.inboxes.inbox(state.engine, page.caller, calendar=calendar, limit=200)
-    names = {c.code: c.name_zh for c in category_rows(conn)}
+    names = {c.code: c.name_zh for c in choice_names(conn)[0]}
     return render(request, "inbox.html", **page_context(page, items=items, names=names, **WORDS))
 
 
@@ -65,19 +65,20 @@ def list_page(request: Request, page: PageDep, state: StateDep, conn: ConnDep) -
     asked = dict(request.query_params)
     query, number = case_query(asked), _page_number(asked.get("page", "1"))
     now = china_now()
-    rows, total = list_cases(conn, query, page.caller.report_scope(), now=now,
-                             limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)  # fmt: skip
+    listed = list_cases(conn, query, page.caller.report_scope(), now=now, limit=PAGE_SIZE,
+                        offset=(number - 1) * PAGE_SIZE)  # fmt: skip
+    rows = listed.rows
     audit.record_report_reads(conn, page.caller, rows, "list")  # sensitive texts shown
     calendar = calendar_of(state.settings.holidays_file)
-    for row in rows:
-        row["clock"] = case_timing(calendar, row, now) if row["status"] in OPEN else None
+    for row, clock in zip(rows, case_clocks(calendar, rows, now), strict=True):
+        row["clock"] = clock
     shown = {k: v for k, v in asked.items() if k != "page" and v}
+    categories, departments = choice_names(conn)
     return render(request, "case_list.html", **page_context(
-        page, rows=rows, total=total, number=number, pages=max(1, -(-total // PAGE_SIZE)),
-        more=total > MAX_COUNTED,
-        asked=asked, query_of=lambda n: urlencode(shown | {"page": n}),
-        categories=category_rows(conn), all_statuses=REPORT_STATUSES, all_routes=ROUTES,
-        departments=department_rows(conn), **WORDS))  # fmt: skip
+        page, rows=rows, listed=listed, number=number, asked=asked,
+        query_of=lambda n: urlencode(shown | {"page": n}), categories=categories,
+        departments=departments, all_statuses=REPORT_STATUSES, all_routes=ROUTES,
+        **WORDS))  # fmt: skip
 
 
 def case_query(asked: dict[str, str]) -> CaseQuery:
