@@ -1,0 +1,21 @@
+"""The engine's connections plan every statement for its own values (storage/database.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+
+def test_a_statement_run_often_is_still_planned_for_its_values(engine):
+    """psycopg prepares a statement on its fifth run; PostgreSQL may then plan it once for
+    any values. Ours never do: skewed data makes such a plan badly wrong for big groups."""
+    count = text("select count(*) from reports where station_id = :s and status = :st")
+    with engine.connect() as conn:
+        assert conn.execute(text("show plan_cache_mode")).scalar() == "force_custom_plan"
+        for n in range(8):
+            conn.execute(count, {"s": n, "st": "closed"}).scalar()
+        plans = conn.exec_driver_sql(
+            "select generic_plans, custom_plans from pg_prepared_statements "
+            "where statement like '%%station_id%%status%%'"
+        ).all()
+    assert plans, "psycopg prepared the statement"
+    assert all(generic == 0 and custom >= 3 for generic, custom in plans), plans
