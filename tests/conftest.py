@@ -73,4 +73,4 @@ def session(connection: Connection) -> Iterator[Session]:
 
 # Boundary files shaped like real ones, shared by the intake and storage tests.
 from tests.boundary_files import gbk_shapefile, sample_gpkg  # noqa: E402, F401
-from tests.county import county_engine  # noqa: E402, F401
+from tests.county import county_conn, county_engine  # noqa: E402, F401

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from geogrid.building.build import BuildOptions
 from geogrid.inputs.load import LoadOptions
@@ -42,3 +42,14 @@ def county_engine(engine: Engine) -> Iterator[Engine]:
     staffing.auto_assign(county, built.version, STAFFED_FROM)
     yield county
     county.dispose()
+
+
+@pytest.fixture
+def county_conn(county_engine: Engine) -> Iterator[Connection]:
+    """A connection on the staffed tiny county; everything it writes is rolled back."""
+    with county_engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()

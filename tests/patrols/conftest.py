@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pyproj
 import pytest
 import shapely
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 
 from geogrid.reports.index import load_index
 
@@ -28,17 +27,6 @@ class Unit:
 def patrol_index(county_engine: Engine):
     """The lookups' index of the tiny county."""
     return load_index(county_engine)
-
-
-@pytest.fixture
-def county_conn(county_engine: Engine) -> Iterator[Connection]:
-    """A connection to the tiny county inside a transaction rolled back after the test."""
-    with county_engine.connect() as conn:
-        transaction = conn.begin()
-        try:
-            yield conn
-        finally:
-            transaction.rollback()
 
 
 @pytest.fixture(scope="session")

@@ -3,21 +3,7 @@ each test, with people of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from sqlalchemy import Connection, Engine, text
-
-
-@pytest.fixture
-def county_conn(county_engine: Engine) -> Iterator[Connection]:
-    """A connection on the staffed tiny county; everything it writes is rolled back."""
-    with county_engine.connect() as conn:
-        transaction = conn.begin()
-        try:
-            yield conn
-        finally:
-            transaction.rollback()
+from sqlalchemy import Connection, text
 
 
 def new_person(conn: Connection, number: str, name: str, community: str,

@@ -4,11 +4,10 @@ list, and a station neither sees nor moves another station's people."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
 from geogrid.access.roles import Caller
 from geogrid.errors import NotFoundError
@@ -21,14 +20,9 @@ NAMES = ("甲", "乙", "丙", "丁", "戊")
 
 
 @pytest.fixture
-def conn(county_engine: Engine) -> Iterator[Connection]:
-    """The staffed tiny county; everything written is rolled back."""
-    with county_engine.connect() as conn:
-        transaction = conn.begin()
-        try:
-            yield conn
-        finally:
-            transaction.rollback()
+def conn(county_conn: Connection) -> Connection:
+    """The rolled-back tiny county (tests/county.py), by a short name."""
+    return county_conn
 
 
 @pytest.fixture
