@@ -74,26 +74,8 @@ WAITING: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 @dataclass(frozen=True, slots=True)  # slots: the API keeps many (reports/inbox_cache.py)
-class WaitingCase:
-    """A case waiting for the caller as stored: what waits and its settled deadline (a case
-    not yet accepted without a stored one is counted from its receipt), not yet its clock."""
-
-    id: str
-    waiting: str  # to_accept, to_dispatch, to_handle, to_verify, extension_to_decide, attention
-    status: str
-    category: str
-    route: str
-    reported_at: datetime
-    urgent: bool
-    supervised: bool
-    rework_count: int
-    due_at: datetime | None
-    due_mark: timedelta | None  # the deadline's working mark (WorkCalendar.working_mark)
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    """One case waiting for the caller, with where it stands against its deadline."""
+class CaseFacts:
+    """What the inbox says of a waiting case before its clock: what waits, and its deadline."""
 
     id: str
     waiting: str  # to_accept/dispatch/handle/verify/close, extension_to_decide, attention
@@ -105,6 +87,20 @@ class InboxItem:
     supervised: bool
     rework_count: int
     due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingCase(CaseFacts):
+    """A case waiting for the caller as stored: its settled deadline (a case not yet
+    accepted without a stored one is counted from its receipt), not yet its clock."""
+
+    due_mark: timedelta | None  # the deadline's working mark (WorkCalendar.working_mark)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem(CaseFacts):
+    """One case waiting for the caller, with where it stands against its deadline."""
+
     overdue: bool
     hours_left: float | None
     escalation: int
