@@ -5,6 +5,8 @@ keeps its own cookie, and console sessions made directly (the cookie signing in 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -31,6 +33,20 @@ class Browser(TestClient):
         page = self.get(path)
         assert page.status_code == 200, page.text
         return CSRF.search(page.text).group(1)
+
+
+@contextmanager
+def browsers(app, users, roles: tuple[str, ...]) -> Iterator[dict[str, Browser]]:
+    """A browser signed in per role (of `users`' tokens), each closed afterwards."""
+    made = {}
+    try:
+        for role in roles:
+            made[role] = Browser(app, raise_server_exceptions=False)
+            made[role].sign_in(getattr(users, role))
+        yield made
+    finally:
+        for one in made.values():
+            one.close()
 
 
 @pytest.fixture

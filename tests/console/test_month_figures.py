@@ -24,15 +24,10 @@ TIME = re.compile(r"统计截至 (\d\d:\d\d)，")
 @pytest.fixture(scope="module")
 def signed_in(client, users, county):
     """A signed-in client per role; the figures the module stored are removed after it."""
-    from tests.console.conftest import Browser
+    from tests.console.conftest import browsers
 
-    made = {}
-    for role in ROLES:
-        made[role] = Browser(client.app, raise_server_exceptions=False)
-        made[role].sign_in(getattr(users, role))
-    yield made
-    for one in made.values():
-        one.close()
+    with browsers(client.app, users, ROLES) as made:
+        yield made
     with county.engine.begin() as conn:
         conn.execute(text("delete from month_figures where month = :m"), {"m": MONTH})
 

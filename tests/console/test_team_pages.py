@@ -33,15 +33,10 @@ PAGES = (
 @pytest.fixture(scope="module")
 def signed_in(client, users, county):
     """A signed-in client per role; what the module recorded is removed after it."""
-    from tests.console.conftest import Browser
+    from tests.console.conftest import browsers
 
-    made = {}
-    for role in ROLES:
-        made[role] = Browser(client.app, raise_server_exceptions=False)
-        made[role].sign_in(getattr(users, role))
-    yield made
-    for one in made.values():
-        one.close()
+    with browsers(client.app, users, ROLES) as made:
+        yield made
     with county.engine.begin() as conn:
         conn.execute(text("delete from team_actions where reason = :r"), {"r": REASON})
         conn.execute(text("delete from leave_requests where reason = :r"), {"r": REASON})
