@@ -62,7 +62,9 @@ class Histories:
     skipped: list[str] = field(default_factory=list)  # cases the loop refused, with why
     month: str | None = None
     example: str | None = None  # a closed case with a photo, for showing its trail
-    station: str | None = None  # the station code of the example
+    # The station whose inbox is worth showing: the one with the most cases left overdue in
+    # its jurisdiction (which one depends on the ids' draw), else the example's station.
+    station: str | None = None
     station_id: int | None = None
 
 
@@ -80,6 +82,7 @@ def walk_histories(
     now = now or china_now()
     done = Histories()
     months: Counter = Counter()
+    overdue: Counter = Counter()  # (station id, code) of the cases left overdue
     photos = [_photo(engine, store, n) for n in range(min(limit, 30))]  # reused in turn
     with engine.begin() as conn:
         for n, case in enumerate(_candidates(conn, now, limit, seed)):
@@ -94,11 +97,15 @@ def walk_histories(
             done.kinds[kind] += 1
             done.photos += photo is not None and kind not in ("refused", "overdue")
             months[case["received_at"].astimezone(CHINA_TZ).strftime("%Y-%m")] += 1
+            if kind == "overdue" and case["station_id"] is not None:
+                overdue[case["station_id"], case["station_code"]] += 1
             if photo and kind == "closed_on_time" and case["route"] == "station" \
                     and done.example is None:  # fmt: skip
                 done.example, done.station = str(case["id"]), case["station_code"]
                 done.station_id = case["station_id"]
     done.month = months.most_common(1)[0][0] if months else None
+    if overdue:
+        (done.station_id, done.station), _ = overdue.most_common(1)[0]
     return done
 
 

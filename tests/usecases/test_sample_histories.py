@@ -10,10 +10,11 @@ from sqlalchemy import Engine, text
 
 from geogrid.media.store import DiskStore
 from geogrid.reports.deadlines import load_calendar
+from geogrid.reports.inbox import inbox
 from geogrid.reports.lifecycle import events_of
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import monthly_stats
-from geogrid.usecases.sample_histories import walk_histories
+from geogrid.usecases.sample_histories import Walker, walk_histories
 from tests.intake_paths import submit_one
 from tests.reports.conftest import inside_point
 from tests.reports.test_loop import at
@@ -61,6 +62,34 @@ def test_the_histories_give_every_kind(reports_engine: Engine, county_index, tmp
     assert (k.closed, k.open_overdue, k.reworked, k.extended) == (8, 1, 1, 1)
     assert (k.verified, k.closure_rate) == (9, 0.8)
     assert k.handled_on_time == 9 and k.accepted_on_time == k.accepted == 10
+
+
+def test_the_station_shown_is_one_with_an_overdue_case(reports_engine: Engine, county_index,
+                                                       tmp_path: Path):  # fmt: skip
+    # The demo prints the inbox of the histories' station and says "overdue by": that station
+    # is one where a case was left overdue, not the example closed case's station.
+    _cases(reports_engine, county_index, 10)
+    with reports_engine.begin() as conn:  # the first case walked (the example) elsewhere
+        conn.execute(text(
+            "update reports set station_id = (select min(s.id) from stations s "
+            "where s.id <> reports.station_id) where id = (select id from reports "
+            "order by md5(id::text || '16') limit 1)"))  # fmt: skip
+    done = walk_histories(reports_engine, DiskStore(tmp_path / "media"), load_calendar(),
+                          limit=10, now=NOW)  # fmt: skip
+    with reports_engine.connect() as conn:
+        overdue = conn.execute(
+            text(
+                "select station_id, s.code from reports r join stations s "
+                "on s.id = r.station_id where r.status = 'in_progress'"
+            )
+        ).one()
+        example = conn.execute(text("select station_id from reports where id = :id"),
+                               {"id": done.example}).scalar()  # fmt: skip
+        waiting = inbox(conn, Walker("demo", "station", station_id=done.station_id),
+                        calendar=load_calendar(), now=NOW)  # fmt: skip
+    assert example != overdue.station_id
+    assert (done.station_id, done.station) == tuple(overdue)
+    assert any(item.overdue and item.waiting == "attention" for item in waiting)
 
 
 def test_department_cases_refusals_and_returns_go_round_too(reports_engine: Engine, county_index,
