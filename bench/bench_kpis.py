@@ -104,12 +104,12 @@ def main() -> None:
     _generate(engine, args.reports, args.months)
     from geogrid.reports.kpis import kpis_by_key
     from geogrid.reports.queries import ReportScope
-    from geogrid.reports.stats import _keyed, _month_reports, monthly_stats
+    from geogrid.reports.stats import _keyed, _month_reports, month_range, monthly_stats
 
     scope = ReportScope(everything=True, details=True)
     with engine.connect() as conn:
         totals, _ = monthly_stats(conn, MONTH, "county", scope)
-        keyed = _keyed(_month_reports(MONTH, scope), "county")
+        keyed = _keyed(_month_reports(month_range(MONTH), scope.condition()), "county")
         whole, _ = median_seconds(lambda: monthly_stats(conn, MONTH, "county", scope), 3)
         alone, _ = median_seconds(lambda: kpis_by_key(conn, keyed, _now()), 3)
     k = totals.kpis

@@ -17,8 +17,10 @@ from datetime import datetime
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -56,20 +58,40 @@ class ReportScope:
     person_id: int | None = None  # the report's grid leader, information officer or handler
     details: bool = False
 
-    def condition(self) -> ColumnElement[bool]:
-        """The scope as a condition on the reports table."""
+    @property
+    def shape(self) -> str:
+        """Which of the conditions the scope is ('everything', 'station_id',
+        'department_id', 'person_id' or 'nothing'): what a statement built once with
+        `condition(bound=True)` is kept under."""
         if self.everything:
+            return "everything"
+        return next((name for name in _SCOPE_IDS if getattr(self, name) is not None), "nothing")
+
+    def params(self) -> dict[str, int]:
+        """The values of `condition(bound=True)`'s parameters."""
+        shape = self.shape
+        return {f"scope_{shape}": getattr(self, shape)} if shape in _SCOPE_IDS else {}
+
+    def condition(self, *, bound: bool = False) -> ColumnElement[bool]:
+        """The scope as a condition on the reports table; with `bound`, its id is a
+        required parameter (`params()`), so one statement serves every scope of its shape."""
+        shape = self.shape
+        if shape == "everything":
             return true()
-        if self.station_id is not None:
-            return R.c.station_id == self.station_id
+        if shape == "nothing":
+            return false()
+        value = bindparam(f"scope_{shape}", type_=Integer, required=True) if bound \
+            else getattr(self, shape)  # fmt: skip
+        if shape == "station_id":
+            return R.c.station_id == value
         # A case dispatched to a department or a person is theirs to see as well.
-        if self.department_id is not None:
-            return or_(R.c.department_id == self.department_id,
-                       R.c.handler_department_id == self.department_id)  # fmt: skip
-        if self.person_id is not None:
-            return or_(R.c.leader_id == self.person_id, R.c.officer_id == self.person_id,
-                       R.c.handler_person_id == self.person_id)  # fmt: skip
-        return false()
+        if shape == "department_id":
+            return or_(R.c.department_id == value, R.c.handler_department_id == value)
+        return or_(R.c.leader_id == value, R.c.officer_id == value,
+                   R.c.handler_person_id == value)  # fmt: skip
+
+
+_SCOPE_IDS = ("station_id", "department_id", "person_id")  # a scope's ids, in this order
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,17 @@ the reports assigned to them, zeros included.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     ARRAY,
+    ColumnElement,
     Connection,
+    DateTime,
     Integer,
+    Select,
     and_,
     any_,
     bindparam,
@@ -126,7 +130,7 @@ def monthly_stats(
     if by not in GROUPS:
         raise InputError(f"unknown grouping {by!r}: use {', '.join(GROUPS)}", field="by")
     now = now or china_now()
-    base = _month_reports(month, scope)
+    base = _month_reports(month_range(month), scope.condition())
     rows = _figures(conn, _keyed(base, by, totals=True), now, totals=True)
     totals = rows.pop(TOTAL, None)
     if totals is not None:
@@ -139,11 +143,30 @@ def month_kpis(
 ) -> tuple[int, Kpis]:
     """The scope's reports of the month and their KPIs alone (the map panel's figures): what
     monthly_stats' totals hold of them, without the other figures, the counts per category
-    and the grouping, whose building cost the panel two thirds of its time."""
+    and the grouping, whose building cost the panel two thirds of its time. The statement
+    is built once per `scope.shape` with its values as parameters (building it took longer
+    than PostgreSQL's answer)."""
     without_jit(conn)
-    base = _month_reports(month, scope)
-    row = conn.execute(select(*kpi_columns(base.c, now or china_now()))).mappings().one()
+    start, end = month_range(month)
+    statement = _KPIS.get(scope.shape)
+    if statement is None:
+        statement = _KPIS.setdefault(scope.shape, _kpis_statement(scope))
+    params = {"month_start": start, "month_end": end, "now": now or china_now(), **scope.params()}
+    row = conn.execute(statement, params).mappings().one()
     return row["reports"], kpis_of(dict(row))
+
+
+_KPIS: dict[Hashable, Select] = {}  # month_kpis' statements by their scope's shape
+
+
+def _kpis_statement(scope) -> Select:
+    moment = DateTime(timezone=True)
+    base = _month_reports(
+        (bindparam("month_start", type_=moment, required=True),
+         bindparam("month_end", type_=moment, required=True)),
+        scope.condition(bound=True),
+    )  # fmt: skip
+    return select(*kpi_columns(base.c, bindparam("now", type_=moment, required=True)))
 
 
 def assessment(
@@ -166,7 +189,9 @@ def assessment(
     # A row's figures are those of the reports it leads or officers: a table of some people
     # reads only theirs (the same figures as the county's rows of them, in a fraction).
     whole = area is None and person_ids is None
-    base = _month_reports(month, scope, None if whole else [p["id"] for p in people])
+    base = _month_reports(
+        (start, end), scope.condition(), None if whole else [p["id"] for p in people]
+    )
     figures = _figures(conn, _keyed(base, "assistant"), now or china_now())
     # Coverage only of the units the rows hold, unless the table is the whole county's.
     held = None if whole else {g for p in people for g in p["grids"]}
@@ -184,12 +209,12 @@ def _order(figures: Figures) -> tuple:
     return (figures.key is None, figures.key or "")
 
 
-def _month_reports(month: str, scope: ReportScope, people: list[int] | None = None):
-    """The month's reports in scope (of `people` as leader or officer, when given) with
-    what the figures need and what their trails say (kpis.trail_of), as a common table
-    expression: the assistants' rows read it twice, and PostgreSQL then reads each
-    report's trail once."""
-    start, end = month_range(month)
+def _month_reports(bounds: tuple, scope: ColumnElement[bool], people: list[int] | None = None):
+    """The reports made within `bounds` (start, end: times or parameters) that meet the
+    `scope` condition (of `people` as leader or officer, when given) with what the figures
+    need and what their trails say (kpis.trail_of), as a common table expression: the
+    assistants' rows read it twice, and PostgreSQL then reads each report's trail once."""
+    start, end = bounds
     trail = trail_of(R)
     ids = bindparam("people", people, type_=ARRAY(Integer))
     theirs = true() if people is None else or_(R.c.leader_id == any_(ids),
@@ -214,7 +239,7 @@ def _month_reports(month: str, scope: ReportScope, people: list[int] | None = No
             *trail.c,
         )
         .select_from(R.join(C, C.c.id == R.c.category_id).join(trail, true()))
-        .where(R.c.reported_at >= start, R.c.reported_at < end, scope.condition(), theirs)
+        .where(R.c.reported_at >= start, R.c.reported_at < end, scope, theirs)
         .cte("month_reports")
     )
 

@@ -14,11 +14,14 @@ from geogrid.storage.models import GridVersion
 NO_ACTIVE = "no active grid version: build one and activate it (geogrid grids activate N)"
 
 
+# The active version's number, as a statement and as a subquery for other statements.
+ACTIVE = select(GridVersion.id).where(GridVersion.status == "active")
+ACTIVE_ID = ACTIVE.scalar_subquery()
+
+
 def active_version_or_none(conn: Connection) -> int | None:
     """The active version's number, None before one is activated."""
-    return conn.execute(
-        select(GridVersion.id).where(GridVersion.status == "active")
-    ).scalar_one_or_none()
+    return conn.execute(ACTIVE).scalar_one_or_none()
 
 
 def active_version(conn: Connection) -> int:

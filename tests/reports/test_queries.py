@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.exc import StatementError
 
 from geogrid.errors import InputError, NotFoundError
 from geogrid.reports.lifecycle import add_note, change_status
 from geogrid.reports.queries import (
+    R,
     ReportFilter,
     ReportScope,
     count_sensitive,
@@ -61,6 +63,30 @@ def test_each_scope_sees_its_own(reports_engine, known):
     leader = person_on(reports_engine, a.grid, "grid_leader")[0]
     assert len(ids(reports_engine, scope=ReportScope(person_id=leader))) == 3
     assert ids(reports_engine, scope=ReportScope()) == [], "an empty scope sees nothing"
+
+
+def test_a_bound_scope_sees_what_its_parameters_say(reports_engine, known):
+    """condition(bound=True) is one statement for every scope of a shape: each scope's
+    params() give what condition() gives, and a statement run without them is refused."""
+    _, a, _ = known
+    with reports_engine.connect() as conn:
+        fire = conn.execute(text("select id from departments where code = 'fire'")).scalar()
+    leader = person_on(reports_engine, a.grid, "grid_leader")[0]
+    scopes = [ReportScope(station_id=station_id(reports_engine, code))
+              for code in ("370782P01", "370782P02")]  # fmt: skip
+    scopes += [ReportScope(department_id=fire), ReportScope(person_id=leader), ReportScope(), ALL]
+    built = {}
+    with reports_engine.connect() as conn:
+        for scope in scopes:
+            statement = built.setdefault(scope.shape, select(R.c.id).where(
+                scope.condition(bound=True)))  # fmt: skip
+            found = set(conn.execute(statement, scope.params()).scalars())
+            assert found == set(conn.execute(select(R.c.id).where(scope.condition())).scalars())
+            assert len(found) == len(ids(reports_engine, scope=scope))
+        with pytest.raises(StatementError, match="scope_station_id"):
+            conn.execute(built["station_id"])
+    assert [s.shape for s in scopes] == ["station_id", "station_id", "department_id",
+                                         "person_id", "nothing", "everything"]  # fmt: skip
 
 
 def test_sensitive_details_are_blanked_without_the_right(reports_engine, known):

@@ -73,13 +73,18 @@ def test_totals_and_rows_per_group(reports_engine, month):
 
 
 def test_the_kpis_alone_are_the_totals_kpis(reports_engine, month):
-    """The map panel's month_kpis: the same reports and KPIs as monthly_stats' totals."""
+    """The map panel's month_kpis: the same reports and KPIs as monthly_stats' totals, for
+    each scope in turn (its statement is built once per kind of scope: the second station
+    must get its own figures, not the first's)."""
     station = ReportScope(station_id=_station_id(reports_engine, "370782P01"))
+    other = ReportScope(station_id=_station_id(reports_engine, "370782P02"))
     with reports_engine.connect() as conn:
-        for scope in (ALL, station):
+        for scope in (ALL, station, other, ReportScope(), station):
             totals, _ = monthly_stats(conn, STATS_MONTH, "county", scope)
             assert month_kpis(conn, STATS_MONTH, scope) == (totals.reports, totals.kpis)
         assert month_kpis(conn, STATS_MONTH, station)[0] == 4
+        assert month_kpis(conn, STATS_MONTH, other)[0] == 1
+        assert month_kpis(conn, STATS_MONTH, ReportScope())[0] == 0
         empty, _ = monthly_stats(conn, "2020-01", "county", ALL)
         assert month_kpis(conn, "2020-01", ALL) == (0, empty.kpis)
 
