@@ -67,7 +67,8 @@ def main() -> None:
             print(f"station {facts['station']}: {facts['reports']:,} reports in its "
                   f"jurisdiction, {facts['all']:,} in the county; load average "
                   f"{os.getloadavg()[0]:.2f}")  # fmt: skip
-            _report(_measure(args, servers, _pages(facts), script, env), args)
+            pages = [p for p in _pages(facts) if not args.only or any(o in p for o in args.only)]
+            _report(_measure(args, servers, pages, script, env), args)
     finally:
         _clean_up(engine, name)
 
@@ -128,6 +129,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", nargs="*", help="measure only the pages holding one of these")
     parser.add_argument(
         "--compare",
         type=Path,

@@ -22,8 +22,10 @@ from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Connection,
+    Date,
     FromClause,
     Row,
+    Select,
     Text,
     and_,
     any_,
@@ -96,6 +98,19 @@ def people_on_duty(
     Limited to the grids `codes` and/or the grids inside `communities` (12-digit codes);
     ordered by grid code, then role and register number (or, `by_name`, by name).
     """
+    shape = (codes is not None, communities is not None, by_name)
+    query = _ON_DUTY.get(shape)
+    if query is None:  # built once per shape (building took longer than the answer)
+        query = _ON_DUTY.setdefault(shape, _on_duty_query(*shape))
+    params = {"day": day, "codes": list(codes or ()), "communities": list(communities or ())}
+    return list(conn.execute(query, params))
+
+
+_ON_DUTY: dict[tuple[bool, bool, bool], Select] = {}
+
+
+def _on_duty_query(codes: bool, communities: bool, by_name: bool) -> Select:
+    day = bindparam("day", type_=Date, required=True)
     cover = _cover_on(day)
     holder = func.coalesce(cover.c.cover_person_id, GridAssignment.person_id)
     then = (Person.name,) if by_name else (GridAssignment.role, Person.person_no)
@@ -109,22 +124,22 @@ def people_on_duty(
         .where(on_duty(day))
         .order_by(GridAssignment.grid_code, *then)
     )  # fmt: skip
-    if codes is not None:  # one array parameter however many codes a print job names
-        query = query.where(GridAssignment.grid_code == any_(_texts("codes", codes)))
-    if communities is not None:
+    if codes:  # one array parameter however many codes a print job names
+        query = query.where(GridAssignment.grid_code == any_(_texts("codes")))
+    if communities:
         community = func.left(GridAssignment.grid_code, 12)
-        query = query.where(community == any_(_texts("communities", communities)))
-    return list(conn.execute(query))
+        query = query.where(community == any_(_texts("communities")))
+    return query
 
 
-def _cover_on(day: date):
-    """The covers in force on `day`, as a subquery."""
+def _cover_on(day):
+    """The covers in force on `day` (a date or a parameter), as a subquery."""
     c = COVERS.c
     return select(COVERS).where(c.first_day <= day, c.last_day >= day).subquery("cover")
 
 
-def _texts(name: str, values: Sequence[str]):
-    return bindparam(name, list(values), type_=ARRAY(Text))
+def _texts(name: str):
+    return bindparam(name, type_=ARRAY(Text), required=True)
 
 
 def grids_held(conn: Connection, person_id: int, day: date) -> tuple[str, ...]:
