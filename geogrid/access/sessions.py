@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 from geogrid.access.errors import Unauthenticated
 from geogrid.access.roles import Caller
 from geogrid.access.tokens import hash_token, new_token
-from geogrid.access.users import caller_for_token, caller_for_user
+from geogrid.access.users import caller_for_token, caller_of_row, caller_sql
 from geogrid.errors import InputError, NotFoundError
 from geogrid.geo.text import unstorable_text
 from geogrid.vocabulary import SESSION_KINDS
@@ -114,20 +114,22 @@ def session_caller(
 ) -> tuple[Caller, SessionState] | None:
     """The caller behind a live session secret of `kind`, and the session; None when the
     secret is unknown, of another kind, expired, ended, or its user is revoked."""
-    row = conn.execute(
-        text("select id, user_id, kind, csrf_token, expires_at, last_seen_at from web_sessions "
-             "where secret_hash = :h and kind = :k and ended_at is null and expires_at > :now"),
-        {"h": hash_token(secret), "k": kind, "now": now},
-    ).first()  # fmt: skip
+    row = conn.execute(_SESSION_CALLER, {"h": hash_token(secret), "k": kind, "now": now}).first()
     if row is None:
         return None
-    caller = caller_for_user(conn, row.user_id, today)
-    if caller is None:
-        return None
+    caller = caller_of_row(conn, row, today)
     if now - row.last_seen_at >= TOUCH_EVERY:
         conn.execute(text("update web_sessions set last_seen_at = :now where id = :id"),
-                     {"now": now, "id": row.id})  # fmt: skip
-    return caller, SessionState(row.id, row.kind, row.csrf_token, row.expires_at)
+                     {"now": now, "id": row.session_id})  # fmt: skip
+    return caller, SessionState(row.session_id, row.kind, row.csrf_token, row.expires_at)
+
+
+# A live session of a kind and its active user, in one read.
+_SESSION_CALLER = text(caller_sql(
+    "web_sessions w join api_users u on u.id = w.user_id",
+    "w.secret_hash = :h and w.kind = :k and w.ended_at is null and w.expires_at > :now",
+    "w.id as session_id, w.kind, w.csrf_token, w.expires_at, w.last_seen_at",
+))  # fmt: skip
 
 
 def close_session(conn: Connection, secret: str, *, now: datetime) -> bool:

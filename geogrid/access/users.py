@@ -127,32 +127,30 @@ def remove_users(conn: Connection, names: list[str]) -> int:
 
 def caller_for_token(conn: Connection, token: str, today: date) -> Caller | None:
     """The active user holding this token, with its scope as of `today`; None if none."""
-    return _caller(conn, "u.token_hash = :h", {"h": hash_token(token)}, today)
+    row = conn.execute(text(caller_sql("api_users u", "u.token_hash = :h")),
+                       {"h": hash_token(token)}).first()  # fmt: skip
+    return None if row is None else caller_of_row(conn, row, today)
 
 
-def caller_for_user(conn: Connection, user_id: int, today: date) -> Caller | None:
-    """The active user with this id (a session's user), scoped as of `today`; None if none."""
-    return _caller(conn, "u.id = :id", {"id": user_id}, today)
+def caller_sql(source: str, where: str, more: str = "") -> str:
+    """The statement reading an active user `u` joined in `source` where `where` holds,
+    with what its Caller needs (a station's communities as an array) and then the columns
+    `more`: one round trip where it took three (a console session's, bench_console.py)."""
+    return (
+        "select u.id, u.name, u.role, u.station_id, s.code, u.department_id, d.code, "
+        "u.person_id, p.person_no, array(select c.community_code from station_communities c "
+        "where c.station_id = u.station_id and u.role = 'station') as communities"
+        f"{', ' + more if more else ''} from {source} "
+        "left join stations s on s.id = u.station_id "
+        "left join departments d on d.id = u.department_id "
+        "left join people p on p.id = u.person_id "
+        f"where {where} and u.active"
+    )
 
 
-def _caller(conn: Connection, where: str, params: dict, today: date) -> Caller | None:
-    row = conn.execute(
-        text("select u.id, u.name, u.role, u.station_id, s.code, u.department_id, d.code, "
-             "u.person_id, p.person_no from api_users u "
-             "left join stations s on s.id = u.station_id "
-             "left join departments d on d.id = u.department_id "
-             "left join people p on p.id = u.person_id "
-             f"where {where} and u.active"),
-        params,
-    ).first()  # fmt: skip
-    if row is None:
-        return None
-    communities: frozenset[str] = frozenset()
+def caller_of_row(conn: Connection, row, today: date) -> Caller:
+    """The Caller of a row read by `caller_sql` (a grid staff member's grids as of `today`)."""
     grid_codes: tuple[str, ...] = ()
-    if row.role == "station":
-        communities = frozenset(conn.execute(
-            text("select community_code from station_communities where station_id = :s"),
-            {"s": row.station_id}).scalars())  # fmt: skip
-    elif row.role == "grid_staff":
+    if row.role == "grid_staff":
         grid_codes = grids_held(conn, row.person_id, today)
-    return Caller(*row, communities=communities, grid_codes=grid_codes)
+    return Caller(*row[:9], communities=frozenset(row.communities), grid_codes=grid_codes)
