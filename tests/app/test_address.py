@@ -60,6 +60,7 @@ def test_an_address_proposed_offline_arrives_once_as_a_pending_proposal(
     assert good["parts"] == {"street": "矩阵路", "house_no": "12", "building": "3",
                              "unit_no": "2", "floor": "5", "room": "501"}  # fmt: skip
     assert odd["state"] == "refused" and "地址无法识别" in odd["last_error"]
+    assert "「地址」有误：" in odd["last_error"], "the form's own name for its field `text`"
     assert "东头" in odd["last_error"]
     rows = stored(county)
     assert [(r[0], r[1], r[2]) for r in rows] == [(good["id"], "address", "pending")]

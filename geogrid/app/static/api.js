@@ -31,17 +31,18 @@ GG.api = (function () {
     429: "请求过多，稍后自动重试", 500: "服务器出错，稍后自动重试", 503: "服务器忙，稍后自动重试",
   };
 
-  function fieldName(field) {
-    var head = String(field).split(/[.\[]/)[0];
-    return FIELDS[head] || FIELDS[field] || null;
+  // `names`: a call's own names for its fields (the address form's `text` is the address).
+  function fieldName(field, names) {
+    var head = String(field).split(/[.\[]/)[0], own = names || {};
+    return own[head] || own[field] || FIELDS[head] || FIELDS[field] || null;
   }
 
-  function problemText(body, status) {
+  function problemText(body, status, names) {
     var detail = body && (body.detail ||
       (body.errors && body.errors.length ? body.errors[0].message : ""));
     // a field is "at fault" only in a 400 or 422; a 404 or 409 names the item it looked for
     var wrong = (status === 400 || status === 422) && body && body.field;
-    var name = wrong ? fieldName(body.field) : null;
+    var name = wrong ? fieldName(body.field, names) : null;
     var lead = name ? "「" + name + "」有误" : (STATUSES[status] || "服务器答复 " + status);
     return detail ? lead + "：" + detail : lead;
   }
@@ -59,17 +60,17 @@ GG.api = (function () {
     }
     return fetch(path, { method: method, headers: headers, body: body, cache: "no-store" })
       .catch(function () { throw new Failure("retry", "无网络"); })
-      .then(function (response) { return answer(response, options.blob); });
+      .then(function (response) { return answer(response, options.blob, options.names); });
   }
 
-  function answer(response, asBlob) {
+  function answer(response, asBlob, names) {
     var status = response.status;
     if (status >= 200 && status < 300) {
       if (status === 204) return null;
       return asBlob ? response.blob() : response.json();
     }
     return response.json().catch(function () { return null; }).then(function (body) {
-      var message = problemText(body, status);
+      var message = problemText(body, status, names);
       if (status === 401) throw new Failure("signed_out", message, status);
       if (status >= 500 || status === 408 || status === 429) throw new Failure("retry", message, status);
       throw new Failure("refused", message, status);
@@ -81,7 +82,7 @@ GG.api = (function () {
     setSecret: function (value) { secret = value; },
     signedIn: function () { return !!secret; },
     get: function (path, options) { return call("GET", path, options); },
-    post: function (path, json) { return call("POST", path, { json: json }); },
+    post: function (path, json, names) { return call("POST", path, { json: json, names: names }); },
     put: function (path, json) { return call("PUT", path, { json: json }); },
     postForm: function (path, form) { return call("POST", path, { form: form }); },
     del: function (path) { return call("DELETE", path); },

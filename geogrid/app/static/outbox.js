@@ -158,7 +158,8 @@ GG.outbox = (function () {
      the officer; this entry's id makes a repeat after a cut answer the same proposal. */
   function sendAddress(entry) {
     var body = Object.assign({ client_request_id: entry.id }, entry.body);
-    return GG.api.post("/v1/registry/address-proposals", body).then(function (made) {
+    var names = { text: "地址" }; // a refusal of the written address names it as the form does
+    return GG.api.post("/v1/registry/address-proposals", body, names).then(function (made) {
       var read = made.change.address || {};
       entry.address = read.text;
       entry.parts = read.parts;
