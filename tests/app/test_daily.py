@@ -62,7 +62,7 @@ def test_a_patrol_recorded_offline_uploads_once(phone: Phone, users, county):
     page.tap("#patrol-stop")
     recorded = _seq(phone)
     assert recorded >= 5
-    assert page.inner_text("#patrol-waiting") == str(recorded)
+    until(phone, f"document.getElementById('patrol-waiting').textContent == '{recorded}'")
     assert int(page.inner_text("#patrol-distance").split()[0]) >= 60
     assert page.inner_text("#patrol-time") != "0:00:00"
     phone.shot("patrol-offline")
@@ -72,7 +72,7 @@ def test_a_patrol_recorded_offline_uploads_once(phone: Phone, users, county):
     client_id = page.evaluate("GG.patrol.all().then(p => p[0].client_id)")
     phone.go_offline(False)
     until(phone, "GG.patrol.all().then(p => p[0].done)", 60)
-    assert page.inner_text("#patrol-waiting") == "0"
+    until(phone, "document.getElementById('patrol-waiting').textContent == '0'")
     assert _rows(county.engine, client_id) == (recorded, True, recorded, 1, 1)
     page.evaluate("GG.patrol.sync()")  # another round finds nothing to send
     page.wait_for_timeout(3500)
@@ -93,7 +93,8 @@ def test_a_work_log_made_offline_arrives_once(phone: Phone, users, county):
     page.evaluate("document.getElementById('log-save').click(); "
                   "document.getElementById('log-save').click()")  # a double tap  # fmt: skip
     until(phone, "GG.outbox.all().then(e => e.length == 1 && e[0].type == 'worklog')")
-    assert "待发送" in page.inner_text("#log-list")
+    # The list is drawn again after the outbox has the log: on a loaded machine, a moment on.
+    until(phone, "document.getElementById('log-list').textContent.includes('待发送')")
     phone.shot("worklog-offline")
     page.reload()
     phone.go_offline(False)
@@ -114,7 +115,7 @@ def test_a_work_log_made_offline_arrives_once(phone: Phone, users, county):
     phone.shot("worklog-month")
     # The form opens with today's log: an edit replaces the text and keeps the photo.
     until(phone, "document.getElementById('log-text').value.includes('调解邻里纠纷')")
-    assert "已有照片 1 张" in page.inner_text("#log-kept")
+    until(phone, "document.getElementById('log-kept').textContent.includes('已有照片 1 张')")
     phone.go_offline(False)
     page.fill("#log-text", "走访东村三户，调解邻里纠纷一起；下午巡查西村")
     page.tap("#log-save")
@@ -150,6 +151,9 @@ def test_a_check_in_with_a_photo_arrives(phone: Phone, users, county):
             "where client_request_id = :r"), {"r": request_id}).all()  # fmt: skip
     assert rows == [("东村村委会", county.p01.unit, 1)]
     page.tap("#tabs button[data-view=outbox]")
-    assert "单元 " + county.p01.unit in page.inner_text("#outbox-list")
+    until(
+        phone,
+        f"document.getElementById('outbox-list').textContent.includes('单元 {county.p01.unit}')",
+    )
     phone.shot("checkin-sent")
     assert phone.problems == []
