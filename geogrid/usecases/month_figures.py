@@ -42,10 +42,11 @@ LINES = Codec(line_values, line_of_json)
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """A page's rows and when they were computed."""
+    """A page's rows and when they were computed (and their key when they are stored)."""
 
     rows: list
     computed_at: datetime
+    key: FiguresKey | None = None
 
 
 def stored_assessment(engine: Engine, conn: Connection, caller: Caller, month: str,
@@ -111,10 +112,9 @@ def stored_coverage(engine: Engine, conn: Connection, caller: Caller, month: str
     compute = partial(_coverage_of, month=month, area=area)
     if caller.role == "grid_staff":  # a few units of their own: no stored scope of theirs
         return MonthFigures(compute(conn), china_now())
-    scope = COUNTY if caller.sees_all else caller.station_code or ""
-    found = stored_figures(engine, conn, FiguresKey("coverage", scope, month), compute,
-                           COVERAGE, max_age_s)  # fmt: skip
-    return MonthFigures(found.rows, found.computed_at)
+    key = FiguresKey("coverage", COUNTY if caller.sees_all else caller.station_code or "", month)
+    found = stored_figures(engine, conn, key, compute, COVERAGE, max_age_s)
+    return MonthFigures(found.rows, found.computed_at, key)
 
 
 def _coverage_of(conn: Connection, *, month: str, area: tuple[str, ...] | None
