@@ -44,9 +44,9 @@ LEAVE_STATUSES = ("requested", "approved", "refused", "returned")
 # Rewards and sanctions: 一案一奖, 一事一奖, 表彰, 警告, 调整辞退 (ends the assignments).
 TEAM_ACTIONS = ("case_reward", "deed_reward", "commendation", "warning", "dismissal")
 TRAINING_SCOPES = ("county", "station")
-# Stored monthly figures (storage/figures_tables.py): the console's assessment table and the
-# team's month lines, each for the county or one station.
-FIGURES_KINDS = ("assessment", "team")
+# Stored monthly figures (storage/figures_tables.py): the console's assessment table, the
+# team's month lines and the map's patrol coverage per unit, each for the county or a station.
+FIGURES_KINDS = ("assessment", "team", "coverage")
 
 # API users.
 API_ROLES = ("county_admin", "station", "grid_staff", "department")

@@ -15,7 +15,7 @@ from geogrid.vocabulary import FIGURES_KINDS
 
 
 class MonthFigures(Base):
-    """One month's computed rows of a kind ('assessment' or 'team') for a scope ('county'
+    """One month's computed rows of a kind (vocabulary.FIGURES_KINDS) for a scope ('county'
     or a station's code), as JSON, and when they were computed."""
 
     __tablename__ = "month_figures"

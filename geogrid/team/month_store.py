@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
@@ -33,7 +34,7 @@ Compute = Callable[[Connection], list]
 
 @dataclass(frozen=True)
 class FiguresKey:
-    """Which month's figures: their kind ('assessment' or 'team'), scope and month."""
+    """Which month's figures: their kind (vocabulary.FIGURES_KINDS), scope and month."""
 
     kind: str
     scope: str  # 'county' or a station's code
@@ -60,10 +61,11 @@ class Stored:
 
 @dataclass(frozen=True)
 class Codec:
-    """How one kind's rows become JSON and come back."""
+    """How one kind's rows become JSON (an object or, for a compact row, a list) and come
+    back; `of_json` raises TypeError, KeyError or ValueError on a shape it does not know."""
 
-    to_json: Callable[[object], dict]
-    of_json: Callable[[dict], object]
+    to_json: Callable[[Any], object]
+    of_json: Callable[[Any], object]
 
 
 _PARSED: dict[FiguresKey, Stored] = {}  # per worker: the rows last read, by their time

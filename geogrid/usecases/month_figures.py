@@ -1,5 +1,6 @@
-"""The console's month pages on stored figures (team/month_store.py): the assessment table
-of a caller's area and the team's month lines, each with the time it was computed.
+"""The console's month figures on stored rows (team/month_store.py): the assessment table
+of a caller's area, the team's month lines and the map's patrol coverage per unit, each with
+the time it was computed.
 
 The county's and a station's figures are stored per scope; a grid staff member's own line
 is worked out on each view (it reads only their reports). Confirmed months are read back
@@ -10,10 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine
 
 from geogrid.access.roles import Caller
+from geogrid.patrols.coverage import coverage_by_unit
 from geogrid.reports.kpis import Kpis
 from geogrid.reports.stats import AssessmentRow, Figures, assessment, month_range
 from geogrid.team.assessment import Line, line_of_json, line_values, with_confirmed
@@ -39,10 +42,11 @@ LINES = Codec(line_values, line_of_json)
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """A page's rows and when they were computed."""
+    """A page's rows and when they were computed (and their key when they are stored)."""
 
     rows: list
     computed_at: datetime
+    key: FiguresKey | None = None
 
 
 def stored_assessment(engine: Engine, conn: Connection, caller: Caller, month: str,
@@ -82,3 +86,38 @@ def stored_month_lines(
 def _lines_of(conn: Connection, *, month: str, scheme: Scheme, station_id: int | None
               ) -> list[Line]:  # fmt: skip
     return _worked_out(conn, month, scheme, default_sources(station_id), station_id)
+
+
+class UnitCover(NamedTuple):
+    """A unit's patrol coverage of the month as the map's coverage layer reads it."""
+
+    code: str
+    area_m2: float
+    covered_m2: float
+    patrols: int
+    days: int
+
+
+# Stored as a list per unit: the county's 7,236 units in about 300 kB, not twice that.
+COVERAGE = Codec(list, lambda stored: UnitCover(*stored))
+
+
+def stored_coverage(engine: Engine, conn: Connection, caller: Caller, month: str,
+                    max_age_s: int) -> MonthFigures:  # fmt: skip
+    """The month's patrol coverage of every unit in the caller's area (Forbidden for a role
+    without it): the county's or the caller's station's stored rows, others' now."""
+    caller.require("coverage.read")
+    month_range(month)  # InputError naming `month` before any work
+    area = caller.area_codes()
+    compute = partial(_coverage_of, month=month, area=area)
+    if caller.role == "grid_staff":  # a few units of their own: no stored scope of theirs
+        return MonthFigures(compute(conn), china_now())
+    key = FiguresKey("coverage", COUNTY if caller.sees_all else caller.station_code or "", month)
+    found = stored_figures(engine, conn, key, compute, COVERAGE, max_age_s)
+    return MonthFigures(found.rows, found.computed_at, key)
+
+
+def _coverage_of(conn: Connection, *, month: str, area: tuple[str, ...] | None
+                 ) -> list[UnitCover]:  # fmt: skip
+    return [UnitCover(u.code, u.area_m2, u.covered_m2, u.patrols, u.days)
+            for u in coverage_by_unit(conn, month, area=area)]  # fmt: skip

@@ -8,6 +8,7 @@ in $GEOGRID_SCREENSHOTS (or the test's tmp folder), never committed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,6 +190,9 @@ def test_the_coverage_layer_toggles_with_its_legend(browser, site, county, users
     page.wait_for_function("() => consoleMap.ggLoaded.coverage2 >= 1", timeout=30_000)
     assert page.locator(".cm-coverage-legend").count() == 1
     assert "未巡查" in page.locator(".cm-coverage-legend").inner_text()
+    # the stored figures' time (China clock), as the month pages show theirs
+    stamp = page.locator(".cm-coverage-legend .cm-coverage-at").inner_text()
+    assert re.fullmatch(r"统计截至 \d\d:\d\d", stamp), stamp
     codes = page.evaluate("""consoleMap.ggLayers.coverage.getLayers()
         .flatMap(layer => consoleMap.ggCodes(layer))""")
     assert county.p01.grid in codes and county.p02.grid not in codes

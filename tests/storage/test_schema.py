@@ -261,3 +261,24 @@ def test_migration_0016_files_open_basic_reports_as_registry_proposals(
     assert back[ids["waiting"]] == back[ids["working"]] == "received"
     schema.upgrade(empty_database)  # again: the same proposals, once each
     assert state() == (reports, proposals)
+
+
+def test_coverage_figures_come_and_go_with_migration_0021(empty_database: Engine) -> None:
+    """0021 lets the map's coverage be stored as month figures; its downgrade deletes them
+    (a cache of the tracks) and keeps the assessment's and team's rows."""
+    schema.upgrade(empty_database)
+    insert = text("insert into month_figures (kind, scope, month, rows, computed_at)"
+                  " values (:kind, 'county', '2026-06', '[]', now())")  # fmt: skip
+    with empty_database.begin() as conn:
+        for kind in ("assessment", "coverage"):
+            conn.execute(insert, {"kind": kind})
+    schema.downgrade(empty_database, "0020")
+    with empty_database.connect() as conn:
+        kinds = conn.execute(text("select kind from month_figures")).scalars().all()
+    assert kinds == ["assessment"]
+    refused = pytest.raises(IntegrityError, match="ck_month_figures_kind")
+    with refused, empty_database.begin() as conn:
+        conn.execute(insert, {"kind": "coverage"})
+    schema.upgrade(empty_database)
+    with empty_database.begin() as conn:
+        conn.execute(insert, {"kind": "coverage"})

@@ -26,6 +26,7 @@ from geogrid.access import audit
 from geogrid.access.errors import Unauthenticated
 from geogrid.access.roles import Caller
 from geogrid.api.deps import BboxDep, CallerDep, ConnDep, StateDep, console_session
+from geogrid.api.figures_json import figures_body
 from geogrid.api.routes.tiles import TMS
 from geogrid.api.schemas.common import IsoDate, StorableStr
 from geogrid.console.render import CONSOLE, CSP, render
@@ -33,11 +34,17 @@ from geogrid.errors import InputError, NotFoundError
 from geogrid.maps import live
 from geogrid.maps.panel import grid_panel
 from geogrid.maps.styles import STATUS_NAMES, console_styles
-from geogrid.patrols.coverage import coverage_by_unit
 from geogrid.registry.due import due_in_grid
 from geogrid.storage.tiles import LAYER_LEVELS, MIN_ZOOM
 from geogrid.storage.versions import existing_version
-from geogrid.vocabulary import MONTH_PATTERN, PATROL_COVER_M, china_now, china_today
+from geogrid.usecases.month_figures import stored_coverage
+from geogrid.vocabulary import (
+    MONTH_PATTERN,
+    PATROL_COVER_M,
+    as_china_time,
+    china_now,
+    china_today,
+)
 
 router = APIRouter(include_in_schema=False)
 DATA = CONSOLE + "/map"
@@ -132,17 +139,24 @@ def reports(caller: CallerDep, conn: ConnDep, date_from: From = None,
 
 @router.get(DATA + "/coverage.json")
 def coverage(
-    caller: CallerDep, conn: ConnDep,
+    caller: CallerDep, conn: ConnDep, state: StateDep,
     month: Annotated[str | None, Query(pattern=f"^{MONTH_PATTERN}$")] = None,
-) -> JSONResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     """The month's (default: this China month's) patrol coverage of every unit in the
-    caller's area, for the coverage layer: code -> [area_m2, covered_m2, patrols, days]."""
+    caller's area, for the coverage layer: code -> [area_m2, covered_m2, patrols, days],
+    from the stored figures (usecases/month_figures.py) with the China time of their making."""
     _desk(caller)
     caller.require("coverage.read")
     chosen = month or china_today().strftime("%Y-%m")
-    units = coverage_by_unit(conn, chosen, area=caller.area_codes())
-    rows = {u.code: [u.area_m2, u.covered_m2, u.patrols, u.days] for u in units}
-    return _json({"month": chosen, "cover_m": PATROL_COVER_M, "units": rows})
+    found = stored_coverage(state.engine, conn, caller, chosen, state.settings.figures_max_age_s)
+
+    def content() -> dict:
+        at = as_china_time(found.computed_at).isoformat(timespec="seconds")
+        rows = {u.code: [u.area_m2, u.covered_m2, u.patrols, u.days] for u in found.rows}
+        return {"month": chosen, "cover_m": PATROL_COVER_M, "computed_at": at, "units": rows}
+
+    body = figures_body(found.key, found.computed_at, content)  # rendered once per computing
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 @router.get(DATA + "/changed.json")

@@ -177,6 +177,8 @@
   // month's figures (read once, at the first toggle).
   var sums = null;  // code -> {area, covered, patrols, days}
   var sumsAsked = null;
+  var sumsAt = "";  // when the stored figures were computed: 「统计截至 HH:MM」 in the legend
+  var legendAt = null;
 
   function coverageFigures() {
     if (sumsAsked) return sumsAsked;
@@ -191,6 +193,9 @@
       });
       map.ggLoaded.coverageMonth = data.month;
       map.ggLoaded.coverageUnits = Object.keys(data.units).length;
+      // China time ISO ("2026-12-07T14:05:09+08:00"): its clock is the text's own.
+      sumsAt = data.computed_at ? "统计截至 " + data.computed_at.slice(11, 16) : "";
+      if (legendAt) legendAt.textContent = sumsAt;
       sums = found;
     });
     sumsAsked.catch(function () { sumsAsked = null; });  // a later toggle tries again
@@ -241,6 +246,9 @@
       line.appendChild(document.createElement("i")).style.background = bin[1];
       line.appendChild(document.createTextNode(bin[2]));
     });
+    legendAt = box.appendChild(document.createElement("small"));
+    legendAt.className = "cm-coverage-at";
+    legendAt.textContent = sumsAt;
     return box;
   };
   map.on("overlayadd", function (event) {
