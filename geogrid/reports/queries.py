@@ -8,6 +8,7 @@ reads in the audit trail.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections.abc import Iterator
@@ -216,12 +217,18 @@ def count_sensitive(conn: Connection, filters: ReportFilter, scope: ReportScope)
 def get_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
     """One report in scope, or NotFoundError (whether it is missing or out of scope)."""
     key = _uuid(report_id)
-    row = conn.execute(
-        _report_select(scope).where(R.c.id == key, scope.condition())
-    ).mappings().first()  # fmt: skip
+    shape = (scope.shape, scope.details)
+    statement = _ONE.get(shape)
+    if statement is None:  # built once per shape: building took longer than the answer
+        statement = _ONE.setdefault(shape, _report_select(scope).where(
+            R.c.id == bindparam("report_id"), scope.condition(bound=True)))  # fmt: skip
+    row = conn.execute(statement, {"report_id": key, **scope.params()}).mappings().first()
     if row is None:
         raise NotFoundError(f"no report {report_id}", field="id")
     return dict(row)
+
+
+_ONE: dict[tuple[str, bool], Select] = {}  # get_report's statements by scope shape, details
 
 
 def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
@@ -281,10 +288,17 @@ def _uuid(report_id: str) -> uuid.UUID:
 
 def _report_select(scope: ReportScope) -> Select:
     """Reports with their category, grids, people, station and department, flattened."""
+    return _flattened(scope.details)
+
+
+@functools.cache
+def _flattened(details: bool) -> Select:
+    """_report_select's statement, built once with and once without the details (callers
+    add their conditions to a copy: a Select is never changed in place)."""
     unit, grid, community = (Grid.__table__.alias(n) for n in ("unit", "grid", "community"))
     leader, officer, police = (Person.__table__.alias(n) for n in ("leader", "officer", "police"))
     station, department = Station.__table__.alias("st"), Department.__table__.alias("dep")
-    hidden = and_(C.c.sensitive, false() if scope.details else true())
+    hidden = and_(C.c.sensitive, false() if details else true())
 
     def private(column):
         return case((hidden, null()), else_=column)

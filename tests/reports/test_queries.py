@@ -151,8 +151,12 @@ def test_paging_says_whether_more_follow(reports_engine, known):
 
 def test_one_report_missing_or_out_of_scope_is_not_found(reports_engine, known):
     reports = known[0]
+    p01 = ReportScope(station_id=station_id(reports_engine, "370782P01"))
     p02 = ReportScope(station_id=station_id(reports_engine, "370782P02"))
     with reports_engine.connect() as conn:
+        # One statement serves every station: P01 reading its case first must not open it
+        # to P02.
+        assert str(get_report(conn, reports.p01_security, p01)["id"]) == reports.p01_security
         for report_id in (reports.p01_security, str(uuid.uuid4()), "x"):
             with pytest.raises(NotFoundError):
                 get_report(conn, report_id, p02)
