@@ -19,6 +19,7 @@ from geogrid.api.caching import NoStoreForCallers
 from geogrid.api.deps import SESSION_COOKIE
 from geogrid.api.docs import install_docs
 from geogrid.api.errors import install_error_handlers
+from geogrid.api.gcfreeze import FreezeWhenWarm
 from geogrid.api.limits import BodySizeLimit
 from geogrid.api.methods import install_method_guards
 from geogrid.api.routes import install
@@ -106,6 +107,8 @@ def create_app(
         upload_paths=UPLOAD_PATHS,
     )  # fmt: skip
     app.add_middleware(NoStoreForCallers, cookie=SESSION_COOKIE)
+    if api.gc_freeze:
+        app.add_middleware(FreezeWhenWarm)
     install(app)
     if api.docs:
         install_docs(app)
