@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geogrid.errors import InputError, NotFoundError
+from geogrid.storage.database import planned_as_written
 from geogrid.storage.models import (
     Department,
     Grid,
@@ -222,7 +223,8 @@ def get_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
     if statement is None:  # built once per shape: building took longer than the answer
         statement = _ONE.setdefault(shape, _report_select(scope).where(
             R.c.id == bindparam("report_id"), scope.condition(bound=True)))  # fmt: skip
-    row = conn.execute(statement, {"report_id": key, **scope.params()}).mappings().first()
+    with planned_as_written(conn):  # the report by its id, then its look-ups
+        row = conn.execute(statement, {"report_id": key, **scope.params()}).mappings().first()
     if row is None:
         raise NotFoundError(f"no report {report_id}", field="id")
     return dict(row)

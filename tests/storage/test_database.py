@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
+
+from geogrid.storage.database import planned_as_written
 
 
 def test_a_statement_run_often_is_still_planned_for_its_values(engine):
@@ -19,3 +22,17 @@ def test_a_statement_run_often_is_still_planned_for_its_values(engine):
         ).all()
     assert plans, "psycopg prepared the statement"
     assert all(generic == 0 and custom >= 3 for generic, custom in plans), plans
+
+
+def test_a_block_planned_as_written_puts_the_setting_back(engine):
+    """Inside, joins keep their written order (join_collapse_limit 1); after, and after an
+    error inside, the planner searches every order again."""
+    limit = text("show join_collapse_limit")
+    with engine.begin() as conn:
+        default = conn.execute(limit).scalar()
+        with planned_as_written(conn):
+            assert conn.execute(limit).scalar() == "1"
+        assert conn.execute(limit).scalar() == default != "1"
+        with pytest.raises(ZeroDivisionError), planned_as_written(conn):
+            raise ZeroDivisionError
+        assert conn.execute(limit).scalar() == default
