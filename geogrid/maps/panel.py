@@ -7,7 +7,6 @@ out unless asked for (the roles that see personal details); the route audits the
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +21,7 @@ from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import month_kpis
 from geogrid.storage.duty import people_on_duty
 from geogrid.storage.models import Grid, Report, ReportCategory
+from geogrid.storage.statements import built_once
 from geogrid.storage.versions import ACTIVE_ID, active_version
 
 OPEN_SHOWN = 8  # the panel lists the cases due first; the rest are counted
@@ -86,14 +86,15 @@ class _WithinGrid:
         """The values of condition(bound=True)'s parameters."""
         return self.scope.params() | {"grid_ids": list(self.ids)}
 
-    def condition(self, *, bound: bool = False) -> ColumnElement[bool]:
+    def condition(self, *, bound: bool = True) -> ColumnElement[bool]:
         """The scope's reports assigned to the grid by code (so reports of older versions
-        count too), by the grid's ids: a subquery in their place hid them from the planner,
-        which then could not read a grid's open cases off its index (a level-2 grid's 8
-        first cases in 12.8 ms by joining all its 3,120, against 0.5 ms)."""
+        count too), by the grid's ids as parameters (`params()`; the panel's statements are
+        always bound): a subquery in their place hid them from the planner, which then could
+        not read a grid's open cases off its index (a level-2 grid's 8 first cases in
+        12.8 ms by joining all its 3,120, against 0.5 ms)."""
         column = {1: Report.level1_id, 2: Report.level2_id, 3: Report.level3_id}[self.level]
-        ids = bindparam("grid_ids", expanding=True, required=True) if bound else list(self.ids)
-        return and_(self.scope.condition(bound=bound), column.in_(ids))
+        ids = bindparam("grid_ids", expanding=True, required=True)
+        return and_(self.scope.condition(bound=True), column.in_(ids))
 
 
 # Every version's row of a code, the active one marked.
@@ -141,10 +142,7 @@ def _add_people(conn: Connection, panel: GridPanel, day: date, phones: bool) -> 
 def _add_open_cases(conn: Connection, panel: GridPanel, within: _WithinGrid,
                     now: datetime) -> None:  # fmt: skip
     """The open cases due first (those without a deadline last) and how many there are."""
-    statements = _OPEN.get(within.shape)
-    if statements is None:
-        statements = _OPEN.setdefault(within.shape, _open_statements(within))
-    count, first = statements
+    count, first = built_once(("panel_open", within.shape), lambda: _open_statements(within))
     panel.open_total = conn.execute(count, within.params()).scalar_one()
     rows = conn.execute(first, within.params()).all()
     panel.open_cases = [
@@ -154,11 +152,8 @@ def _add_open_cases(conn: Connection, panel: GridPanel, within: _WithinGrid,
     ]  # fmt: skip
 
 
-_OPEN: dict[Hashable, tuple[Select, Select]] = {}  # (count, first cases) by scope shape
-
-
 def _open_statements(within: _WithinGrid) -> tuple[Select, Select]:
-    where = and_(within.condition(bound=True), Report.status.in_(OPEN))  # as the inbox does
+    where = and_(within.condition(), Report.status.in_(OPEN))  # as the inbox does
     count = select(func.count()).select_from(Report).where(where)
     first = (
         select(cast(Report.id, Text), ReportCategory.name_zh,

@@ -43,6 +43,7 @@ from geogrid.storage.models import (
     ReportEvent,
     Station,
 )
+from geogrid.storage.statements import built_once
 from geogrid.vocabulary import ASSIGNMENT_METHODS, LEVEL_OF_CODE_LENGTH, REPORT_STATUSES, ROUTES
 
 R = Report.__table__
@@ -218,19 +219,13 @@ def count_sensitive(conn: Connection, filters: ReportFilter, scope: ReportScope)
 def get_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:
     """One report in scope, or NotFoundError (whether it is missing or out of scope)."""
     key = _uuid(report_id)
-    shape = (scope.shape, scope.details)
-    statement = _ONE.get(shape)
-    if statement is None:  # built once per shape: building took longer than the answer
-        statement = _ONE.setdefault(shape, _report_select(scope).where(
-            R.c.id == bindparam("report_id"), scope.condition(bound=True)))  # fmt: skip
+    statement = built_once(("get_report", scope.shape, scope.details), lambda: _report_select(
+        scope).where(R.c.id == bindparam("report_id"), scope.condition(bound=True)))  # fmt: skip
     with planned_as_written(conn):  # the report by its id, then its look-ups
         row = conn.execute(statement, {"report_id": key, **scope.params()}).mappings().first()
     if row is None:
         raise NotFoundError(f"no report {report_id}", field="id")
     return dict(row)
-
-
-_ONE: dict[tuple[str, bool], Select] = {}  # get_report's statements by scope shape, details
 
 
 def scoped_report(conn: Connection, report_id: str, scope: ReportScope) -> dict:

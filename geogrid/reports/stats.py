@@ -19,7 +19,6 @@ the reports assigned to them, zeros included.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -65,6 +64,7 @@ from geogrid.storage.models import (
     Station,
     StationCommunity,
 )
+from geogrid.storage.statements import built_once
 from geogrid.vocabulary import (  # noqa: F401 (routes use MONTH_PATTERN)
     ASSISTANT_ROLES,
     CHINA_TZ,
@@ -148,15 +148,10 @@ def month_kpis(
     than PostgreSQL's answer)."""
     without_jit(conn)
     start, end = month_range(month)
-    statement = _KPIS.get(scope.shape)
-    if statement is None:
-        statement = _KPIS.setdefault(scope.shape, _kpis_statement(scope))
+    statement = built_once(("month_kpis", scope.shape), lambda: _kpis_statement(scope))
     params = {"month_start": start, "month_end": end, "now": now or china_now(), **scope.params()}
     row = conn.execute(statement, params).mappings().one()
     return row["reports"], kpis_of(dict(row))
-
-
-_KPIS: dict[Hashable, Select] = {}  # month_kpis' statements by their scope's shape
 
 
 def _kpis_statement(scope) -> Select:

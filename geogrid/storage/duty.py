@@ -13,6 +13,7 @@ in; the bare rule (`on_duty`, `on_duty_sql`) says who holds the grid, leave or n
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -98,17 +99,13 @@ def people_on_duty(
     Limited to the grids `codes` and/or the grids inside `communities` (12-digit codes);
     ordered by grid code, then role and register number (or, `by_name`, by name).
     """
-    shape = (codes is not None, communities is not None, by_name)
-    query = _ON_DUTY.get(shape)
-    if query is None:  # built once per shape (building took longer than the answer)
-        query = _ON_DUTY.setdefault(shape, _on_duty_query(*shape))
+    # built once per shape (building took longer than the answer)
+    query = _on_duty_query(codes is not None, communities is not None, by_name)
     params = {"day": day, "codes": list(codes or ()), "communities": list(communities or ())}
     return list(conn.execute(query, params))
 
 
-_ON_DUTY: dict[tuple[bool, bool, bool], Select] = {}
-
-
+@functools.cache
 def _on_duty_query(codes: bool, communities: bool, by_name: bool) -> Select:
     day = bindparam("day", type_=Date, required=True)
     cover = _cover_on(day)

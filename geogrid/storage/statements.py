@@ -1,0 +1,23 @@
+"""Statements built once and kept: for a hot read whose SQLAlchemy statement took longer to
+build than PostgreSQL took to answer it (the map panel, a report's page, a session).
+
+A statement is kept under a key that names everything its text depends on (a scope's shape,
+a grid level); every value goes in as a parameter when it runs, and a parameter left out
+is an error (`bindparam(..., required=True)`), never the value of an earlier run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+_BUILT: dict[Hashable, object] = {}
+
+
+def built_once(key: Hashable, build: Callable[[], T]) -> T:
+    """What `build()` made under `key` the first time it was asked for."""
+    found = _BUILT.get(key)
+    if found is None:  # two threads may both build it: the first one kept is used by all
+        found = _BUILT.setdefault(key, build())
+    return found  # type: ignore[return-value]
