@@ -30,6 +30,7 @@ from sqlalchemy import Connection, text
 
 from geogrid.errors import InputError
 from geogrid.geo.text import unstorable_in
+from geogrid.storage.categories import forget_choices
 from geogrid.vocabulary import ACCEPT_HOURS, CATEGORY_KINDS, HANDLE_DAYS, HEAT_GROUPS, VERIFY_DAYS
 
 
@@ -195,6 +196,7 @@ def _upsert(conn: Connection, departments, categories, *, replace: bool) -> int:
         row = vars(c) | {"department_id": known.get(c.department), "sort_order": order}
         written += conn.execute(text(_CATEGORY_SQL + (_CATEGORY_UPDATE if replace else "nothing")),
                                 row).rowcount  # fmt: skip
+    forget_choices()
     return written
 
 

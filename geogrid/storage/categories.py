@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Connection, Row, select, text
 
 from geogrid.storage.models import Department, ReportCategory
@@ -29,12 +31,30 @@ def department_rows(conn: Connection) -> list[Row]:
     return list(conn.execute(select(Department.code, Department.name_zh).order_by(Department.code)))
 
 
-def choice_names(conn: Connection) -> tuple[list[Row], list[Row]]:
+# How long a process keeps the choices: a category file loaded by the CLI shows in the
+# console's forms within this (the process that loads it forgets its copy at once).
+CHOICES_KEPT_S = 60.0
+_CHOICES_KEPT: dict[object, tuple[float, tuple[tuple[Row, ...], tuple[Row, ...]]]] = {}
+
+
+def choice_names(conn: Connection) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
     """The categories (display order) and the departments (by code) as a desk's filters
-    and dispatch forms offer them: (code, name_zh) each, in one plain read (a page's
-    two full reads cost it a millisecond more)."""
+    and dispatch forms offer them: (code, name_zh) each, in one plain read kept for
+    CHOICES_KEPT_S (the inbox and the list showed them at every request: a tenth of the
+    list's work for rows that change when an administrator loads a file)."""
+    key, now = conn.engine.url, time.monotonic()
+    kept = _CHOICES_KEPT.get(key)
+    if kept is not None and now - kept[0] < CHOICES_KEPT_S:
+        return kept[1]
     rows = conn.execute(_CHOICES).all()
-    return [r for r in rows if r.kind == "c"], [r for r in rows if r.kind == "d"]
+    choices = tuple(r for r in rows if r.kind == "c"), tuple(r for r in rows if r.kind == "d")
+    _CHOICES_KEPT[key] = (now, choices)
+    return choices
+
+
+def forget_choices() -> None:
+    """Read the choices afresh next time (after this process changed them)."""
+    _CHOICES_KEPT.clear()
 
 
 _CHOICES = text("""

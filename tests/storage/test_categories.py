@@ -36,3 +36,29 @@ def test_the_choice_names_are_the_full_reads_codes_and_names(engine: Engine) -> 
             (r.code, r.name_zh) for r in department_rows(conn)]  # fmt: skip
         assert categories and departments
         conn.rollback()
+
+
+def test_the_choices_are_kept_a_while_and_forgotten_on_a_change(engine: Engine, monkeypatch,
+                                                                 tmp_path) -> None:  # fmt: skip
+    """The choices are read once per CHOICES_KEPT_S: a rename made behind the process's
+    back shows once that has passed; one loaded by this process shows at once."""
+    from geogrid.reports.categories import load_categories_file
+    from geogrid.storage import categories as stored
+
+    with engine.connect() as conn:
+        seed_categories(conn)
+        stored.forget_choices()
+        first = stored.choice_names(conn)[0][0]
+        conn.execute(text("update report_categories set name_zh = '改名了' where code = :c"),
+                     {"c": first.code})  # fmt: skip
+        assert stored.choice_names(conn)[0][0].name_zh == first.name_zh  # kept
+        monkeypatch.setattr(stored, "CHOICES_KEPT_S", 0.0)
+        assert stored.choice_names(conn)[0][0].name_zh == "改名了"  # read again
+        monkeypatch.setattr(stored, "CHOICES_KEPT_S", 60.0)
+        path = tmp_path / "c.toml"
+        path.write_text('[[department]]\ncode = "zz_dept"\nname_zh = "新单位"\nname_en = "New"\n',
+                        encoding="utf-8")  # fmt: skip
+        load_categories_file(conn, path)
+        assert "新单位" in [d.name_zh for d in stored.choice_names(conn)[1]]
+        conn.rollback()
+        stored.forget_choices()
