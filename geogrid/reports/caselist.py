@@ -138,32 +138,47 @@ def list_cases(
     whole history; the finished ones are asked for only when the open ones run out. A row
     beyond the page says whether a next page exists; the count stops at MAX_COUNTED, and a
     text search is counted only when its matches end on the page (each match costs the
-    text's comparison: thousands of them cost more than the page)."""
+    text's comparison: thousands of them cost more than the page). Without a text the
+    capped count rides on the page's own statement (a statement of its own cost the list
+    more than the count itself)."""
     where = query.paged_conditions(conn, scope, now)
-    rows = [dict(r) for r in _read_page(conn, query, scope, where, limit + 1, offset)]
+    counting = None if query.text or offset + limit >= MAX_COUNTED else _counting(query, where)
+    rows, counted = _read_page(conn, query, scope, where, limit + 1, offset, counting)
     more, rows = len(rows) > limit, rows[:limit]
     if not more and (rows or offset == 0):
         return CasePage(rows, offset + len(rows), True, False, limit)  # the last page
     if more and (query.text or offset + limit >= MAX_COUNTED):
         return CasePage(rows, offset + limit, False, True, limit)  # more than counting shows
     # a page past the end, or one before MAX_COUNTED: the grams' index counts a text best
-    counted = _count(conn, query, query.conditions(scope, now))
+    if counted is None:
+        counted = conn.execute(_counting(query, query.conditions(scope, now))).scalar_one()
     if counted > MAX_COUNTED:
         return CasePage(rows, MAX_COUNTED, False, more, limit)
     return CasePage(rows, counted, True, more, limit)
 
 
-def _read_page(conn: Connection, query: CaseQuery, scope: ReportScope, where: list,
-               limit: int, offset: int) -> list:  # fmt: skip
-    """The page's rows: open ones by deadline, then finished ones newest first."""
+def _read_page(conn: Connection, query: CaseQuery, scope: ReportScope, where: list, limit: int,
+               offset: int, counting: Select | None) -> tuple[list[dict], int | None]:  # fmt: skip
+    """The page's rows (open ones by deadline, then finished ones newest first) and the
+    capped count if `counting` was given and a row came to carry it."""
+    extras = [] if counting is None else [counting.scalar_subquery().label(_COUNTED)]
     opened = _opened(query, where)
-    rows = _open_page(conn, scope, opened, limit, offset) if query.wants_open() else []
+    rows = _open_page(conn, scope, opened, limit, offset, extras) if query.wants_open() else []
     if len(rows) < limit and query.wants_finished():
         skip = 0 if rows else offset - _open_before(conn, opened, offset, query.wants_open())
         finished = _list_select(scope).where(*where, _IS_FINISHED)
         finished = finished.order_by(R.c.reported_at.desc(), R.c.id)
+        finished = finished.add_columns(*extras) if extras and not rows else finished
         rows += conn.execute(finished.limit(limit - len(rows)).offset(skip)).mappings().all()
-    return rows
+    rows = [dict(r) for r in rows]
+    counted = rows[0].get(_COUNTED) if extras and rows else None
+    for row in rows:
+        row.pop(_COUNTED, None)
+        row.pop(_DERIVES, None)
+    return rows, counted
+
+
+_COUNTED, _DERIVES = "counted_", "derives_"  # what a page's first statement carries beside
 
 
 def _opened(query: CaseQuery, where: list) -> list:
@@ -173,9 +188,12 @@ def _opened(query: CaseQuery, where: list) -> list:
     return where if query.overdue else [*where, _IS_OPEN]
 
 
-def _open_page(conn: Connection, scope: ReportScope, opened: list, limit: int, offset: int):
+def _open_page(conn: Connection, scope: ReportScope, opened: list, limit: int, offset: int,
+               extras: list):  # fmt: skip
     """The open cases of the page by deadline: those with a stored deadline off the open
-    cases' deadline index, the rare ones without one (acceptance from receipt) beside."""
+    cases' deadline index, the rare ones without one (acceptance from receipt) beside.
+    The first read says beside its rows whether any such case is there; `extras` ride on
+    it too."""
     # A verified case awaiting its close has no deadline: it comes after the open cases
     # with one (nulls last, as the index keeps them); only a waiting case without a stored
     # deadline gets one derived from its receipt.
@@ -183,13 +201,16 @@ def _open_page(conn: Connection, scope: ReportScope, opened: list, limit: int, o
     stored = _list_select(scope, "stored").where(*opened, not_(derives))
     stored = stored.order_by(R.c.due_at, R.c.reported_at.desc(), R.c.id)
     # ordered, so the planner reads it off the deadline index (a bare LIMIT 1 scans the table)
-    unstored = _matching(opened).where(derives).order_by(R.c.due_at).limit(1)
-    if conn.execute(unstored).first() is None:  # the usual case: a plain read off the index
-        return conn.execute(stored.limit(limit).offset(offset)).mappings().all()
+    unstored = _matching(opened).where(derives).order_by(R.c.due_at).limit(1).correlate(None)
+    flag = unstored.scalar_subquery().is_not(None).label(_DERIVES)
+    page = stored.add_columns(flag, *extras).limit(limit).offset(offset)
+    rows = conn.execute(page).mappings().all()
+    if rows and not rows[0][_DERIVES]:  # the usual case: a plain read off the index
+        return rows
     derived = _list_select(scope, "derived").where(*opened, derives)
     derived = derived.order_by(_deadline(), R.c.reported_at.desc(), R.c.id)
     both = union_all(stored.limit(offset + limit), derived.limit(offset + limit)).subquery()
-    page = select(both).order_by(both.c.deadline, both.c.reported_at.desc(), both.c.id)
+    page = select(both, *extras).order_by(both.c.deadline, both.c.reported_at.desc(), both.c.id)
     return conn.execute(page.limit(limit).offset(offset)).mappings().all()
 
 
@@ -201,11 +222,12 @@ def _open_before(conn: Connection, opened: list, offset: int, wanted: bool) -> i
     return conn.execute(select(func.count()).select_from(first)).scalar_one()
 
 
-def _count(conn: Connection, query: CaseQuery, where: list) -> int:
+def _counting(query: CaseQuery, where: list) -> Select:
     """How many cases match, at most MAX_COUNTED + 1, read in the page's own orders: off
     the open cases' deadline index and the finished ones' by time. A bare capped count
     would scan the table from wherever a concurrent scan stands (PostgreSQL's synchronised
-    scans), far from a station's rows: a second under load, where these read a few pages."""
+    scans), far from a station's rows: a second under load, where these read a few pages.
+    Stands apart from any outer statement (it may ride on one)."""
     cap, parts = MAX_COUNTED + 1, []
     if query.wants_open():
         parts.append(_matching(_opened(query, where)).order_by(R.c.due_at).limit(cap))
@@ -213,10 +235,10 @@ def _count(conn: Connection, query: CaseQuery, where: list) -> int:
         finished = _matching(where).where(_IS_FINISHED)
         parts.append(finished.order_by(R.c.reported_at.desc()).limit(cap))
     if not parts:
-        return 0
+        return select(literal(0))
     # the finished ones are read only if the open ones fall short of the cap
     both = union_all(*parts).limit(cap).subquery() if len(parts) > 1 else parts[0].subquery()
-    return conn.execute(select(func.count()).select_from(both)).scalar_one()
+    return select(func.count()).select_from(both).correlate(None)
 
 
 def _matching(where: list) -> Select:

@@ -110,6 +110,29 @@ def test_a_verified_case_comes_after_the_open_cases_with_a_deadline(reports_engi
     assert statuses[-2:] == ["verified", "closed"]
 
 
+def test_a_first_page_is_one_statement_with_its_count(reports_engine, cases):
+    """Every open case with a stored deadline: the first page, whether a case lacks one and
+    the capped count come in one statement, and say what the separate reads said."""
+    from sqlalchemy import event
+
+    with reports_engine.begin() as conn:
+        conn.execute(text("update reports set due_at = received_at + interval '1 hour' where "
+                          "due_at is null and status in ('received', 'assigned')"))  # fmt: skip
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    with reports_engine.connect() as conn:
+        want = [str(r["id"]) for r in list_cases(conn, CaseQuery(), ALL, now=china_now(),
+                                                  limit=50).rows]  # fmt: skip
+        event.listen(conn, "before_cursor_execute", listen)
+        page = list_cases(conn, CaseQuery(), ALL, now=china_now(), limit=2)
+        event.remove(conn, "before_cursor_execute", listen)
+    assert len(statements) == 1, statements
+    assert [str(r["id"]) for r in page.rows] == want[:2]
+    assert (page.total, page.exact, page.more) == (len(want), True, True)
+    shown = caselist._list_columns(True, "stored").selected_columns.keys()
+    assert set(page.rows[0]) == set(shown)  # nothing beside the row's own
+
+
 # Twelve texts for two rounds of make_reports (2 and 8 are population: a sensitive category).
 TEXTS = ["密州街道邻里纠纷，已调解", "ABC物流园 Fire 隐患 100%完成", "张三 身份证 370782",
          "纠 纷分开写", "XYZ超市旁ab", "", "纷纠颠倒", "纠纠纷纷", "路口_信号灯 故障 a\\b",
