@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from geogrid.vocabulary import as_china_time
 
@@ -39,12 +40,27 @@ def environment() -> Environment:
                       autoescape=select_autoescape(("html", "xml")), auto_reload=False)  # fmt: skip
     env.globals.update(console=CONSOLE, static=STATIC)
     env.filters["cn"] = china_time_text
+    env.filters["clock"] = clock_html
     return env
 
 
 def china_time_text(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """A moment as China's clocks show it (the database's are UTC); "" for none."""
     return "" if moment is None else as_china_time(moment).strftime(pattern)
+
+
+_NO_CLOCK = Markup('<span class="muted">—</span>')
+
+
+def clock_html(clock: Any) -> Markup:
+    """Where a case stands against its deadline (a clock with `due_at`, `overdue` and
+    `hours_left`; none or no deadline: a dash): a filter, not a macro, as the inbox draws
+    200 of them (a macro's call cost a fifth of its page)."""
+    if clock is None or clock.due_at is None:
+        return _NO_CLOCK
+    if clock.overdue:
+        return Markup(f'<span class="overdue">超期 {-clock.hours_left:.1f} 小时</span>')
+    return Markup(f'<span class="left">剩 {clock.hours_left:.1f} 小时</span>')
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -145,3 +145,38 @@ def test_the_list_shows_a_capped_count_and_a_next_page(browser_for, users, repor
     assert total > 1 and f"第 1/{total} 页" in counted.text
     last = desk.get("/console/cases/list", params={"page": total})
     assert f"第 {total}/{total} 页" in last.text and "下一页" not in last.text
+
+
+def test_the_inbox_and_the_list_show_each_cases_clock(browser_for, users, reports, county):
+    """A case past its deadline says how long over, one before it how long is left, in the
+    inbox and the list alike; no deadline: a dash."""
+    from datetime import timedelta
+
+    from geogrid.console.render import clock_html
+    from geogrid.vocabulary import china_now
+
+    late, soon = reports.p01_security, reports.p01_fire
+    with county.engine.begin() as conn:
+        before = dict(conn.execute(text(
+            "select id::text, due_at from reports where id in (:a, :b)"),
+            {"a": late, "b": soon}).all())  # fmt: skip
+        for report_id, hours in ((late, -30), (soon, 30)):
+            conn.execute(text("update reports set due_at = :d where id = :id"),
+                         {"d": china_now() + timedelta(hours=hours), "id": report_id})  # fmt: skip
+    try:
+        desk = browser_for(users.p01)
+        # the inbox holds the late one (the station accepts it); the list holds both
+        for path, shown in (("/console/cases", (late,)), ("/console/cases/list", (late, soon))):
+            page = desk.get(path).text
+            rows = dict((m[1], m[0]) for m in re.findall(
+                r'(<tr class="[^"]*">(?:(?!</tr>).)*?/console/cases/([0-9a-f-]{36}))', page,
+                re.S))  # fmt: skip
+            assert re.search(r'<span class="overdue">超期 \d+\.\d 小时</span>', rows[late]), path
+            if soon in shown:
+                assert re.search(r'<span class="left">剩 \d+\.\d 小时</span>', rows[soon])
+    finally:
+        with county.engine.begin() as conn:
+            for report_id, due in before.items():
+                conn.execute(text("update reports set due_at = :d where id = :id"),
+                             {"d": due, "id": report_id})  # fmt: skip
+    assert clock_html(None) == '<span class="muted">—</span>'
