@@ -35,7 +35,7 @@ from geogrid.reports.loop import OPEN, RULES, TO_ACCEPT, may_take
 from geogrid.reports.queries import C, R, ReportFilter, ReportScope, _uuid
 from geogrid.storage.loop_tables import ReportExtension
 from geogrid.storage.models import Grid
-from geogrid.storage.text_grams import holds_words, words_share
+from geogrid.storage.text_grams import holds_text, holds_words, words_share
 
 MAX_TEXT = 100
 # Words in at least this share of reports: a page of them is read off the deadline's index
@@ -78,8 +78,7 @@ class CaseQuery:
         if self.supervised:
             where.append(R.c.supervised_at.is_not(None))
         if self.text:
-            escaped = self.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-            found = R.c.text.ilike(f"%{escaped}%", escape="\\")  # exact, on what the index finds
+            found = holds_text(R.c.text, self.text)  # exact, on what the index finds
             if indexed:
                 found = and_(holds_words(R.c.text_grams, self.text), found)
             readable = literal(True) if scope.details else not_(C.c.sensitive)

@@ -14,6 +14,7 @@ a match.
 
 from __future__ import annotations
 
+import re
 import time
 
 from sqlalchemy import ARRAY, Connection, Text, func
@@ -32,6 +33,28 @@ def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
     the texts containing them, case-insensitively; the `ilike` decides)."""
     wanted = func.geogrid_query_grams(words, type_=ARRAY(Text))
     return grams.op("@>", is_comparison=True)(wanted)  # array containment: the GIN's operator
+
+
+# Characters without case that no other character lower-cases to: CJK ideographs, CJK and
+# full-width punctuation and digits, whitespace, ASCII digits and punctuation. A search made
+# only of them matches the same texts with `like` as with `ilike`.
+_CASELESS = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff20\uff3b-\uff40"
+    "\uff5b-\uff65"
+    r"\s0-9!-/:-@\[-`{-~]*"
+)
+
+
+def holds_text(text: ColumnElement, words: str) -> ColumnElement:
+    """Whether a text holds the search `words` as they are written, case-insensitively
+    (`%` and `_` are plain characters). PostgreSQL's `ilike` lower-cases every text it
+    compares: 2 µs a text against 0.1 µs for `like` (a station's 32,000 open cases: 77 ms
+    against 13), so a search without cased characters (Chinese words as a rule) uses
+    `like`, which then finds exactly the same texts."""
+    escaped = words.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    if _CASELESS.fullmatch(words):
+        return text.like(f"%{escaped}%", escape="\\")
+    return text.ilike(f"%{escaped}%", escape="\\")
 
 
 def words_share(conn: Connection, words: str) -> float:
