@@ -157,15 +157,15 @@ def test_the_inbox_and_the_list_show_each_cases_clock(browser_for, users, report
 
     late, soon = reports.p01_security, reports.p01_fire
     with county.engine.begin() as conn:
-        before = dict(conn.execute(text(
-            "select id::text, due_at from reports where id in (:a, :b)"),
-            {"a": late, "b": soon}).all())  # fmt: skip
-        for report_id, hours in ((late, -30), (soon, 30)):
-            conn.execute(text("update reports set due_at = :d where id = :id"),
+        before = conn.execute(text(
+            "select id::text, status, due_at from reports where id in (:a, :b)"),
+            {"a": late, "b": soon}).all()  # fmt: skip
+        for report_id, hours in ((late, -30), (soon, 30)):  # open whatever earlier tests did
+            conn.execute(text("update reports set status = 'accepted', due_at = :d where id = :id"),
                          {"d": china_now() + timedelta(hours=hours), "id": report_id})  # fmt: skip
     try:
         desk = browser_for(users.p01)
-        # the inbox holds the late one (the station accepts it); the list holds both
+        # the inbox holds the late one (overdue: the station's attention); the list both
         for path, shown in (("/console/cases", (late,)), ("/console/cases/list", (late, soon))):
             page = desk.get(path).text
             rows = dict((m[1], m[0]) for m in re.findall(
@@ -176,7 +176,7 @@ def test_the_inbox_and_the_list_show_each_cases_clock(browser_for, users, report
                 assert re.search(r'<span class="left">剩 \d+\.\d 小时</span>', rows[soon])
     finally:
         with county.engine.begin() as conn:
-            for report_id, due in before.items():
-                conn.execute(text("update reports set due_at = :d where id = :id"),
-                             {"d": due, "id": report_id})  # fmt: skip
+            for report_id, status, due in before:
+                conn.execute(text("update reports set status = :s, due_at = :d where id = :id"),
+                             {"s": status, "d": due, "id": report_id})  # fmt: skip
     assert clock_html(None) == '<span class="muted">—</span>'
