@@ -16,7 +16,7 @@ from geogrid.errors import NotFoundError
 from geogrid.maps.data import DutyPerson
 from geogrid.registry.due import DueItem
 from geogrid.reports.kpis import Kpis
-from geogrid.reports.loop import OPEN, WORKING
+from geogrid.reports.loop import WORKING
 from geogrid.reports.queries import ReportScope
 from geogrid.reports.stats import month_kpis
 from geogrid.storage.duty import people_on_duty
@@ -153,7 +153,7 @@ def _add_open_cases(conn: Connection, panel: GridPanel, within: _WithinGrid,
 
 
 def _open_statements(within: _WithinGrid) -> tuple[Select, Select]:
-    where = and_(within.condition(), Report.status.in_(OPEN))  # as the inbox does
+    where = and_(within.condition(), Report.is_open)  # as the inbox does
     count = select(func.count()).select_from(Report).where(where)
     first = (
         select(cast(Report.id, Text), ReportCategory.name_zh,

@@ -51,8 +51,10 @@ def _constant_statuses(statuses: tuple[str, ...]) -> list:
     return [literal_column(f"'{status}'") for status in statuses]
 
 
-_IS_OPEN = R.c.status.in_(_constant_statuses(OPEN))
-_IS_FINISHED = R.c.status.not_in(_constant_statuses(OPEN))
+# The reports' generated is_open (the loop's OPEN): the open cases' partial indexes are made
+# on it, and a condition on the statuses cost 0.2 ms of planning per read to match them.
+_IS_OPEN = R.c.is_open
+_IS_FINISHED = not_(R.c.is_open)
 _IS_WAITING = R.c.status.in_(_constant_statuses(TO_ACCEPT))
 
 

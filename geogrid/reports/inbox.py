@@ -33,8 +33,9 @@ def _status_in(statuses: tuple[str, ...]) -> str:
 
 _TO_ACCEPT = _status_in(TO_ACCEPT)
 _WORKING = _status_in(WORKING)
-# The open statuses, the set the partial indexes on open cases hold (storage/models.py).
-OPEN = _status_in(OPEN_STATUSES)
+# An open case (the loop's OPEN statuses), as the partial indexes on open cases hold it
+# (the reports' generated is_open, storage/models.py).
+OPEN = "r.is_open"
 _PENDING = "exists (select 1 from report_extensions x where x.report_id = r.id " \
            "and x.status = 'pending')"  # fmt: skip
 _ATTENTION = f"{OPEN} and (r.supervised_at is not null or r.due_at < :now)"

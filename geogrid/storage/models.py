@@ -69,6 +69,10 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in ({quoted})"
 
 
+# An open case: every status before "closed" (the loop's OPEN), as the reports' generated
+# is_open holds it.
+OPEN_SQL = one_of("status", REPORT_STATUSES[: REPORT_STATUSES.index("closed")])
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -252,18 +256,15 @@ class Report(Base):
         # serves the bounding-box lists, as the point index did.
         Index("idx_reports_geom_reported_at", "geom", "reported_at", postgresql_using="gist"),
         # The inboxes sort open cases by deadline and find a handler's cases.
-        Index("ix_reports_open_due", "due_at", postgresql_where=sql_text(
-            one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+        Index("ix_reports_open_due", "due_at", postgresql_where=sql_text("is_open")),
         # A station's inbox in its own order (supervised first, then by deadline), so the
         # first hundred are read off the index rather than sorted (migration 0010).
         Index("ix_reports_open_station_inbox", "station_id", sql_text("(supervised_at is null)"),
-              "due_at", "id", postgresql_where=sql_text(
-                  one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+              "due_at", "id", postgresql_where=sql_text("is_open")),
         # The console's case list: a station's open cases by deadline across the supervised
         # flag (migration 0017).
         Index("ix_reports_open_station_due", "station_id", "due_at", "id",
-              postgresql_where=sql_text(
-                  one_of("status", REPORT_STATUSES[:REPORT_STATUSES.index("closed")]))),
+              postgresql_where=sql_text("is_open")),
         # The case list's text search: reports holding a search's character pairs (0018).
         Index("ix_reports_text_grams", "text_grams", postgresql_using="gin"),
         Index("ix_reports_handler_person_id", "handler_person_id",
@@ -303,6 +304,8 @@ class Report(Base):
     assignment_method: Mapped[str] = mapped_column(String(16), default="unassigned")
     distance_m: Mapped[float | None] = mapped_column(Double)
     status: Mapped[str] = mapped_column(String(16), default="received")
+    # Open: every status before "closed" (migration 0022: the partial indexes' one predicate).
+    is_open: Mapped[bool] = mapped_column(Boolean, Computed(OPEN_SQL, persisted=True))
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # The case loop: the deadline of the current stage, who handles and who dispatched.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")

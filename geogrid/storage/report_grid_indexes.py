@@ -12,17 +12,17 @@ from __future__ import annotations
 from sqlalchemy import Index
 from sqlalchemy import text as sql_text
 
-from geogrid.storage.models import Report, one_of
-from geogrid.vocabulary import REPORT_STATUSES
+from geogrid.storage.models import Report
 
-# Every status before "closed" is open, as the other open-case indexes have it.
-OPEN_WHERE = sql_text(one_of("status", REPORT_STATUSES[: REPORT_STATUSES.index("closed")]))
+# The open cases, as the other open-case indexes have them (migration 0022).
+OPEN_WHERE = sql_text("is_open")
 TABLE = Report.__table__
 
 GRID_INDEXES = (
+    # with the station: a station's count of a grid's open cases off the index alone (0022)
     Index("ix_reports_open_level2_due", TABLE.c.level2_id, TABLE.c.due_at,
-          postgresql_where=OPEN_WHERE),
+          postgresql_where=OPEN_WHERE, postgresql_include=["station_id"]),
     Index("ix_reports_open_level3_due", TABLE.c.level3_id, TABLE.c.due_at,
-          postgresql_where=OPEN_WHERE),
+          postgresql_where=OPEN_WHERE, postgresql_include=["station_id"]),
     Index("ix_reports_level3_id_reported_at", TABLE.c.level3_id, TABLE.c.reported_at),
 )  # fmt: skip

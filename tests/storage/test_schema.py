@@ -181,7 +181,7 @@ def test_migration_0015_adds_verified_awaiting_close(empty_database: Engine) -> 
             "'2026-03-02T09:00:00+08', :s, 'station', 'inside', 'EPSG:4326', '', '') "
             "returning id")  # fmt: skip
         closed = conn.execute(insert, {"c": category, "s": "closed"}).scalar_one()
-    schema.upgrade(empty_database)
+    schema.upgrade(empty_database, "0021")  # 0022 puts the indexes on is_open
     with empty_database.begin() as conn:
         verified = conn.execute(insert, {"c": category, "s": "verified"}).scalar_one()
         defs = _open_index_defs(conn)
@@ -282,3 +282,49 @@ def test_coverage_figures_come_and_go_with_migration_0021(empty_database: Engine
     schema.upgrade(empty_database)
     with empty_database.begin() as conn:
         conn.execute(insert, {"kind": "coverage"})
+
+
+def test_migration_0022_marks_open_cases_and_puts_the_indexes_on_it(empty_database: Engine) -> None:
+    """0022's generated is_open is true for the loop's open statuses and no other, follows a
+    status change, and the open cases' partial indexes are on it (a grid's and a unit's
+    with the station); the table is vacuumed after; its downgrade puts the status
+    predicates back."""
+    from geogrid.reports.loop import OPEN
+    from geogrid.vocabulary import REPORT_STATUSES
+
+    schema.upgrade(empty_database)
+    with empty_database.begin() as conn:
+        category = conn.execute(text(
+            "insert into report_categories (code, name_zh, name_en, kind, is_security) "
+            "values ('public_security', '治安', 'Public security', 'dynamic', true) "
+            "returning id")).scalar_one()  # fmt: skip
+        for status in REPORT_STATUSES:
+            conn.execute(text(
+                "insert into reports (id, category_id, reported_at, status, route, "
+                "assignment_method, received_crs, reporter, text) values (gen_random_uuid(), "
+                ":c, '2026-03-02T09:00:00+08', :s, 'station', 'inside', 'EPSG:4326', '', '')"),
+                {"c": category, "s": status})  # fmt: skip
+        opened = dict(conn.execute(text("select status, is_open from reports")).all())
+        assert {s for s, is_open in opened.items() if is_open} == set(OPEN)
+        conn.execute(text("update reports set status = 'closed' where status = 'verified'"))
+        assert conn.execute(text("select count(*) from reports where is_open")).scalar() == 7
+        where = _all_open_index_defs(conn)
+    assert len(where) == 5 and all(d.endswith("WHERE is_open") for d in where), where
+    assert sum("INCLUDE (station_id)" in d for d in where) == 2, where  # a grid's and a unit's
+    with empty_database.connect() as conn:
+        vacuumed = conn.execute(text("select last_vacuum from pg_stat_user_tables "
+                                     "where relname = 'reports'")).scalar()  # fmt: skip
+    assert vacuumed is not None
+    schema.downgrade(empty_database, "0021")
+    with empty_database.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("reports")}
+        defs = _all_open_index_defs(conn)
+    assert "is_open" not in columns and len(defs) == 5
+    assert all("'verified'" in d and "'closed'" not in d for d in defs), defs
+    schema.upgrade(empty_database)
+
+
+def _all_open_index_defs(conn) -> list[str]:
+    found = text("select indexdef from pg_indexes where tablename = 'reports' "
+                 "and indexname like 'ix\\_reports\\_open\\_%'")  # fmt: skip
+    return list(conn.execute(found).scalars())
