@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from geogrid.reports import caselist
 from geogrid.reports.caselist import CaseQuery, list_cases
@@ -230,6 +230,33 @@ def test_a_two_character_search_reads_the_grams_index(reports_engine, cases):
         plan = "\n".join(conn.exec_driver_sql(f"explain {compiled}", compiled.params).scalars())
         assert "ix_reports_text_grams" in plan, plan
         assert len(conn.execute(query).all()) == 6
+
+
+def test_the_open_cases_are_read_off_their_indexes(reports_engine, cases):
+    """A station's list page, the station's inbox and a grid's open-case count can each be
+    read off an open-case index: they ask for `is_open`, which the indexes are made on (a
+    condition on the statuses would not be matched to them)."""
+    from geogrid.reports.inbox import _query
+    from geogrid.storage.models import Report
+
+    station = ReportScope(station_id=1)
+    with reports_engine.begin() as conn:
+        # A table this small is read whole at less cost; the indexes must be able to serve.
+        conn.execute(text("set local enable_seqscan = off"))
+        conn.execute(text("set local enable_bitmapscan = off"))
+
+        def plan_of(statement) -> str:
+            compiled = statement.compile(dialect=conn.dialect)
+            return "\n".join(conn.exec_driver_sql(f"explain {compiled}", compiled.params).scalars())
+
+        where = CaseQuery().conditions(station, china_now())
+        page = caselist._list_select(station, "stored").where(*where, caselist._IS_OPEN)
+        assert "ix_reports_open_station" in plan_of(page.order_by(R.c.due_at).limit(50))
+        params = {"s": 1, "d": None, "p": None, "now": china_now(), "limit": 100}
+        inbox = conn.execute(text("explain " + _query("station").text), params).scalars()
+        assert "ix_reports_open_" in "\n".join(inbox)
+        count = select(func.count()).select_from(R).where(R.c.level2_id == 1, Report.is_open)
+        assert "ix_reports_open_level2_due" in plan_of(count)
 
 
 def test_the_count_stops_at_its_cap_and_the_pages_say_what_comes_next(
