@@ -169,3 +169,31 @@ def test_an_all_urban_county_builds_from_the_store_without_a_village_layer(engin
     built = build_grids(read)
     assert validate_grids(built)["passed"]
     assert set(built.level(2)["kind"]) == {"urban_block"}
+
+
+def test_version_rows_count_each_versions_grids_once(engine: Engine, stored) -> None:
+    """The counts per level are each version's own, read once per process: a second read
+    asks the grids nothing, and a version made since is counted when first shown."""
+    import re
+
+    from sqlalchemy import event
+
+    frame, first = stored
+    rows = {r["id"]: r for r in grids.version_rows(engine)}
+    want = {level: int((frame.grids["level"] == level).sum()) for level in (1, 2, 3)}
+    assert (rows[first]["l1"], rows[first]["l2"], rows[first]["l3"]) == (want[1], want[2], want[3])
+    sent: list[str] = []
+    listen = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        again = {r["id"]: r for r in grids.version_rows(engine)}
+        assert again == rows and not any(re.search(r"\bgrids\b", s) for s in sent), sent
+        second = versions.save_version(engine, frame, validation=validate_grids(frame),
+                                       source="test")  # fmt: skip
+        sent.clear()
+        third = {r["id"]: r for r in grids.version_rows(engine)}
+        assert (third[second]["l1"], third[second]["l2"], third[second]["l3"]) == (
+            want[1], want[2], want[3])  # fmt: skip
+        assert sum(bool(re.search(r"\bgrids\b", s)) for s in sent) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
