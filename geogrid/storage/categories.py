@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Connection, Row, select, text
 
 from geogrid.storage.models import Department, ReportCategory
+from geogrid.storage.statements import kept_for
 
 
 def category_rows(conn: Connection) -> list[Row]:
@@ -42,14 +41,12 @@ def choice_names(conn: Connection) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
     and dispatch forms offer them: (code, name_zh) each, in one plain read kept for
     CHOICES_KEPT_S (the inbox and the list showed them at every request: a tenth of the
     list's work for rows that change when an administrator loads a file)."""
-    key, now = conn.engine.url, time.monotonic()
-    kept = _CHOICES_KEPT.get(key)
-    if kept is not None and now - kept[0] < CHOICES_KEPT_S:
-        return kept[1]
-    rows = conn.execute(_CHOICES).all()
-    choices = tuple(r for r in rows if r.kind == "c"), tuple(r for r in rows if r.kind == "d")
-    _CHOICES_KEPT[key] = (now, choices)
-    return choices
+
+    def read() -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+        rows = conn.execute(_CHOICES).all()
+        return tuple(r for r in rows if r.kind == "c"), tuple(r for r in rows if r.kind == "d")
+
+    return kept_for(_CHOICES_KEPT, conn.engine.url, CHOICES_KEPT_S, read)
 
 
 def forget_choices() -> None:

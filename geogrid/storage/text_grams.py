@@ -15,17 +15,18 @@ a match.
 from __future__ import annotations
 
 import re
-import time
 
 from sqlalchemy import ARRAY, Connection, Text, func
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import ColumnElement
 
+from geogrid.storage.statements import kept_for
+
 # The SQL functions themselves are the schema's: migration 0018 creates them.
 STORED = "geogrid_text_grams(text)"  # the reports' generated column text_grams
 SHARE_KEPT_S = 600.0  # how long a search's share is kept (ANALYZE runs about as seldom)
 SHARE_KEPT_MAX = 4096  # searches kept per process
-_KEPT: dict[tuple, tuple[float, float]] = {}  # (database URL, words): (share, when)
+_KEPT: dict[tuple, tuple[float, float]] = {}  # (database URL, words): (when, share)
 
 
 def holds_words(grams: ColumnElement, words: str) -> ColumnElement:
@@ -66,15 +67,8 @@ def words_share(conn: Connection, words: str) -> float:
     # there are tens of thousands, and reads them all rather than the deadline's index.
     # The share only picks the index a page is read off (either gives the same rows), so a
     # share some minutes old costs at most a slower page; reading it costs a millisecond.
-    key, now = (conn.engine.url, words), time.monotonic()
-    kept = _KEPT.get(key)
-    if kept is not None and now - kept[1] < SHARE_KEPT_S:
-        return kept[0]
-    share = conn.execute(_SHARE, {"words": words}).scalar() or 0.0
-    if len(_KEPT) >= SHARE_KEPT_MAX:
-        _KEPT.clear()  # rarely: a few thousand searches within minutes
-    _KEPT[key] = (share, now)
-    return share
+    read = lambda: conn.execute(_SHARE, {"words": words}).scalar() or 0.0  # noqa: E731
+    return kept_for(_KEPT, (conn.engine.url, words), SHARE_KEPT_S, read, SHARE_KEPT_MAX)
 
 
 _SHARE = sql_text("""
